@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { MASK, maskDeep, maskHeaders, maskJsonText } from "./mask";
+
+test("passwords and secrets are masked at any depth", () => {
+  const masked = maskDeep({
+    resultCode: "000000",
+    info: [{ instanceId: "i1", appInfo: { userName: "admin", password: "S3cret!", frontEndUrl: "https://x" } }],
+    clientSecret: "abc",
+  }) as { info: Array<{ appInfo: Record<string, string> }>; clientSecret: string };
+  assert.equal(masked.info[0]?.appInfo.password, MASK);
+  assert.equal(masked.info[0]?.appInfo.userName, "admin");
+  assert.equal(masked.clientSecret, MASK);
+  assert.ok(!JSON.stringify(masked).includes("S3cret!"));
+});
+
+test("contact data is cut to a hint; headers with credentials are masked", () => {
+  const masked = maskJsonText('{"mobilePhone":"15528266072","email":"a@b.cn"}') as Record<string, string>;
+  assert.equal(masked.mobilePhone, `15${MASK}72`);
+  assert.ok(!masked.email?.includes("a@b"));
+  assert.deepEqual(maskHeaders({ cookie: "sid=1", "x-sign": "AB" }), { cookie: MASK, "x-sign": "AB" });
+});
+
+test("text that is not JSON is kept but capped", () => {
+  assert.equal(maskJsonText("not json"), "not json");
+  const long = maskJsonText("x".repeat(40000)) as string;
+  assert.ok(long.length < 17000);
+});

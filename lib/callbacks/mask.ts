@@ -1,0 +1,43 @@
+// Masks what the callback log shows people. Passwords and secrets are replaced;
+// contact data (mobile, e-mail: ciphertext in V1, plain in order data) is cut to
+// a hint. Signatures and tokens are HMAC outputs, not secrets: they stay visible
+// so the signature check can be explained.
+const SECRET_KEY = /pass(word)?|secret|private|cookie|^authorization$|clientsecret|credential/i;
+const CONTACT_KEY = /^(mobile(phone)?|email|phone)$/i;
+
+export const MASK = "••••••";
+
+function maskContact(value: string): string {
+  if (value.length <= 4) return MASK;
+  return `${value.slice(0, 2)}${MASK}${value.slice(-2)}`;
+}
+
+export function maskValue(key: string, value: unknown): unknown {
+  if (value === null || value === undefined || value === "") return value;
+  if (SECRET_KEY.test(key)) return MASK;
+  if (CONTACT_KEY.test(key) && typeof value === "string") return maskContact(value);
+  return maskDeep(value);
+}
+
+export function maskDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskValue(k, v)]));
+  }
+  return value;
+}
+
+const MAX_TEXT = 16 * 1024;
+
+/** Masks a JSON text; text that is not JSON is kept (capped) as it is. */
+export function maskJsonText(text: string): unknown {
+  try {
+    return maskDeep(JSON.parse(text));
+  } catch {
+    return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… (${text.length} bytes)` : text;
+  }
+}
+
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_KEY.test(k) ? MASK : v]));
+}

@@ -1,0 +1,34 @@
+// Turns a Request into the IncomingCall the pipelines take, reading at most
+// MAX_BODY_BYTES: a larger body is refused without being buffered whole.
+import type { IncomingCall } from "@/lib/callbacks/record-callback";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type ReadResult = { call: IncomingCall; isTooLarge: boolean };
+
+export async function readIncomingCall(req: Request): Promise<ReadResult> {
+  const headers: Record<string, string> = {};
+  req.headers.forEach((v, k) => {
+    headers[k.toLowerCase()] = v;
+  });
+  let rawBody = "";
+  let isTooLarge = false;
+  if (req.body) {
+    const reader = req.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        isTooLarge = true;
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+      chunks.push(value);
+    }
+    if (!isTooLarge) rawBody = Buffer.concat(chunks).toString("utf8");
+  }
+  return { call: { method: req.method, url: req.url, headers, rawBody }, isTooLarge };
+}

@@ -1,0 +1,145 @@
+// Verification of production-interface calls before anything touches the
+// database: V2 signature + 60 s window (the nonce is claimed in the handler's
+// transaction), V1 authToken + a configurable window. Each failure carries the
+// spec's result code and a reason for the log; answers never say more than
+// "authentication failed" or which parameter is wrong.
+import type { Env } from "@/lib/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { ResultCode } from "@/lib/koogallery/result-codes";
+import { checkTimestamp, verifyBasicSignature, verifyKitSignature } from "@/lib/koogallery/signature-v2";
+import { computeAuthToken, parseV1Timestamp } from "@/lib/koogallery/v1-auth-token";
+import { safeEqual } from "@/lib/koogallery/constant-time";
+import type { IncomingCall, VerificationOutcome } from "@/lib/callbacks/record-callback";
+
+export type VerifiedCall = {
+  ok: true;
+  payload: Record<string, unknown>;
+  info: Prisma.InputJsonObject;
+  /** V2 and Kit: the nonce to claim (replays are refused in the transaction). */
+  nonce?: string;
+};
+
+export type RefusedCall = {
+  ok: false;
+  outcome: VerificationOutcome;
+  resultCode: string;
+  resultMsg: string;
+  info: Prisma.InputJsonObject;
+  /** The activity, if it could be read (for the log only: it is unverified). */
+  activity?: string;
+};
+
+export type Verification = VerifiedCall | RefusedCall;
+
+type NamedKey = { name: string; key: string };
+
+function refuse(outcome: VerificationOutcome, resultCode: string, resultMsg: string, info: Prisma.InputJsonObject, activity?: string): RefusedCall {
+  return { ok: false, outcome, resultCode, resultMsg, info, activity };
+}
+
+export function parseJsonObject(raw: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function activityOf(body: Record<string, unknown> | undefined): string | undefined {
+  return typeof body?.activity === "string" ? body.activity.slice(0, 64) : undefined;
+}
+
+/** Distinct keys, first name wins (the basic key is usually also the license key). */
+function distinctKeys(keys: NamedKey[]): NamedKey[] {
+  const seen = new Set<string>();
+  return keys.filter((k) => k.key && !seen.has(k.key) && seen.add(k.key));
+}
+
+type SignedFamily = "basic" | "kit";
+
+/** V2 basic (query signature/timestamp/nonce) and Kit (x-sign headers) share everything but where the material sits. */
+export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: NamedKey[], nowMs = Date.now()): Verification {
+  const url = new URL(call.url);
+  const h = call.headers;
+  const signature = family === "basic" ? url.searchParams.get("signature") : (h["x-sign"] ?? null);
+  const timestamp = family === "basic" ? url.searchParams.get("timestamp") : (h["x-timestamp"] ?? null);
+  const nonce = family === "basic" ? url.searchParams.get("nonce") : (h["x-nonce"] ?? null);
+  const body = parseJsonObject(call.rawBody);
+  const activity = activityOf(body);
+
+  if (!timestamp || !nonce) {
+    return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "timestamp and nonce are required", { missing: [!timestamp && "timestamp", !nonce && "nonce"].filter(Boolean) as string[] }, activity);
+  }
+  if (nonce.length > 128) return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "nonce is too long", {}, activity);
+  if (!signature) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["signature"] }, activity);
+  const ts = checkTimestamp(timestamp, nowMs);
+  if (!ts.ok) {
+    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, `timestamp is ${ts.reason === "missing" ? "missing" : ts.reason === "malformed" ? "malformed" : "outside the 60 s window"}`, { timestamp: ts.reason, ...(ts.skewMs !== undefined ? { skewMs: ts.skewMs } : {}) }, activity);
+  }
+  if (!body) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", { skewMs: ts.skewMs }, activity);
+
+  const verify = family === "basic" ? verifyBasicSignature : verifyKitSignature;
+  for (const { name, key } of distinctKeys(keys)) {
+    const result = verify({ accessKey: key, rawBody: call.rawBody, body, signature, timestamp, nonce });
+    if (result.ok) {
+      return { ok: true, payload: body, nonce: `${family}:${nonce}`, info: { key: name, form: result.form, skewMs: ts.skewMs, nonce } };
+    }
+  }
+  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), skewMs: ts.skewMs, nonce }, activity);
+}
+
+/** `+` in a query is a space to a form decoder but may be a literal `+` KooGallery left unencoded (its doc examples do). */
+function queryVariants(url: URL): Array<{ decoding: string; params: Record<string, string> }> {
+  const form = Object.fromEntries(url.searchParams.entries());
+  const variants = [{ decoding: "form", params: form }];
+  const rawQuery = url.search.slice(1);
+  if (rawQuery.includes("+")) {
+    try {
+      const literal = Object.fromEntries(
+        rawQuery.split("&").filter(Boolean).map((pair) => {
+          const i = pair.indexOf("=");
+          const k = i < 0 ? pair : pair.slice(0, i);
+          const v = i < 0 ? "" : pair.slice(i + 1);
+          return [decodeURIComponent(k), decodeURIComponent(v)];
+        }),
+      );
+      variants.push({ decoding: "literal-plus", params: literal });
+    } catch {
+      // Malformed escapes: the form decoding is all there is.
+    }
+  }
+  return variants;
+}
+
+export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number, nowMs = Date.now()): Verification {
+  const url = new URL(call.url);
+  const variants = queryVariants(url);
+  const params = variants[0]!.params;
+  const activity = params.activity?.slice(0, 64);
+  const token = params.authToken;
+  const timeStamp = params.timeStamp;
+  if (!token) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["authToken"] }, activity);
+  if (!timeStamp) return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "timeStamp is required", { missing: ["timeStamp"] }, activity);
+  const at = parseV1Timestamp(timeStamp);
+  if (!at) return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is malformed", { timeStamp: "malformed" }, activity);
+  const skewMs = nowMs - at.getTime();
+  if (Math.abs(skewMs) > maxSkewMs) {
+    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: skewMs > 0 ? "stale" : "future", skewMs, windowMs: maxSkewMs }, activity);
+  }
+  const received = token.replace(/ /g, "+");
+  for (const v of variants) {
+    const { authToken: _omit, ...signed } = v.params;
+    if (safeEqual(computeAuthToken(signed, key), received)) {
+      return { ok: true, payload: v.params, info: { key: "basic", decoding: v.decoding, skewMs } };
+    }
+  }
+  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: ["basic"], skewMs }, activity);
+}
+
+export function v2BasicKeys(env: Env): NamedKey[] {
+  return [
+    { name: "basic", key: env.accessKey },
+    { name: "licenseCode", key: env.licenseCodeAccessKey },
+  ];
+}

@@ -1,0 +1,112 @@
+// The one database module. DATABASE_URL set: PostgreSQL through @prisma/adapter-pg.
+// Unset: an embedded PGlite database under DATA_DIR/pglite (same schema, same
+// migrations). Both are reached through Prisma for domain code and through
+// `rawSql` for the migration runner and the few statements Prisma cannot say.
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/env";
+
+export type Db = PrismaClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Minimal raw SQL access shared by both engines. */
+export type RawSql = {
+  kind: "postgres" | "pglite";
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a multi-statement script (migrations). */
+  exec(script: string): Promise<void>;
+  /** Runs fn with exclusive use of one connection (advisory locks). */
+  withConnection<T>(fn: (conn: Omit<RawSql, "withConnection" | "close">) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+type Handles = { prisma: PrismaClient; raw: RawSql };
+
+const globalForDb = globalThis as unknown as { __portalDb?: Promise<Handles> };
+
+async function openPostgres(url: string, poolSize: number): Promise<Handles> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const adapter = new PrismaPg(pool);
+  const prisma = new PrismaClient({ adapter });
+  const raw: RawSql = {
+    kind: "postgres",
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async withConnection(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          kind: "postgres",
+          query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+          exec: async (script: string) => void (await client.query(script)),
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+  return { prisma, raw };
+}
+
+async function openPglite(dataDir: string): Promise<Handles> {
+  // Loaded lazily so a PostgreSQL deployment never loads the WASM engine.
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const dir = path.join(dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const conn = {
+    kind: "pglite" as const,
+    query: async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[],
+    exec: async (script: string) => void (await db.exec(script)),
+  };
+  const raw: RawSql = {
+    ...conn,
+    // PGlite is one connection already.
+    withConnection: (fn) => fn(conn),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+  return { prisma, raw };
+}
+
+function open(): Promise<Handles> {
+  const env = getEnv();
+  return env.databaseUrl ? openPostgres(env.databaseUrl, env.databasePoolSize) : openPglite(env.dataDir);
+}
+
+function handles(): Promise<Handles> {
+  globalForDb.__portalDb ??= open().catch((error: unknown) => {
+    globalForDb.__portalDb = undefined;
+    throw error;
+  });
+  return globalForDb.__portalDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await handles()).prisma;
+}
+
+export async function getRawSql(): Promise<RawSql> {
+  return (await handles()).raw;
+}
+
+export async function closeDb(): Promise<void> {
+  const h = globalForDb.__portalDb;
+  globalForDb.__portalDb = undefined;
+  if (h) await (await h).raw.close();
+}

@@ -1,0 +1,152 @@
+// The validated environment. Read once, fail fast with a message that names
+// the variable (never its value). In demo mode (PORTAL_DEMO=1) missing keys are
+// generated once, stored under DATA_DIR and printed, so a newcomer can start
+// the portal without configuring anything.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const flag = z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).optional()).transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  KOOGALLERY_ACCESS_KEY: optionalString,
+  KOOGALLERY_KIT_ACCESS_KEY: optionalString,
+  KOOGALLERY_LICENSE_CODE_ACCESS_KEY: optionalString,
+  KOOGALLERY_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default("https://mkt.myhuaweicloud.com")),
+  KOOGALLERY_AK: optionalString,
+  KOOGALLERY_SK: optionalString,
+  KOOGALLERY_V1_MAX_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().startsWith("postgres").optional()),
+  DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(20)),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  PORTAL_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  PORTAL_ENCRYPTION_KEY: optionalString,
+  PORTAL_DEMO: flag,
+  PROVISIONING_ADAPTER: z.preprocess(emptyAsUndefined, z.enum(["builtin", "http"]).default("builtin")),
+  PROVISIONING_HTTP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  PROVISIONING_HTTP_SECRET: optionalString,
+  PROVISIONING_SYNC_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(2500)),
+  JOBS_DISABLED: flag,
+  JOBS_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
+  JOBS_RETRY_BASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(10_000)),
+});
+
+export type Env = {
+  accessKey: string;
+  kitAccessKey: string;
+  licenseCodeAccessKey: string;
+  apiBaseUrl: string;
+  ak?: string;
+  sk?: string;
+  v1MaxSkewMs: number;
+  databaseUrl?: string;
+  databasePoolSize: number;
+  dataDir: string;
+  port: number;
+  publicUrl: string;
+  encryptionKey: Buffer;
+  isDemo: boolean;
+  provisioning: { adapter: "builtin" | "http"; httpUrl?: string; httpSecret?: string; syncTimeoutMs: number };
+  jobs: { isDisabled: boolean; pollMs: number; retryBaseMs: number };
+  /** Which keys came from the environment (the settings page shows this, never values). */
+  configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey", boolean>;
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses PORTAL_ENCRYPTION_KEY: 32 bytes as hex or base64; anything else is refused. */
+export function parseEncryptionKey(value: string): Buffer {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const b = Buffer.from(value, "base64");
+  if (b.length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(value)) return b;
+  throw new EnvError("PORTAL_ENCRYPTION_KEY must be 32 bytes, written as 64 hex characters or base64 (openssl rand -base64 32)");
+}
+
+type DemoSecrets = { accessKey: string; kitAccessKey: string; licenseCodeAccessKey: string; encryptionKey: string };
+
+/** Demo keys live in DATA_DIR so the portal, the seeder and the CLI agree across restarts. */
+export function loadDemoSecrets(dataDir: string): DemoSecrets {
+  const file = path.join(dataDir, "demo-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DemoSecrets;
+  const secrets: DemoSecrets = {
+    accessKey: `demo-${randomBytes(16).toString("hex")}`,
+    kitAccessKey: `demo-kit-${randomBytes(16).toString("hex")}`,
+    licenseCodeAccessKey: `demo-lic-${randomBytes(16).toString("hex")}`,
+    encryptionKey: randomBytes(32).toString("base64"),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  console.log(`[demo] generated local KooGallery keys in ${file} (demo mode only; set KOOGALLERY_ACCESS_KEY etc. for real use)`);
+  return secrets;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const names = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new EnvError(`Invalid environment: ${names}`);
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const demo = e.PORTAL_DEMO ? loadDemoSecrets(dataDir) : undefined;
+
+  const accessKey = e.KOOGALLERY_ACCESS_KEY ?? demo?.accessKey;
+  if (!accessKey) throw new EnvError("KOOGALLERY_ACCESS_KEY is required (or set PORTAL_DEMO=1 to generate local demo keys)");
+  const encryptionKeyText = e.PORTAL_ENCRYPTION_KEY ?? demo?.encryptionKey;
+  if (!encryptionKeyText) throw new EnvError("PORTAL_ENCRYPTION_KEY is required: 32 random bytes, e.g. `openssl rand -base64 32`");
+  if (e.PROVISIONING_ADAPTER === "http" && !e.PROVISIONING_HTTP_URL) {
+    throw new EnvError("PROVISIONING_HTTP_URL is required when PROVISIONING_ADAPTER=http");
+  }
+  if (e.PROVISIONING_ADAPTER === "http" && !e.PROVISIONING_HTTP_SECRET) {
+    throw new EnvError("PROVISIONING_HTTP_SECRET is required when PROVISIONING_ADAPTER=http (it signs our calls to your backend)");
+  }
+  if (Boolean(e.KOOGALLERY_AK) !== Boolean(e.KOOGALLERY_SK)) {
+    throw new EnvError("KOOGALLERY_AK and KOOGALLERY_SK must be set together");
+  }
+
+  return {
+    accessKey,
+    kitAccessKey: e.KOOGALLERY_KIT_ACCESS_KEY ?? (e.KOOGALLERY_ACCESS_KEY ? accessKey : (demo?.kitAccessKey ?? accessKey)),
+    licenseCodeAccessKey:
+      e.KOOGALLERY_LICENSE_CODE_ACCESS_KEY ?? (e.KOOGALLERY_ACCESS_KEY ? accessKey : (demo?.licenseCodeAccessKey ?? accessKey)),
+    apiBaseUrl: e.KOOGALLERY_API_BASE_URL.replace(/\/+$/, ""),
+    ak: e.KOOGALLERY_AK,
+    sk: e.KOOGALLERY_SK,
+    v1MaxSkewMs: e.KOOGALLERY_V1_MAX_SKEW_SECONDS * 1000,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    port: e.PORT,
+    publicUrl: (e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    encryptionKey: parseEncryptionKey(encryptionKeyText),
+    isDemo: e.PORTAL_DEMO,
+    provisioning: {
+      adapter: e.PROVISIONING_ADAPTER,
+      httpUrl: e.PROVISIONING_HTTP_URL,
+      httpSecret: e.PROVISIONING_HTTP_SECRET,
+      syncTimeoutMs: e.PROVISIONING_SYNC_TIMEOUT_MS,
+    },
+    jobs: { isDisabled: e.JOBS_DISABLED, pollMs: e.JOBS_POLL_MS, retryBaseMs: e.JOBS_RETRY_BASE_MS },
+    configured: {
+      accessKey: Boolean(e.KOOGALLERY_ACCESS_KEY),
+      kitAccessKey: Boolean(e.KOOGALLERY_KIT_ACCESS_KEY),
+      licenseCodeAccessKey: Boolean(e.KOOGALLERY_LICENSE_CODE_ACCESS_KEY),
+      aksk: Boolean(e.KOOGALLERY_AK && e.KOOGALLERY_SK),
+      encryptionKey: Boolean(e.PORTAL_ENCRYPTION_KEY),
+    },
+  };
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed once. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,27 @@
+// App info as stored (password sealed) and as answered (password plain, only in memory).
+import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
+import type { Instance } from "@/lib/generated/prisma/client";
+import type { AppInfo } from "@/lib/provisioning/adapters";
+
+export function appInfoColumns(info: AppInfo, key: Buffer) {
+  return {
+    frontEndUrl: info.frontEndUrl,
+    adminUrl: info.adminUrl ?? null,
+    adminUserName: info.userName ?? null,
+    adminPasswordEnc: info.password ? sealSecret(info.password, key) : null,
+    memo: info.memo ?? null,
+  };
+}
+
+type StoredAppInfo = Pick<Instance, "frontEndUrl" | "adminUrl" | "adminUserName" | "adminPasswordEnc" | "memo">;
+
+export function readAppInfo(row: StoredAppInfo, key: Buffer): AppInfo | undefined {
+  if (!row.frontEndUrl) return undefined;
+  return {
+    frontEndUrl: row.frontEndUrl,
+    ...(row.adminUrl ? { adminUrl: row.adminUrl } : {}),
+    ...(row.adminUserName ? { userName: row.adminUserName } : {}),
+    ...(row.adminPasswordEnc ? { password: openSecret(row.adminPasswordEnc, key) } : {}),
+    ...(row.memo ? { memo: row.memo } : {}),
+  };
+}

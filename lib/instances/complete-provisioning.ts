@@ -1,0 +1,45 @@
+// The provision-instance job: call the adapter, then store the app info once.
+// A permanent refusal (or the last attempt) marks the instance FAILED, which
+// queryInstance reports as 000005 and the portal lists for manual action.
+import type { Db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { describeError } from "@/lib/errors";
+import type { JobRow } from "@/lib/jobs/queue";
+import { jobEvents } from "@/lib/jobs/worker";
+import { appInfoColumns } from "@/lib/instances/app-info";
+import { createAdapter, ProvisioningError } from "@/lib/provisioning/adapters";
+
+export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow): Promise<void> {
+  const instanceId = (payload as { instanceId?: string }).instanceId ?? "";
+  const env = getEnv();
+  const instance = await db.instance.findUnique({ where: { id: instanceId } });
+  if (!instance || instance.provisionStatus !== "PENDING" || instance.state === "RELEASED") return;
+  const adapter = createAdapter(env);
+  try {
+    const info = await adapter.provision({ ...instance, instanceId: instance.id });
+    await db.$transaction(async (tx) => {
+      const data = { provisionStatus: "DONE" as const, provisionedAt: new Date(), provisionError: null, ...appInfoColumns(info, env.encryptionKey) };
+      // Frozen while provisioning stays frozen; only PROVISIONING becomes ACTIVE.
+      const activated = await tx.instance.updateMany({ where: { id: instanceId, provisionStatus: "PENDING", state: "PROVISIONING" }, data: { ...data, state: "ACTIVE" } });
+      const other = activated.count ? { count: 0 } : await tx.instance.updateMany({ where: { id: instanceId, provisionStatus: "PENDING" }, data });
+      if (activated.count + other.count === 0) return;
+      await tx.instanceEvent.create({
+        data: { instanceId, kind: "PROVISIONED", fromState: instance.state, toState: activated.count ? "ACTIVE" : instance.state, actor: "system", detail: { adapter: adapter.name, attempt: job.attempts } },
+      });
+    });
+  } catch (error) {
+    const isLast = job.attempts >= job.maxAttempts;
+    const isPermanent = error instanceof ProvisioningError && error.isPermanent;
+    if (isPermanent || isLast) {
+      await db.$transaction([
+        db.instance.updateMany({ where: { id: instanceId, provisionStatus: "PENDING" }, data: { provisionStatus: "FAILED", provisionError: describeError(error) } }),
+        db.instanceEvent.create({ data: { instanceId, kind: "PROVISION_FAILED", actor: "system", detail: { adapter: adapter.name, attempt: job.attempts, error: describeError(error) } } }),
+      ]);
+      jobEvents.emit(`provision-instance:${instanceId}`, "failed");
+      return;
+    }
+    throw error;
+  } finally {
+    jobEvents.emit(`provision-instance:${instanceId}`, "settled");
+  }
+}

@@ -1,0 +1,40 @@
+// upgradeInstance (V2) / upgrade (V1): record the upgrade order once; the new
+// specification is read from the order query in the background.
+import { CallbackError } from "@/lib/errors";
+import { ResultCode } from "@/lib/koogallery/result-codes";
+import { enqueueJobs } from "@/lib/jobs/queue";
+import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
+import { orderActionKey } from "@/lib/instances/order-key";
+import { fetchOrderJob } from "@/lib/instances/provision-instance";
+import type { SaasContext, SaasOutcome, UpgradeCommand } from "@/lib/instances/types";
+
+export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Promise<SaasOutcome> {
+  const { tx } = ctx;
+  const instance = await lockInstanceOrThrow(tx, cmd.instanceId);
+  const links = { instanceId: cmd.instanceId, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
+  if (instance.state === "RELEASED") throw new CallbackError(ResultCode.INSTANCE_NOT_FOUND, "instance has been released");
+
+  const orderKey = orderActionKey("UPGRADE", cmd.orderId, cmd.orderLineId);
+  const created = await tx.order.createMany({
+    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: "UPGRADE", isTest: cmd.isTest, fetchStatus: cmd.isTest ? "SKIPPED" : "PENDING", productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) {
+    const order = await tx.order.findUnique({ where: { orderKey }, select: { instanceId: true } });
+    if (order?.instanceId !== cmd.instanceId) throw new CallbackError(ResultCode.INVALID_PARAMS, "this order was already applied to another instance");
+    return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "repeat of an applied upgrade: no effect" };
+  }
+  await tx.instance.update({
+    where: { id: cmd.instanceId },
+    data: {
+      ...(cmd.productId ? { productId: cmd.productId } : {}),
+      ...(cmd.skuCode ? { skuCode: cmd.skuCode } : {}),
+      ...(cmd.extendParams !== undefined ? { extendParams: cmd.extendParams as object } : {}),
+    },
+  });
+  await tx.instanceEvent.create({
+    data: { instanceId: cmd.instanceId, kind: "UPGRADED", fromState: instance.state, toState: instance.state, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, detail: { productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null } },
+  });
+  if (!cmd.isTest) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
+  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "upgrade recorded" };
+}

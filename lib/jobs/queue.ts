@@ -1,0 +1,91 @@
+// A durable job queue in the database. Jobs are claimed with
+// FOR UPDATE SKIP LOCKED and a lease: each runs on one app instance at a time,
+// a crashed run is taken up again when its lease ends, and pending jobs simply
+// wait in the table across restarts.
+import type { Db, Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export type JobKind = "provision-instance" | "fetch-order";
+
+export type JobRow = {
+  id: string;
+  kind: JobKind;
+  payload: Prisma.JsonValue;
+  attempts: number;
+  maxAttempts: number;
+};
+
+export type EnqueueInput = {
+  kind: JobKind;
+  payload: Prisma.InputJsonValue;
+  /** A second enqueue with the same key is ignored (ON CONFLICT DO NOTHING). */
+  dedupeKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+};
+
+export async function enqueueJobs(db: Tx | Db, jobs: EnqueueInput[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await db.job.createMany({
+    data: jobs.map((j) => ({
+      kind: j.kind,
+      payload: j.payload,
+      dedupeKey: j.dedupeKey ?? null,
+      runAt: j.runAt ?? new Date(),
+      maxAttempts: j.maxAttempts ?? 20,
+    })),
+    skipDuplicates: true,
+  });
+}
+
+/** Claims up to `limit` due jobs for this worker. */
+export async function claimJobs(db: Db, workerId: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+  return db.$queryRawUnsafe<JobRow[]>(
+    `UPDATE "Job" SET status = 'RUNNING', "lockedBy" = $1, "lockedUntil" = now() + ($2 * interval '1 millisecond'),
+            attempts = attempts + 1, "updatedAt" = now()
+      WHERE id IN (
+        SELECT id FROM "Job"
+         WHERE (status = 'PENDING' AND "runAt" <= now()) OR (status = 'RUNNING' AND "lockedUntil" < now())
+         ORDER BY "runAt"
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, payload, attempts, "maxAttempts"`,
+    workerId,
+    leaseMs,
+    limit,
+  );
+}
+
+export async function completeJob(db: Db, job: JobRow, workerId: string): Promise<void> {
+  await db.job.updateMany({
+    where: { id: job.id, lockedBy: workerId },
+    data: { status: "DONE", finishedAt: new Date(), lockedUntil: null, lastError: null },
+  });
+}
+
+/** Exponential backoff with a cap; a job past its attempts is DEAD (shown on the settings page). */
+export function nextRetryDelayMs(attempts: number, baseMs: number, capMs = 60 * 60 * 1000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export async function failJob(
+  db: Db,
+  job: JobRow,
+  workerId: string,
+  error: string,
+  opts: { baseMs: number; isPermanent?: boolean },
+): Promise<"retry" | "dead"> {
+  const isDead = opts.isPermanent === true || job.attempts >= job.maxAttempts;
+  await db.job.updateMany({
+    where: { id: job.id, lockedBy: workerId },
+    data: isDead
+      ? { status: "DEAD", lastError: error.slice(0, 1000), lockedUntil: null, finishedAt: new Date() }
+      : {
+          status: "PENDING",
+          lastError: error.slice(0, 1000),
+          lockedUntil: null,
+          runAt: new Date(Date.now() + nextRetryDelayMs(job.attempts, opts.baseMs)),
+        },
+  });
+  return isDead ? "dead" : "retry";
+}

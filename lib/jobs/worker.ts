@@ -1,0 +1,113 @@
+// The in-process job worker, started once per app instance (instrumentation.ts).
+// It polls the queue, can be woken early by kickWorker(), and tells waiters in
+// this process when a job is done (a newInstance call may wait briefly for its
+// provisioning job before it answers 000004).
+import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { getDb, type Db } from "@/lib/db";
+import { describeError } from "@/lib/errors";
+import { claimJobs, completeJob, failJob, type JobKind, type JobRow } from "@/lib/jobs/queue";
+
+export class PermanentJobError extends Error {
+  override name = "PermanentJobError";
+}
+
+export type JobHandler = (db: Db, payload: unknown, job: JobRow) => Promise<void>;
+
+type WorkerState = {
+  id: string;
+  timer?: NodeJS.Timeout;
+  wake?: () => void;
+  stopped: boolean;
+  running?: Promise<void>;
+  lastPollAt?: Date;
+  lastError?: string;
+};
+
+const g = globalThis as unknown as { __portalWorker?: WorkerState; __portalJobEvents?: EventEmitter };
+
+/** Emits `job:<id>` and `<kind>:<key>` ("provision-instance:<instanceId>") when a job finishes. */
+export const jobEvents: EventEmitter = (g.__portalJobEvents ??= new EventEmitter().setMaxListeners(0));
+
+export function kickWorker(): void {
+  g.__portalWorker?.wake?.();
+}
+
+export function workerStatus(): { isRunning: boolean; id?: string; lastPollAt?: Date; lastError?: string } {
+  const w = g.__portalWorker;
+  return { isRunning: Boolean(w && !w.stopped), id: w?.id, lastPollAt: w?.lastPollAt, lastError: w?.lastError };
+}
+
+export type WorkerOptions = {
+  handlers: Record<JobKind, JobHandler>;
+  pollMs: number;
+  retryBaseMs: number;
+  leaseMs?: number;
+  batch?: number;
+  /** Periodic housekeeping (nonce expiry) run at most once a minute. */
+  housekeeping?: (db: Db) => Promise<void>;
+};
+
+export function startWorker(opts: WorkerOptions): void {
+  if (g.__portalWorker && !g.__portalWorker.stopped) return;
+  const state: WorkerState = { id: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, stopped: false };
+  g.__portalWorker = state;
+  let lastHousekeeping = 0;
+
+  const runJob = async (db: Db, job: JobRow) => {
+    const handler = opts.handlers[job.kind];
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
+      await handler(db, job.payload, job);
+      await completeJob(db, job, state.id);
+      jobEvents.emit(`job:${job.id}`, "done");
+    } catch (error) {
+      const outcome = await failJob(db, job, state.id, describeError(error), {
+        baseMs: opts.retryBaseMs,
+        isPermanent: error instanceof PermanentJobError,
+      });
+      jobEvents.emit(`job:${job.id}`, outcome);
+    }
+  };
+
+  const tick = async () => {
+    const db = await getDb();
+    state.lastPollAt = new Date();
+    for (;;) {
+      const jobs = await claimJobs(db, state.id, opts.batch ?? 8, opts.leaseMs ?? 5 * 60 * 1000);
+      if (jobs.length === 0) break;
+      await Promise.all(jobs.map((job) => runJob(db, job)));
+    }
+    if (opts.housekeeping && Date.now() - lastHousekeeping > 60_000) {
+      lastHousekeeping = Date.now();
+      await opts.housekeeping(db);
+    }
+  };
+
+  const loop = async () => {
+    while (!state.stopped) {
+      try {
+        await tick();
+        state.lastError = undefined;
+      } catch (error) {
+        state.lastError = describeError(error);
+        console.error(`[jobs] poll failed: ${state.lastError}`);
+      }
+      await new Promise<void>((resolve) => {
+        state.wake = resolve;
+        state.timer = setTimeout(resolve, opts.pollMs);
+      });
+      clearTimeout(state.timer);
+    }
+  };
+  state.running = loop();
+}
+
+export async function stopWorker(): Promise<void> {
+  const w = g.__portalWorker;
+  if (!w) return;
+  w.stopped = true;
+  w.wake?.();
+  await w.running;
+}

@@ -1,0 +1,526 @@
+// Zod schemas for every callback KooGallery sends (SPEC §2, §3, §4, §6). They validate a
+// parsed copy; the signature is always checked on the untouched body first, so transforms
+// here (normalised flags, flattened V1 extensions) never affect what was signed.
+import { z } from "zod";
+
+// ---------------------------------------------------------------- shared field builders
+
+const requiredText = (max: number) => z.string().min(1).max(max);
+const optionalText = (max: number) => z.string().max(max).optional();
+const digits = (max: number) => z.string().regex(/^\d+$/).max(max);
+// SPEC §14.14: the table says yyyyMMddHHmmss, the example carries milliseconds too.
+const expireTimeText = z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmss[SSS]");
+const v1TimeStamp = z.string().regex(/^\d{17}$/, "must be yyyyMMddHHmmssSSS");
+const amountText = z.string().regex(/^-?\d+(\.\d+)?$/).max(20);
+
+/** Comma-separated instance IDs (queryInstance): 1..100 non-blank IDs of ≤ 64 characters. */
+const instanceIdList = z
+  .string()
+  .max(100 * 66)
+  .superRefine((value, ctx) => {
+    const ids = value.split(",").map((id) => id.trim());
+    if (ids.length > 100) ctx.addIssue({ code: "custom", message: "has more than 100 instance IDs" });
+    else if (ids.some((id) => id === "")) ctx.addIssue({ code: "custom", message: "contains a blank instance ID" });
+    else if (ids.some((id) => id.length > 64)) ctx.addIssue({ code: "custom", message: "has an ID longer than 64" });
+  });
+
+export function splitInstanceIds(value: string): string[] {
+  return value.split(",").map((id) => id.trim());
+}
+
+/** V2 sends "0"/"1"; other families send 0/1. Anything else is not a test call. */
+export function isTestFlag(value: unknown): boolean {
+  return value === "1" || value === 1;
+}
+
+export function isTestRequest(body: { testFlag?: unknown }): boolean {
+  return isTestFlag(body.testFlag);
+}
+
+// ---------------------------------------------------------------- V2 basic (SPEC §2, §6.1, §6.2)
+
+const v2TestFlag = z.union([z.literal("0"), z.literal("1"), z.literal(0), z.literal(1)]).optional();
+const freezeStatus = z.enum(["FREEZE", "UNFREEZE"]);
+
+// §2.8: one copy of the guide sends buyer and order details instead of the three IDs.
+const v2BuyerInfo = z.looseObject({
+  customerId: optionalText(100),
+  customerName: optionalText(64),
+  userId: optionalText(64),
+  userName: optionalText(64),
+});
+const v2OrderInfo = z.looseObject({
+  businessId: optionalText(64),
+  orderId: optionalText(64),
+  orderLineId: optionalText(64),
+});
+
+const v2NewInstance = z
+  .object({
+    activity: z.literal("newInstance"),
+    orderId: requiredText(64).optional(),
+    orderLineId: requiredText(64).optional(),
+    businessId: requiredText(64).optional(),
+    buyerInfo: v2BuyerInfo.optional(),
+    orderInfo: z.array(v2OrderInfo).min(1).optional(),
+    testFlag: v2TestFlag,
+  })
+  .superRefine((body, ctx) => {
+    if (body.orderInfo !== undefined) return;
+    for (const field of ["orderId", "orderLineId", "businessId"] as const) {
+      if (body[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: "is required" });
+    }
+  });
+
+const v2RefreshInstance = z.object({
+  activity: z.literal("refreshInstance"),
+  scene: z.enum(["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"]),
+  orderId: requiredText(64),
+  orderLineId: requiredText(64),
+  instanceId: requiredText(64),
+  productId: optionalText(64),
+  expireTime: expireTimeText,
+  testFlag: v2TestFlag,
+});
+
+const v2UpdateInstanceStatus = z.object({
+  activity: z.literal("updateInstanceStatus"),
+  instanceId: requiredText(64),
+  status: freezeStatus,
+  testFlag: v2TestFlag,
+});
+
+const v2ReleaseInstance = z.object({
+  activity: z.literal("releaseInstance"),
+  instanceId: requiredText(64),
+  orderId: optionalText(64),
+  orderLineId: optionalText(64),
+  testFlag: v2TestFlag,
+});
+
+const v2QueryInstance = z.object({
+  activity: z.literal("queryInstance"),
+  instanceId: instanceIdList,
+  testFlag: v2TestFlag,
+});
+
+const v2UpgradeInstance = z.object({
+  activity: z.literal("upgradeInstance"),
+  instanceId: requiredText(64),
+  orderId: requiredText(64),
+  orderLineId: requiredText(64),
+  testFlag: v2TestFlag,
+});
+
+const v2OrderNotify = z.object({
+  activity: z.literal("orderNotify"),
+  orderId: requiredText(64),
+  orderLineId: optionalText(64),
+  testFlag: v2TestFlag,
+});
+
+const v2GetLicenseAsync = z.object({
+  activity: z.literal("getLicenseAsync"),
+  instanceId: requiredText(64),
+  effectiveTime: requiredText(32),
+  expireTime: optionalText(32),
+  eventId: requiredText(64),
+  deviceFingerprint: optionalText(1024),
+  testFlag: v2TestFlag,
+});
+
+const v2RefreshLicenseCode = z.object({
+  activity: z.literal("refreshLicenseCode"),
+  scene: z.enum(["RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD"]),
+  orderId: requiredText(64),
+  orderLineId: requiredText(64),
+  license: requiredText(64),
+  productId: optionalText(64),
+  expireTime: expireTimeText,
+  testFlag: v2TestFlag,
+});
+
+const v2UpdateLicenseCodeStatus = z.object({
+  activity: z.literal("updateLicenseCodeStatus"),
+  license: requiredText(64),
+  status: freezeStatus,
+  testFlag: v2TestFlag,
+});
+
+const v2ReleaseLicenseCode = z.object({
+  activity: z.literal("releaseLicenseCode"),
+  license: requiredText(64),
+  orderId: optionalText(64),
+  orderLineId: optionalText(64),
+  testFlag: v2TestFlag,
+});
+
+export const v2BasicRequestSchema = z.discriminatedUnion("activity", [
+  v2NewInstance,
+  v2RefreshInstance,
+  v2UpdateInstanceStatus,
+  v2ReleaseInstance,
+  v2QueryInstance,
+  v2UpgradeInstance,
+  v2OrderNotify,
+  v2GetLicenseAsync,
+  v2RefreshLicenseCode,
+  v2UpdateLicenseCodeStatus,
+  v2ReleaseLicenseCode,
+]);
+
+export type V2BasicRequest = z.output<typeof v2BasicRequestSchema>;
+export type V2Activity = V2BasicRequest["activity"];
+
+// ---------------------------------------------------------------- V1 GET (SPEC §3, §6.3)
+
+const v1Common = {
+  authToken: requiredText(50),
+  timeStamp: v1TimeStamp,
+  testFlag: z.enum(["0", "1"]).optional(),
+};
+
+// Order fields shared by newInstance and getLicense. Rows marked M in the reconstructed
+// table but absent from the documented example URL (skuCode, customerName) are optional.
+const v1OrderFields = {
+  customerId: requiredText(100),
+  customerName: optionalText(64),
+  userId: optionalText(64),
+  userName: optionalText(64),
+  businessId: requiredText(64),
+  orderId: requiredText(64),
+  skuCode: optionalText(64),
+  expireTime: expireTimeText.optional(),
+  chargingMode: digits(3).optional(),
+  periodType: optionalText(10),
+  periodNumber: digits(2).optional(),
+  orderAmount: amountText.optional(),
+  provisionType: optionalText(32),
+  saasExtendParams: optionalText(2048),
+};
+
+const v1LinearFields = {
+  amount: digits(7).optional(),
+  diskSize: digits(7).optional(),
+  bandWidth: digits(7).optional(),
+};
+
+const v1NewInstance = z.object({
+  ...v1Common,
+  ...v1OrderFields,
+  ...v1LinearFields,
+  activity: z.literal("newInstance"),
+  productId: requiredText(64),
+  // Ciphertext (iv + Base64) of an unknown documented maximum.
+  mobilePhone: optionalText(1024),
+  email: optionalText(1024),
+  trialFlag: optionalText(2),
+});
+
+const v1RefreshInstance = z.object({
+  ...v1Common,
+  activity: z.literal("refreshInstance"),
+  orderId: requiredText(64),
+  instanceId: requiredText(64),
+  productId: optionalText(64),
+  expireTime: expireTimeText,
+  trialToFormal: optionalText(2),
+  periodType: optionalText(10),
+  periodNumber: digits(2).optional(),
+  orderAmount: amountText.optional(),
+});
+
+// orderId is documented as mandatory for expire/release, but the documented expireInstance
+// example omits it and the handlers key on instanceId, so it is optional here.
+const v1ExpireInstance = z.object({
+  ...v1Common,
+  activity: z.literal("expireInstance"),
+  instanceId: requiredText(64),
+  orderId: optionalText(64),
+});
+
+const v1ReleaseInstance = z.object({
+  ...v1Common,
+  activity: z.literal("releaseInstance"),
+  instanceId: requiredText(64),
+  orderId: optionalText(64),
+  orderAmount: amountText.optional(),
+});
+
+const v1Upgrade = z.object({
+  ...v1Common,
+  ...v1LinearFields,
+  activity: z.literal("upgrade"),
+  instanceId: requiredText(64),
+  orderId: requiredText(64),
+  skuCode: requiredText(64),
+  productId: requiredText(64),
+  saasExtendParams: optionalText(2048),
+});
+
+const v1InstanceStatus = z.object({
+  ...v1Common,
+  activity: z.literal("instanceStatus"),
+  instanceId: requiredText(64),
+  instanceStatus: z.enum(["FREEZE", "NORMAL"]),
+});
+
+const v1QueryInstance = z.object({
+  ...v1Common,
+  activity: z.literal("queryInstance"),
+  instanceId: instanceIdList,
+});
+
+const v1GetLicense = z.object({
+  ...v1Common,
+  ...v1OrderFields,
+  activity: z.literal("getLicense"),
+  productId: optionalText(64),
+});
+
+export const v1RequestSchema = z.discriminatedUnion("activity", [
+  v1NewInstance,
+  v1RefreshInstance,
+  v1ExpireInstance,
+  v1ReleaseInstance,
+  v1Upgrade,
+  v1InstanceStatus,
+  v1QueryInstance,
+  v1GetLicense,
+]);
+
+export type V1Request = z.output<typeof v1RequestSchema>;
+export type V1Activity = V1Request["activity"];
+
+// ---------------------------------------------------------------- Kit (SPEC §4)
+
+/** Integer fields arrive as JSON numbers (V2) or numeric strings (some V1 senders). */
+function kitInt<const T extends readonly number[]>(allowed: T) {
+  return z
+    .union([z.number(), z.string().regex(/^\s*\d{1,2}\s*$/).transform(Number)])
+    .pipe(z.number().refine((value) => allowed.includes(value), `must be one of ${allowed.join(", ")}`))
+    .transform((value) => value as T[number]);
+}
+
+// Empty (or absent) when the sync comes from the seller applying for an app credential.
+const kitOptionalId = z.string().max(64).nullish().transform((value) => value ?? "");
+const kitTimeStamp = z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmssSSS");
+const kitTestFlag = kitInt([0, 1]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** V1 sends userList/orgInfo as JSON text; V2 sends the array itself. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The V2 allOrgSync doc example has unquoted keys (`[{orgCode:"1", …}]`). Quoting bare
+ * identifiers in key position (never inside strings) and then using JSON.parse keeps this
+ * a data-only transformation.
+ */
+export function parseRelaxedJson(text: string): unknown {
+  const quoted = text.replace(
+    /"(?:[^"\\]|\\.)*"|([{,]\s*)([A-Za-z_$][\w$]*)(\s*:)/g,
+    (match, before: string | undefined, key: string | undefined, after: string | undefined) =>
+      key === undefined ? match : `${before}"${key}"${after}`,
+  );
+  return JSON.parse(quoted);
+}
+
+function parseOrgListText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return parseRelaxedJson(value);
+  } catch {
+    return value;
+  }
+}
+
+/** V1 nests entryDate/employeeType/workPlace in `extension`; top-level values win. */
+function flattenUserExtension(value: unknown): unknown {
+  if (!isRecord(value) || !isRecord(value.extension)) return value;
+  const { extension, ...rest } = value;
+  return { ...extension, ...rest };
+}
+
+const blankToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+
+const kitUser = z.preprocess(
+  flattenUserExtension,
+  z.object({
+    userName: requiredText(64),
+    name: z.string().max(64),
+    orgCode: z.string().max(64),
+    position: optionalText(64),
+    employeeCode: optionalText(64),
+    employeeType: z.preprocess(
+      blankToUndefined,
+      z.union([z.number().int().min(0), z.string().regex(/^\d{1,11}$/).transform(Number)]).optional(),
+    ),
+    role: z.enum(["user", "admin"]),
+    enable: z.union([
+      z.enum(["true", "false"]),
+      z.boolean().transform((value) => (value ? "true" : "false") as "true" | "false"),
+    ]),
+    mobile: optionalText(32),
+    email: optionalText(128),
+    workPlace: optionalText(255),
+    entryDate: optionalText(32),
+  }),
+);
+
+/** V1 full sync names the department `name`; every other form uses `orgName`. */
+function renameV1OrgName(value: unknown): unknown {
+  if (!isRecord(value) || value.orgName !== undefined || value.name === undefined) return value;
+  const { name, ...rest } = value;
+  return { ...rest, orgName: name };
+}
+
+const kitOrg = z.preprocess(
+  renameV1OrgName,
+  z.object({
+    orgCode: requiredText(64),
+    orgName: z.string().max(128),
+    parentCode: z.string().max(64).nullish().transform((value) => value ?? ""),
+  }),
+);
+
+const kitOrgList = z.preprocess(parseOrgListText, z.array(kitOrg));
+
+const tenantSync = z.object({
+  instanceId: kitOptionalId,
+  orderId: kitOptionalId,
+  tenantId: requiredText(64),
+  tenantCode: requiredText(64),
+  name: z.string().max(255),
+  domainName: z.string().max(255),
+  flag: kitInt([0, 1, 2]),
+  testFlag: kitTestFlag,
+  timeStamp: kitTimeStamp,
+});
+
+const applicationSync = z.object({
+  instanceId: kitOptionalId,
+  tenantId: requiredText(64),
+  appId: requiredText(64),
+  clientId: requiredText(64),
+  // Ciphertext of a ≥3072-bit RSA key; a delete (flag 0) may leave it out.
+  clientSecret: z.string().max(4096).nullish(),
+  flag: kitInt([0, 1, 2]),
+  testFlag: kitTestFlag,
+  timeStamp: kitTimeStamp,
+});
+
+const authSync = z.object({
+  instanceId: kitOptionalId,
+  tenantId: requiredText(64),
+  appId: requiredText(64),
+  userList: z.preprocess(parseJsonText, z.array(kitUser).max(500)),
+  currentSyncTime: z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmssSSS"),
+  flag: kitInt([0, 1, 2, 3]),
+  testFlag: kitTestFlag,
+  timeStamp: kitTimeStamp,
+});
+
+const singleOrgSync = z.preprocess(
+  renameV1OrgName,
+  z.object({
+    instanceId: kitOptionalId,
+    tenantId: requiredText(64),
+    orgCode: requiredText(64),
+    orgName: z.string().max(128),
+    parentCode: z.string().max(64).nullish().transform((value) => value ?? ""),
+    flag: kitInt([0, 1, 2]),
+    testFlag: kitTestFlag,
+    timeStamp: kitTimeStamp,
+  }),
+);
+
+const allOrgSync = z
+  .object({
+    instanceId: kitOptionalId,
+    tenantId: requiredText(64),
+    orgInfoList: kitOrgList.optional(),
+    orgInfo: kitOrgList.optional(),
+    testFlag: kitTestFlag,
+    timeStamp: kitTimeStamp,
+  })
+  .superRefine((body, ctx) => {
+    if (body.orgInfoList === undefined && body.orgInfo === undefined) {
+      ctx.addIssue({ code: "custom", path: ["orgInfoList"], message: "is required" });
+    }
+  })
+  .transform(({ orgInfo, orgInfoList, ...rest }) => ({ ...rest, orgInfoList: orgInfoList ?? orgInfo ?? [] }));
+
+export const kitNames = ["tenantSync", "applicationSync", "authSync", "singleOrgSync", "allOrgSync"] as const;
+export type KitName = (typeof kitNames)[number];
+
+export function isKitName(value: unknown): value is KitName {
+  return typeof value === "string" && (kitNames as readonly string[]).includes(value);
+}
+
+export const kitSchemas = {
+  tenantSync,
+  applicationSync,
+  authSync,
+  singleOrgSync,
+  allOrgSync,
+} satisfies Record<KitName, z.ZodType>;
+
+export type KitRequest<N extends KitName> = z.output<(typeof kitSchemas)[N]>;
+export type KitUser = z.output<typeof kitUser>;
+export type KitOrg = z.output<typeof kitOrg>;
+
+// ---------------------------------------------------------------- error messages
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.message.endsWith("received undefined") ? "is required" : `must be ${issue.expected}`;
+    case "too_big":
+      return issue.origin === "array" ? `has more than ${issue.maximum} items` : `is longer than ${issue.maximum}`;
+    case "too_small":
+      return issue.origin === "array" ? `needs at least ${issue.minimum} items` : "must not be empty";
+    case "invalid_format":
+      return "has an invalid format";
+    case "invalid_value":
+      return "is not an allowed value";
+    case "invalid_union":
+      return issue.discriminator !== undefined && issue.errors.length === 0 ? "is not supported" : "is invalid";
+    case "custom":
+      // Only this module's own refinements produce custom issues; they never echo input.
+      return issue.message && issue.message !== "Invalid input" ? issue.message : "is invalid";
+    default:
+      return "is invalid";
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "body";
+  return path
+    .map((segment, index) => {
+      if (typeof segment === "number") return `[${segment}]`;
+      const name = String(segment);
+      return index === 0 ? name : `.${name}`;
+    })
+    .join("");
+}
+
+/**
+ * A short, single-line resultMsg: field paths and problems only, never the received values
+ * (which may be personal data), capped at the documented 255 characters.
+ */
+export function formatZodIssues(error: z.ZodError): string {
+  const parts = [...new Set(error.issues.map((issue) => `${formatPath(issue.path)} ${describeIssue(issue)}`))];
+  const shown = parts.slice(0, 5).join("; ");
+  const message = parts.length > 5 ? `${shown}; and ${parts.length - 5} more` : shown;
+  return message.length > 255 ? `${message.slice(0, 252)}...` : message;
+}

@@ -1,0 +1,100 @@
+// V2 request signatures (SPEC §1.3 basic interfaces, §1.4 joint-operation Kit) and the
+// freshness window of §1.7.
+import { createHmac } from "node:crypto";
+import { candidatePayloads, type CandidateForm } from "./canonical-json";
+import { safeEqualIgnoreCase } from "./constant-time";
+import { KooGalleryProtocolError } from "./errors";
+
+export interface SignatureInput {
+  accessKey: string;
+  payload: string;
+  timestamp: string;
+  nonce: string;
+}
+
+export interface VerifyInput {
+  accessKey: string;
+  rawBody: string;
+  body: Record<string, unknown>;
+  signature: string | null | undefined;
+  timestamp: string;
+  nonce: string;
+}
+
+export type VerifyResult =
+  | { ok: true; form: CandidateForm }
+  | { ok: false; reason: "missing-key" | "missing-signature" | "mismatch" };
+
+function hmacHex(key: string, data: string): string {
+  return createHmac("sha256", key).update(data, "utf8").digest("hex");
+}
+
+function requireKey(accessKey: string): void {
+  // An empty HMAC key still produces a valid-looking signature; refuse rather than sign.
+  if (!accessKey) throw new KooGalleryProtocolError("MISSING_KEY", "access key is empty");
+}
+
+/** The inner lower-hex HMAC of the basic-interface payload (exposed for debugging tools). */
+export function computeBasicPayloadHash(accessKey: string, payload: string): string {
+  requireKey(accessKey);
+  return hmacHex(accessKey, payload);
+}
+
+/** Basic interfaces: inner lower-hex HMAC of the payload, outer upper-hex like the examples. */
+export function computeBasicSignature({ accessKey, payload, timestamp, nonce }: SignatureInput): string {
+  const inner = computeBasicPayloadHash(accessKey, payload);
+  return hmacHex(accessKey, accessKey + nonce + timestamp + inner).toUpperCase();
+}
+
+/** Kit interfaces concatenate the payload itself; there is no inner HMAC. */
+export function computeKitSignature({ accessKey, payload, timestamp, nonce }: SignatureInput): string {
+  requireKey(accessKey);
+  return hmacHex(accessKey, accessKey + nonce + timestamp + payload).toUpperCase();
+}
+
+function verifyAgainstCandidates(input: VerifyInput, compute: (payload: string) => string): VerifyResult {
+  if (!input.accessKey) return { ok: false, reason: "missing-key" };
+  if (!input.signature) return { ok: false, reason: "missing-signature" };
+  const received = input.signature;
+  // Every candidate is compared, even after a match, so timing does not reveal which form
+  // (and therefore which canonicalisation) the sender used.
+  let matched: CandidateForm | null = null;
+  for (const { form, payload } of candidatePayloads(input.rawBody, input.body)) {
+    if (safeEqualIgnoreCase(compute(payload), received) && matched === null) matched = form;
+  }
+  return matched === null ? { ok: false, reason: "mismatch" } : { ok: true, form: matched };
+}
+
+export function verifyBasicSignature(input: VerifyInput): VerifyResult {
+  const { accessKey, timestamp, nonce } = input;
+  return verifyAgainstCandidates(input, (payload) => computeBasicSignature({ accessKey, payload, timestamp, nonce }));
+}
+
+export function verifyKitSignature(input: VerifyInput): VerifyResult {
+  const { accessKey, timestamp, nonce } = input;
+  return verifyAgainstCandidates(input, (payload) => computeKitSignature({ accessKey, payload, timestamp, nonce }));
+}
+
+export type TimestampCheck =
+  | { ok: true; skewMs: number; ms: number }
+  | { ok: false; reason: "missing" | "malformed" | "stale" | "future"; skewMs?: number };
+
+/**
+ * Accepts 13-digit milliseconds (every example) and 10-digit seconds (some pages say 秒),
+ * and applies the window on both sides (SPEC §1.3: 相差不超过60s). skewMs = now − ts.
+ */
+export function checkTimestamp(
+  ts: string | null | undefined,
+  nowMs: number,
+  windowMs = 60_000,
+): TimestampCheck {
+  if (ts === null || ts === undefined || ts === "") return { ok: false, reason: "missing" };
+  let ms: number;
+  if (/^\d{13}$/.test(ts)) ms = Number(ts);
+  else if (/^\d{10}$/.test(ts)) ms = Number(ts) * 1000;
+  else return { ok: false, reason: "malformed" };
+  const skewMs = nowMs - ms;
+  if (skewMs > windowMs) return { ok: false, reason: "stale", skewMs };
+  if (skewMs < -windowMs) return { ok: false, reason: "future", skewMs };
+  return { ok: true, skewMs, ms };
+}

@@ -1,0 +1,28 @@
+// Server start: environment, migrations, background worker. Any failure here
+// stops the process with a message naming what is wrong.
+import { getEnv } from "@/lib/env";
+import { getRawSql } from "@/lib/db";
+import { applyMigrations } from "@/lib/migrations";
+import { housekeeping, jobHandlers } from "@/lib/jobs/handlers";
+import { startWorker } from "@/lib/jobs/worker";
+
+export async function startPortal(): Promise<void> {
+  try {
+    const env = getEnv();
+    const raw = await getRawSql();
+    const applied = await applyMigrations(raw);
+    if (applied.length) console.log(`[portal] applied migrations: ${applied.join(", ")}`);
+    console.log(`[portal] database: ${raw.kind === "pglite" ? `embedded PGlite in ${env.dataDir}/pglite` : "PostgreSQL"}${env.isDemo ? " (demo mode)" : ""}`);
+    if (!env.jobs.isDisabled) {
+      startWorker({
+        handlers: jobHandlers,
+        pollMs: env.jobs.pollMs,
+        retryBaseMs: env.jobs.retryBaseMs,
+        housekeeping,
+      });
+    }
+  } catch (error) {
+    console.error(`[portal] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
