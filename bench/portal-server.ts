@@ -23,7 +23,8 @@ function newestSourceMtime(dir: string): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (IGNORED.has(entry.name) || entry.name.endsWith(".md") || entry.name.endsWith(".test.ts")) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(full));
+    // A folder's own mtime changes when a file in it is deleted or renamed.
+    if (entry.isDirectory()) newest = Math.max(newest, statSync(full).mtimeMs, newestSourceMtime(full));
     else if (entry.isFile()) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;

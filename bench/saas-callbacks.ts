@@ -129,18 +129,18 @@ export const saasCallbacks: Section = {
     const lines: string[] = [];
     const failures: string[] = [];
     // A portal that does not build or start is reported and the floors still run.
-    const attempt = async (what: string, fn: () => Promise<void>) => {
+    const attempt = async (what: string, fn: () => Promise<void>, hasLogs = true) => {
       try {
         await fn();
       } catch (error) {
-        ctx.keepWorkDir();
+        if (hasLogs) ctx.keepWorkDir();
         failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
         console.log(`  ${what} failed (details at the end)`);
       }
     };
     let measurePortal = !ctx.floorOnly;
     if (measurePortal) {
-      await attempt("next build", async () => ensureBuild(portalEnv(ACCESS_KEY, { dataDir: path.join(ctx.workDir, "build-data") })));
+      await attempt("next build", async () => ensureBuild(portalEnv(ACCESS_KEY, { dataDir: path.join(ctx.workDir, "build-data") })), false);
       measurePortal = failures.length === 0;
     }
 

@@ -3,6 +3,8 @@
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past this we stop draining and drop the connection: nobody legitimate sends it. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 export type ReadResult = { call: IncomingCall; isTooLarge: boolean };
 
@@ -21,10 +23,15 @@ export async function readIncomingCall(req: Request): Promise<ReadResult> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
+      // Keep draining (without keeping) so the client still reads our answer.
       if (size > MAX_BODY_BYTES) {
         isTooLarge = true;
-        await reader.cancel().catch(() => undefined);
-        break;
+        chunks.length = 0;
+        if (size > MAX_DRAIN_BYTES) {
+          await reader.cancel().catch(() => undefined);
+          break;
+        }
+        continue;
       }
       chunks.push(value);
     }

@@ -490,7 +490,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "too_small":
       return issue.origin === "array" ? `needs at least ${issue.minimum} items` : "must not be empty";
     case "invalid_format":
-      return "has an invalid format";
+      // This module's own format messages start with "must"; zod's defaults echo the pattern.
+      return issue.message.startsWith("must ") ? issue.message : "has an invalid format";
     case "invalid_value":
       return "is not an allowed value";
     case "invalid_union":
