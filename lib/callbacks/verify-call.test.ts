@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } from "@/lib/koogallery/signer";
+import { verifyV1Call, verifyV2Call } from "./verify-call";
+
+const KEY = "demo-access-key-0123456789";
+const keys = [{ name: "basic", key: KEY }];
+const BASE = "http://portal.test/api/koogallery/saas";
+
+function asCall(req: { url: string; method: string; headers: Record<string, string>; body?: string }) {
+  return { method: req.method, url: req.url, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])), rawBody: req.body ?? "" };
+}
+
+describe("V2 basic", () => {
+  const body = { activity: "queryInstance", instanceId: "i-1" };
+
+  test("a call signed like KooGallery is verified with its key, form and skew", () => {
+    const v = verifyV2Call(asCall(buildV2BasicRequest({ baseUrl: BASE, accessKey: KEY, body })), "basic", keys);
+    assert.ok(v.ok);
+    assert.equal(v.info.key, "basic");
+    assert.equal(v.info.form, "top-sorted");
+    assert.match(String(v.nonce), /^basic:[0-9A-F]{64}$/);
+  });
+
+  test("SPEC §13.1 vector verifies at its own time", () => {
+    const url = `${BASE}?signature=BAF60A798EAC102CC1E998449141672E23A814095DED0C2072B011B83E235583&timestamp=1680508066618&nonce=50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA`;
+    const rawBody = '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
+    assert.ok(verifyV2Call({ method: "POST", url, headers: {}, rawBody }, "basic", keys, 1680508066618 + 1000).ok);
+    const stale = verifyV2Call({ method: "POST", url, headers: {}, rawBody }, "basic", keys, 1680508066618 + 61_000);
+    assert.ok(!stale.ok && stale.outcome === "BAD_TIMESTAMP" && stale.resultCode === "000002");
+  });
+
+  test("each failure mode has its code and reason", () => {
+    const req = asCall(buildV2BasicRequest({ baseUrl: BASE, accessKey: KEY, body }));
+    const tampered = verifyV2Call({ ...req, rawBody: req.rawBody.replace("i-1", "i-2") }, "basic", keys);
+    assert.ok(!tampered.ok && tampered.outcome === "BAD_SIGNATURE" && tampered.resultCode === "000001");
+    const wrongKey = verifyV2Call(req, "basic", [{ name: "basic", key: "other" }]);
+    assert.ok(!wrongKey.ok && wrongKey.resultCode === "000001");
+    const noSig = verifyV2Call({ ...req, url: req.url.replace(/signature=[^&]+&/, "") }, "basic", keys);
+    assert.ok(!noSig.ok && noSig.resultCode === "000001" && noSig.outcome === "MISSING_CREDENTIALS");
+    const noNonce = verifyV2Call({ ...req, url: req.url.replace(/&nonce=[^&]+/, "") }, "basic", keys);
+    assert.ok(!noNonce.ok && noNonce.resultCode === "000002");
+    const notJson = verifyV2Call({ ...req, rawBody: "{" }, "basic", keys);
+    assert.ok(!notJson.ok && notJson.outcome === "MALFORMED" && notJson.resultCode === "000002");
+  });
+
+  test("Kit calls carry the material in x-sign headers", () => {
+    const req = asCall(buildKitV2Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KEY, body: { tenantId: "t", flag: 1 } }));
+    assert.ok(verifyV2Call(req, "kit", keys).ok);
+    assert.ok(!verifyV2Call(req, "basic", keys).ok, "basic verification does not read headers");
+  });
+});
+
+describe("V1", () => {
+  const params = { activity: "queryInstance", instanceId: "i-1" };
+
+  test("a GET signed like KooGallery is verified; a changed parameter is not", () => {
+    const req = asCall(buildV1GetRequest({ baseUrl: BASE, accessKey: KEY, params }));
+    const ok = verifyV1Call(req, KEY, 300_000);
+    assert.ok(ok.ok);
+    assert.equal(ok.payload.instanceId, "i-1");
+    const bad = verifyV1Call({ ...req, url: req.url.replace("i-1", "i-2") }, KEY, 300_000);
+    assert.ok(!bad.ok && bad.resultCode === "000001");
+  });
+
+  test("an authToken with a literal '+' (as in the doc examples) is accepted", () => {
+    for (let i = 0; i < 200; i++) {
+      const req = asCall(buildV1GetRequest({ baseUrl: BASE, accessKey: KEY, params: { ...params, instanceId: `i-${i}` } }));
+      const url = new URL(req.url);
+      const token = url.searchParams.get("authToken") ?? "";
+      if (!token.includes("+")) continue;
+      const literal = req.url.replace(/authToken=[^&]+/, `authToken=${token}`);
+      assert.ok(verifyV1Call({ ...req, url: literal }, KEY, 300_000).ok);
+      return;
+    }
+    assert.fail("no token with '+' in 200 tries");
+  });
+
+  test("window and missing parameters", () => {
+    const old = asCall(buildV1GetRequest({ baseUrl: BASE, accessKey: KEY, params, timeStamp: "20200101000000000" }));
+    const r = verifyV1Call(old, KEY, 300_000);
+    assert.ok(!r.ok && r.outcome === "BAD_TIMESTAMP" && r.resultCode === "000002");
+    const noToken = verifyV1Call({ method: "GET", url: `${BASE}?activity=x&timeStamp=20261124000000000`, headers: {}, rawBody: "" }, KEY, 300_000);
+    assert.ok(!noToken.ok && noToken.resultCode === "000001");
+  });
+});

@@ -1,0 +1,77 @@
+// npm run demo: build if needed, start the portal on the embedded database in
+// demo mode (local keys generated once under DATA_DIR), then send KooGallery's
+// calls for a set of demo orders through the real endpoint, signed like
+// KooGallery signs them. Orders have fixed ids, so a second start re-sends them
+// and idempotency answers the same instances.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { encodeSaasExtendParams } from "../lib/koogallery/saas-extend-params";
+import { buildV1GetRequest, buildV2BasicRequest, sendSignedRequest } from "../lib/koogallery/signer";
+import { ensureBuild } from "./lib/ensure-build";
+
+const root = path.resolve(import.meta.dirname, "..");
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, "data"));
+const baseUrl = `http://localhost:${port}`;
+const saasUrl = `${baseUrl}/api/koogallery/saas`;
+
+ensureBuild(root);
+const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, PORTAL_DEMO: "1", DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production" },
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
+
+async function waitForHealth(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("the portal did not start");
+}
+
+await waitForHealth();
+const keys = JSON.parse(readFileSync(path.join(dataDir, "demo-secrets.json"), "utf8")) as { accessKey: string };
+
+async function v2(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await sendSignedRequest(buildV2BasicRequest({ baseUrl: saasUrl, accessKey: keys.accessKey, body }));
+  return res.json as Record<string, unknown>;
+}
+async function v1(params: Record<string, string>): Promise<Record<string, unknown>> {
+  const res = await sendSignedRequest(buildV1GetRequest({ baseUrl: saasUrl, accessKey: keys.accessKey, params }));
+  return res.json as Record<string, unknown>;
+}
+
+const bid = (n: number) => `demo-instance-${String(n).padStart(4, "0")}`;
+const order = (n: number) => ({ orderId: `CSDEMO${String(n).padStart(6, "0")}`, orderLineId: `CSDEMO${String(n).padStart(6, "0")}-000001`, businessId: bid(n) });
+let sent = 0;
+const count = <T>(p: Promise<T>) => p.then((r) => ((sent += 1), r));
+
+for (let n = 1; n <= 12; n++) await count(v2({ activity: "newInstance", ...order(n), testFlag: "0" }));
+await count(v2({ activity: "refreshInstance", scene: "RENEWAL", instanceId: bid(2), orderId: "CSDEMORENEW02", orderLineId: "CSDEMORENEW02-000001", expireTime: "20271231000000" }));
+await count(v2({ activity: "refreshInstance", scene: "TRIAL_TO_FORMAL", instanceId: bid(3), orderId: "CSDEMOT2F03", orderLineId: "CSDEMOT2F03-000001", expireTime: "20280101000000" }));
+await count(v2({ activity: "upgradeInstance", instanceId: bid(4), orderId: "CSDEMOUPG04", orderLineId: "CSDEMOUPG04-000001" }));
+await count(v2({ activity: "updateInstanceStatus", instanceId: bid(5), status: "FREEZE" }));
+await count(v2({ activity: "releaseInstance", instanceId: bid(6), orderId: "CSDEMOUNSUB06", orderLineId: "CSDEMOUNSUB06-000001" }));
+await count(v2({ activity: "queryInstance", instanceId: [bid(1), bid(2), bid(3)].join(",") }));
+await count(v2({ activity: "newInstance", orderId: "CS1906666666ABCDE", orderLineId: "CS1906666666ABCDE-000001", businessId: "huaweitest123456", testFlag: "1" }));
+await count(v1({ activity: "newInstance", orderId: "CSDEMOV1000001", businessId: "demo-v1-instance-0001", customerId: "68cbc86abc2018ab880d92f36422fa0e", customerName: "Demo V1 Buyer", productId: "00301-666666-0--0", skuCode: "demo-sku", chargingMode: "1", periodType: "month", periodNumber: "1", expireTime: "20271124000000", saasExtendParams: encodeSaasExtendParams([{ name: "emailDomainName", value: "demo.example.com" }]) }));
+await count(v1({ activity: "instanceStatus", instanceId: "demo-v1-instance-0001", instanceStatus: "FREEZE" }));
+await count(v1({ activity: "instanceStatus", instanceId: "demo-v1-instance-0001", instanceStatus: "NORMAL" }));
+// One refused call, so the callback log shows what a bad signature looks like.
+await count(sendSignedRequest(buildV2BasicRequest({ baseUrl: saasUrl, accessKey: "not-the-merchant-key", body: { activity: "queryInstance", instanceId: bid(1) } })));
+
+console.log(`
+[demo] sent ${sent} signed KooGallery calls through ${saasUrl}
+[demo] portal:      ${baseUrl}
+[demo] keys:        ${path.join(dataDir, "demo-secrets.json")} (demo only)
+[demo] try:         npm run koogallery -- queryInstance --instanceId=${bid(1)}
+[demo] stop with Ctrl-C; data stays in ${dataDir}
+`);
