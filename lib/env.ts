@@ -29,6 +29,8 @@ const schema = z.object({
   PROVISIONING_ADAPTER: z.preprocess(emptyAsUndefined, z.enum(["builtin", "http"]).default("builtin")),
   PROVISIONING_HTTP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   PROVISIONING_HTTP_SECRET: optionalString,
+  PROVISIONING_FRONTEND_URL: optionalString,
+  PROVISIONING_ADMIN_URL: optionalString,
   PROVISIONING_SYNC_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(2500)),
   JOBS_DISABLED: flag,
   JOBS_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
@@ -50,7 +52,15 @@ export type Env = {
   publicUrl: string;
   encryptionKey: Buffer;
   isDemo: boolean;
-  provisioning: { adapter: "builtin" | "http"; httpUrl?: string; httpSecret?: string; syncTimeoutMs: number };
+  provisioning: {
+    adapter: "builtin" | "http";
+    httpUrl?: string;
+    httpSecret?: string;
+    syncTimeoutMs: number;
+    /** Built-in adapter URL templates; `{instanceId}` is replaced. */
+    frontEndUrlTemplate: string;
+    adminUrlTemplate: string;
+  };
   jobs: { isDisabled: boolean; pollMs: number; retryBaseMs: number };
   /** Which keys came from the environment (the settings page shows this, never values). */
   configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey", boolean>;
@@ -110,6 +120,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError("KOOGALLERY_AK and KOOGALLERY_SK must be set together");
   }
 
+  const publicUrl = (e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     accessKey,
     kitAccessKey: e.KOOGALLERY_KIT_ACCESS_KEY ?? (e.KOOGALLERY_ACCESS_KEY ? accessKey : (demo?.kitAccessKey ?? accessKey)),
@@ -123,7 +134,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir,
     port: e.PORT,
-    publicUrl: (e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    publicUrl,
     encryptionKey: parseEncryptionKey(encryptionKeyText),
     isDemo: e.PORTAL_DEMO,
     provisioning: {
@@ -131,6 +142,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       httpUrl: e.PROVISIONING_HTTP_URL,
       httpSecret: e.PROVISIONING_HTTP_SECRET,
       syncTimeoutMs: e.PROVISIONING_SYNC_TIMEOUT_MS,
+      frontEndUrlTemplate: e.PROVISIONING_FRONTEND_URL ?? `${publicUrl}/app/{instanceId}`,
+      adminUrlTemplate: e.PROVISIONING_ADMIN_URL ?? `${publicUrl}/app/{instanceId}/admin`,
     },
     jobs: { isDisabled: e.JOBS_DISABLED, pollMs: e.JOBS_POLL_MS, retryBaseMs: e.JOBS_RETRY_BASE_MS },
     configured: {

@@ -50,15 +50,15 @@ export function generateInitialPassword(length = 16): string {
   }
 }
 
-export function createBuiltinAdapter(publicUrl: string): ProvisioningAdapter {
+export function createBuiltinAdapter(frontEndUrlTemplate: string, adminUrlTemplate: string): ProvisioningAdapter {
   return {
     name: "builtin",
     isInline: true,
     async provision(input) {
       const slug = encodeURIComponent(input.instanceId);
       return {
-        frontEndUrl: `${publicUrl}/app/${slug}`,
-        adminUrl: `${publicUrl}/app/${slug}/admin`,
+        frontEndUrl: frontEndUrlTemplate.replaceAll("{instanceId}", slug),
+        adminUrl: adminUrlTemplate.replaceAll("{instanceId}", slug),
         userName: `admin-${input.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase() || randomBytes(4).toString("hex")}`,
         password: generateInitialPassword(),
       };
@@ -121,5 +121,5 @@ export function createHttpAdapter(url: string, secret: string, timeoutMs = 10_00
 export function createAdapter(env: Env): ProvisioningAdapter {
   const p = env.provisioning;
   if (p.adapter === "http" && p.httpUrl && p.httpSecret) return createHttpAdapter(p.httpUrl, p.httpSecret);
-  return createBuiltinAdapter(env.publicUrl);
+  return createBuiltinAdapter(p.frontEndUrlTemplate, p.adminUrlTemplate);
 }
