@@ -1,11 +1,15 @@
 // The last line of defence: whatever failed, KooGallery gets HTTP 200 JSON 000005
-// and nothing about the failure.
+// (signed when the key can be read) and nothing about the failure.
+import { buildAnswer, toResponse } from "@/lib/callbacks/answer";
+import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 
 export function answerInternalError(error: unknown): Response {
   console.error(`[callbacks] unhandled: ${describeError(error)}`);
-  return new Response(JSON.stringify({ resultCode: "000005", resultMsg: "internal error, please retry" }), {
-    status: 200,
-    headers: { "content-type": "application/json;charset=UTF-8", "cache-control": "no-store" },
-  });
+  const fields = { resultCode: "000005", resultMsg: "internal error, please retry" };
+  try {
+    return toResponse(buildAnswer(fields, getEnv().accessKey));
+  } catch {
+    return new Response(JSON.stringify(fields), { status: 200, headers: { "content-type": "application/json;charset=UTF-8", "cache-control": "no-store" } });
+  }
 }

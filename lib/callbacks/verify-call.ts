@@ -89,10 +89,26 @@ export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: Nam
   return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), skewMs: ts.skewMs, nonce }, activity);
 }
 
-/** `+` in a query is a space to a form decoder but may be a literal `+` KooGallery left unencoded (its doc examples do). */
+/** Past this many parameters with spaces, only "all of them" is tried (2^n HMACs otherwise). */
+const MAX_SPACED_PARAMS = 6;
+
+/**
+ * `+` in a query is a space to a form decoder but may be a literal `+` KooGallery left unencoded (its doc examples
+ * do). Next.js hands route handlers a re-serialized URL (spaces as %20), so the raw query often no longer shows the
+ * `+`: each parameter whose value has a space is also tried with its spaces read back as `+`.
+ */
 function queryVariants(url: URL): Array<{ decoding: string; params: Record<string, string> }> {
   const form = Object.fromEntries(url.searchParams.entries());
   const variants = [{ decoding: "form", params: form }];
+  const spaced = Object.keys(form).filter((k) => k !== "authToken" && form[k]!.includes(" "));
+  const masks = spaced.length <= MAX_SPACED_PARAMS ? Array.from({ length: 2 ** spaced.length - 1 }, (_, i) => i + 1) : [-1];
+  for (const mask of masks) {
+    const params = { ...form };
+    spaced.forEach((k, i) => {
+      if (mask === -1 || mask & (1 << i)) params[k] = form[k]!.replace(/ /g, "+");
+    });
+    variants.push({ decoding: "spaces-as-plus", params });
+  }
   const rawQuery = url.search.slice(1);
   if (rawQuery.includes("+")) {
     try {
