@@ -1,0 +1,27 @@
+// Shared shapes of the joint-operation Kit syncs (SPEC §4): every verb runs in
+// the callback's transaction and returns what the pipeline logs and answers.
+import type { Tx } from "@/lib/db";
+import type { Env } from "@/lib/env";
+
+export type KitContext = {
+  tx: Tx;
+  env: Env;
+  /** "koogallery", or "staff:<id>" when a stored call is re-run. */
+  actor: string;
+};
+
+export type KitOutcome = {
+  resultCode: string;
+  resultMsg: string;
+  links: { tenantId?: string; instanceId?: string; orderId?: string };
+  isTest: boolean;
+  /** What the handler did, for the callback log. */
+  note: string;
+  /** Recorded on the tenant's SyncEvent (what was added, changed, removed...). */
+  counts: Record<string, number>;
+};
+
+/** Kit data is keyed by instance + tenant; credential-debugging syncs have no instance. */
+export function instanceKeyOf(instanceId: string | null | undefined): string {
+  return instanceId ?? "";
+}
