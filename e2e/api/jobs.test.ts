@@ -28,7 +28,7 @@ describe("provisioning through the merchant's backend", () => {
       PROVISIONING_ADAPTER: "http",
       PROVISIONING_HTTP_URL: `${backend.url}/provision`,
       PROVISIONING_HTTP_SECRET: SECRET,
-      PROVISIONING_SYNC_TIMEOUT_MS: "300",
+      PROVISIONING_SYNC_TIMEOUT_MS: "5000",
     });
   });
   after(async () => {

@@ -1,33 +1,23 @@
-// The production interface pipeline (/api/koogallery/saas), both generations:
-// verify (signature, window) → parse (zod per activity) → act in one
-// transaction that also claims the nonce and writes the log → answer.
-// A stored call re-run by staff enters at "parse" with verification RETRY.
-import { getDb } from "@/lib/db";
+// The production interface (/api/koogallery/saas), both generations, on the
+// shared pipeline: V1 GET (authToken) or V2 POST (signature/timestamp/nonce),
+// one zod schema per activity, the lib/instances verbs, the generation's answer.
 import { getEnv, type Env } from "@/lib/env";
-import { CallbackError, describeError } from "@/lib/errors";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { encryptV1Field } from "@/lib/koogallery/aes";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { formatZodIssues, v1RequestSchema, v2BasicRequestSchema } from "@/lib/koogallery/schemas";
-import { createAdapter } from "@/lib/provisioning/adapters";
-import type { AppInfo } from "@/lib/provisioning/adapters";
+import { formatZodIssues, v1RequestSchema, v2BasicRequestSchema, type V1Request, type V2BasicRequest } from "@/lib/koogallery/schemas";
+import { createAdapter, type AppInfo } from "@/lib/provisioning/adapters";
 import { dispatchV1, dispatchV2 } from "@/lib/instances/saas-commands";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
-import type { SaasContext, SaasOutcome } from "@/lib/instances/types";
+import type { SaasOutcome } from "@/lib/instances/types";
+import { getDb } from "@/lib/db";
 import { jobEvents, kickWorker } from "@/lib/jobs/worker";
-import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
-import { recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
+import type { CallbackAnswer } from "@/lib/callbacks/answer";
+import type { IncomingCall } from "@/lib/callbacks/record-callback";
+import { runPipeline, type ParseResult, type RetryOptions } from "@/lib/callbacks/run-pipeline";
 import { verifyV1Call, verifyV2Call, v2BasicKeys, type Verification } from "@/lib/callbacks/verify-call";
 
 export const SAAS_ENDPOINT = "saas";
-
-export type RetryOptions = { retryOfId: string; actor: string };
-
-class ReplayError extends Error {}
-
-function generationOf(call: IncomingCall): Generation {
-  return call.method === "GET" ? "V1" : "V2";
-}
 
 function renderAppInfo(info: AppInfo | undefined, generation: Generation, env: Env): Record<string, unknown> | undefined {
   if (!info) return undefined;
@@ -60,15 +50,6 @@ export function renderSaasAnswer(activity: string | undefined, generation: Gener
   return fields;
 }
 
-function verify(call: IncomingCall, env: Env, retry?: RetryOptions): Verification {
-  if (retry) {
-    // A stored call was verified when it arrived; its signature has since expired.
-    const payload = generationOf(call) === "V1" ? Object.fromEntries(new URL(call.url).searchParams.entries()) : (JSON.parse(call.rawBody) as Record<string, unknown>);
-    return { ok: true, payload, info: { retryOf: retry.retryOfId } };
-  }
-  return generationOf(call) === "V1" ? verifyV1Call(call, env.accessKey, env.v1MaxSkewMs) : verifyV2Call(call, "basic", v2BasicKeys(env));
-}
-
 function waitForProvisioning(instanceId: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const event = `provision-instance:${instanceId}`;
@@ -82,79 +63,56 @@ function waitForProvisioning(instanceId: string, timeoutMs: number): Promise<voi
   });
 }
 
+type SaasRequest = { generation: "V1"; req: V1Request } | { generation: "V2"; req: V2BasicRequest };
+
 export async function handleSaasCallback(call: IncomingCall, retry?: RetryOptions): Promise<CallbackAnswer> {
-  const startedAt = performance.now();
   const env = getEnv();
-  const db = await getDb();
-  const generation = generationOf(call);
-  const base = { endpoint: SAAS_ENDPOINT, generation, call, startedAt, retryOfId: retry?.retryOfId };
-  const answerAndLog = async (fields: Record<string, unknown>, entry: Omit<CallbackLogEntry, keyof typeof base | "responseBody" | "resultCode" | "resultMsg">) => {
-    const answer = buildAnswer(fields, env.accessKey);
-    await recordCallback(db, { ...base, ...entry, resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body }).catch((error: unknown) => {
-      console.error(`[callbacks] could not write the log: ${describeError(error)}`);
-    });
-    return answer;
-  };
-
-  // 1. Verify: nothing below runs for a call we cannot authenticate.
-  const verified = verify(call, env, retry);
-  if (!verified.ok) {
-    return answerAndLog({ resultCode: verified.resultCode, resultMsg: verified.resultMsg }, { activity: verified.activity, verification: verified.outcome, verificationInfo: verified.info });
-  }
-  const verification = retry ? "RETRY" : "OK";
-  const sealKey = env.encryptionKey;
-
-  // 2. Parse.
-  const parsed = generation === "V1" ? v1RequestSchema.safeParse(verified.payload) : v2BasicRequestSchema.safeParse(verified.payload);
-  const activity = typeof verified.payload.activity === "string" ? verified.payload.activity.slice(0, 64) : undefined;
-  if (!parsed.success) {
-    const unknownActivity = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === "activity");
-    return answerAndLog(
-      { resultCode: ResultCode.INVALID_PARAMS, resultMsg: unknownActivity ? "activity is missing or not supported" : formatZodIssues(parsed.error) },
-      { activity, verification, verificationInfo: verified.info, sealKey, handlerNote: "refused: invalid parameters" },
-    );
-  }
-
-  // 3. Act: one transaction claims the nonce, does the work and logs it.
+  const generation: Generation = call.method === "GET" ? "V1" : "V2";
   const adapter = createAdapter(env);
-  let outcome: SaasOutcome;
-  let answer: CallbackAnswer | undefined;
-  try {
-    ({ outcome, answer } = await db.$transaction(async (tx) => {
-      if (verified.nonce) {
-        const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
-        if (claimed.count === 0) throw new ReplayError();
+  let activity: string | undefined;
+
+  return runPipeline<SaasRequest, SaasOutcome>({
+    endpoint: SAAS_ENDPOINT,
+    generation,
+    call,
+    retry,
+    signKey: env.accessKey,
+    verify(): Verification {
+      if (retry) {
+        // A stored call was verified when it arrived; its signature has since expired.
+        const payload = generation === "V1" ? Object.fromEntries(new URL(call.url).searchParams.entries()) : (JSON.parse(call.rawBody) as Record<string, unknown>);
+        return { ok: true, payload, info: { retryOf: retry.retryOfId } };
       }
-      const ctx: SaasContext = { tx, env, adapter, generation, actor: retry?.actor ?? "koogallery" };
-      const result = generation === "V1" ? await dispatchV1(ctx, parsed.data as never) : await dispatchV2(ctx, parsed.data as never);
-      const waits = result.pendingProvisioning && activity === "newInstance" && env.provisioning.syncTimeoutMs > 0;
-      if (waits) return { outcome: result, answer: undefined };
-      const built = buildAnswer(renderSaasAnswer(activity, generation, result, env), env.accessKey);
-      await recordCallback(tx, { ...base, activity, verification, verificationInfo: verified.info, sealKey, resultCode: result.resultCode, resultMsg: result.resultMsg, responseBody: built.body, links: result.links, isTest: result.isTest, handlerNote: result.note });
-      return { outcome: result, answer: built };
-    }));
-  } catch (error) {
-    if (error instanceof ReplayError) {
-      return answerAndLog({ resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed" }, { activity, verification: "REPLAYED_NONCE", verificationInfo: verified.info });
-    }
-    if (error instanceof CallbackError) {
-      const links = "instanceId" in verified.payload ? { instanceId: String(verified.payload.instanceId).slice(0, 64) } : undefined;
-      return answerAndLog({ resultCode: error.resultCode, resultMsg: error.message }, { activity, verification, verificationInfo: verified.info, sealKey, links, handlerNote: `refused: ${error.message}` });
-    }
-    console.error(`[callbacks] ${activity ?? "?"} failed: ${describeError(error)}`);
-    return answerAndLog({ resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" }, { activity, verification, verificationInfo: verified.info, sealKey, handlerNote: `internal error: ${describeError(error)}` });
-  }
-
-  if (outcome.pendingProvisioning) kickWorker();
-  if (answer) return answer;
-
-  // 4. Provisioning runs as a job: wait briefly so a fast backend still gets 000000.
-  if (outcome.instanceId) {
-    await waitForProvisioning(outcome.instanceId, env.provisioning.syncTimeoutMs);
-    const row = await db.instance.findUnique({ where: { id: outcome.instanceId } });
-    if (row) outcome = { ...outcomeForInstance(env, row, outcome.note), isTest: outcome.isTest };
-  }
-  const late = buildAnswer(renderSaasAnswer(activity, generation, outcome, env), env.accessKey);
-  await recordCallback(db, { ...base, activity, verification, verificationInfo: verified.info, sealKey, resultCode: outcome.resultCode, resultMsg: outcome.resultMsg, responseBody: late.body, links: outcome.links, isTest: outcome.isTest, handlerNote: outcome.note });
-  return late;
+      return generation === "V1" ? verifyV1Call(call, env.accessKey, env.v1MaxSkewMs) : verifyV2Call(call, "basic", v2BasicKeys(env));
+    },
+    activityOf(payload) {
+      activity = typeof payload.activity === "string" ? payload.activity.slice(0, 64) : undefined;
+      return activity;
+    },
+    parse(payload): ParseResult<SaasRequest> {
+      const parsed = generation === "V1" ? v1RequestSchema.safeParse(payload) : v2BasicRequestSchema.safeParse(payload);
+      if (parsed.success) return { ok: true, data: { generation, req: parsed.data } as SaasRequest };
+      const isUnknownActivity = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === "activity");
+      return { ok: false, resultCode: ResultCode.INVALID_PARAMS, resultMsg: isUnknownActivity ? "activity is missing or not supported" : formatZodIssues(parsed.error) };
+    },
+    act({ tx, data, actor, callbackLogId }) {
+      const ctx = { tx, env, adapter, generation, actor, callbackLogId };
+      return data.generation === "V1" ? dispatchV1(ctx, data.req) : dispatchV2(ctx, data.req);
+    },
+    render: (outcome) => renderSaasAnswer(activity, generation, outcome, env),
+    linksOf: (payload) => (typeof payload.instanceId === "string" ? { instanceId: payload.instanceId.slice(0, 64) } : {}),
+    settle: {
+      // Provisioning runs as a job: wait briefly so a fast backend still gets 000000.
+      isNeeded: (o) => {
+        if (o.pendingProvisioning) kickWorker();
+        return Boolean(o.pendingProvisioning && activity === "newInstance" && env.provisioning.syncTimeoutMs > 0);
+      },
+      async run(o) {
+        if (!o.instanceId) return o;
+        await waitForProvisioning(o.instanceId, env.provisioning.syncTimeoutMs);
+        const row = await (await getDb()).instance.findUnique({ where: { id: o.instanceId } });
+        return row ? { ...outcomeForInstance(env, row, o.note), isTest: o.isTest } : o;
+      },
+    },
+  });
 }

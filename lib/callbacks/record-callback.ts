@@ -24,6 +24,8 @@ export type VerificationOutcome =
   | "TOO_LARGE";
 
 export type CallbackLogEntry = {
+  /** Chosen before the transaction so events can point at their log row. */
+  id?: string;
   endpoint: string;
   generation: Generation;
   activity?: string;
@@ -74,6 +76,7 @@ export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCrea
     body: call.rawBody === "" ? null : maskJsonText(call.rawBody),
   } as Prisma.InputJsonValue;
   return {
+    ...(entry.id ? { id: entry.id } : {}),
     endpoint: entry.endpoint,
     generation: entry.generation,
     activity: entry.activity?.slice(0, 64) ?? null,

@@ -35,7 +35,7 @@ export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand)
       fromState: instance.state,
       toState: next,
       orderId: cmd.orderId ?? null,
-      actor: ctx.actor,
+      actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null,
     },
   });
   return ok(cmd.action === "FREEZE" ? `frozen${cmd.reason === "expiry" ? " (expired)" : ""}` : `unfrozen to ${next.toLowerCase()}`);

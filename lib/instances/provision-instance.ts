@@ -95,7 +95,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
       toState: appInfo ? "ACTIVE" : "PROVISIONING",
       orderId: cmd.orderId,
       orderLineId: cmd.orderLineId ?? null,
-      actor: ctx.actor,
+      actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null,
       detail: { adapter: adapter.name, businessId: cmd.businessId, ...(id !== cmd.businessId ? { businessIdInUse: true } : {}) },
     },
   });

@@ -43,7 +43,7 @@ export async function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceComm
       toState: instance.state,
       orderId: cmd.orderId,
       orderLineId: cmd.orderLineId ?? null,
-      actor: ctx.actor,
+      actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null,
       detail: { previousExpireAt: instance.expireAt?.toISOString() ?? null, expireAt: cmd.expireAt.toISOString(), productId: cmd.productId ?? null },
     },
   });

@@ -21,7 +21,7 @@ export async function releaseInstance(ctx: SaasContext, cmd: ReleaseCommand): Pr
     });
   }
   await tx.instanceEvent.create({
-    data: { instanceId: cmd.instanceId, kind: "RELEASED", fromState: instance.state, toState: "RELEASED", orderId: cmd.orderId ?? null, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor },
+    data: { instanceId: cmd.instanceId, kind: "RELEASED", fromState: instance.state, toState: "RELEASED", orderId: cmd.orderId ?? null, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null },
   });
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "released" };
 }

@@ -13,6 +13,8 @@ export type SaasContext = {
   generation: Generation;
   /** Who acted: "koogallery", "staff:<id>" (retries, manual actions) or "system". */
   actor: string;
+  /** The callback log row this work is recorded under (events link to it). */
+  callbackLogId?: string;
 };
 
 export type NewInstanceCommand = {

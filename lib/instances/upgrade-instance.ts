@@ -33,7 +33,7 @@ export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Pr
     },
   });
   await tx.instanceEvent.create({
-    data: { instanceId: cmd.instanceId, kind: "UPGRADED", fromState: instance.state, toState: instance.state, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, detail: { productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null } },
+    data: { instanceId: cmd.instanceId, kind: "UPGRADED", fromState: instance.state, toState: instance.state, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null, detail: { productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null } },
   });
   if (!cmd.isTest) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "upgrade recorded" };

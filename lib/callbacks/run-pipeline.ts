@@ -1,0 +1,113 @@
+// The pipeline every KooGallery callback goes through, whatever the endpoint:
+// verify (nothing touches the database before) → parse → act in one
+// transaction that claims the nonce and writes the log row → answer.
+// Endpoints plug in their verification, schema, domain verb and answer shape.
+import { randomUUID } from "node:crypto";
+import { getDb, type Tx } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { CallbackError, describeError } from "@/lib/errors";
+import type { Generation } from "@/lib/generated/prisma/client";
+import { ResultCode } from "@/lib/koogallery/result-codes";
+import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
+import { recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
+import type { Verification } from "@/lib/callbacks/verify-call";
+
+export type RetryOptions = { retryOfId: string; actor: string };
+
+/** What every domain verb returns, whatever else it adds. */
+export type BaseOutcome = {
+  resultCode: string;
+  resultMsg: string;
+  links: { instanceId?: string; orderId?: string; orderLineId?: string; tenantId?: string };
+  isTest: boolean;
+  note: string;
+};
+
+export type ParseResult<P> = { ok: true; data: P } | { ok: false; resultCode: string; resultMsg: string };
+
+export type ActInput<P> = { tx: Tx; data: P; actor: string; callbackLogId: string };
+
+export type PipelineSpec<P, O extends BaseOutcome> = {
+  endpoint: string;
+  generation: Generation;
+  call: IncomingCall;
+  retry?: RetryOptions;
+  /** The key that signs our answers (Body-Sign). */
+  signKey: string;
+  verify(): Verification;
+  /** The activity or sync name, for the log (read from the verified payload). */
+  activityOf(payload: Record<string, unknown>): string | undefined;
+  parse(payload: Record<string, unknown>): ParseResult<P>;
+  act(input: ActInput<P>): Promise<O>;
+  render(outcome: O): Record<string, unknown>;
+  /** Links for the log when the verb refused the call. */
+  linksOf?(payload: Record<string, unknown>): BaseOutcome["links"];
+  /**
+   * Optional second stage after commit (SaaS: wait briefly for a provisioning
+   * job). When it returns an outcome, the log is written after it, not in the transaction.
+   */
+  settle?: { isNeeded(outcome: O): boolean; run(outcome: O): Promise<O> };
+};
+
+class ReplayError extends Error {}
+
+type LogFields = Omit<CallbackLogEntry, "endpoint" | "generation" | "call" | "startedAt" | "retryOfId" | "responseBody" | "resultCode" | "resultMsg">;
+
+export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P, O>): Promise<CallbackAnswer> {
+  const startedAt = performance.now();
+  const env = getEnv();
+  const db = await getDb();
+  const base = { endpoint: spec.endpoint, generation: spec.generation, call: spec.call, startedAt, retryOfId: spec.retry?.retryOfId };
+  const answerAndLog = async (fields: Record<string, unknown>, entry: LogFields) => {
+    const answer = buildAnswer(fields, spec.signKey);
+    await recordCallback(db, { ...base, ...entry, resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body }).catch((error: unknown) => {
+      console.error(`[callbacks] could not write the log: ${describeError(error)}`);
+    });
+    return answer;
+  };
+
+  // 1. Verify.
+  const verified = spec.verify();
+  if (!verified.ok) {
+    return answerAndLog({ resultCode: verified.resultCode, resultMsg: verified.resultMsg }, { activity: verified.activity, verification: verified.outcome, verificationInfo: verified.info });
+  }
+  const common = { activity: spec.activityOf(verified.payload), verification: spec.retry ? ("RETRY" as const) : ("OK" as const), verificationInfo: verified.info, sealKey: env.encryptionKey };
+
+  // 2. Parse.
+  const parsed = spec.parse(verified.payload);
+  if (!parsed.ok) return answerAndLog({ resultCode: parsed.resultCode, resultMsg: parsed.resultMsg }, { ...common, handlerNote: "refused: invalid parameters" });
+
+  // 3. Act, claim the nonce and log in one transaction.
+  const callbackLogId = randomUUID();
+  let outcome: O;
+  let answer: CallbackAnswer | undefined;
+  try {
+    ({ outcome, answer } = await db.$transaction(async (tx) => {
+      if (verified.nonce) {
+        const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
+        if (claimed.count === 0) throw new ReplayError();
+      }
+      const result = await spec.act({ tx, data: parsed.data, actor: spec.retry?.actor ?? "koogallery", callbackLogId });
+      if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
+      const built = buildAnswer(spec.render(result), spec.signKey);
+      await recordCallback(tx, { ...base, ...common, id: callbackLogId, resultCode: result.resultCode, resultMsg: result.resultMsg, responseBody: built.body, links: result.links, isTest: result.isTest, handlerNote: result.note });
+      return { outcome: result, answer: built };
+    }));
+  } catch (error) {
+    if (error instanceof ReplayError) {
+      return answerAndLog({ resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed" }, { activity: common.activity, verification: "REPLAYED_NONCE", verificationInfo: verified.info });
+    }
+    if (error instanceof CallbackError) {
+      return answerAndLog({ resultCode: error.resultCode, resultMsg: error.message }, { ...common, links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.message}` });
+    }
+    console.error(`[callbacks] ${spec.endpoint} ${common.activity ?? "?"} failed: ${describeError(error)}`);
+    return answerAndLog({ resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" }, { ...common, handlerNote: `internal error: ${describeError(error)}` });
+  }
+  if (answer) return answer;
+
+  // 4. Settle after commit, then log what was answered.
+  const settled = spec.settle ? await spec.settle.run(outcome) : outcome;
+  const late = buildAnswer(spec.render(settled), spec.signKey);
+  await recordCallback(db, { ...base, ...common, id: callbackLogId, resultCode: settled.resultCode, resultMsg: settled.resultMsg, responseBody: late.body, links: settled.links, isTest: settled.isTest, handlerNote: settled.note });
+  return late;
+}
