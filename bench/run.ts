@@ -1,7 +1,7 @@
 // npm run bench [-- --section saas-callbacks] [--engine pglite|postgres] [--duration 10] [--floor-only]
 // Runs the bench sections and prints their tables and target verdicts. Exits
 // non-zero only when the harness itself fails; a missed target is a result.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -10,10 +10,11 @@ import { ENGINES, type Engine } from "./engines";
 import { verifyV2 } from "./floor-server";
 import { describePostgres } from "./pg";
 import { printRows, printTargets, type Section } from "./report";
+import { orgSync } from "./org-sync";
 import { saasCallbacks } from "./saas-callbacks";
 import { assertSignerMatchesSpec, SPEC_V2_VECTOR } from "./sign";
 
-const SECTIONS: Section[] = [saasCallbacks];
+const SECTIONS: Section[] = [saasCallbacks, orgSync];
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -47,6 +48,22 @@ function checkSigning(): void {
   if (verifyV2(v.accessKey, params, raw, Number(v.timestamp) + 60_001).ok) throw new Error("floor verifier accepts a stale timestamp");
 }
 
+/** Share of all cores idle over the next ms (Linux /proc/stat; undefined elsewhere). */
+async function idlePercent(ms: number): Promise<number | undefined> {
+  const sample = () => {
+    try {
+      const f = readFileSync("/proc/stat", "utf8").split("\n")[0]?.split(/\s+/).slice(1, 9).map(Number) ?? [];
+      return { idle: (f[3] ?? 0) + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  return a && b && b.total > a.total ? (100 * (b.idle - a.idle)) / (b.total - a.total) : undefined;
+}
+
 async function main(): Promise<void> {
   installSignalHandlers();
   const opts = parseOptions();
@@ -57,9 +74,10 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
   console.log(`node ${process.version}; load generator in this process, server in a child, one server at a time`);
   if (opts.engines.includes("postgres")) console.log(await describePostgres());
-  // Builds or tests running beside the bench share the 2 cores and skew every figure.
-  const load = os.loadavg()[0] ?? 0;
-  console.log(`load average ${load.toFixed(2)}${load > 0.5 ? " (machine busy: figures will be noisy, rerun when idle)" : ""}`);
+  // Builds or tests running beside the bench share the cores and skew every figure.
+  const idle = await idlePercent(1000);
+  const busy = idle !== undefined && idle < 90;
+  console.log(`cpu idle before start ${idle === undefined ? "unknown" : `${idle.toFixed(0)}%`}, load average ${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`);
   console.log(`duration ${opts.durationMs / 1000} s per load${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`);
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), "koogallery-bench-"));
@@ -75,7 +93,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const result = await section.run({ engines: opts.engines, durationMs: opts.durationMs, floorOnly: opts.floorOnly, workDir, keepWorkDir: () => (keep = true) });
     console.log("");
-    printRows(result.rows);
+    if (result.rows.length > 0) printRows(result.rows);
     for (const line of result.lines) console.log(line);
     printTargets(result.targets);
     failures.push(...result.failures.map((f) => `${section.name}: ${f}`));

@@ -10,7 +10,7 @@ import { createAdapter, type AppInfo } from "@/lib/provisioning/adapters";
 import { dispatchV1, dispatchV2 } from "@/lib/instances/saas-commands";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
 import type { SaasOutcome } from "@/lib/instances/types";
-import { getDb } from "@/lib/db";
+import { getDb, getRawSql } from "@/lib/db";
 import { jobEvents, kickWorker } from "@/lib/jobs/worker";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
@@ -99,14 +99,24 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryOption
       const ctx = { tx, env, adapter, generation, actor, callbackLogId };
       return data.generation === "V1" ? dispatchV1(ctx, data.req) : dispatchV2(ctx, data.req);
     },
+    atomic: {
+      // The two calls KooGallery makes most (and the buyer's resource page
+      // makes in real time) write in one statement.
+      isFor: (data) => !retry && (data.req.activity === "newInstance" || data.req.activity === "queryInstance"),
+      async act({ db, data, actor, callbackLogId, nonce, logRow }) {
+        const ctx = { tx: db, raw: await getRawSql(), env, adapter, generation, actor, callbackLogId };
+        const atomic = { nonce, logRow };
+        return data.generation === "V1" ? dispatchV1(ctx, data.req, atomic) : dispatchV2(ctx, data.req, atomic);
+      },
+    },
     render: (outcome) => renderSaasAnswer(activity, generation, outcome, env),
     linksOf: (payload) => (typeof payload.instanceId === "string" ? { instanceId: payload.instanceId.slice(0, 64) } : {}),
+    afterCommit: (o) => {
+      if (o.pendingProvisioning) kickWorker();
+    },
     settle: {
       // Provisioning runs as a job: wait briefly so a fast backend still gets 000000.
-      isNeeded: (o) => {
-        if (o.pendingProvisioning) kickWorker();
-        return Boolean(o.pendingProvisioning && activity === "newInstance" && env.provisioning.syncTimeoutMs > 0);
-      },
+      isNeeded: (o) => Boolean(o.pendingProvisioning && activity === "newInstance" && env.provisioning.syncTimeoutMs > 0),
       async run(o) {
         if (!o.instanceId) return o;
         await waitForProvisioning(o.instanceId, env.provisioning.syncTimeoutMs);

@@ -4,6 +4,7 @@ import type { Db, Tx } from "@/lib/db";
 import type { Generation, Prisma } from "@/lib/generated/prisma/client";
 import { sealSecret } from "@/lib/crypto/secret-box";
 import { maskHeaders, maskJsonText } from "@/lib/callbacks/mask";
+import type { SqlValue } from "@/lib/sql/insert-sql";
 
 export type IncomingCall = {
   method: string;
@@ -98,6 +99,34 @@ export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCrea
       : null,
     handlerNote: entry.handlerNote?.slice(0, 1000) ?? null,
     retryOfId: entry.retryOfId ?? null,
+  };
+}
+
+/** The same row as `callbackLogData`, as columns for a single-statement insert (lib/sql/insert-sql.ts). */
+export function callbackLogRow(entry: CallbackLogEntry & { id: string }): Record<string, SqlValue> {
+  const d = callbackLogData(entry);
+  return {
+    id: entry.id,
+    receivedAt: new Date(),
+    endpoint: d.endpoint,
+    generation: { enumType: "Generation", value: d.generation },
+    activity: d.activity ?? null,
+    method: d.method,
+    verification: d.verification,
+    verificationInfo: { json: d.verificationInfo ?? null },
+    resultCode: d.resultCode,
+    resultMsg: d.resultMsg ?? null,
+    latencyMs: d.latencyMs,
+    instanceId: d.instanceId ?? null,
+    orderId: d.orderId ?? null,
+    orderLineId: d.orderLineId ?? null,
+    tenantId: d.tenantId ?? null,
+    isTest: d.isTest ?? false,
+    requestMasked: { json: d.requestMasked },
+    responseMasked: d.responseMasked ?? null,
+    requestSealed: d.requestSealed ?? null,
+    handlerNote: d.handlerNote ?? null,
+    retryOfId: d.retryOfId ?? null,
   };
 }
 

@@ -3,13 +3,14 @@
 // transaction that claims the nonce and writes the log row → answer.
 // Endpoints plug in their verification, schema, domain verb and answer shape.
 import { randomUUID } from "node:crypto";
-import { getDb, type Tx } from "@/lib/db";
+import { getDb, type Db, type Tx } from "@/lib/db";
+import type { SqlValue } from "@/lib/sql/insert-sql";
 import { getEnv } from "@/lib/env";
 import { CallbackError, describeError } from "@/lib/errors";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
-import { recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
+import { callbackLogRow, recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
 import type { Verification } from "@/lib/callbacks/verify-call";
 
 export type RetryOptions = { retryOfId: string; actor: string };
@@ -43,10 +44,22 @@ export type PipelineSpec<P, O extends BaseOutcome> = {
   /** Links for the log when the verb refused the call. */
   linksOf?(payload: Record<string, unknown>): BaseOutcome["links"];
   /**
+   * Verbs that make all their writes in one statement (ADR 0004) skip the
+   * interactive transaction: they get the client, the nonce to claim and a
+   * builder for the log row, and write all three in that statement.
+   */
+  atomic?: {
+    isFor(data: P): boolean;
+    /** `logRow` returns undefined when the row must wait (a settle stage follows). */
+    act(input: Omit<ActInput<P>, "tx"> & { db: Db; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined }): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
+  };
+  /**
    * Optional second stage after commit (SaaS: wait briefly for a provisioning
    * job). When it returns an outcome, the log is written after it, not in the transaction.
    */
   settle?: { isNeeded(outcome: O): boolean; run(outcome: O): Promise<O> };
+  /** Side effects once the work is committed (wake the job worker). */
+  afterCommit?(outcome: O): void;
 };
 
 class ReplayError extends Error {}
@@ -77,22 +90,57 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   const parsed = spec.parse(verified.payload);
   if (!parsed.ok) return answerAndLog({ resultCode: parsed.resultCode, resultMsg: parsed.resultMsg }, { ...common, handlerNote: "refused: invalid parameters" });
 
-  // 3. Act, claim the nonce and log in one transaction.
+  // 3. Act, claim the nonce and log: in one statement (atomic verbs) or one transaction.
   const callbackLogId = randomUUID();
+  const actor = spec.retry?.actor ?? "koogallery";
+  const logEntry = (o: O, body: string): CallbackLogEntry & { id: string } => ({
+    ...base,
+    ...common,
+    id: callbackLogId,
+    resultCode: o.resultCode,
+    resultMsg: o.resultMsg,
+    responseBody: body,
+    links: o.links,
+    isTest: o.isTest,
+    handlerNote: o.note,
+  });
   let outcome: O;
   let answer: CallbackAnswer | undefined;
   try {
-    ({ outcome, answer } = await db.$transaction(async (tx) => {
-      if (verified.nonce) {
-        const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
-        if (claimed.count === 0) throw new ReplayError();
+    if (spec.atomic?.isFor(parsed.data)) {
+      let logged: CallbackAnswer | undefined;
+      const result = await spec.atomic.act({
+        db,
+        data: parsed.data,
+        actor,
+        callbackLogId,
+        nonce: verified.nonce,
+        logRow: (o) => {
+          if (spec.settle?.isNeeded(o)) return undefined;
+          logged = buildAnswer(spec.render(o), spec.signKey);
+          return callbackLogRow(logEntry(o, logged.body));
+        },
+      });
+      if (result.isReplay) throw new ReplayError();
+      outcome = result;
+      if (result.isLogged && logged) answer = logged;
+      else if (!spec.settle?.isNeeded(result)) {
+        answer = buildAnswer(spec.render(result), spec.signKey);
+        await recordCallback(db, logEntry(result, answer.body));
       }
-      const result = await spec.act({ tx, data: parsed.data, actor: spec.retry?.actor ?? "koogallery", callbackLogId });
-      if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
-      const built = buildAnswer(spec.render(result), spec.signKey);
-      await recordCallback(tx, { ...base, ...common, id: callbackLogId, resultCode: result.resultCode, resultMsg: result.resultMsg, responseBody: built.body, links: result.links, isTest: result.isTest, handlerNote: result.note });
-      return { outcome: result, answer: built };
-    }));
+    } else {
+      ({ outcome, answer } = await db.$transaction(async (tx) => {
+        if (verified.nonce) {
+          const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
+          if (claimed.count === 0) throw new ReplayError();
+        }
+        const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId });
+        if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
+        const built = buildAnswer(spec.render(result), spec.signKey);
+        await recordCallback(tx, logEntry(result, built.body));
+        return { outcome: result, answer: built };
+      }));
+    }
   } catch (error) {
     if (error instanceof ReplayError) {
       return answerAndLog({ resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed" }, { activity: common.activity, verification: "REPLAYED_NONCE", verificationInfo: verified.info });
@@ -103,11 +151,12 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
     console.error(`[callbacks] ${spec.endpoint} ${common.activity ?? "?"} failed: ${describeError(error)}`);
     return answerAndLog({ resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" }, { ...common, handlerNote: `internal error: ${describeError(error)}` });
   }
+  spec.afterCommit?.(outcome);
   if (answer) return answer;
 
   // 4. Settle after commit, then log what was answered.
   const settled = spec.settle ? await spec.settle.run(outcome) : outcome;
   const late = buildAnswer(spec.render(settled), spec.signKey);
-  await recordCallback(db, { ...base, ...common, id: callbackLogId, resultCode: settled.resultCode, resultMsg: settled.resultMsg, responseBody: late.body, links: settled.links, isTest: settled.isTest, handlerNote: settled.note });
+  await recordCallback(db, logEntry(settled, late.body));
   return late;
 }

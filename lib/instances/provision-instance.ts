@@ -1,21 +1,37 @@
 // newInstance: create the instance for an order exactly once. The unique
 // orderKey decides, not a prior read: 50 concurrent duplicates insert one row
 // and all answer its id (the first request's businessId).
+//
+// All writes of a new instance (instance, history, order, jobs, and when the
+// pipeline asks, the nonce claim and the callback log row) are ONE statement:
+// atomic without an interactive transaction, one round trip (ADR 0004).
 import { randomUUID } from "node:crypto";
-import { enqueueJobs, type EnqueueInput } from "@/lib/jobs/queue";
 import type { Env } from "@/lib/env";
-import type { Instance } from "@/lib/generated/prisma/client";
+import { Prisma, type Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
+import { insertSql, runSql, withSql, type SqlValue } from "@/lib/sql/insert-sql";
+import type { EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
-import type { NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
+import type { AtomicOptions, NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 export function fetchOrderJob(orderKey: string, orderId: string, orderLineId?: string): EnqueueInput {
   return { kind: "fetch-order", payload: { orderKey, orderId, orderLineId: orderLineId ?? null }, dedupeKey: `fetch-order:${orderKey}` };
 }
 
+/**
+ * Whether an order's details are fetched in the background: never for test
+ * orders, and not without AK/SK (the order says NOT_CONFIGURED instead of
+ * queueing work that cannot succeed).
+ */
+export function orderFetchPlan(env: Env, isTest: boolean): { fetchStatus: string; shouldFetch: boolean } {
+  if (isTest) return { fetchStatus: "SKIPPED", shouldFetch: false };
+  if (!env.ak || !env.sk) return { fetchStatus: "NOT_CONFIGURED", shouldFetch: false };
+  return { fetchStatus: "PENDING", shouldFetch: true };
+}
+
 /** The answer for an instance that exists: ready, still provisioning, or failed. */
-export function outcomeForInstance(env: Env, row: Instance, note: string): SaasOutcome {
+export function outcomeForInstance(env: Env, row: Pick<Instance, "id" | "orderId" | "orderLineId" | "isTest" | "provisionStatus" | "provisionError" | "frontEndUrl" | "adminUrl" | "adminUserName" | "adminPasswordEnc" | "memo">, note: string): SaasOutcome {
   const links = { instanceId: row.id, orderId: row.orderId, orderLineId: row.orderLineId ?? undefined };
   if (row.provisionStatus === "FAILED") {
     return {
@@ -28,34 +44,25 @@ export function outcomeForInstance(env: Env, row: Instance, note: string): SaasO
     };
   }
   if (row.provisionStatus === "PENDING") {
-    return {
-      resultCode: ResultCode.IN_PROGRESS,
-      resultMsg: "instance is being provisioned",
-      instanceId: row.id,
-      links,
-      isTest: row.isTest,
-      note,
-      pendingProvisioning: true,
-    };
+    return { resultCode: ResultCode.IN_PROGRESS, resultMsg: "instance is being provisioned", instanceId: row.id, links, isTest: row.isTest, note, pendingProvisioning: true };
   }
-  return {
-    resultCode: ResultCode.SUCCESS,
-    resultMsg: "success",
-    instanceId: row.id,
-    appInfo: readAppInfo(row, env.encryptionKey),
-    links,
-    isTest: row.isTest,
-    note,
-  };
+  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: row.id, appInfo: readAppInfo(row, env.encryptionKey), links, isTest: row.isTest, note };
 }
 
-export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceCommand): Promise<SaasOutcome> {
-  const { tx, env, adapter } = ctx;
+function jobRow(job: EnqueueInput, now: Date): Record<string, SqlValue> {
+  return { id: randomUUID(), kind: job.kind, dedupeKey: job.dedupeKey ?? null, payload: { json: job.payload }, status: { enumType: "JobStatus", value: "PENDING" }, attempts: 0, maxAttempts: job.maxAttempts ?? 20, runAt: job.runAt ?? now, createdAt: now, updatedAt: now };
+}
+
+type InsertResult = { nonceFresh: number; insertedId: string | null };
+
+export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
+  const { env, adapter } = ctx;
+  const db = ctx.tx;
   const orderKey = instanceOrderKey(cmd);
-  let id = cmd.businessId;
+  const now = new Date();
   const base = {
     orderKey,
-    generation: ctx.generation,
+    generation: { enumType: "Generation", value: ctx.generation },
     orderId: cmd.orderId,
     orderLineId: cmd.orderLineId ?? null,
     productId: cmd.productId ?? null,
@@ -66,60 +73,60 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     isTrial: cmd.isTrial,
     isTest: cmd.isTest,
     expireAt: cmd.expireAt ?? null,
-    extendParams: cmd.extendParams === undefined ? undefined : (cmd.extendParams as object),
+    extendParams: { json: cmd.extendParams ?? null },
     provisionAdapter: adapter.name,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies Record<string, SqlValue>;
+
+  const insertOnce = async (id: string, withClaim: boolean): Promise<{ result: InsertResult; outcome: SaasOutcome }> => {
+    const appInfo = adapter.isInline
+      ? await adapter.provision({ ...cmd, instanceId: id, orderLineId: cmd.orderLineId ?? null, expireAt: cmd.expireAt ?? null })
+      : undefined;
+    const links = { instanceId: id, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
+    const outcome: SaasOutcome = appInfo
+      ? { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: id, appInfo, links, isTest: cmd.isTest, note: "created and provisioned" }
+      : { resultCode: ResultCode.IN_PROGRESS, resultMsg: "instance is being provisioned", instanceId: id, links, isTest: cmd.isTest, note: `created; provisioning through the ${adapter.name} adapter in the background`, pendingProvisioning: true };
+    const provisioned: Record<string, SqlValue> = appInfo
+      ? { state: { enumType: "InstanceState", value: "ACTIVE" }, provisionStatus: { enumType: "ProvisionStatus", value: "DONE" }, provisionedAt: now, ...appInfoColumns(appInfo, env.encryptionKey) }
+      : {};
+    const newOrderKey = orderActionKey("NEW", cmd.orderId, cmd.orderLineId ?? cmd.productId);
+    const jobs: EnqueueInput[] = [];
+    if (!appInfo) jobs.push({ kind: "provision-instance", payload: { instanceId: id }, dedupeKey: `provision:${id}` });
+    const fetchPlan = orderFetchPlan(env, cmd.isTest);
+    if (fetchPlan.shouldFetch) jobs.push(fetchOrderJob(newOrderKey, cmd.orderId, cmd.orderLineId));
+
+    const claim = withClaim && atomic?.nonce;
+    const ctes: Array<[string, Prisma.Sql]> = [];
+    if (claim) ctes.push(["nonce", Prisma.sql`INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${now.toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1`]);
+    // Without a fresh nonce nothing is inserted: a replay has no effect.
+    ctes.push(["ins", insertSql("Instance", { id, ...base, ...provisioned }, { from: claim ? "nonce" : undefined, onConflictDoNothing: true, returning: "id" })]);
+    ctes.push([
+      "ev",
+      insertSql("InstanceEvent", { id: randomUUID(), instanceId: id, kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED", toState: { enumType: "InstanceState", value: appInfo ? "ACTIVE" : "PROVISIONING" }, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, callbackLogId: ctx.callbackLogId ?? null, actor: ctx.actor, detail: { json: { adapter: adapter.name, businessId: cmd.businessId, ...(id !== cmd.businessId ? { businessIdInUse: true } : {}) } }, createdAt: now }, { from: "ins" }),
+    ]);
+    ctes.push([
+      "ord",
+      insertSql("Order", { id: randomUUID(), orderKey: newOrderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: id, kind: "NEW", isTest: cmd.isTest, createdAt: now, fetchStatus: fetchPlan.fetchStatus }, { from: "ins", onConflictDoNothing: true }),
+    ]);
+    jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobRow(job, now), { from: "ins", onConflictDoNothing: true })]));
+    const logRow = withClaim ? atomic?.logRow?.(outcome) : undefined;
+    if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "ins" })]);
+
+    const final = Prisma.sql`SELECT ${claim ? Prisma.sql`(SELECT count(*)::int FROM nonce)` : Prisma.sql`1`} AS "nonceFresh", (SELECT id FROM ins) AS "insertedId"`;
+    const rows = await runSql<InsertResult>(ctx, withSql(ctes, final));
+    return { result: rows[0] ?? { nonceFresh: 0, insertedId: null }, outcome: { ...outcome, isLogged: Boolean(logRow) } };
   };
-  const appInfo = adapter.isInline
-    ? await adapter.provision({ ...base, instanceId: id, expireAt: cmd.expireAt, extendParams: cmd.extendParams })
-    : undefined;
-  const provisioned = appInfo
-    ? { state: "ACTIVE" as const, provisionStatus: "DONE" as const, provisionedAt: new Date(), ...appInfoColumns(appInfo, env.encryptionKey) }
-    : {};
 
-  // ON CONFLICT DO NOTHING on both keys: a concurrent duplicate waits for the
-  // first insert to commit and then inserts nothing.
-  let inserted = await tx.instance.createMany({ data: [{ id, ...base, ...provisioned }], skipDuplicates: true });
-  if (inserted.count === 0) {
-    const winner = await tx.instance.findUnique({ where: { orderKey } });
-    if (winner) return outcomeForInstance(env, winner, "repeat of an existing order: same instance, no effect");
-    // businessId already used by another order: never hand out the same instanceId twice.
-    id = randomUUID();
-    inserted = await tx.instance.createMany({ data: [{ id, ...base, ...provisioned }], skipDuplicates: true });
-    if (inserted.count === 0) throw new Error("instance insert conflicted twice");
-  }
+  const first = await insertOnce(cmd.businessId, true);
+  if (atomic?.nonce && first.result.nonceFresh === 0) return { ...first.outcome, isReplay: true };
+  if (first.result.insertedId) return first.outcome;
 
-  await tx.instanceEvent.create({
-    data: {
-      instanceId: id,
-      kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED",
-      toState: appInfo ? "ACTIVE" : "PROVISIONING",
-      orderId: cmd.orderId,
-      orderLineId: cmd.orderLineId ?? null,
-      actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null,
-      detail: { adapter: adapter.name, businessId: cmd.businessId, ...(id !== cmd.businessId ? { businessIdInUse: true } : {}) },
-    },
-  });
-  const newOrderKey = orderActionKey("NEW", cmd.orderId, cmd.orderLineId ?? cmd.productId);
-  await tx.order.createMany({
-    data: [{ orderKey: newOrderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: id, kind: "NEW", isTest: cmd.isTest, fetchStatus: cmd.isTest ? "SKIPPED" : "PENDING" }],
-    skipDuplicates: true,
-  });
-  const jobs: EnqueueInput[] = [];
-  if (!appInfo) jobs.push({ kind: "provision-instance", payload: { instanceId: id }, dedupeKey: `provision:${id}` });
-  if (!cmd.isTest) jobs.push(fetchOrderJob(newOrderKey, cmd.orderId, cmd.orderLineId));
-  await enqueueJobs(tx, jobs);
-
-  const links = { instanceId: id, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
-  if (!appInfo) {
-    return {
-      resultCode: ResultCode.IN_PROGRESS,
-      resultMsg: "instance is being provisioned",
-      instanceId: id,
-      links,
-      isTest: cmd.isTest,
-      note: `created; provisioning through the ${adapter.name} adapter in the background`,
-      pendingProvisioning: true,
-    };
-  }
-  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: id, appInfo, links, isTest: cmd.isTest, note: "created and provisioned" };
+  // Nothing inserted: the order exists (a repeat, maybe concurrent), or the
+  // businessId is already another order's instanceId.
+  const winner = await db.instance.findUnique({ where: { orderKey } });
+  if (winner) return outcomeForInstance(env, winner, "repeat of an existing order: same instance, no effect");
+  const second = await insertOnce(randomUUID(), false);
+  if (!second.result.insertedId) throw new Error("instance insert conflicted twice");
+  return { ...second.outcome, isLogged: false, note: `${second.outcome.note} (businessId already in use: new instanceId)` };
 }

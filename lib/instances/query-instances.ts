@@ -1,13 +1,47 @@
 // queryInstance: up to 100 ids. KooGallery polls this after a 000004; a single
 // instance still provisioning answers 000004 again, a failed one 000005.
+// One statement reads the instances and (when the pipeline asks) claims the nonce.
+import { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
+import { runSql } from "@/lib/sql/insert-sql";
 import { readAppInfo } from "@/lib/instances/app-info";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
-import type { InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
+import type { AtomicOptions, InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
-export async function queryInstances(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOutcome> {
-  const rows = await ctx.tx.instance.findMany({ where: { id: { in: cmd.instanceIds } } });
-  const byId = new Map(rows.map((r) => [r.id, r]));
+type Row = {
+  id: string;
+  orderId: string;
+  orderLineId: string | null;
+  isTest: boolean;
+  state: string;
+  provisionStatus: "PENDING" | "DONE" | "FAILED";
+  provisionError: string | null;
+  frontEndUrl: string | null;
+  adminUrl: string | null;
+  adminUserName: string | null;
+  adminPasswordEnc: string | null;
+  memo: string | null;
+};
+
+const COLUMNS = Prisma.raw(
+  `"id", "orderId", "orderLineId", "isTest", "state"::text, "provisionStatus"::text, "provisionError", "frontEndUrl", "adminUrl", "adminUserName", "adminPasswordEnc", "memo"`,
+);
+
+export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
+  const ids = Prisma.join(cmd.instanceIds);
+  const claim = atomic?.nonce
+    ? Prisma.sql`WITH nonce AS (INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${new Date().toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1) `
+    : Prisma.empty;
+  const fresh = atomic?.nonce ? Prisma.sql`(SELECT count(*)::int FROM nonce)` : Prisma.sql`1`;
+  const [result] = await runSql<{ nonceFresh: number; rows: Row[] }>(
+    ctx,
+    Prisma.sql`${claim}SELECT ${fresh} AS "nonceFresh",
+      coalesce((SELECT json_agg(r) FROM (SELECT ${COLUMNS} FROM "Instance" WHERE id IN (${ids})) r), '[]'::json) AS rows`,
+  );
+  if (atomic?.nonce && result?.nonceFresh === 0) {
+    return { resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", links: {}, isTest: cmd.isTest, note: "replayed nonce", isReplay: true };
+  }
+  const byId = new Map((result?.rows ?? []).map((r) => [r.id, r]));
   const found = cmd.instanceIds.flatMap((id) => {
     const r = byId.get(id);
     return r ? [r] : [];
@@ -17,8 +51,9 @@ export async function queryInstances(ctx: SaasContext, cmd: QueryCommand): Promi
     return { resultCode: ResultCode.INSTANCE_NOT_FOUND, resultMsg: "instance does not exist", links, isTest: cmd.isTest, note: "no such instance" };
   }
   if (found.length === 1 && cmd.instanceIds.length === 1) {
-    const single = outcomeForInstance(ctx.env, found[0]!, "queried");
-    return { ...single, info: [{ instanceId: found[0]!.id, appInfo: single.appInfo, state: found[0]!.state, provisionStatus: found[0]!.provisionStatus }], appInfo: undefined };
+    const row = found[0]!;
+    const single = outcomeForInstance(ctx.env, row, "queried");
+    return { ...single, info: [{ instanceId: row.id, appInfo: single.appInfo, state: row.state, provisionStatus: row.provisionStatus }], appInfo: undefined };
   }
   const info: InstanceSummary[] = found.map((r) => ({
     instanceId: r.id,
@@ -27,12 +62,5 @@ export async function queryInstances(ctx: SaasContext, cmd: QueryCommand): Promi
     provisionStatus: r.provisionStatus,
   }));
   const missing = cmd.instanceIds.length - found.length;
-  return {
-    resultCode: ResultCode.SUCCESS,
-    resultMsg: "success",
-    info,
-    links,
-    isTest: cmd.isTest,
-    note: `queried ${cmd.instanceIds.length}${missing ? `, ${missing} unknown (left out)` : ""}`,
-  };
+  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", info, links, isTest: cmd.isTest, note: `queried ${cmd.instanceIds.length}${missing ? `, ${missing} unknown (left out)` : ""}` };
 }

@@ -5,7 +5,7 @@ import { ResultCode } from "@/lib/koogallery/result-codes";
 import { enqueueJobs } from "@/lib/jobs/queue";
 import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
 import { orderActionKey } from "@/lib/instances/order-key";
-import { fetchOrderJob } from "@/lib/instances/provision-instance";
+import { fetchOrderJob, orderFetchPlan } from "@/lib/instances/provision-instance";
 import type { RefreshInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 export async function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceCommand): Promise<SaasOutcome> {
@@ -16,7 +16,7 @@ export async function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceComm
 
   const orderKey = orderActionKey(cmd.scene, cmd.orderId, cmd.orderLineId);
   const created = await tx.order.createMany({
-    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: cmd.scene, isTest: cmd.isTest, fetchStatus: cmd.isTest ? "SKIPPED" : "PENDING" }],
+    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: cmd.scene, isTest: cmd.isTest, fetchStatus: orderFetchPlan(ctx.env, cmd.isTest).fetchStatus }],
     skipDuplicates: true,
   });
   if (created.count === 0) {
@@ -47,7 +47,7 @@ export async function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceComm
       detail: { previousExpireAt: instance.expireAt?.toISOString() ?? null, expireAt: cmd.expireAt.toISOString(), productId: cmd.productId ?? null },
     },
   });
-  if (!cmd.isTest) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
+  if (orderFetchPlan(ctx.env, cmd.isTest).shouldFetch) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
   return {
     resultCode: ResultCode.SUCCESS,
     resultMsg: "success",

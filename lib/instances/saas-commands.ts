@@ -11,7 +11,7 @@ import { queryInstances } from "@/lib/instances/query-instances";
 import { refreshInstance } from "@/lib/instances/refresh-instance";
 import { releaseInstance } from "@/lib/instances/release-instance";
 import { upgradeInstance } from "@/lib/instances/upgrade-instance";
-import type { RefreshScene, SaasContext, SaasOutcome } from "@/lib/instances/types";
+import type { AtomicOptions, RefreshScene, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 /** `yyyyMMddHHmmss` or `yyyyMMddHHmmssSSS`, UTC (SPEC §2.2, §14.14). */
 export function parseKooGalleryTime(value: string): Date {
@@ -34,7 +34,7 @@ function decodeExtendParams(value: string | undefined): unknown {
   }
 }
 
-export async function dispatchV2(ctx: SaasContext, req: V2BasicRequest): Promise<SaasOutcome> {
+export async function dispatchV2(ctx: SaasContext, req: V2BasicRequest, atomic?: AtomicOptions): Promise<SaasOutcome> {
   const isTest = isTestRequest(req);
   switch (req.activity) {
     case "newInstance": {
@@ -60,7 +60,7 @@ export async function dispatchV2(ctx: SaasContext, req: V2BasicRequest): Promise
         expireAt: typeof lineInfo.expireTime === "string" && /^\d{14}$/.test(lineInfo.expireTime) ? parseKooGalleryTime(lineInfo.expireTime) : undefined,
         extendParams: lineInfo.extendParams,
         isTest,
-      });
+      }, atomic);
     }
     case "refreshInstance":
       return refreshInstance(ctx, {
@@ -77,7 +77,7 @@ export async function dispatchV2(ctx: SaasContext, req: V2BasicRequest): Promise
     case "releaseInstance":
       return releaseInstance(ctx, { instanceId: req.instanceId, orderId: req.orderId, orderLineId: req.orderLineId, isTest });
     case "queryInstance":
-      return queryInstances(ctx, { instanceIds: splitInstanceIds(req.instanceId), isTest });
+      return queryInstances(ctx, { instanceIds: splitInstanceIds(req.instanceId), isTest }, atomic);
     case "upgradeInstance":
       return upgradeInstance(ctx, { instanceId: req.instanceId, orderId: req.orderId, orderLineId: req.orderLineId, isTest });
     case "orderNotify":
@@ -94,7 +94,7 @@ function v1RefreshScene(req: Extract<V1Request, { activity: "refreshInstance" }>
   return "RENEWAL";
 }
 
-export async function dispatchV1(ctx: SaasContext, req: V1Request): Promise<SaasOutcome> {
+export async function dispatchV1(ctx: SaasContext, req: V1Request, atomic?: AtomicOptions): Promise<SaasOutcome> {
   const isTest = req.testFlag === "1";
   switch (req.activity) {
     case "newInstance":
@@ -111,7 +111,7 @@ export async function dispatchV1(ctx: SaasContext, req: V1Request): Promise<Saas
         expireAt: req.expireTime ? parseKooGalleryTime(req.expireTime) : undefined,
         extendParams: decodeExtendParams(req.saasExtendParams),
         isTest,
-      });
+      }, atomic);
     case "refreshInstance":
       return refreshInstance(ctx, {
         instanceId: req.instanceId,
@@ -142,7 +142,7 @@ export async function dispatchV1(ctx: SaasContext, req: V1Request): Promise<Saas
         isTest,
       });
     case "queryInstance":
-      return queryInstances(ctx, { instanceIds: splitInstanceIds(req.instanceId), isTest });
+      return queryInstances(ctx, { instanceIds: splitInstanceIds(req.instanceId), isTest }, atomic);
     default:
       throw new CallbackError(ResultCode.INVALID_PARAMS, `activity ${req.activity} is not served at this address`);
   }

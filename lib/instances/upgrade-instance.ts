@@ -5,7 +5,7 @@ import { ResultCode } from "@/lib/koogallery/result-codes";
 import { enqueueJobs } from "@/lib/jobs/queue";
 import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
 import { orderActionKey } from "@/lib/instances/order-key";
-import { fetchOrderJob } from "@/lib/instances/provision-instance";
+import { fetchOrderJob, orderFetchPlan } from "@/lib/instances/provision-instance";
 import type { SaasContext, SaasOutcome, UpgradeCommand } from "@/lib/instances/types";
 
 export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Promise<SaasOutcome> {
@@ -16,7 +16,7 @@ export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Pr
 
   const orderKey = orderActionKey("UPGRADE", cmd.orderId, cmd.orderLineId);
   const created = await tx.order.createMany({
-    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: "UPGRADE", isTest: cmd.isTest, fetchStatus: cmd.isTest ? "SKIPPED" : "PENDING", productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null }],
+    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: "UPGRADE", isTest: cmd.isTest, fetchStatus: orderFetchPlan(ctx.env, cmd.isTest).fetchStatus, productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null }],
     skipDuplicates: true,
   });
   if (created.count === 0) {
@@ -35,6 +35,6 @@ export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Pr
   await tx.instanceEvent.create({
     data: { instanceId: cmd.instanceId, kind: "UPGRADED", fromState: instance.state, toState: instance.state, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null, detail: { productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null } },
   });
-  if (!cmd.isTest) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
+  if (orderFetchPlan(ctx.env, cmd.isTest).shouldFetch) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "upgrade recorded" };
 }
