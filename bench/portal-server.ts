@@ -1,6 +1,6 @@
 // The portal under test: a production build (`next build` only when sources
-// changed since the last one) started with `next start` on a bench-owned
-// database. next and tsx are run as `node <their bin>` instead of through npx,
+// changed since the last one) started on a bench-owned
+// database (scripts/serve.ts, what `npm start` runs). next and tsx are run as `node <their bin>` instead of through npx,
 // so signals reach the real server and no npm wrapper shares the CPU.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -73,7 +73,7 @@ export function migrate(env: NodeJS.ProcessEnv): void {
   if (r.status !== 0) throw new Error(`migration failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
 }
 
-/** Starts `next start` on a free port and waits for GET /api/health. */
+/** Starts the production server (`npm start`: scripts/serve.ts) on a free port and waits for GET /api/health. */
 export async function startPortal(opts: { accessKey: string; db: PortalDatabase; logFile: string; label: string }): Promise<ChildServer> {
   const port = await freePort();
   const env = portalEnv(opts.accessKey, opts.db, port);
@@ -81,8 +81,8 @@ export async function startPortal(opts: { accessKey: string; db: PortalDatabase;
   return startChild({
     label: opts.label,
     command: process.execPath,
-    args: [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
-    env,
+    args: ["--import", "tsx", path.join(ROOT, "scripts", "serve.ts")],
+    env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     cwd: ROOT,
     port,
     logFile: opts.logFile,

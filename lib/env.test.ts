@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -13,7 +13,8 @@ test("keys default to the basic key; names of missing variables are in the messa
   assert.equal(env.kitAccessKey, "basic");
   assert.equal(env.licenseCodeAccessKey, "basic");
   assert.equal(env.apiBaseUrl, "https://mkt.myhuaweicloud.com");
-  assert.deepEqual(env.configured, { accessKey: true, kitAccessKey: false, licenseCodeAccessKey: false, aksk: false, encryptionKey: true });
+  assert.deepEqual(env.configured, { accessKey: true, kitAccessKey: false, licenseCodeAccessKey: false, aksk: false, encryptionKey: true, rsaPrivateKey: false });
+  assert.equal(env.rsaPrivateKeyPem, undefined);
   assert.throws(() => parseEnv({ PORTAL_ENCRYPTION_KEY: encryptionKey }), /KOOGALLERY_ACCESS_KEY is required/);
   assert.throws(() => parseEnv({ KOOGALLERY_ACCESS_KEY: "k" }), /PORTAL_ENCRYPTION_KEY is required/);
   assert.throws(() => parseEnv({ KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: "short-secret-value" }), (e: unknown) => e instanceof EnvError && !e.message.includes("short-secret-value"));
@@ -30,6 +31,56 @@ test("demo mode generates keys once and reuses them", () => {
     assert.notEqual(a.kitAccessKey, a.accessKey);
     assert.ok(a.isDemo);
     assert.equal(JSON.parse(readFileSync(path.join(dir, "demo-secrets.json"), "utf8")).accessKey, a.accessKey);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("KOOGALLERY_RSA_PRIVATE_KEY_FILE must be a readable RSA key of at least 3072 bits; errors name the variable, never the key", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "kg-env-rsa-"));
+  const base = { KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: encryptionKey, DATA_DIR: dir };
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  try {
+    const good = generateKeyPairSync("rsa", { modulusLength: 3072, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const env = parseEnv({ ...base, KOOGALLERY_RSA_PRIVATE_KEY_FILE: write("good.pem", good.privateKey) });
+    assert.equal(env.configured.rsaPrivateKey, true);
+    assert.match(env.rsaPrivateKeyPem ?? "", /^-----BEGIN PRIVATE KEY-----/, "normalised to PKCS#8");
+    assert.equal(createPrivateKey(env.rsaPrivateKeyPem!).asymmetricKeyDetails?.modulusLength, 3072);
+
+    const small = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256", privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const cases: Array<[string, RegExp]> = [
+      [path.join(dir, "missing.pem"), /readable/],
+      [write("small.pem", small.privateKey), /at least 3072 bits \(got 2048\)/],
+      [write("ec.pem", ec.privateKey), /RSA private key/],
+      [write("public.pem", good.publicKey), /private key/],
+      [write("junk.pem", "not a key"), /PEM private key/],
+    ];
+    for (const [file, reason] of cases) {
+      assert.throws(
+        () => parseEnv({ ...base, KOOGALLERY_RSA_PRIVATE_KEY_FILE: file }),
+        (e: unknown) => e instanceof EnvError && e.message.includes("KOOGALLERY_RSA_PRIVATE_KEY_FILE") && reason.test(e.message) && !e.message.includes("BEGIN"),
+        file,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("demo mode generates a 3072-bit RSA pair once and reuses it", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "kg-env-demo-rsa-"));
+  try {
+    const a = parseEnv({ PORTAL_DEMO: "1", DATA_DIR: dir });
+    const b = parseEnv({ PORTAL_DEMO: "1", DATA_DIR: dir });
+    assert.ok(existsSync(path.join(dir, "demo-rsa-private.pem")) && existsSync(path.join(dir, "demo-rsa-public.pem")));
+    assert.equal(a.rsaPrivateKeyPem, b.rsaPrivateKeyPem);
+    assert.equal(createPrivateKey(a.rsaPrivateKeyPem!).asymmetricKeyDetails?.modulusLength, 3072);
+    assert.equal(a.configured.rsaPrivateKey, false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // the variable (never its value). In demo mode (PORTAL_DEMO=1) missing keys are
 // generated once, stored under DATA_DIR and printed, so a newcomer can start
 // the portal without configuring anything.
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -18,6 +18,7 @@ const schema = z.object({
   KOOGALLERY_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default("https://mkt.myhuaweicloud.com")),
   KOOGALLERY_AK: optionalString,
   KOOGALLERY_SK: optionalString,
+  KOOGALLERY_RSA_PRIVATE_KEY_FILE: optionalString,
   KOOGALLERY_V1_MAX_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().startsWith("postgres").optional()),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(20)),
@@ -45,6 +46,8 @@ export type Env = {
   ak?: string;
   sk?: string;
   v1MaxSkewMs: number;
+  /** PEM (PKCS#8) of the RSA key whose public half is on the app credential: decrypts Kit clientSecret (SPEC §1.6). */
+  rsaPrivateKeyPem?: string;
   databaseUrl?: string;
   databasePoolSize: number;
   dataDir: string;
@@ -63,7 +66,7 @@ export type Env = {
   };
   jobs: { isDisabled: boolean; pollMs: number; retryBaseMs: number };
   /** Which keys came from the environment (the settings page shows this, never values). */
-  configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey", boolean>;
+  configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey" | "rsaPrivateKey", boolean>;
 };
 
 export class EnvError extends Error {
@@ -96,6 +99,46 @@ export function loadDemoSecrets(dataDir: string): DemoSecrets {
   return secrets;
 }
 
+/** The app credential asks for an RSA key of at least 3072 bits (SPEC §1.6). */
+export const MIN_RSA_BITS = 3072;
+
+/** Reads and checks the Kit RSA private key; the error names the variable, never the key. */
+export function loadRsaPrivateKey(file: string, variable = "KOOGALLERY_RSA_PRIVATE_KEY_FILE"): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new EnvError(`${variable} must name a readable PEM file (could not read it)`);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(text);
+  } catch {
+    throw new EnvError(`${variable} does not hold an unencrypted PEM private key`);
+  }
+  if (key.asymmetricKeyType !== "rsa") throw new EnvError(`${variable} must hold an RSA private key (got ${key.asymmetricKeyType ?? "another type"})`);
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) throw new EnvError(`${variable} must hold an RSA key of at least ${MIN_RSA_BITS} bits (got ${bits})`);
+  return key.export({ type: "pkcs8", format: "pem" }).toString();
+}
+
+/** Demo mode: one 3072-bit pair under DATA_DIR; the public half is what the seller center would get. */
+export function loadDemoRsaKey(dataDir: string): string {
+  const privateFile = path.join(dataDir, "demo-rsa-private.pem");
+  if (!existsSync(privateFile)) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+      modulusLength: MIN_RSA_BITS,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, "demo-rsa-public.pem"), publicKey);
+    writeFileSync(privateFile, privateKey, { mode: 0o600 });
+    console.log(`[demo] generated an RSA key pair for Kit clientSecret in ${dataDir} (demo-rsa-public.pem goes on the app credential)`);
+  }
+  return loadRsaPrivateKey(privateFile, "the demo RSA key");
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
@@ -120,6 +163,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError("KOOGALLERY_AK and KOOGALLERY_SK must be set together");
   }
 
+  const rsaPrivateKeyPem = e.KOOGALLERY_RSA_PRIVATE_KEY_FILE
+    ? loadRsaPrivateKey(path.resolve(e.KOOGALLERY_RSA_PRIVATE_KEY_FILE))
+    : e.PORTAL_DEMO
+      ? loadDemoRsaKey(dataDir)
+      : undefined;
+
   const publicUrl = (e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     accessKey,
@@ -130,6 +179,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ak: e.KOOGALLERY_AK,
     sk: e.KOOGALLERY_SK,
     v1MaxSkewMs: e.KOOGALLERY_V1_MAX_SKEW_SECONDS * 1000,
+    rsaPrivateKeyPem,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir,
@@ -152,6 +202,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       licenseCodeAccessKey: Boolean(e.KOOGALLERY_LICENSE_CODE_ACCESS_KEY),
       aksk: Boolean(e.KOOGALLERY_AK && e.KOOGALLERY_SK),
       encryptionKey: Boolean(e.PORTAL_ENCRYPTION_KEY),
+      rsaPrivateKey: Boolean(e.KOOGALLERY_RSA_PRIVATE_KEY_FILE),
     },
   };
 }

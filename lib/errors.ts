@@ -26,12 +26,17 @@ export class PortalError extends Error {
   }
 }
 
-/** A callback that must be answered with a specific KooGallery result code. */
+/**
+ * A callback that must be answered with a specific KooGallery result code. The
+ * message is the answer's resultMsg; `note`, when given, is what the callback
+ * log says instead (why, for people; never secrets).
+ */
 export class CallbackError extends Error {
   override name = "CallbackError";
   constructor(
     readonly resultCode: string,
     message: string,
+    readonly note?: string,
   ) {
     super(message);
   }

@@ -6,7 +6,15 @@ import { applyMigrations } from "@/lib/migrations";
 import { housekeeping, jobHandlers } from "@/lib/jobs/handlers";
 import { startWorker } from "@/lib/jobs/worker";
 
-export async function startPortal(): Promise<void> {
+const started = globalThis as unknown as { __portalStarted?: Promise<void> };
+
+/** Idempotent: scripts/serve.ts and instrumentation.ts may both call it in one process. */
+export function startPortal(): Promise<void> {
+  started.__portalStarted ??= start();
+  return started.__portalStarted;
+}
+
+async function start(): Promise<void> {
   try {
     const env = getEnv();
     const raw = await getRawSql();

@@ -17,7 +17,7 @@ const baseUrl = `http://localhost:${port}`;
 const saasUrl = `${baseUrl}/api/koogallery/saas`;
 
 ensureBuild(root);
-const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, PORTAL_DEMO: "1", DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production" },

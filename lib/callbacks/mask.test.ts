@@ -26,3 +26,12 @@ test("text that is not JSON is kept but capped", () => {
   const long = maskJsonText("x".repeat(40000)) as string;
   assert.ok(long.length < 17000);
 });
+
+test("contact data inside JSON text (V1 Kit userList) is masked and the value stays text", () => {
+  const userList = JSON.stringify([{ userName: "zhangsan01", mobile: "15528266072", email: "zhangsan@example.cn", extension: { workPlace: "南京" } }]);
+  const masked = maskJsonText(JSON.stringify({ userList, note: "[not json" })) as { userList: string; note: string };
+  assert.equal(typeof masked.userList, "string");
+  assert.ok(!masked.userList.includes("15528266072") && !masked.userList.includes("zhangsan@example"));
+  assert.ok(masked.userList.includes("zhangsan01") && masked.userList.includes("南京"));
+  assert.equal(masked.note, "[not json");
+});

@@ -12,10 +12,25 @@ function maskContact(value: string): string {
   return `${value.slice(0, 2)}${MASK}${value.slice(-2)}`;
 }
 
+/**
+ * V1 Kit bodies carry lists as JSON text (`userList`, `orgInfo`): the people
+ * inside are masked too, and the value stays a string.
+ */
+function maskJsonString(value: string): string {
+  const first = value.trimStart()[0];
+  if (first !== "[" && first !== "{") return value;
+  try {
+    return JSON.stringify(maskDeep(JSON.parse(value)));
+  } catch {
+    return value;
+  }
+}
+
 export function maskValue(key: string, value: unknown): unknown {
   if (value === null || value === undefined || value === "") return value;
   if (SECRET_KEY.test(key)) return MASK;
   if (CONTACT_KEY.test(key) && typeof value === "string") return maskContact(value);
+  if (typeof value === "string") return maskJsonString(value);
   return maskDeep(value);
 }
 

@@ -1,5 +1,6 @@
 // Turns a Request into the IncomingCall the pipelines take, reading at most
-// MAX_BODY_BYTES: a larger body is refused without being buffered whole.
+// MAX_BODY_BYTES (or the caller's limit: the Kit's full org sync is larger):
+// a larger body is refused without being buffered whole.
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -8,7 +9,7 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 export type ReadResult = { call: IncomingCall; isTooLarge: boolean };
 
-export async function readIncomingCall(req: Request): Promise<ReadResult> {
+export async function readIncomingCall(req: Request, limitBytes: number = MAX_BODY_BYTES): Promise<ReadResult> {
   const headers: Record<string, string> = {};
   req.headers.forEach((v, k) => {
     headers[k.toLowerCase()] = v;
@@ -24,7 +25,7 @@ export async function readIncomingCall(req: Request): Promise<ReadResult> {
       if (done) break;
       size += value.byteLength;
       // Keep draining (without keeping) so the client still reads our answer.
-      if (size > MAX_BODY_BYTES) {
+      if (size > limitBytes) {
         isTooLarge = true;
         chunks.length = 0;
         if (size > MAX_DRAIN_BYTES) {

@@ -1,10 +1,11 @@
 // One callback log row per request, accepted or refused: what came in (masked
 // for people, sealed for a re-run), how it was verified, what we did and answered.
-import type { Db, Tx } from "@/lib/db";
+import { randomUUID } from "node:crypto";
+import type { Db, RawSql, Tx } from "@/lib/db";
 import type { Generation, Prisma } from "@/lib/generated/prisma/client";
 import { sealSecret } from "@/lib/crypto/secret-box";
 import { maskHeaders, maskJsonText } from "@/lib/callbacks/mask";
-import type { SqlValue } from "@/lib/sql/insert-sql";
+import { insertSql, type SqlValue } from "@/lib/sql/insert-sql";
 
 export type IncomingCall = {
   method: string;
@@ -130,7 +131,17 @@ export function callbackLogRow(entry: CallbackLogEntry & { id: string }): Record
   };
 }
 
-export async function recordCallback(db: Db | Tx, entry: CallbackLogEntry): Promise<string> {
+/**
+ * Writes the log row. Inside a transaction through Prisma; outside one straight
+ * through the driver (one statement, no ORM work: this runs on every call).
+ */
+export async function recordCallback(db: Db | Tx | RawSql, entry: CallbackLogEntry): Promise<string> {
+  if ("kind" in db) {
+    const id = entry.id ?? randomUUID();
+    const sql = insertSql("CallbackLog", callbackLogRow({ ...entry, id }));
+    await db.query(sql.text, sql.values);
+    return id;
+  }
   const row = await db.callbackLog.create({ data: callbackLogData(entry), select: { id: true } });
   return row.id;
 }

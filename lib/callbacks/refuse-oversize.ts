@@ -6,8 +6,8 @@ import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
 import { MAX_BODY_BYTES } from "@/lib/callbacks/read-request";
 import { recordCallback, type IncomingCall } from "@/lib/callbacks/record-callback";
 
-export async function refuseOversizeCall(call: IncomingCall, endpoint: string, generation: Generation, signKey: string, startedAt: number): Promise<CallbackAnswer> {
-  const answer = buildAnswer({ resultCode: ResultCode.INVALID_PARAMS, resultMsg: `request body is larger than ${MAX_BODY_BYTES} bytes` }, signKey);
+export async function refuseOversizeCall(call: IncomingCall, endpoint: string, generation: Generation, signKey: string, startedAt: number, limitBytes: number = MAX_BODY_BYTES): Promise<CallbackAnswer> {
+  const answer = buildAnswer({ resultCode: ResultCode.INVALID_PARAMS, resultMsg: `request body is larger than ${limitBytes} bytes` }, signKey);
   await recordCallback(await getDb(), {
     endpoint,
     generation,

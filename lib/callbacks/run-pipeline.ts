@@ -3,7 +3,7 @@
 // transaction that claims the nonce and writes the log row → answer.
 // Endpoints plug in their verification, schema, domain verb and answer shape.
 import { randomUUID } from "node:crypto";
-import { getDb, type Db, type Tx } from "@/lib/db";
+import { getDb, getRawSql, type Db, type Tx } from "@/lib/db";
 import type { SqlValue } from "@/lib/sql/insert-sql";
 import { getEnv } from "@/lib/env";
 import { CallbackError, describeError } from "@/lib/errors";
@@ -60,6 +60,8 @@ export type PipelineSpec<P, O extends BaseOutcome> = {
   settle?: { isNeeded(outcome: O): boolean; run(outcome: O): Promise<O> };
   /** Side effects once the work is committed (wake the job worker). */
   afterCommit?(outcome: O): void;
+  /** The interactive transaction's timeout, when Prisma's 5 s default is too short (a full org sync). */
+  transactionTimeoutMs?: number;
 };
 
 class ReplayError extends Error {}
@@ -70,10 +72,11 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   const startedAt = performance.now();
   const env = getEnv();
   const db = await getDb();
+  const raw = await getRawSql();
   const base = { endpoint: spec.endpoint, generation: spec.generation, call: spec.call, startedAt, retryOfId: spec.retry?.retryOfId };
   const answerAndLog = async (fields: Record<string, unknown>, entry: LogFields) => {
     const answer = buildAnswer(fields, spec.signKey);
-    await recordCallback(db, { ...base, ...entry, resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body }).catch((error: unknown) => {
+    await recordCallback(raw, { ...base, ...entry, resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body }).catch((error: unknown) => {
       console.error(`[callbacks] could not write the log: ${describeError(error)}`);
     });
     return answer;
@@ -126,7 +129,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
       if (result.isLogged && logged) answer = logged;
       else if (!spec.settle?.isNeeded(result)) {
         answer = buildAnswer(spec.render(result), spec.signKey);
-        await recordCallback(db, logEntry(result, answer.body));
+        await recordCallback(raw, logEntry(result, answer.body));
       }
     } else {
       ({ outcome, answer } = await db.$transaction(async (tx) => {
@@ -139,14 +142,14 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
         const built = buildAnswer(spec.render(result), spec.signKey);
         await recordCallback(tx, logEntry(result, built.body));
         return { outcome: result, answer: built };
-      }));
+      }, spec.transactionTimeoutMs ? { timeout: spec.transactionTimeoutMs } : undefined));
     }
   } catch (error) {
     if (error instanceof ReplayError) {
       return answerAndLog({ resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed" }, { activity: common.activity, verification: "REPLAYED_NONCE", verificationInfo: verified.info });
     }
     if (error instanceof CallbackError) {
-      return answerAndLog({ resultCode: error.resultCode, resultMsg: error.message }, { ...common, links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.message}` });
+      return answerAndLog({ resultCode: error.resultCode, resultMsg: error.message }, { ...common, links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.note ?? error.message}` });
     }
     console.error(`[callbacks] ${spec.endpoint} ${common.activity ?? "?"} failed: ${describeError(error)}`);
     return answerAndLog({ resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" }, { ...common, handlerNote: `internal error: ${describeError(error)}` });
@@ -157,6 +160,6 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   // 4. Settle after commit, then log what was answered.
   const settled = spec.settle ? await spec.settle.run(outcome) : outcome;
   const late = buildAnswer(spec.render(settled), spec.signKey);
-  await recordCallback(db, logEntry(settled, late.body));
+  await recordCallback(raw, logEntry(settled, late.body));
   return late;
 }

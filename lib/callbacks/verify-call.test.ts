@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } from "@/lib/koogallery/signer";
-import { verifyV1Call, verifyV2Call } from "./verify-call";
+import { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } from "@/lib/koogallery/signer";
+import { formatV1Timestamp } from "@/lib/koogallery/v1-auth-token";
+import { verifyV1Call, verifyV1KitCall, verifyV2Call } from "./verify-call";
 
 const KEY = "demo-access-key-0123456789";
 const keys = [{ name: "basic", key: KEY }];
@@ -82,5 +83,51 @@ describe("V1", () => {
     assert.ok(!r.ok && r.outcome === "BAD_TIMESTAMP" && r.resultCode === "000002");
     const noToken = verifyV1Call({ method: "GET", url: `${BASE}?activity=x&timeStamp=20261124000000000`, headers: {}, rawBody: "" }, KEY, 300_000);
     assert.ok(!noToken.ok && noToken.resultCode === "000001");
+  });
+});
+
+describe("V1 Kit", () => {
+  const kitKeys = [
+    { name: "kit", key: "kit-key-0123" },
+    { name: "basic", key: KEY },
+  ];
+  const body = { instanceId: "i-1", tenantId: "t-1", tenantCode: "c", name: "n", domainName: "d", flag: 1, testFlag: 0 };
+  const now = Date.UTC(2026, 10, 24, 12, 0, 0);
+  const kitCall = (accessKey: string, timeStamp?: string) =>
+    asCall(buildKitV1Request({ baseUrl: BASE, kitName: "tenantSync", accessKey, body: timeStamp ? { ...body, timeStamp } : body }));
+
+  test("the authToken header over the body fields verifies with the kit key, then the basic key", () => {
+    const withKit = verifyV1KitCall(kitCall("kit-key-0123"), kitKeys, 300_000);
+    assert.ok(withKit.ok && withKit.info.key === "kit" && withKit.info.timeZone === "UTC+8");
+    assert.equal(withKit.nonce, undefined, "V1 has no nonce");
+    const withBasic = verifyV1KitCall(kitCall(KEY), kitKeys, 300_000);
+    assert.ok(withBasic.ok && withBasic.info.key === "basic");
+  });
+
+  test("timeStamp is read as UTC+8, or as UTC, and the reading is recorded", () => {
+    const beijing = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now - 10_000), 480)), kitKeys, 300_000, now);
+    assert.ok(beijing.ok && beijing.info.timeZone === "UTC+8" && beijing.info.skewMs === 10_000);
+    const utc = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 5_000))), kitKeys, 300_000, now);
+    assert.ok(utc.ok && utc.info.timeZone === "UTC" && utc.info.skewMs === -5_000);
+    const stale = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now - 301_000))), kitKeys, 300_000, now);
+    assert.ok(!stale.ok && stale.outcome === "BAD_TIMESTAMP" && stale.resultCode === "000002" && stale.info.timeStamp === "stale");
+    const future = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 301_000), 480)), kitKeys, 300_000, now);
+    assert.ok(!future.ok && future.info.timeStamp === "future");
+    const malformed = verifyV1KitCall(kitCall(KEY, "2026-11-24"), kitKeys, 300_000, now);
+    assert.ok(!malformed.ok && malformed.resultCode === "000002");
+  });
+
+  test("a changed field, another key or a missing header is 000001; a missing timeStamp or a non-object body 000002", () => {
+    const req = kitCall("kit-key-0123");
+    const tampered = verifyV1KitCall({ ...req, rawBody: req.rawBody.replace('"flag":1', '"flag":0') }, kitKeys, 300_000);
+    assert.ok(!tampered.ok && tampered.outcome === "BAD_SIGNATURE" && tampered.resultCode === "000001");
+    assert.ok(!verifyV1KitCall(kitCall("other"), kitKeys, 300_000).ok);
+    const { authtoken: _omit, ...headers } = req.headers;
+    const missing = verifyV1KitCall({ ...req, headers }, kitKeys, 300_000);
+    assert.ok(!missing.ok && missing.outcome === "MISSING_CREDENTIALS" && missing.resultCode === "000001");
+    const noTime = verifyV1KitCall({ ...req, rawBody: JSON.stringify(body) }, kitKeys, 300_000);
+    assert.ok(!noTime.ok && noTime.resultCode === "000002");
+    const notObject = verifyV1KitCall({ ...req, rawBody: "[1]" }, kitKeys, 300_000);
+    assert.ok(!notObject.ok && notObject.outcome === "MALFORMED" && notObject.resultCode === "000002");
   });
 });

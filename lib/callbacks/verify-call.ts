@@ -7,7 +7,7 @@ import type { Env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { checkTimestamp, verifyBasicSignature, verifyKitSignature } from "@/lib/koogallery/signature-v2";
-import { computeAuthToken, parseV1Timestamp } from "@/lib/koogallery/v1-auth-token";
+import { authTokenParamsFromBody, computeAuthToken, parseV1Timestamp } from "@/lib/koogallery/v1-auth-token";
 import { safeEqual } from "@/lib/koogallery/constant-time";
 import type { IncomingCall, VerificationOutcome } from "@/lib/callbacks/record-callback";
 
@@ -151,6 +151,57 @@ export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number,
     }
   }
   return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: ["basic"], skewMs }, activity);
+}
+
+/** The V1 Kit sends Beijing time (SPEC §4); some senders may use UTC like the V1 GET interfaces. */
+const KIT_V1_READINGS = [
+  { timeZone: "UTC+8", offsetMinutes: 8 * 60 },
+  { timeZone: "UTC", offsetMinutes: 0 },
+] as const;
+
+/**
+ * V1 Kit POST (SPEC §1.1, §4.7): header `authToken` over the top-level body
+ * fields, `timeStamp` a body field. The timeStamp is accepted when it is within
+ * the window read as UTC+8 (documented) or as UTC; the reading that matched is
+ * logged. There is no nonce: V1 has no replay defence (ADR 0001).
+ */
+export function verifyV1KitCall(call: IncomingCall, keys: NamedKey[], maxSkewMs: number, nowMs = Date.now()): Verification {
+  const body = parseJsonObject(call.rawBody);
+  const token = call.headers.authtoken;
+  if (!token) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["authToken"] });
+  if (!body) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", {});
+  const timeStamp = body.timeStamp;
+  if (typeof timeStamp !== "string" || timeStamp === "") {
+    return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "timeStamp is required", { missing: ["timeStamp"] });
+  }
+  const readings = KIT_V1_READINGS.map((r) => {
+    const at = parseV1Timestamp(timeStamp, r.offsetMinutes);
+    return { timeZone: r.timeZone, skewMs: at ? nowMs - at.getTime() : Number.NaN };
+  });
+  if (readings.some((r) => Number.isNaN(r.skewMs))) {
+    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is malformed", { timeStamp: "malformed" });
+  }
+  const fresh = readings.find((r) => Math.abs(r.skewMs) <= maxSkewMs);
+  if (!fresh) {
+    const reason = readings.every((r) => r.skewMs > 0) ? "stale" : readings.every((r) => r.skewMs < 0) ? "future" : "outside";
+    const skews = Object.fromEntries(readings.map((r) => [r.timeZone, r.skewMs]));
+    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: reason, skewMs: skews, windowMs: maxSkewMs });
+  }
+  const params = authTokenParamsFromBody(body);
+  for (const { name, key } of distinctKeys(keys)) {
+    if (safeEqual(computeAuthToken(params, key), token)) {
+      return { ok: true, payload: body, info: { key: name, timeZone: fresh.timeZone, skewMs: fresh.skewMs } };
+    }
+  }
+  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), timeZone: fresh.timeZone, skewMs: fresh.skewMs });
+}
+
+/** The Kit's own key first (联营SaaS同步接口), then the basic key (V1 has one "Key值"). */
+export function kitKeys(env: Env): NamedKey[] {
+  return [
+    { name: "kit", key: env.kitAccessKey },
+    { name: "basic", key: env.accessKey },
+  ];
 }
 
 export function v2BasicKeys(env: Env): NamedKey[] {

@@ -105,18 +105,25 @@ function javaNumbersPayload(raw: string): string | null {
  * Identical payloads are reported once, under the first form that produced them.
  */
 export function candidatePayloads(raw: string, parsed: Record<string, unknown>): CandidatePayload[] {
-  const forms: Array<[CandidateForm, string | null]> = [
-    ["top-sorted", canonicalPayload(parsed, "top-sorted")],
-    ["raw", raw],
-    ["deep-sorted", canonicalPayload(parsed, "deep-sorted")],
-    ["top-sorted-java-numbers", javaNumbersPayload(raw)],
+  return [...iterateCandidatePayloads(raw, parsed)];
+}
+
+/**
+ * The same candidates, each built only when asked for: a verifier that stops at
+ * the first match never builds the rarer forms (every call pays for them otherwise).
+ */
+export function* iterateCandidatePayloads(raw: string, parsed: Record<string, unknown>): Generator<CandidatePayload> {
+  const forms: Array<[CandidateForm, () => string | null]> = [
+    ["top-sorted", () => canonicalPayload(parsed, "top-sorted")],
+    ["raw", () => raw],
+    ["deep-sorted", () => canonicalPayload(parsed, "deep-sorted")],
+    ["top-sorted-java-numbers", () => javaNumbersPayload(raw)],
   ];
   const seen = new Set<string>();
-  const candidates: CandidatePayload[] = [];
-  for (const [form, payload] of forms) {
+  for (const [form, build] of forms) {
+    const payload = build();
     if (payload === null || seen.has(payload)) continue;
     seen.add(payload);
-    candidates.push({ form, payload });
+    yield { form, payload };
   }
-  return candidates;
 }

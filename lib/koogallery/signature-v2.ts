@@ -1,7 +1,7 @@
 // V2 request signatures (SPEC §1.3 basic interfaces, §1.4 joint-operation Kit) and the
 // freshness window of §1.7.
 import { createHmac } from "node:crypto";
-import { candidatePayloads, type CandidateForm } from "./canonical-json";
+import { iterateCandidatePayloads, type CandidateForm } from "./canonical-json";
 import { safeEqualIgnoreCase } from "./constant-time";
 import { KooGalleryProtocolError } from "./errors";
 
@@ -56,13 +56,12 @@ function verifyAgainstCandidates(input: VerifyInput, compute: (payload: string) 
   if (!input.accessKey) return { ok: false, reason: "missing-key" };
   if (!input.signature) return { ok: false, reason: "missing-signature" };
   const received = input.signature;
-  // Every candidate is compared, even after a match, so timing does not reveal which form
-  // (and therefore which canonicalisation) the sender used.
-  let matched: CandidateForm | null = null;
-  for (const { form, payload } of candidatePayloads(input.rawBody, input.body)) {
-    if (safeEqualIgnoreCase(compute(payload), received) && matched === null) matched = form;
+  // Stops at the first match: which canonical form the sender used is not a
+  // secret (it is in the callback log), and the rarer forms cost every call.
+  for (const { form, payload } of iterateCandidatePayloads(input.rawBody, input.body)) {
+    if (safeEqualIgnoreCase(compute(payload), received)) return { ok: true, form };
   }
-  return matched === null ? { ok: false, reason: "mismatch" } : { ok: true, form: matched };
+  return { ok: false, reason: "mismatch" };
 }
 
 export function verifyBasicSignature(input: VerifyInput): VerifyResult {

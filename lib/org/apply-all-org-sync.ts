@@ -129,7 +129,7 @@ export async function applyAllOrgSync(ctx: KitContext, req: KitRequest<"allOrgSy
     restoredUsers: users.restored,
   };
   await ctx.tx.syncEvent.create({
-    data: { tenantRowId: target.tenantRowId, kind: "allOrgSync", counts, diff: cappedDiff(diff), isTest: target.isTest },
+    data: { tenantRowId: target.tenantRowId, kind: "allOrgSync", counts, diff: cappedDiff(diff), isTest: target.isTest, callbackLogId: ctx.callbackLogId },
   });
 
   const userNote = [counts.orphanedUsers > 0 ? `${counts.orphanedUsers} users orphaned` : "", counts.restoredUsers > 0 ? `${counts.restoredUsers} users restored` : ""]

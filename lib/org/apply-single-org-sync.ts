@@ -160,6 +160,7 @@ export async function applySingleOrgSync(ctx: KitContext, req: SingleOrgRequest)
       counts: applied.counts,
       diff: applied.diff,
       isTest: target.isTest,
+      callbackLogId: ctx.callbackLogId,
     },
   });
   return {

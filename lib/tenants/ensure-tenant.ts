@@ -16,3 +16,13 @@ export async function ensureTenantRow(tx: Tx, tenantId: string, instanceKey: str
 export async function findTenantRow(tx: Tx, tenantId: string, instanceKey: string): Promise<TenantRef | null> {
   return tx.tenant.findUnique({ where: { tenantId_instanceKey: { tenantId, instanceKey } }, select: { id: true, deletedAt: true } });
 }
+
+/**
+ * Serialises the Kit syncs of one tenant for the rest of the transaction (the
+ * org syncs take the same lock in lib/org/open-org-sync.ts): grants and the
+ * tree they are checked against change one sync at a time. FOR NO KEY UPDATE
+ * leaves foreign-key checks (FOR KEY SHARE) unblocked.
+ */
+export async function lockTenantRow(tx: Tx, tenantRowId: string): Promise<void> {
+  await tx.$queryRawUnsafe(`SELECT id FROM "Tenant" WHERE id = $1 FOR NO KEY UPDATE`, tenantRowId);
+}

@@ -8,6 +8,8 @@ export type KitContext = {
   env: Env;
   /** "koogallery", or "staff:<id>" when a stored call is re-run. */
   actor: string;
+  /** The callback log row this sync is recorded under (SyncEvent.callbackLogId). */
+  callbackLogId?: string;
 };
 
 export type KitOutcome = {
@@ -24,4 +26,18 @@ export type KitOutcome = {
 /** Kit data is keyed by instance + tenant; credential-debugging syncs have no instance. */
 export function instanceKeyOf(instanceId: string | null | undefined): string {
   return instanceId ?? "";
+}
+
+/** Credential-debugging syncs (no instance) and testFlag 1 are test data (SPEC §4). */
+export function isKitTest(req: { instanceId: string; testFlag: number; orderId?: string }): boolean {
+  return req.testFlag === 1 || req.instanceId === "" || req.orderId === "";
+}
+
+/** What the callback log links a Kit call to. */
+export function kitLinks(req: { tenantId: string; instanceId: string; orderId?: string }): KitOutcome["links"] {
+  return {
+    tenantId: req.tenantId,
+    ...(req.instanceId ? { instanceId: req.instanceId } : {}),
+    ...(req.orderId ? { orderId: req.orderId } : {}),
+  };
 }

@@ -1,0 +1,117 @@
+// applicationSync (SPEC §4.2, §1.6): a tenant's app credential (appId,
+// clientId, clientSecret) added (flag 1), changed (2) or removed (0). The
+// secret arrives RSA-OAEP-encrypted with our public key; it is decrypted
+// before anything is written (an undecryptable one writes nothing and is
+// answered 000101, as the official demo does) and stored sealed with
+// PORTAL_ENCRYPTION_KEY. Deleting is soft and succeeds when there is nothing
+// to delete.
+import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
+import { CallbackError } from "@/lib/errors";
+import type { Env } from "@/lib/env";
+import { KooGalleryCryptoError } from "@/lib/koogallery/errors";
+import { KIT_APP_SECRET_INVALID, ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
+import { decryptClientSecret, type DecryptedClientSecret } from "@/lib/koogallery/rsa-oaep";
+import type { KitRequest } from "@/lib/koogallery/schemas";
+import { ensureTenantRow, findTenantRow } from "@/lib/tenants/ensure-tenant";
+import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+
+type ApplicationSyncRequest = KitRequest<"applicationSync">;
+
+type AppCounts = { added: number; updated: number; restored: number; deleted: number; unchanged: number };
+
+const zeroCounts = (): AppCounts => ({ added: 0, updated: 0, restored: 0, deleted: 0, unchanged: 0 });
+
+function refuseSecret(why: string): CallbackError {
+  return new CallbackError(KIT_APP_SECRET_INVALID.resultCode, KIT_APP_SECRET_INVALID.resultMsg, `clientSecret refused: ${why}`);
+}
+
+/** The plaintext and the OAEP variant that opened it; the errors say why, never what. */
+function decryptSecret(env: Env, ciphertext: string | null | undefined): DecryptedClientSecret {
+  if (!ciphertext) throw new CallbackError(ResultCode.INVALID_PARAMS, "clientSecret is required");
+  if (!env.rsaPrivateKeyPem) throw refuseSecret("no RSA private key is configured (KOOGALLERY_RSA_PRIVATE_KEY_FILE)");
+  try {
+    return decryptClientSecret(ciphertext, env.rsaPrivateKeyPem);
+  } catch (error) {
+    // The library's messages never carry keys, ciphertexts or plaintexts.
+    if (error instanceof KooGalleryCryptoError) throw refuseSecret(`${error.code}: ${error.message}`);
+    throw refuseSecret("decryption failed");
+  }
+}
+
+/** Whether the stored sealed secret opens to `plaintext` (false when it cannot be opened, e.g. after a key change). */
+function isSameSecret(sealed: string | null, plaintext: string, key: Buffer): boolean {
+  if (!sealed) return false;
+  try {
+    return openSecret(sealed, key) === plaintext;
+  } catch {
+    return false;
+  }
+}
+
+export async function syncApplication(ctx: KitContext, req: ApplicationSyncRequest): Promise<KitOutcome> {
+  const { tx, env } = ctx;
+  const instanceKey = instanceKeyOf(req.instanceId);
+  const isTest = isKitTest(req);
+  const counts = zeroCounts();
+  const app = `app ${JSON.stringify(req.appId)}`;
+  let tenantRowId: string | undefined;
+  let note: string;
+
+  if (req.flag === 0) {
+    const tenant = await findTenantRow(tx, req.tenantId, instanceKey);
+    if (!tenant) {
+      note = `tenant not known: nothing to delete for ${app}`;
+    } else {
+      tenantRowId = tenant.id;
+      const { count } = await tx.tenantApp.updateMany({ where: { tenantRowId: tenant.id, appId: req.appId, deletedAt: null }, data: { deletedAt: new Date() } });
+      counts.deleted = count;
+      counts.unchanged = 1 - count;
+      note = count ? `${app} marked deleted` : `${app} absent or already deleted`;
+    }
+  } else {
+    const secret = decryptSecret(env, req.clientSecret);
+    const tenant = await ensureTenantRow(tx, req.tenantId, instanceKey, isTest);
+    tenantRowId = tenant.id;
+    const fields = { clientId: req.clientId, clientSecretEnc: sealSecret(secret.plaintext, env.encryptionKey), oaepVariant: secret.variant, isTest };
+    const created = await tx.tenantApp.createMany({ data: [{ tenantRowId: tenant.id, appId: req.appId, ...fields }], skipDuplicates: true });
+    if (created.count === 1) {
+      counts.added = 1;
+      note = `${app} added`;
+    } else {
+      // Row lock: two syncs of the same app compare and write one after the other.
+      await tx.$queryRawUnsafe(`SELECT id FROM "TenantApp" WHERE "tenantRowId" = $1 AND "appId" = $2 FOR UPDATE`, tenant.id, req.appId);
+      const current = await tx.tenantApp.findUniqueOrThrow({
+        where: { tenantRowId_appId: { tenantRowId: tenant.id, appId: req.appId } },
+        select: { id: true, clientId: true, clientSecretEnc: true, oaepVariant: true, deletedAt: true },
+      });
+      const isSame =
+        current.deletedAt === null &&
+        current.clientId === req.clientId &&
+        current.oaepVariant === secret.variant &&
+        isSameSecret(current.clientSecretEnc, secret.plaintext, env.encryptionKey);
+      if (isSame) {
+        counts.unchanged = 1;
+        note = `${app} already up to date`;
+      } else {
+        await tx.tenantApp.update({ where: { id: current.id }, data: { ...fields, deletedAt: null } });
+        counts.restored = current.deletedAt ? 1 : 0;
+        counts.updated = 1;
+        note = current.deletedAt ? `deleted ${app} added again` : `${app} updated`;
+      }
+    }
+    note += ` (clientSecret decrypted with OAEP ${secret.variant})`;
+    if (tenant.deletedAt) note += " (tenant is marked deleted)";
+  }
+
+  if (tenantRowId) {
+    await tx.syncEvent.create({ data: { tenantRowId, kind: "applicationSync", flag: req.flag, counts, isTest, callbackLogId: ctx.callbackLogId } });
+  }
+  return {
+    resultCode: ResultCode.SUCCESS,
+    resultMsg: defaultResultMessages[ResultCode.SUCCESS],
+    links: kitLinks(req),
+    isTest,
+    note: `applicationSync flag ${req.flag}: ${note}`,
+    counts,
+  };
+}

@@ -1,0 +1,109 @@
+// tenantSync (SPEC §4.1): a buyer's enterprise added (flag 1), renamed (2) or
+// removed (0), keyed by instance + tenant. Deleting is soft (deletedAt), never
+// looks at the instance, and succeeds when there is nothing to delete; a
+// repeated add changes nothing; an add of a deleted tenant brings it back.
+// A placeholder row left by a sync that came first is filled in here.
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
+import type { KitRequest } from "@/lib/koogallery/schemas";
+import { findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
+import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+
+type TenantSyncRequest = KitRequest<"tenantSync">;
+
+type TenantCounts = { added: number; updated: number; restored: number; deleted: number; unchanged: number };
+
+type TenantFields = { tenantCode: string; name: string; domainName: string; orderId: string | null; isTest: boolean; deletedAt: Date | null };
+
+const zeroCounts = (): TenantCounts => ({ added: 0, updated: 0, restored: 0, deleted: 0, unchanged: 0 });
+
+/** What an add (every field) or a modify (name and domainName; a placeholder's code too) would write. */
+function wantedChanges(req: TenantSyncRequest, current: TenantFields, isTest: boolean): Prisma.TenantUpdateInput {
+  const data: Prisma.TenantUpdateInput = {};
+  if (current.name !== req.name) data.name = req.name;
+  if (current.domainName !== req.domainName) data.domainName = req.domainName;
+  const isPlaceholder = current.tenantCode === "";
+  if ((req.flag === 1 || isPlaceholder) && current.tenantCode !== req.tenantCode) data.tenantCode = req.tenantCode;
+  if (req.flag === 1) {
+    if (req.orderId && current.orderId !== req.orderId) data.orderId = req.orderId;
+    if (current.isTest !== isTest) data.isTest = isTest;
+    if (current.deletedAt !== null) data.deletedAt = null;
+  }
+  return data;
+}
+
+export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promise<KitOutcome> {
+  const { tx } = ctx;
+  const instanceKey = instanceKeyOf(req.instanceId);
+  const isTest = isKitTest(req);
+  const counts = zeroCounts();
+  const key = { tenantId: req.tenantId, instanceKey };
+  let tenantRowId: string | undefined;
+  let diff: Prisma.InputJsonObject | undefined;
+  let note: string;
+
+  if (req.flag === 0) {
+    const row = await findTenantRow(tx, req.tenantId, instanceKey);
+    if (!row) {
+      note = "tenant not known: nothing to delete";
+    } else {
+      tenantRowId = row.id;
+      await lockTenantRow(tx, row.id);
+      const { count } = await tx.tenant.updateMany({ where: { id: row.id, deletedAt: null }, data: { deletedAt: new Date() } });
+      counts.deleted = count;
+      counts.unchanged = 1 - count;
+      note = count ? "tenant marked deleted" : "tenant already deleted";
+    }
+  } else {
+    // Insert-or-nothing first: two syncs racing for a new tenant cannot both create it.
+    const created = await tx.tenant.createMany({
+      data: [{ ...key, tenantCode: req.tenantCode, name: req.name, domainName: req.domainName, orderId: req.orderId || null, isTest }],
+      skipDuplicates: true,
+    });
+    const row = await tx.tenant.findUniqueOrThrow({ where: { tenantId_instanceKey: key }, select: { id: true } });
+    tenantRowId = row.id;
+    if (created.count === 1) {
+      counts.added = 1;
+      note = req.flag === 1 ? "tenant added" : "modify of an unknown tenant: added";
+    } else {
+      await lockTenantRow(tx, row.id);
+      const current = await tx.tenant.findUniqueOrThrow({
+        where: { id: row.id },
+        select: { tenantCode: true, name: true, domainName: true, orderId: true, isTest: true, deletedAt: true },
+      });
+      const data = wantedChanges(req, current, isTest);
+      const changed = Object.keys(data);
+      if (changed.length === 0) {
+        counts.unchanged = 1;
+        note = current.deletedAt ? "tenant is marked deleted; nothing to modify" : "tenant already up to date";
+      } else {
+        await tx.tenant.update({ where: { id: row.id }, data });
+        const isRestored = current.deletedAt !== null && data.deletedAt === null;
+        counts.restored = isRestored ? 1 : 0;
+        counts.updated = changed.some((field) => field !== "deletedAt") ? 1 : 0;
+        diff = {
+          changed,
+          before: { name: current.name, domainName: current.domainName, tenantCode: current.tenantCode },
+          after: { name: req.name, domainName: req.domainName, tenantCode: typeof data.tenantCode === "string" ? data.tenantCode : current.tenantCode },
+        };
+        note =
+          (isRestored ? "deleted tenant added again" : `tenant updated (${changed.join(", ")})`) +
+          (current.deletedAt && !isRestored ? " (tenant is marked deleted)" : "");
+      }
+    }
+  }
+
+  if (tenantRowId) {
+    await tx.syncEvent.create({
+      data: { tenantRowId, kind: "tenantSync", flag: req.flag, counts, diff, isTest, callbackLogId: ctx.callbackLogId },
+    });
+  }
+  return {
+    resultCode: ResultCode.SUCCESS,
+    resultMsg: defaultResultMessages[ResultCode.SUCCESS],
+    links: kitLinks(req),
+    isTest,
+    note: `tenantSync flag ${req.flag}: ${note}${instanceKey === "" ? " (credential debugging: stored as test data)" : ""}`,
+    counts,
+  };
+}

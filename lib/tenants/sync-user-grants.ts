@@ -1,0 +1,206 @@
+// authSync (SPEC §4.3): up to 500 users granted an app, keyed by tenant + app +
+// userName. Add (flag 1) and modify (2) write every field and make the grant
+// ACTIVE; revoke (3) marks it REVOKED, delete (0) DELETED (rows are kept:
+// grants are history). Users not known are skipped by revoke and delete,
+// which succeed. One statement per step whatever the list size: the rows
+// travel as PostgreSQL arrays expanded by unnest(), as in
+// lib/org/apply-all-org-sync.ts. Mobile and e-mail are stored as sent; the
+// callback log masks them.
+import type { Tx } from "@/lib/db";
+import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
+import type { KitRequest, KitUser } from "@/lib/koogallery/schemas";
+import { SQL_NOW_UTC } from "@/lib/org/open-org-sync";
+import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
+import { ensureTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
+import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+
+type AuthSyncRequest = KitRequest<"authSync">;
+
+type GrantCounts = {
+  /** Users in the list (a userName listed twice counts once, the last entry wins). */
+  received: number;
+  added: number;
+  updated: number;
+  /** Add/modify: already as sent. Revoke/delete: already in that state. */
+  unchanged: number;
+  revoked: number;
+  deleted: number;
+  /** Revoke/delete of users we never had. */
+  unknown: number;
+  orphanedUsers: number;
+  restoredUsers: number;
+};
+
+const zeroCounts = (received: number): GrantCounts => ({
+  received,
+  added: 0,
+  updated: 0,
+  unchanged: 0,
+  revoked: 0,
+  deleted: 0,
+  unknown: 0,
+  orphanedUsers: 0,
+  restoredUsers: 0,
+});
+
+/** A grant's synced fields, in one shape for the stored row and the incoming user. */
+type GrantFields = {
+  userName: string;
+  name: string;
+  orgCode: string;
+  position: string | null;
+  employeeCode: string | null;
+  employeeType: number | null;
+  role: string;
+  isEnabled: boolean;
+  mobile: string | null;
+  email: string | null;
+  workPlace: string | null;
+  entryDate: string | null;
+};
+
+type StoredGrant = GrantFields & { status: string };
+
+const FIELDS = ["userName", "name", "orgCode", "position", "employeeCode", "employeeType", "role", "isEnabled", "mobile", "email", "workPlace", "entryDate"] as const;
+const SQL_TYPES: Record<(typeof FIELDS)[number], string> = {
+  userName: "text",
+  name: "text",
+  orgCode: "text",
+  position: "text",
+  employeeCode: "text",
+  employeeType: "int",
+  role: "text",
+  isEnabled: "boolean",
+  mobile: "text",
+  email: "text",
+  workPlace: "text",
+  entryDate: "text",
+};
+
+function toFields(user: KitUser): GrantFields {
+  return {
+    userName: user.userName,
+    name: user.name,
+    orgCode: user.orgCode,
+    position: user.position ?? null,
+    employeeCode: user.employeeCode ?? null,
+    employeeType: user.employeeType ?? null,
+    role: user.role,
+    isEnabled: user.enable === "true",
+    mobile: user.mobile ?? null,
+    email: user.email ?? null,
+    workPlace: user.workPlace ?? null,
+    entryDate: user.entryDate ?? null,
+  };
+}
+
+const isSameGrant = (a: GrantFields, b: GrantFields) => FIELDS.every((f) => a[f] === b[f]);
+
+async function loadGrants(tx: Tx, tenantRowId: string, appId: string, userNames: string[]): Promise<Map<string, StoredGrant>> {
+  const rows = await tx.$queryRawUnsafe<StoredGrant[]>(
+    `SELECT ${FIELDS.map((f) => `"${f}"`).join(", ")}, status::text AS status
+       FROM "TenantUser"
+      WHERE "tenantRowId" = $1 AND "appId" = $2 AND "userName" = ANY($3::text[])`,
+    tenantRowId,
+    appId,
+    userNames,
+  );
+  return new Map(rows.map((r) => [r.userName, r]));
+}
+
+/** Inserts new grants and rewrites changed ones (status ACTIVE), in one statement. */
+async function upsertGrants(tx: Tx, tenantRowId: string, appId: string, isTest: boolean, grants: GrantFields[]): Promise<void> {
+  const columns = FIELDS.map((f) => `"${f}"`).join(", ");
+  const arrays = FIELDS.map((f, i) => `$${i + 4}::${SQL_TYPES[f]}[]`).join(", ");
+  const updates = [...FIELDS.filter((f) => f !== "userName"), "isTest"].map((f) => `"${f}" = EXCLUDED."${f}"`).join(", ");
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "TenantUser" (id, "tenantRowId", "appId", ${columns}, status, "isOrphaned", "isTest", "lastSyncAt", "createdAt", "updatedAt")
+     SELECT gen_random_uuid()::text, $1::text, $2::text, ${FIELDS.map((f) => `u."${f}"`).join(", ")},
+            'ACTIVE'::"GrantStatus", false, $3::boolean, ${SQL_NOW_UTC}, ${SQL_NOW_UTC}, ${SQL_NOW_UTC}
+       FROM unnest(${arrays}) AS u(${columns})
+     ON CONFLICT ("tenantRowId", "appId", "userName") DO UPDATE
+        SET ${updates}, status = 'ACTIVE'::"GrantStatus", "lastSyncAt" = EXCLUDED."lastSyncAt", "updatedAt" = EXCLUDED."updatedAt"`,
+    tenantRowId,
+    appId,
+    isTest,
+    ...FIELDS.map((f) => grants.map((g) => g[f])),
+  );
+}
+
+/** Revoke or delete: only grants not already in that state (a deleted grant is not revoked). */
+async function setStatus(tx: Tx, tenantRowId: string, appId: string, userNames: string[], status: "REVOKED" | "DELETED"): Promise<number> {
+  const from = status === "REVOKED" ? `status = 'ACTIVE'` : `status <> 'DELETED'`;
+  return tx.$executeRawUnsafe(
+    `UPDATE "TenantUser" SET status = '${status}'::"GrantStatus", "lastSyncAt" = ${SQL_NOW_UTC}, "updatedAt" = ${SQL_NOW_UTC}
+      WHERE "tenantRowId" = $1 AND "appId" = $2 AND "userName" = ANY($3::text[]) AND ${from}`,
+    tenantRowId,
+    appId,
+    userNames,
+  );
+}
+
+const FLAG_NAMES: Record<AuthSyncRequest["flag"], string> = { 0: "delete", 1: "add", 2: "modify", 3: "revoke" };
+
+export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Promise<KitOutcome> {
+  const { tx } = ctx;
+  const instanceKey = instanceKeyOf(req.instanceId);
+  const isTest = isKitTest(req);
+  const byName = new Map(req.userList.map((u) => [u.userName, toFields(u)]));
+  const userNames = [...byName.keys()];
+  const counts = zeroCounts(byName.size);
+  const action = FLAG_NAMES[req.flag];
+  const isRemoval = req.flag === 0 || req.flag === 3;
+  const done = (note: string): KitOutcome => ({
+    resultCode: ResultCode.SUCCESS,
+    resultMsg: defaultResultMessages[ResultCode.SUCCESS],
+    links: kitLinks(req),
+    isTest,
+    note: `authSync ${action} of ${counts.received} users for app ${JSON.stringify(req.appId)}: ${note}`,
+    counts,
+  });
+
+  const tenant = isRemoval ? await findTenantRow(tx, req.tenantId, instanceKey) : await ensureTenantRow(tx, req.tenantId, instanceKey, isTest);
+  if (!tenant) {
+    counts.unknown = counts.received;
+    return done("tenant not known: nothing to do");
+  }
+  await lockTenantRow(tx, tenant.id);
+  const stored = userNames.length > 0 ? await loadGrants(tx, tenant.id, req.appId, userNames) : new Map<string, StoredGrant>();
+
+  let note: string;
+  if (isRemoval) {
+    const known = userNames.filter((n) => stored.has(n));
+    const status = req.flag === 3 ? "REVOKED" : "DELETED";
+    const changed = known.length > 0 ? await setStatus(tx, tenant.id, req.appId, known, status) : 0;
+    counts.unknown = userNames.length - known.length;
+    counts.unchanged = known.length - changed;
+    if (status === "REVOKED") counts.revoked = changed;
+    else counts.deleted = changed;
+    note = `${changed} ${status.toLowerCase()}, ${counts.unchanged} already so, ${counts.unknown} not known`;
+  } else {
+    const writes: GrantFields[] = [];
+    for (const grant of byName.values()) {
+      const current = stored.get(grant.userName);
+      if (!current) counts.added += 1;
+      else if (current.status !== "ACTIVE" || !isSameGrant(current, grant)) counts.updated += 1;
+      else {
+        counts.unchanged += 1;
+        continue;
+      }
+      writes.push(grant);
+    }
+    if (writes.length > 0) await upsertGrants(tx, tenant.id, req.appId, isTest, writes);
+    // The flag follows each grant's (possibly new) department.
+    const orgCodes = [...new Set(writes.map((g) => g.orgCode))];
+    if (orgCodes.length > 0) {
+      const users = await refreshOrphanedUsers(tx, tenant.id, orgCodes);
+      counts.orphanedUsers = users.orphaned;
+      counts.restoredUsers = users.restored;
+    }
+    note = `${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged`;
+    if (counts.orphanedUsers > 0) note += `, ${counts.orphanedUsers} in a department not (yet) synced`;
+  }
+
+  await tx.syncEvent.create({ data: { tenantRowId: tenant.id, kind: "authSync", flag: req.flag, counts, isTest, callbackLogId: ctx.callbackLogId } });
+  return done(note + (tenant.deletedAt ? " (tenant is marked deleted)" : ""));
+}

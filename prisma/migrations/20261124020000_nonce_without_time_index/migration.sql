@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Nonce_createdAt_idx";

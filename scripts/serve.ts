@@ -1,0 +1,38 @@
+// The production server (`npm start`): one node:http server in which
+// KooGallery's callbacks go straight to their handlers and everything else
+// (portal pages, portal APIs, auth) goes to Next.js. `next start` also works:
+// the app/ route files serve the same callbacks, with more overhead per call.
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+import { callbackRouteOf, serveNodeCallback } from "../lib/callbacks/serve-node-callback";
+import { startPortal } from "../lib/start-portal";
+
+const root = path.resolve(import.meta.dirname, "..");
+const isDev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+
+(process.env as Record<string, string | undefined>).NODE_ENV ??= isDev ? "development" : "production";
+await startPortal();
+const app = next({ dev: isDev, dir: root, port, hostname });
+await app.prepare();
+const handleNext = app.getRequestHandler();
+
+const server = createServer((req, res) => {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const route = callbackRouteOf(q < 0 ? url : url.slice(0, q), req.method ?? "GET");
+  if (route) void serveNodeCallback(req, res, route);
+  else void handleNext(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => console.log(`[portal] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    // Let in-flight callbacks finish, but never hang a deploy.
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}
