@@ -5,19 +5,31 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { answerInternalError } from "@/lib/callbacks/internal-error";
+import { handleKitCallback, kitEndpointOf, kitRouteOf, KIT_MAX_BODY_BYTES } from "@/lib/callbacks/handle-kit-callback";
 import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
 import { MAX_BODY_BYTES } from "@/lib/callbacks/read-request";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { refuseOversizeCall } from "@/lib/callbacks/refuse-oversize";
 import { getEnv } from "@/lib/env";
 
-type CallbackRoute = { endpoint: string; maxBodyBytes: number; handle(call: IncomingCall): Promise<CallbackAnswer> };
+type CallbackRoute = {
+  endpoint: string;
+  generation: "V1" | "V2";
+  maxBodyBytes: number;
+  /** Which key signs the answers that never reach the handler (oversize, internal error). */
+  keyFamily: "basic" | "kit";
+  handle(call: IncomingCall): Promise<CallbackAnswer>;
+};
 
-/** Which callback, if any, a request is for. */
+/** Which callback, if any, a request is for (the same paths as the app/ route files). */
 export function callbackRouteOf(pathname: string, method: string): CallbackRoute | undefined {
   const path = pathname.replace(/\/+$/, "");
   if (path === "/api/koogallery/saas" && (method === "GET" || method === "POST")) {
-    return { endpoint: SAAS_ENDPOINT, maxBodyBytes: MAX_BODY_BYTES, handle: (call) => handleSaasCallback(call) };
+    return { endpoint: SAAS_ENDPOINT, generation: method === "GET" ? "V1" : "V2", maxBodyBytes: MAX_BODY_BYTES, keyFamily: "basic", handle: (call) => handleSaasCallback(call) };
+  }
+  const kit = method === "POST" ? kitRouteOf(path) : undefined;
+  if (kit) {
+    return { endpoint: kitEndpointOf(kit.kitName), generation: kit.generation, maxBodyBytes: KIT_MAX_BODY_BYTES, keyFamily: "kit", handle: (call) => handleKitCallback(call, kit) };
   }
   return undefined;
 }
@@ -57,12 +69,13 @@ export async function serveNodeCallback(req: IncomingMessage, res: ServerRespons
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
     const call: IncomingCall = { method: req.method ?? "GET", url: `http://${headers.host ?? "localhost"}${req.url ?? "/"}`, headers, rawBody: body };
+    const env = getEnv();
     const answer = isTooLarge
-      ? await refuseOversizeCall(call, route.endpoint, call.method === "GET" ? "V1" : "V2", getEnv().accessKey, startedAt)
+      ? await refuseOversizeCall(call, route.endpoint, route.generation, route.keyFamily === "kit" ? env.kitAccessKey : env.accessKey, startedAt, route.maxBodyBytes)
       : await route.handle(call);
     send(res, answer.status, answer.headers, answer.body);
   } catch (error) {
-    const fallback = answerInternalError(error);
+    const fallback = answerInternalError(error, route.keyFamily);
     const headers: Record<string, string> = {};
     fallback.headers.forEach((v, k) => (headers[k] = v));
     send(res, 200, headers, await fallback.text());

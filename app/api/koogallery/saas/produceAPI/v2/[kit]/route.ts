@@ -16,6 +16,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ kit: st
     if (isTooLarge) return toResponse(await refuseOversizeCall(call, kitEndpointOf(kit), "V2", getEnv().kitAccessKey, startedAt, KIT_MAX_BODY_BYTES));
     return toResponse(await handleKitCallback(call, { generation: "V2", kitName: kit }));
   } catch (error) {
-    return answerInternalError(error);
+    return answerInternalError(error, "kit");
   }
 }
