@@ -27,6 +27,8 @@ const MOVED = 2_000;
 const REMOVED = 1_000;
 const MAX_SYNC_MS = 3_000;
 const MAX_RSS_MB = 300;
+const AUTH_USERS = 500;
+const MAX_AUTH_SYNC_MS = 300;
 /** Callback body cap of lib/callbacks/read-request.ts (ADR 0001). */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const WORKER_TIMEOUT_MS = 10 * 60_000;
@@ -78,6 +80,7 @@ async function runWorker(engine: Engine): Promise<void> {
   const { getOrgTree, searchDepartments } = await import("@/lib/org/read-org-tree");
   const { generateOrgTree, reshapeOrgTree } = await import("@/lib/org/sample-org-tree");
   const { ensureTenantRow } = await import("@/lib/tenants/ensure-tenant");
+  const { syncUserGrants } = await import("@/lib/tenants/sync-user-grants");
   type Org = { orgCode: string; orgName: string; parentCode: string };
 
   const rss = rssSampler();
@@ -146,6 +149,33 @@ async function runWorker(engine: Engine): Promise<void> {
   const subtreeRoot = tree.levels[2]?.[0] ?? "";
   await phase("subtree read (level 3)", next.length, () => getOrgTree(db, tenantRowId, { rootOrgCode: subtreeRoot }), (t) => `total users ${t.roots[0]?.totalUserCount ?? 0}`);
   await phase("search", next.length, () => searchDepartments(db, tenantRowId, "部门 8-12", 20), (m) => `${m.length} matches with paths`);
+
+  const countsText = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+  // authSync: the largest call KooGallery sends (500 users), added, then modified.
+  const users = (suffix: string) =>
+    Array.from({ length: AUTH_USERS }, (_, i) => ({
+      userName: `auth-user-${i}`,
+      name: `用户 ${i}${suffix}`,
+      orgCode: next[(i * 31) % next.length]?.orgCode ?? "",
+      position: "engineer",
+      employeeCode: `E${i}`,
+      employeeType: 1,
+      role: i % 50 === 0 ? "admin" : "user",
+      enable: "true",
+      mobile: `1380000${String(i).padStart(4, "0")}`,
+      email: `user${i}@example.com`,
+    }));
+  const authBody = (flag: number, suffix: string) =>
+    kitSchemas.authSync.parse(JSON.parse(JSON.stringify({ instanceId, tenantId, appId: "bench-auth-app", userList: users(suffix), currentSyncTime: "20260101120000000", flag, testFlag: 0, timeStamp: "20260101120000000" })));
+  const authSync = (req: ReturnType<typeof authBody>) => db.$transaction((tx) => syncUserGrants({ tx, env, actor: "bench" }, req), { timeout: 60_000 });
+  const addRequest = authBody(1, "");
+  const modifyRequest = authBody(2, " (renamed)");
+  await phase(`authSync add`, AUTH_USERS, () => authSync(addRequest), (o) => countsText(o.counts));
+  await phase(`authSync modify`, AUTH_USERS, () => authSync(modifyRequest), (o) => countsText(o.counts));
 
   rss.stop();
   const sampledPeak = Math.max(...phases.map((p) => p.peakRssMb));
@@ -234,6 +264,10 @@ function targetsFor(results: WorkerResult[], ctx: SectionContext): TargetCheck[]
       met: ms === undefined ? undefined : ms < MAX_SYNC_MS,
       detail: ms === undefined ? why : `${ms.toFixed(0)} ms`,
     });
+  }
+  for (const activity of ["authSync add", "authSync modify"]) {
+    const ms = phaseMs(activity);
+    checks.push({ name: `postgres ${activity} of ${AUTH_USERS} users < ${MAX_AUTH_SYNC_MS} ms`, met: ms === undefined ? undefined : ms < MAX_AUTH_SYNC_MS, detail: ms === undefined ? why : `${ms.toFixed(0)} ms` });
   }
   checks.push({
     name: `postgres sync process peak RSS < ${MAX_RSS_MB} MB`,
