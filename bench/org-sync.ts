@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { KIT_MAX_BODY_BYTES } from "../lib/callbacks/read-request";
 import type { Engine } from "./engines";
 import { createBenchDatabase } from "./pg";
 import type { Section, SectionContext, TargetCheck } from "./report";
@@ -29,8 +30,6 @@ const MAX_SYNC_MS = 3_000;
 const MAX_RSS_MB = 300;
 const AUTH_USERS = 500;
 const MAX_AUTH_SYNC_MS = 300;
-/** Callback body cap of lib/callbacks/read-request.ts (ADR 0001). */
-const BODY_LIMIT_BYTES = 1024 * 1024;
 const WORKER_TIMEOUT_MS = 10 * 60_000;
 
 type Phase = { activity: string; departments: number; ms: number; peakRssMb: number; detail: string };
@@ -301,8 +300,8 @@ export const orgSync: Section = {
     const bodyBytes = results[0]?.bodyBytes;
     if (bodyBytes !== undefined) {
       lines.push(
-        `a ${DEPARTMENTS}-department allOrgSync body is ${(bodyBytes / 2 ** 20).toFixed(2)} MiB; the callback body cap is ${(BODY_LIMIT_BYTES / 2 ** 20).toFixed(0)} MiB` +
-          (bodyBytes > BODY_LIMIT_BYTES ? " (such a body would be refused before reaching the sync)" : ""),
+        `a ${DEPARTMENTS}-department allOrgSync body is ${(bodyBytes / 2 ** 20).toFixed(2)} MiB; the Kit body cap is ${(KIT_MAX_BODY_BYTES / 2 ** 20).toFixed(0)} MiB` +
+          (bodyBytes > KIT_MAX_BODY_BYTES ? " (such a body would be refused before reaching the sync)" : ""),
       );
     }
     return { rows: [], lines, targets: targetsFor(results, ctx), failures };

@@ -19,8 +19,7 @@ import { kitKeys, verifyV1KitCall, verifyV2Call, type Verification } from "@/lib
 
 export type KitRoute = { generation: "V1" | "V2"; kitName: string };
 
-/** A 20,000-department allOrgSync is ~1.35 MiB; the SaaS endpoint keeps 1 MiB. */
-export const KIT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export { KIT_MAX_BODY_BYTES } from "@/lib/callbacks/read-request";
 
 /** A full sync of a large tree outlasts Prisma's 5 s interactive-transaction default. */
 const ALL_ORG_SYNC_TIMEOUT_MS = 60_000;

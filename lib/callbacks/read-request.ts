@@ -4,6 +4,8 @@
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Kit syncs carry whole organisations: a 20,000-department allOrgSync is ~1.4 MiB. */
+export const KIT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Past this we stop draining and drop the connection: nobody legitimate sends it. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
