@@ -2,18 +2,11 @@
 // failed (unknown instance) succeeds once the instance exists, the attempt is
 // logged and linked; refused calls were never sealed and cannot be re-run.
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "kg-retry-"));
-process.env.DATA_DIR = dataDir;
-delete process.env.DATABASE_URL;
-process.env.KOOGALLERY_ACCESS_KEY = "retry-test-key";
-process.env.PORTAL_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.JOBS_DISABLED = "1";
+const database = await prepareInProcessDatabase("kg-retry", { KOOGALLERY_ACCESS_KEY: "retry-test-key" });
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
@@ -35,7 +28,7 @@ before(async () => {
 });
 after(async () => {
   await closeDb();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database.drop();
 });
 
 test("a failed call succeeds when re-run after the cause is fixed, and the re-run is linked", async () => {

@@ -3,39 +3,12 @@
 // TEST_DB=postgres (TEST_PG_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
 // Every test mints its own tenant, so tests share no rows.
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import pg from "pg";
+import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
 
-const isPostgres = process.env.TEST_DB === "postgres";
-const dataDir = mkdtempSync(path.join(tmpdir(), "kg-org-"));
-process.env.DATA_DIR = dataDir;
-process.env.KOOGALLERY_ACCESS_KEY = "org-test-key";
-process.env.PORTAL_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.JOBS_DISABLED = "1";
-
-const adminUrl = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const databaseName = `kg_unit_${randomBytes(6).toString("hex")}`;
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-if (isPostgres) {
-  await admin(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
-  process.env.DATABASE_URL = url.toString();
-} else {
-  delete process.env.DATABASE_URL;
-}
+const database = await prepareInProcessDatabase("kg-org", { KOOGALLERY_ACCESS_KEY: "org-test-key" });
+const { isPostgres } = database;
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
@@ -55,8 +28,7 @@ before(async () => {
 });
 after(async () => {
   await closeDb();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (isPostgres) await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 const TIME_STAMP = "20260101120000000";

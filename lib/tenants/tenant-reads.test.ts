@@ -3,47 +3,21 @@
 // reads never show a client secret, page by keyset without gaps or repeats,
 // stay inside their tenant; a stored Kit call can be re-run.
 import assert from "node:assert/strict";
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import pg from "pg";
+import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
 
-const isPostgres = process.env.TEST_DB === "postgres";
-const dataDir = mkdtempSync(path.join(tmpdir(), "kg-tenants-"));
+const database = await prepareInProcessDatabase("kg-tenants", { KOOGALLERY_ACCESS_KEY: "tenants-basic-key", KOOGALLERY_KIT_ACCESS_KEY: "tenants-kit-key" });
+const { dataDir } = database;
 const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   modulusLength: 3072,
   privateKeyEncoding: { type: "pkcs8", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
 });
 writeFileSync(path.join(dataDir, "rsa.pem"), privateKey);
-process.env.DATA_DIR = dataDir;
-process.env.KOOGALLERY_ACCESS_KEY = "tenants-basic-key";
-process.env.KOOGALLERY_KIT_ACCESS_KEY = "tenants-kit-key";
 process.env.KOOGALLERY_RSA_PRIVATE_KEY_FILE = path.join(dataDir, "rsa.pem");
-process.env.PORTAL_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.JOBS_DISABLED = "1";
-
-const adminUrl = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const databaseName = `kg_unit_${randomBytes(6).toString("hex")}`;
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-if (isPostgres) {
-  await admin(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
-  process.env.DATABASE_URL = url.toString();
-} else {
-  delete process.env.DATABASE_URL;
-}
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
@@ -62,8 +36,7 @@ before(async () => {
 });
 after(async () => {
   await closeDb();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (isPostgres) await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 const BASE = "http://portal.test/api/koogallery/saas";
