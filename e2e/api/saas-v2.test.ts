@@ -141,6 +141,19 @@ describe("updateInstanceStatus and releaseInstance", () => {
     assert.equal(rows[0]?.state, "RELEASED");
   });
 
+  test("the built-in front-end URL says whether the instance can be used, and never shows the account", async () => {
+    const { instanceId, orderId, orderLineId, answer } = await createInstance();
+    const appInfo = answer.json.appInfo as { frontEndUrl: string; password: string };
+    const ready = await fetch(appInfo.frontEndUrl);
+    const readyHtml = await ready.text();
+    assert.equal(ready.status, 200);
+    assert.match(readyHtml, /Ready/);
+    assert.ok(!readyHtml.includes(appInfo.password));
+    assertCallbackAnswer(await callV2(portal, { activity: "releaseInstance", instanceId, orderId, orderLineId }), "000000");
+    assert.match(await (await fetch(appInfo.frontEndUrl)).text(), /Released/);
+    assert.equal((await fetch(`${portal.baseUrl}/app/no-such-instance`)).status, 404);
+  });
+
   test("unknown instances are 000003; a bad status is 000002", async () => {
     assertCallbackAnswer(await callV2(portal, { activity: "updateInstanceStatus", instanceId: "nope", status: "FREEZE" }), "000003");
     assertCallbackAnswer(await callV2(portal, { activity: "releaseInstance", instanceId: "nope" }), "000003");
