@@ -19,6 +19,10 @@ export default function HomePage() {
             <dt className="font-medium text-slate-700">SaaS production interface (V1 and V2)</dt>
             <dd className="mt-1 font-mono break-all text-slate-900">{saasUrl}</dd>
           </div>
+          <div>
+            <dt className="font-medium text-slate-700">Joint-operation Kit (KooGallery appends the sync path itself)</dt>
+            <dd className="mt-1 font-mono break-all text-slate-900">{saasUrl}/produceAPI/v2/&lt;tenantSync|applicationSync|authSync|singleOrgSync|allOrgSync&gt;</dd>
+          </div>
         </dl>
         {env.isDemo ? <p className="mt-6 text-sm text-amber-700">Demo mode: keys were generated locally and are stored under the data folder.</p> : null}
       </section>
