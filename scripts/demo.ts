@@ -17,7 +17,12 @@ const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, "data"));
 const baseUrl = `http://localhost:${port}`;
 const saasUrl = `${baseUrl}/api/koogallery/saas`;
 
-ensureBuild(root);
+try {
+  ensureBuild(root);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
   cwd: root,
   stdio: "inherit",

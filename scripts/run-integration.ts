@@ -11,7 +11,12 @@ const files = process.argv.slice(2).length
   ? process.argv.slice(2)
   : readdirSync(path.join(root, "e2e", "api")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("e2e", "api", f));
 
-ensureBuild(root);
+try {
+  ensureBuild(root);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 
 let failed = false;
 for (const engine of engines) {
