@@ -11,34 +11,29 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
 export type ReadResult = { call: IncomingCall; isTooLarge: boolean };
 
+/**
+ * Reads a body (a web stream or a node request: both are async iterables of
+ * chunks) keeping at most `limitBytes`. Past the limit it keeps draining,
+ * without keeping, so the client still reads our answer; past MAX_DRAIN_BYTES
+ * it stops (leaving the loop cancels the stream).
+ */
+export async function readLimitedBody(chunks: AsyncIterable<Uint8Array>, limitBytes: number): Promise<{ body: string; isTooLarge: boolean }> {
+  const kept: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size <= limitBytes) kept.push(chunk);
+    else if (size > MAX_DRAIN_BYTES) break;
+  }
+  const isTooLarge = size > limitBytes;
+  return { body: isTooLarge ? "" : Buffer.concat(kept).toString("utf8"), isTooLarge };
+}
+
 export async function readIncomingCall(req: Request, limitBytes: number = MAX_BODY_BYTES): Promise<ReadResult> {
   const headers: Record<string, string> = {};
   req.headers.forEach((v, k) => {
     headers[k.toLowerCase()] = v;
   });
-  let rawBody = "";
-  let isTooLarge = false;
-  if (req.body) {
-    const reader = req.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      // Keep draining (without keeping) so the client still reads our answer.
-      if (size > limitBytes) {
-        isTooLarge = true;
-        chunks.length = 0;
-        if (size > MAX_DRAIN_BYTES) {
-          await reader.cancel().catch(() => undefined);
-          break;
-        }
-        continue;
-      }
-      chunks.push(value);
-    }
-    if (!isTooLarge) rawBody = Buffer.concat(chunks).toString("utf8");
-  }
-  return { call: { method: req.method, url: req.url, headers, rawBody }, isTooLarge };
+  const { body, isTooLarge } = req.body ? await readLimitedBody(req.body as unknown as AsyncIterable<Uint8Array>, limitBytes) : { body: "", isTooLarge: false };
+  return { call: { method: req.method, url: req.url, headers, rawBody: body }, isTooLarge };
 }

@@ -7,7 +7,7 @@ import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { answerInternalError } from "@/lib/callbacks/internal-error";
 import { handleKitCallback, kitEndpointOf, kitRouteOf, KIT_MAX_BODY_BYTES } from "@/lib/callbacks/handle-kit-callback";
 import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
-import { MAX_BODY_BYTES } from "@/lib/callbacks/read-request";
+import { MAX_BODY_BYTES, readLimitedBody } from "@/lib/callbacks/read-request";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { refuseOversizeCall } from "@/lib/callbacks/refuse-oversize";
 import { getEnv } from "@/lib/env";
@@ -34,29 +34,6 @@ export function callbackRouteOf(pathname: string, method: string): CallbackRoute
   return undefined;
 }
 
-const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-
-/** Reads at most `limit` bytes; keeps draining (without keeping) so the client still reads our answer. */
-function readBody(req: IncomingMessage, limit: number): Promise<{ body: string; isTooLarge: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let isTooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        isTooLarge = true;
-        chunks.length = 0;
-        if (size > MAX_DRAIN_BYTES) req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve({ body: isTooLarge ? "" : Buffer.concat(chunks).toString("utf8"), isTooLarge }));
-    req.on("error", reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
   res.end(body);
@@ -65,7 +42,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 export async function serveNodeCallback(req: IncomingMessage, res: ServerResponse, route: CallbackRoute): Promise<void> {
   const startedAt = performance.now();
   try {
-    const { body, isTooLarge } = await readBody(req, route.maxBodyBytes);
+    const { body, isTooLarge } = await readLimitedBody(req, route.maxBodyBytes);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
     const call: IncomingCall = { method: req.method ?? "GET", url: `http://${headers.host ?? "localhost"}${req.url ?? "/"}`, headers, rawBody: body };
