@@ -10,7 +10,7 @@ import type { Env } from "@/lib/env";
 import { Prisma, type Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { insertSql, runSql, withSql, type SqlValue } from "@/lib/sql/insert-sql";
-import type { EnqueueInput } from "@/lib/jobs/queue";
+import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
 import type { AtomicOptions, NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
@@ -47,10 +47,6 @@ export function outcomeForInstance(env: Env, row: Pick<Instance, "id" | "orderId
     return { resultCode: ResultCode.IN_PROGRESS, resultMsg: "instance is being provisioned", instanceId: row.id, links, isTest: row.isTest, note, pendingProvisioning: true };
   }
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: row.id, appInfo: readAppInfo(row, env.encryptionKey), links, isTest: row.isTest, note };
-}
-
-function jobRow(job: EnqueueInput, now: Date): Record<string, SqlValue> {
-  return { id: randomUUID(), kind: job.kind, dedupeKey: job.dedupeKey ?? null, payload: { json: job.payload }, status: { enumType: "JobStatus", value: "PENDING" }, attempts: 0, maxAttempts: job.maxAttempts ?? 20, runAt: job.runAt ?? now, createdAt: now, updatedAt: now };
 }
 
 type InsertResult = { nonceFresh: number; insertedId: string | null };
@@ -109,7 +105,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
       "ord",
       insertSql("Order", { id: randomUUID(), orderKey: newOrderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: id, kind: "NEW", isTest: cmd.isTest, createdAt: now, fetchStatus: fetchPlan.fetchStatus }, { from: "ins", onConflictDoNothing: true }),
     ]);
-    jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobRow(job, now), { from: "ins", onConflictDoNothing: true })]));
+    jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobInsertRow(job, now), { from: "ins", onConflictDoNothing: true })]));
     const logRow = withClaim ? atomic?.logRow?.(outcome) : undefined;
     if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "ins" })]);
 

@@ -2,7 +2,9 @@
 // FOR UPDATE SKIP LOCKED and a lease: each runs on one app instance at a time,
 // a crashed run is taken up again when its lease ends, and pending jobs simply
 // wait in the table across restarts.
+import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
+import type { SqlValue } from "@/lib/sql/insert-sql";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type JobKind = "provision-instance" | "fetch-order";
@@ -24,6 +26,24 @@ export type EnqueueInput = {
   maxAttempts?: number;
 };
 
+const DEFAULT_MAX_ATTEMPTS = 20;
+
+/** The same job as a row for a single-statement insert (lib/sql/insert-sql.ts). */
+export function jobInsertRow(job: EnqueueInput, now: Date): Record<string, SqlValue> {
+  return {
+    id: randomUUID(),
+    kind: job.kind,
+    dedupeKey: job.dedupeKey ?? null,
+    payload: { json: job.payload },
+    status: { enumType: "JobStatus", value: "PENDING" },
+    attempts: 0,
+    maxAttempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    runAt: job.runAt ?? now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export async function enqueueJobs(db: Tx | Db, jobs: EnqueueInput[]): Promise<void> {
   if (jobs.length === 0) return;
   await db.job.createMany({
@@ -32,7 +52,7 @@ export async function enqueueJobs(db: Tx | Db, jobs: EnqueueInput[]): Promise<vo
       payload: j.payload,
       dedupeKey: j.dedupeKey ?? null,
       runAt: j.runAt ?? new Date(),
-      maxAttempts: j.maxAttempts ?? 20,
+      maxAttempts: j.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     })),
     skipDuplicates: true,
   });
