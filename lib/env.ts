@@ -2,7 +2,7 @@
 // the variable (never its value). In demo mode (PORTAL_DEMO=1) missing keys are
 // generated once, stored under DATA_DIR and printed, so a newcomer can start
 // the portal without configuring anything.
-import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -36,6 +36,14 @@ const schema = z.object({
   JOBS_DISABLED: flag,
   JOBS_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
   JOBS_RETRY_BASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(10_000)),
+  NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  PORTAL_OWNER_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
+  PORTAL_OWNER_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, "must be at least 12 characters").optional()),
+  KOOGALLERY_SSO_METHOD: z.preprocess(emptyAsUndefined, z.enum(["oauth", "cas"]).default("oauth")),
+  KOOGALLERY_SSO_PKCE: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).default("1")).transform((v) => v === "1" || v === "true"),
+  KOOGALLERY_SSO_SCOPE: z.preprocess(emptyAsUndefined, z.string().default("get_user_info")),
+  SSO_HANDOFF_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(600).default(60)),
+  PORTAL_MOCK_IDP: flag,
 });
 
 export type Env = {
@@ -65,6 +73,19 @@ export type Env = {
     adminUrlTemplate: string;
   };
   jobs: { isDisabled: boolean; pollMs: number; retryBaseMs: number };
+  auth: {
+    /** Signs and encrypts next-auth's session cookie: NEXTAUTH_SECRET, or derived from PORTAL_ENCRYPTION_KEY. */
+    secret: string;
+    /** The first owner, created on start when no staff account exists. */
+    owner?: { email: string; password: string };
+    /** How the app credential signs buyers in (SPEC §5): OAuth 2.0 authorization code, or CAS 3.0. */
+    ssoMethod: "oauth" | "cas";
+    ssoPkce: boolean;
+    ssoScope: string;
+    handoffTtlSeconds: number;
+    /** Serve the mock KooGallery identity provider at /mock-idp (demo and tests only). */
+    isMockIdp: boolean;
+  };
   /** Which keys came from the environment (the settings page shows this, never values). */
   configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey" | "rsaPrivateKey", boolean>;
 };
@@ -159,6 +180,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (e.PROVISIONING_ADAPTER === "http" && !e.PROVISIONING_HTTP_SECRET) {
     throw new EnvError("PROVISIONING_HTTP_SECRET is required when PROVISIONING_ADAPTER=http (it signs our calls to your backend)");
   }
+  if (Boolean(e.PORTAL_OWNER_EMAIL) !== Boolean(e.PORTAL_OWNER_PASSWORD)) {
+    throw new EnvError("PORTAL_OWNER_EMAIL and PORTAL_OWNER_PASSWORD must be set together");
+  }
   if (Boolean(e.KOOGALLERY_AK) !== Boolean(e.KOOGALLERY_SK)) {
     throw new EnvError("KOOGALLERY_AK and KOOGALLERY_SK must be set together");
   }
@@ -169,6 +193,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       ? loadDemoRsaKey(dataDir)
       : undefined;
 
+  const encryptionKey = parseEncryptionKey(encryptionKeyText);
   const publicUrl = (e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     accessKey,
@@ -185,7 +210,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dataDir,
     port: e.PORT,
     publicUrl,
-    encryptionKey: parseEncryptionKey(encryptionKeyText),
+    encryptionKey,
     isDemo: e.PORTAL_DEMO,
     provisioning: {
       adapter: e.PROVISIONING_ADAPTER,
@@ -196,6 +221,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       adminUrlTemplate: e.PROVISIONING_ADMIN_URL ?? `${publicUrl}/app/{instanceId}/admin`,
     },
     jobs: { isDisabled: e.JOBS_DISABLED, pollMs: e.JOBS_POLL_MS, retryBaseMs: e.JOBS_RETRY_BASE_MS },
+    auth: {
+      secret: e.NEXTAUTH_SECRET ?? Buffer.from(hkdfSync("sha256", encryptionKey, "", "koogallery-portal nextauth secret", 32)).toString("base64url"),
+      owner: e.PORTAL_OWNER_EMAIL && e.PORTAL_OWNER_PASSWORD ? { email: e.PORTAL_OWNER_EMAIL.toLowerCase(), password: e.PORTAL_OWNER_PASSWORD } : undefined,
+      ssoMethod: e.KOOGALLERY_SSO_METHOD,
+      ssoPkce: e.KOOGALLERY_SSO_PKCE,
+      ssoScope: e.KOOGALLERY_SSO_SCOPE,
+      handoffTtlSeconds: e.SSO_HANDOFF_TTL_SECONDS,
+      isMockIdp: e.PORTAL_MOCK_IDP,
+    },
     configured: {
       accessKey: Boolean(e.KOOGALLERY_ACCESS_KEY),
       kitAccessKey: Boolean(e.KOOGALLERY_KIT_ACCESS_KEY),
