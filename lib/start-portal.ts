@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { getRawSql } from "@/lib/db";
 import { applyMigrations } from "@/lib/migrations";
 import { housekeeping, jobHandlers } from "@/lib/jobs/handlers";
+import { ensureFirstOwner } from "@/lib/staff/ensure-first-owner";
 import { startWorker } from "@/lib/jobs/worker";
 
 const started = globalThis as unknown as { __portalStarted?: Promise<void> };
@@ -20,6 +21,11 @@ async function start(): Promise<void> {
     const raw = await getRawSql();
     const applied = await applyMigrations(raw);
     if (applied.length) console.log(`[portal] applied migrations: ${applied.join(", ")}`);
+    const firstOwner = await ensureFirstOwner(env);
+    if (firstOwner.action === "owner-created") console.log(`[portal] created the first staff owner ${firstOwner.email} from PORTAL_OWNER_EMAIL`);
+    if (firstOwner.action === "none" && firstOwner.reason === "not-configured") {
+      console.log("[portal] no staff account yet: set PORTAL_OWNER_EMAIL and PORTAL_OWNER_PASSWORD, or run `npx tsx scripts/staff-cli.ts create`");
+    }
     console.log(`[portal] database: ${raw.kind === "pglite" ? `embedded PGlite in ${env.dataDir}/pglite` : "PostgreSQL"}${env.isDemo ? " (demo mode)" : ""}`);
     if (!env.jobs.isDisabled) {
       startWorker({
