@@ -1,10 +1,18 @@
 // /app/<instanceId>: the front-end URL the built-in provisioning adapter hands
 // to buyers. A stand-in for the merchant's own application: it says which
 // instance this is and whether it can be used, nothing more (no account data).
+// With `?kg_token=` (the SSO hand-off) it verifies the token the way a
+// merchant's app would and says who signed in.
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db";
+import { HandoffTokenError, verifyHandoffToken, type HandoffTokenPayload } from "@/lib/sso/handoff-token";
 
 export const dynamic = "force-dynamic";
+
+// The token is in this page's URL: links followed from here must not carry it
+// in a Referer header.
+export const metadata: Metadata = { referrer: "no-referrer" };
 
 const STATE_TEXT: Record<string, { title: string; body: string; tone: string }> = {
   PROVISIONING: { title: "Being prepared", body: "Your instance is being set up. This page will work in a few minutes.", tone: "text-amber-700" },
@@ -13,11 +21,32 @@ const STATE_TEXT: Record<string, { title: string; body: string; tone: string }> 
   RELEASED: { title: "Released", body: "This instance has been released and can no longer be used.", tone: "text-slate-600" },
 };
 
-export default async function InstanceLandingPage({ params }: { params: Promise<{ instanceId: string }> }) {
+type Handoff = { isValid: true; claims: HandoffTokenPayload } | { isValid: false };
+
+async function checkHandoff(token: string | string[] | undefined, instanceId: string): Promise<Handoff | undefined> {
+  if (token === undefined) return undefined;
+  // A repeated parameter is not something we produce: refuse it rather than guess.
+  if (Array.isArray(token)) return { isValid: false };
+  try {
+    return { isValid: true, claims: await verifyHandoffToken(token, { instanceId }) };
+  } catch (error) {
+    if (error instanceof HandoffTokenError) return { isValid: false };
+    throw error;
+  }
+}
+
+export default async function InstanceLandingPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ instanceId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { instanceId } = await params;
   const db = await getDb();
   const instance = await db.instance.findUnique({ where: { id: instanceId }, select: { id: true, state: true, expireAt: true, isTrial: true } });
   if (!instance) notFound();
+  const handoff = await checkHandoff((await searchParams).kg_token, instance.id);
   const text = STATE_TEXT[instance.state] ?? STATE_TEXT.ACTIVE!;
   return (
     <main className="mx-auto max-w-xl px-6 py-16">
@@ -28,6 +57,21 @@ export default async function InstanceLandingPage({ params }: { params: Promise<
         <p className="mt-6 text-sm text-slate-500">
           {instance.isTrial ? "Trial ends" : "Subscription ends"} {instance.expireAt.toISOString().slice(0, 10)} (UTC)
         </p>
+      ) : null}
+      {handoff?.isValid ? (
+        <section className="mt-8 rounded-md border border-emerald-200 bg-emerald-50 p-4">
+          <p className="font-medium text-emerald-800">
+            Signed in as {handoff.claims.name} ({handoff.claims.userName}), role {handoff.claims.role}, tenant {handoff.claims.tenant}
+          </p>
+          <p className="mt-2 text-sm text-slate-600">
+            Your application receives this from KooGallery sign-in as a signed token and checks it against the portal&apos;s published keys.
+          </p>
+        </section>
+      ) : null}
+      {handoff && !handoff.isValid ? (
+        <section role="alert" className="mt-8 rounded-md border border-rose-200 bg-rose-50 p-4 text-rose-800">
+          This sign-in link is invalid or has expired. Open the application again from KooGallery.
+        </section>
       ) : null}
     </main>
   );
