@@ -4,7 +4,7 @@
 // KooGallery signs them. Orders have fixed ids, so a second start re-sends them
 // and idempotency answers the same instances.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { encodeSaasExtendParams } from "../lib/koogallery/saas-extend-params";
 import { encryptClientSecret } from "../lib/koogallery/rsa-oaep";
@@ -17,6 +17,21 @@ const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, "data"));
 const baseUrl = `http://localhost:${port}`;
 const saasUrl = `${baseUrl}/api/koogallery/saas`;
 
+// The demo tenant's people, as authSync grants them and as the mock identity provider knows them.
+const DEMO_TENANT_ID = "demo-tenant-0001";
+const people = [
+  ["alice", "Alice Admin", "100", "admin"],
+  ["bob", "Bob Builder", "111", "user"],
+  ["carol", "Carol Coder", "112", "user"],
+  ["dave", "Dave Dealer", "120", "user"],
+  ["erin", "Erin Euro", "130", "user"],
+] as const;
+mkdirSync(dataDir, { recursive: true });
+writeFileSync(
+  path.join(dataDir, "mock-idp-tenants.json"),
+  JSON.stringify([{ tenantId: DEMO_TENANT_ID, clientId: "demo-client-id", clientSecret: "demo-client-secret", projectName: "Acme Demo Ltd", users: people.map(([userName, name, orgCode, role]) => ({ userName, name, orgCode, role })) }], null, 2),
+);
+
 try {
   ensureBuild(root);
 } catch (error) {
@@ -26,7 +41,7 @@ try {
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, PORTAL_DEMO: "1", DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production" },
+  env: { ...process.env, PORTAL_DEMO: "1", PORTAL_MOCK_IDP: "1", DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
@@ -84,9 +99,9 @@ async function kit(kitName: "tenantSync" | "applicationSync" | "authSync" | "sin
   const res = await sendSignedRequest(buildKitV2Request({ baseUrl: saasUrl, kitName, accessKey: keys.kitAccessKey, body: { ...body, testFlag: 0, timeStamp: "20261124120000000" } }));
   return res.json as Record<string, unknown>;
 }
-const tenant = { instanceId: bid(1), tenantId: "demo-tenant-0001" };
+const tenant = { instanceId: bid(1), tenantId: DEMO_TENANT_ID };
 const publicKey = readFileSync(path.join(dataDir, "demo-rsa-public.pem"), "utf8");
-await count(kit("tenantSync", { ...tenant, orderId: order(1).orderId, tenantCode: "acme", name: "Acme Demo Ltd", domainName: `${baseUrl}/mock-idp`, flag: 1 }));
+await count(kit("tenantSync", { ...tenant, orderId: order(1).orderId, tenantCode: "acme", name: "Acme Demo Ltd", domainName: `${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}`, flag: 1 }));
 await count(kit("applicationSync", { ...tenant, appId: "demo-app", clientId: "demo-client-id", clientSecret: encryptClientSecret("demo-client-secret", publicKey, "sha256-mgf1sha1"), flag: 1 }));
 const departments = [
   { orgCode: "100", orgName: "Acme", parentCode: "" },
@@ -97,13 +112,6 @@ const departments = [
   { orgCode: "130", orgName: "Finance", parentCode: "100" },
 ];
 await count(kit("allOrgSync", { ...tenant, orgInfoList: departments }));
-const people = [
-  ["alice", "Alice Admin", "100", "admin"],
-  ["bob", "Bob Builder", "111", "user"],
-  ["carol", "Carol Coder", "112", "user"],
-  ["dave", "Dave Dealer", "120", "user"],
-  ["erin", "Erin Euro", "130", "user"],
-];
 await count(kit("authSync", { ...tenant, appId: "demo-app", currentSyncTime: "20261124120000000", flag: 1, userList: people.map(([userName, name, orgCode, role]) => ({ userName, name, orgCode, role, enable: "true", position: role === "admin" ? "IT manager" : "staff" })) }));
 await count(kit("singleOrgSync", { ...tenant, orgCode: "113", orgName: "Data", parentCode: "110", flag: 1 }));
 
@@ -111,7 +119,13 @@ await count(kit("singleOrgSync", { ...tenant, orgCode: "113", orgName: "Data", p
 await count(sendSignedRequest(buildV2BasicRequest({ baseUrl: saasUrl, accessKey: "not-the-merchant-key", body: { activity: "queryInstance", instanceId: bid(1) } })), ["000001"]);
 if (unexpected.length) console.warn(`[demo] unexpected answers: ${unexpected.join(", ")}`);
 
+const staffFile = path.join(dataDir, "demo-staff.json");
+const staff = existsSync(staffFile) ? ((JSON.parse(readFileSync(staffFile, "utf8")) as { accounts?: { email: string; password: string }[] }).accounts ?? []) : [];
 console.log(`
+[demo] sign in at   ${baseUrl}/login
+[demo]   staff:     ${staff.length ? staff.map((s) => `${s.email} / ${s.password}`).join("   ") : "(see the portal's output above)"}
+[demo]   buyers:    tenant code "acme", then at the mock KooGallery sign-in: alice (tenant admin) or bob (user), any password
+[demo]   or enter as KooGallery would: ${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}/unified-login?app_login_url=${encodeURIComponent(`${baseUrl}/api/auth/callback/koogallery`)}
 [demo] sent ${sent} signed KooGallery calls through ${saasUrl}
 [demo] portal:      ${baseUrl}
 [demo] keys:        ${path.join(dataDir, "demo-secrets.json")} (demo only)

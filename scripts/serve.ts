@@ -7,7 +7,10 @@ import path from "node:path";
 import next from "next";
 import { callbackRouteOf, serveNodeCallback } from "../lib/callbacks/serve-node-callback";
 import { startPortal } from "../lib/start-portal";
+import { getEnv } from "../lib/env";
+import { createMockIdp, type MockIdp } from "../lib/mock-idp/mock-idp";
 
+const MOCK_IDP_BASE_PATH = "/mock-idp";
 const root = path.resolve(import.meta.dirname, "..");
 const isDev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -19,11 +22,20 @@ const app = next({ dev: isDev, dir: root, port, hostname });
 await app.prepare();
 const handleNext = app.getRequestHandler();
 
+// Demo and tests: KooGallery's identity provider, mocked under /mock-idp (tenants from DATA_DIR/mock-idp-tenants.json).
+const env = getEnv();
+const mockIdp: MockIdp | undefined = env.auth.isMockIdp
+  ? createMockIdp({ basePath: MOCK_IDP_BASE_PATH, tenantsFile: path.join(env.dataDir, "mock-idp-tenants.json") })
+  : undefined;
+if (mockIdp) console.log(`[portal] mock KooGallery identity provider at ${MOCK_IDP_BASE_PATH} (demo and tests only)`);
+
 const server = createServer((req, res) => {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
-  const route = callbackRouteOf(q < 0 ? url : url.slice(0, q), req.method ?? "GET");
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const route = callbackRouteOf(pathname, req.method ?? "GET");
   if (route) void serveNodeCallback(req, res, route);
+  else if (mockIdp && pathname.startsWith(MOCK_IDP_BASE_PATH + "/")) void mockIdp.handle(req, res);
   else void handleNext(req, res);
 });
 server.keepAliveTimeout = 65_000;

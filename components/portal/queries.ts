@@ -1,0 +1,70 @@
+// react-query option factories for the portal's JSON APIs, in one place so
+// reads, prefetches and invalidations agree on keys.
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
+  const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (!res.ok) throw new ApiError(res.status, body.error?.message ?? `request failed (${res.status})`);
+  return body as T;
+}
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+function withParams(path: string, params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export type TenantListItem = { id: string; tenantId: string; tenantCode: string; name: string; instanceKey: string; orderId: string | null; isTest: boolean; deletedAt: string | null; createdAt: string; _count: { users: number; departments: number } };
+export type TenantUserItem = { id: string; appId: string; userName: string; name: string; orgCode: string; position: string | null; role: string; isEnabled: boolean; status: string; isOrphaned: boolean; lastSyncAt: string | null };
+export type OrgNode = { orgCode: string; orgName: string; parentCode: string; userCount: number; totalUserCount: number; children: OrgNode[]; childCount: number; isPendingParent: boolean };
+export type OrgTree = { roots: OrgNode[]; departmentCount: number; unplacedUserCount: number };
+export type OrgMatch = { orgCode: string; orgName: string; parentCode: string; path: { orgCode: string; orgName: string | null }[] };
+export type SyncEventItem = { id: string; kind: string; flag: number | null; counts: Record<string, number>; diff: unknown; callbackLogId: string | null; isTest: boolean; createdAt: string };
+
+export const portalQueries = {
+  tenants: (filter: { q?: string; test?: boolean; deleted?: boolean }) =>
+    infiniteQueryOptions({
+      queryKey: ["portal", "tenants", filter],
+      queryFn: ({ pageParam }) => getJson<Page<TenantListItem>>(withParams("/api/portal/tenants", { q: filter.q, test: filter.test ? "1" : undefined, deleted: filter.deleted ? "1" : undefined, cursor: pageParam })),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  tenantUsers: (tenantRowId: string, filter: { q?: string; role?: string; enabled?: string; status?: string }) =>
+    infiniteQueryOptions({
+      queryKey: ["portal", "tenant", tenantRowId, "users", filter],
+      queryFn: ({ pageParam }) => getJson<Page<TenantUserItem>>(withParams(`/api/portal/tenants/${tenantRowId}/users`, { ...filter, cursor: pageParam })),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  orgSubtree: (tenantRowId: string, root?: string) =>
+    queryOptions({
+      queryKey: ["portal", "tenant", tenantRowId, "org", root ?? ""],
+      queryFn: () => getJson<OrgTree>(withParams(`/api/portal/tenants/${tenantRowId}/org`, { root, depth: "2" })),
+      staleTime: 60_000,
+    }),
+  orgSearch: (tenantRowId: string, q: string) =>
+    queryOptions({
+      queryKey: ["portal", "tenant", tenantRowId, "org-search", q],
+      queryFn: () => getJson<{ matches: OrgMatch[] }>(withParams(`/api/portal/tenants/${tenantRowId}/org`, { q })),
+      enabled: q.trim().length > 0,
+    }),
+  syncEvents: (tenantRowId: string) =>
+    infiniteQueryOptions({
+      queryKey: ["portal", "tenant", tenantRowId, "sync-events"],
+      queryFn: ({ pageParam }) => getJson<Page<SyncEventItem>>(withParams(`/api/portal/tenants/${tenantRowId}/sync-events`, { cursor: pageParam, limit: "20" })),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+};

@@ -1,0 +1,157 @@
+// next-auth configuration. Staff sign in with email and password; buyers
+// through their tenant's KooGallery identity provider, whose provider is built
+// per request (lib/auth/sso-tenant.ts chooses the tenant). Sessions are JWTs
+// (encrypted by next-auth); who may see what is re-checked against the
+// database on every request (lib/auth/viewer.ts), so a revoked grant or a
+// disabled staff account loses access at once.
+import type { AuthOptions, User } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getEnv } from "@/lib/env";
+import { describeError } from "@/lib/errors";
+import { KOOGALLERY_PROVIDER_ID, KooGalleryProvider, refreshAccessToken, SsoRequestError, type KooGalleryProfileUser } from "@/lib/koogallery/sso";
+import { checkBuyerGrant, findSsoTenant, type SsoTenant } from "@/lib/auth/sso-tenant";
+import { guardRedirect } from "@/lib/auth/safe-redirect";
+import { recordSignIn } from "@/lib/auth/record-sign-in";
+import { reportSsoFailure } from "@/lib/auth/sso-failure";
+import { signInStaff } from "@/lib/staff/sign-in-staff";
+
+export const STAFF_PROVIDER_ID = "staff";
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+/** Refresh a little before KooGallery's access token expires (2 h by default). */
+const REFRESH_MARGIN_SECONDS = 60;
+
+type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string };
+
+function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  const real = headers?.["x-real-ip"];
+  return first || (typeof real === "string" ? real : undefined);
+}
+
+function staffProvider() {
+  return CredentialsProvider({
+    id: STAFF_PROVIDER_ID,
+    name: "Staff account",
+    credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+    async authorize(credentials, req) {
+      const result = await signInStaff({ email: credentials?.email ?? "", password: credentials?.password ?? "", ip: clientIp(req.headers) });
+      // next-auth passes an error's message to the sign-in form as `error`.
+      if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
+      return { id: result.staff.id, name: result.staff.name, email: result.staff.email, kind: "staff", role: result.staff.role.toLowerCase() } as PortalUser;
+    },
+  });
+}
+
+async function refreshBuyerToken(token: import("next-auth/jwt").JWT): Promise<import("next-auth/jwt").JWT> {
+  if (!token.refreshToken || !token.tenantId) return { ...token, error: "refresh-failed" };
+  const found = await findSsoTenant(token.tenantId);
+  if (!found.ok) return { ...token, error: "refresh-failed" };
+  try {
+    const fresh = await refreshAccessToken(found.tenant, token.refreshToken);
+    return {
+      ...token,
+      accessToken: fresh.access_token,
+      refreshToken: fresh.refresh_token ?? token.refreshToken,
+      accessTokenExpiresAt: Math.floor(Date.now() / 1000) + (fresh.expires_in ?? 7200),
+      error: undefined,
+    };
+  } catch (error) {
+    console.warn(`[auth] token refresh for ${token.tenantId}/${token.userName} failed: ${error instanceof SsoRequestError ? (error.oauthError ?? error.message) : describeError(error)}`);
+    return { ...token, error: "refresh-failed" };
+  }
+}
+
+/**
+ * @param sso the tenant a KooGallery sign-in is for (omitted: staff only).
+ * @param canRefresh whether this request may refresh and re-set the session
+ *   cookie: true for the /api/auth routes, false for server-component reads,
+ *   which cannot write cookies (a rotated refresh token would be lost).
+ */
+export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOptions {
+  const env = getEnv();
+  // next-auth builds its callback URLs from NEXTAUTH_URL.
+  process.env.NEXTAUTH_URL ??= env.publicUrl;
+  return {
+    secret: env.auth.secret,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/login", error: "/auth/error" },
+    providers: [staffProvider(), ...(sso ? [KooGalleryProvider(sso, { scope: env.auth.ssoScope, usePkce: env.auth.ssoPkce })] : [])],
+    logger: {
+      error(code, metadata) {
+        reportSsoFailure(code, metadata);
+        console.error(`[auth] ${code}: ${describeError(metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error ?? metadata)}`);
+      },
+      warn(code) {
+        if (code !== "DEBUG_ENABLED") console.warn(`[auth] ${code}`);
+      },
+      debug() {},
+    },
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== KOOGALLERY_PROVIDER_ID) return true;
+        const u = user as PortalUser;
+        const subject = u.userName ?? "";
+        if (!sso || u.tenant !== sso.tenantId) {
+          await recordSignIn({ method: "koogallery-oauth", outcome: "refused", reason: "wrong-tenant", subject, tenantId: sso?.tenantId });
+          return "/auth/refused?reason=wrong-tenant";
+        }
+        const grant = await checkBuyerGrant(sso.tenantId, subject);
+        if (!grant.ok) {
+          await recordSignIn({ method: "koogallery-oauth", outcome: "refused", reason: grant.reason, subject, tenantId: sso.tenantId });
+          return `/auth/refused?reason=${grant.reason}&tenant=${encodeURIComponent(sso.tenantId)}`;
+        }
+        await recordSignIn({ method: "koogallery-oauth", outcome: "ok", subject, tenantId: sso.tenantId });
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (account && user) {
+          const u = user as PortalUser;
+          if (account.provider === STAFF_PROVIDER_ID) {
+            return { ...token, kind: "staff", staffId: u.id, role: u.role, name: u.name ?? u.email ?? "", email: u.email };
+          }
+          // The grant, not the identity provider, decides the role (SPEC §4.3).
+          const grant = u.tenant && u.userName ? await checkBuyerGrant(u.tenant, u.userName) : undefined;
+          return {
+            ...token,
+            kind: "buyer",
+            tenantId: u.tenant,
+            userName: u.userName,
+            name: grant?.ok ? grant.name || (u.name ?? "") : (u.name ?? ""),
+            role: grant?.ok ? grant.role : "user",
+            orgCode: grant?.ok ? grant.orgCode : u.organizationCode,
+            accessToken: account.access_token,
+            refreshToken: account.refresh_token,
+            accessTokenExpiresAt: account.expires_at ?? Math.floor(Date.now() / 1000) + 7200,
+          };
+        }
+        if (canRefresh && token.kind === "buyer" && !token.error && (token.accessTokenExpiresAt ?? 0) - REFRESH_MARGIN_SECONDS < Date.now() / 1000) {
+          return refreshBuyerToken(token);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.user = {
+          kind: token.kind ?? "staff",
+          name: token.name ?? "",
+          email: token.email ?? null,
+          role: token.role ?? "",
+          staffId: token.staffId,
+          tenantId: token.tenantId,
+          userName: token.userName,
+          orgCode: token.orgCode,
+        };
+        if (token.error) session.error = token.error;
+        return session;
+      },
+      redirect({ url, baseUrl }) {
+        return guardRedirect(url, baseUrl);
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.kind === "buyer") await recordSignIn({ method: "koogallery-oauth", outcome: "signed-out", subject: token.userName, tenantId: token.tenantId });
+      },
+    },
+  };
+}

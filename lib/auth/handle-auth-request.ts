@@ -1,0 +1,80 @@
+// /api/auth/*: next-auth, with the KooGallery provider of the tenant being
+// signed in. Which tenant: the kg_sso_tenant cookie that /sso/start set when
+// the sign-in began in this browser. An entry from KooGallery's unified login
+// (`?code=…&tenant=…` without our `state`) is never trusted as is: that would
+// let anyone sign a victim into the attacker's account (login CSRF). It starts
+// our own flow instead (OIDC's "login initiated by a third party"): the user is
+// already signed in at KooGallery, so the identity provider answers at once
+// with a code bound to our state and PKCE verifier. See docs/adr/0005.
+import NextAuth from "next-auth";
+import type { NextRequest } from "next/server";
+import { getEnv } from "@/lib/env";
+import { KOOGALLERY_PROVIDER_ID } from "@/lib/koogallery/sso";
+import { buildAuthOptions } from "@/lib/auth/auth-options";
+import { findSsoTenant } from "@/lib/auth/sso-tenant";
+import { recordSignIn } from "@/lib/auth/record-sign-in";
+import { captureSsoFailure } from "@/lib/auth/sso-failure";
+import { clearCookie, isSecureUrl, redirectWithCookies, serializeCookie, SSO_ENTRY_COOKIE, SSO_TENANT_COOKIE } from "@/lib/auth/sso-cookies";
+
+type AuthContext = { params: Promise<{ nextauth?: string[] }> };
+
+/** Where a KooGallery entry restarts as our own flow; a second entry within this window is refused instead of looped. */
+const ENTRY_GUARD_SECONDS = 120;
+
+export function refusedUrl(reason: string, tenantId?: string | null): string {
+  return `/auth/refused?reason=${encodeURIComponent(reason)}${tenantId ? `&tenant=${encodeURIComponent(tenantId)}` : ""}`;
+}
+
+function absolute(path: string): string {
+  return `${getEnv().publicUrl}${path}`;
+}
+
+/** KooGallery's unified login sent the user here with a code but without our state. */
+export function enterFromKooGallery(req: NextRequest, kind: "oauth" | "cas"): Response {
+  const secure = isSecureUrl(getEnv().publicUrl);
+  const tenant = req.nextUrl.searchParams.get("tenant")?.slice(0, 128);
+  if (!tenant) return redirectWithCookies(absolute(refusedUrl("unknown-tenant")));
+  if (req.cookies.get(SSO_ENTRY_COOKIE)?.value) {
+    // We already restarted once and came back without state again: stop here rather than loop.
+    void recordSignIn({ method: kind === "cas" ? "koogallery-cas" : "koogallery-oauth", outcome: "refused", reason: "no-state", tenantId: tenant });
+    return redirectWithCookies(absolute(refusedUrl("no-state", tenant)), [clearCookie(SSO_ENTRY_COOKIE, secure)]);
+  }
+  return redirectWithCookies(absolute(`/sso/start?tenant=${encodeURIComponent(tenant)}&entry=koogallery`), [serializeCookie({ name: SSO_ENTRY_COOKIE, value: "1", maxAge: ENTRY_GUARD_SECONDS }, secure)]);
+}
+
+function withExtraCookies(res: Response, cookies: string[], location?: string): Response {
+  const headers = new Headers(res.headers);
+  for (const c of cookies) headers.append("set-cookie", c);
+  if (location) headers.set("location", location);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
+export async function handleAuthRequest(req: NextRequest, ctx: AuthContext): Promise<Response> {
+  const { nextauth = [] } = await ctx.params;
+  const [action, providerId] = nextauth;
+  if (providerId !== KOOGALLERY_PROVIDER_ID || (action !== "signin" && action !== "callback")) {
+    return NextAuth(req, ctx as never, buildAuthOptions()) as Promise<Response>;
+  }
+  const env = getEnv();
+  const secure = isSecureUrl(env.publicUrl);
+  const params = req.nextUrl.searchParams;
+  if (action === "callback" && req.method === "GET" && !params.has("state") && !params.has("error")) return enterFromKooGallery(req, "oauth");
+
+  const tenantRef = req.cookies.get(SSO_TENANT_COOKIE)?.value;
+  if (!tenantRef) return redirectWithCookies(absolute(action === "callback" ? refusedUrl("no-state", params.get("tenant")) : "/login"));
+  const found = await findSsoTenant(tenantRef);
+  if (!found.ok) return redirectWithCookies(absolute(refusedUrl(found.reason, tenantRef)));
+
+  const { result, failure } = await captureSsoFailure(() => NextAuth(req, ctx as never, buildAuthOptions(found.tenant)) as Promise<Response>);
+  if (action !== "callback") return result;
+  const done = [clearCookie(SSO_TENANT_COOKIE, secure), clearCookie(SSO_ENTRY_COOKIE, secure)];
+  const location = result.headers.get("location") ?? undefined;
+  if (failure && location?.includes("/auth/error")) {
+    await recordSignIn({ method: "koogallery-oauth", outcome: "refused", reason: failure, tenantId: found.tenant.tenantId });
+    const u = new URL(location, env.publicUrl);
+    u.searchParams.set("reason", failure);
+    u.searchParams.set("tenant", found.tenant.tenantId);
+    return withExtraCookies(result, done, u.toString());
+  }
+  return withExtraCookies(result, done);
+}

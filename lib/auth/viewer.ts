@@ -1,0 +1,73 @@
+// Who is asking, re-checked against the database on every request: a staff
+// account that was disabled, or a grant that authSync revoked, stops working at
+// once, whatever the session cookie says. Every portal page and API starts here
+// (proxy.ts only redirects; it is not the access check).
+import { getServerSession } from "next-auth";
+import { buildAuthOptions } from "@/lib/auth/auth-options";
+import { checkBuyerGrant } from "@/lib/auth/sso-tenant";
+import { getDb } from "@/lib/db";
+import { PortalError } from "@/lib/errors";
+import type { Prisma, StaffRole } from "@/lib/generated/prisma/client";
+
+export type StaffViewer = { kind: "staff"; staffId: string; email: string; name: string; role: StaffRole };
+export type BuyerViewer = { kind: "buyer"; tenantId: string; userName: string; name: string; role: "admin" | "user"; orgCode: string; tenantRowIds: string[] };
+export type Viewer = StaffViewer | BuyerViewer;
+
+const ROLE_RANK: Record<StaffRole, number> = { VIEWER: 0, OPERATOR: 1, OWNER: 2 };
+
+export async function getViewer(): Promise<Viewer | null> {
+  const session = await getServerSession(buildAuthOptions(undefined, false));
+  const u = session?.user;
+  if (!u || session.error) return null;
+  if (u.kind === "staff" && u.staffId) {
+    const db = await getDb();
+    const staff = await db.staffUser.findUnique({ where: { id: u.staffId }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+    if (!staff || staff.disabledAt) return null;
+    return { kind: "staff", staffId: staff.id, email: staff.email, name: staff.name, role: staff.role };
+  }
+  if (u.kind === "buyer" && u.tenantId && u.userName) {
+    const grant = await checkBuyerGrant(u.tenantId, u.userName);
+    if (!grant.ok) return null;
+    return { kind: "buyer", tenantId: u.tenantId, userName: u.userName, name: grant.name || u.name, role: grant.role, orgCode: grant.orgCode, tenantRowIds: grant.tenantRowIds };
+  }
+  return null;
+}
+
+/** Staff, or a tenant admin: the people the portal's pages and APIs are for. */
+export type PortalViewer = StaffViewer | (BuyerViewer & { role: "admin" });
+
+export function isPortalViewer(v: Viewer | null): v is PortalViewer {
+  return v?.kind === "staff" || (v?.kind === "buyer" && v.role === "admin");
+}
+
+export async function requirePortalViewer(): Promise<PortalViewer> {
+  const v = await getViewer();
+  if (!v) throw new PortalError("unauthorized", "sign in first");
+  if (!isPortalViewer(v)) throw new PortalError("forbidden", "the portal is for merchant staff and tenant administrators");
+  return v;
+}
+
+export function hasStaffRole(v: Viewer | null, min: StaffRole): boolean {
+  return v?.kind === "staff" && ROLE_RANK[v.role] >= ROLE_RANK[min];
+}
+
+export async function requireStaff(min: StaffRole = "VIEWER"): Promise<StaffViewer> {
+  const v = await getViewer();
+  if (!v) throw new PortalError("unauthorized", "sign in first");
+  if (v.kind !== "staff") throw new PortalError("forbidden", "only merchant staff may do this");
+  if (!hasStaffRole(v, min)) throw new PortalError("forbidden", `this needs the ${min.toLowerCase()} role or higher`);
+  return v;
+}
+
+/** The Tenant rows a viewer may read: all for staff, their own enterprise's for a tenant admin. */
+export function tenantScope(v: PortalViewer): Prisma.TenantWhereInput {
+  return v.kind === "staff" ? {} : { tenantId: v.tenantId };
+}
+
+/** The instances a viewer may read: all for staff; for a tenant admin those their enterprise is bound to (Tenant.instanceKey). */
+export async function instanceScope(v: PortalViewer): Promise<Prisma.InstanceWhereInput> {
+  if (v.kind === "staff") return {};
+  const db = await getDb();
+  const rows = await db.tenant.findMany({ where: { tenantId: v.tenantId, deletedAt: null, instanceKey: { not: "" } }, select: { instanceKey: true } });
+  return { id: { in: rows.map((r) => r.instanceKey) } };
+}

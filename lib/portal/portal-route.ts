@@ -1,0 +1,45 @@
+// One wrapper for every /api/portal route: the viewer is checked first (401
+// when signed out, 403 for ordinary buyers), PortalErrors become their status
+// with a JSON message, anything else a generic 500 whose cause stays in the log.
+import type { NextRequest } from "next/server";
+import { requirePortalViewer, type PortalViewer } from "@/lib/auth/viewer";
+import { describeError, PortalError } from "@/lib/errors";
+
+export type PortalRouteContext<P> = { params: Promise<P> };
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof PortalError) return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
+  console.error(`[portal] ${describeError(error)}`);
+  return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500, headers: { "cache-control": "no-store" } });
+}
+
+export function portalRoute<P = Record<string, never>>(handler: (args: { req: NextRequest; viewer: PortalViewer; params: P }) => Promise<unknown>) {
+  return async (req: NextRequest, ctx: PortalRouteContext<P>): Promise<Response> => {
+    try {
+      const viewer = await requirePortalViewer();
+      const params = (await ctx.params) ?? ({} as P);
+      const body = await handler({ req, viewer, params });
+      if (body instanceof Response) return body;
+      return Response.json(body, { headers: { "cache-control": "no-store" } });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** A query parameter as an integer within bounds, or a 400. */
+export function intParam(req: NextRequest, name: string): number | undefined {
+  const v = req.nextUrl.searchParams.get(name);
+  if (v === null || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new PortalError("bad_request", `${name} must be an integer`);
+  return n;
+}
+
+/** A query parameter limited to known values, or a 400. */
+export function enumParam<T extends string>(req: NextRequest, name: string, allowed: readonly T[]): T | undefined {
+  const v = req.nextUrl.searchParams.get(name);
+  if (v === null || v === "") return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new PortalError("bad_request", `${name} must be one of ${allowed.join(", ")}`);
+  return v as T;
+}
