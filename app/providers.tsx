@@ -1,15 +1,11 @@
 "use client";
-// Client-side context for every page: next-auth's session and react-query.
+// Client-side context for every page: react-query. next-auth's SessionProvider
+// sits only in the portal's layout (components/portal/session-keeper.tsx): on
+// sign-in pages its session fetch would race next-auth's CSRF cookie.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } } }));
-  return (
-    // Refetching the session every few minutes lets /api/auth/session refresh a buyer's KooGallery token and re-set the cookie.
-    <SessionProvider refetchInterval={5 * 60} refetchOnWindowFocus={false}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </SessionProvider>
-  );
+  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

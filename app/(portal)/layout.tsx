@@ -5,6 +5,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { CenteredCard } from "@/components/ui/card";
+import { SessionKeeper } from "@/components/portal/session-keeper";
 import { getViewer, isPortalViewer } from "@/lib/auth/viewer";
 
 export const dynamic = "force-dynamic";
@@ -26,28 +27,30 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   }
   const role = viewer.kind === "staff" ? viewer.role.toLowerCase() : "tenant admin";
   return (
-    <div className="min-h-screen">
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
-          <nav aria-label="Portal" className="flex items-center gap-6 text-sm">
-            <Link href="/portal" className="font-semibold text-slate-900">
-              KooGallery Portal
-            </Link>
-            <Link href="/portal/tenants" className="text-slate-700 hover:text-slate-900">
-              Tenants
-            </Link>
-          </nav>
-          <div className="flex items-center gap-3 text-sm text-slate-700">
-            <span>
-              {viewer.name} <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{role}</span>
-            </span>
-            <Link href="/logout" className="underline" prefetch={false}>
-              Sign out
-            </Link>
+    <SessionKeeper>
+      <div className="min-h-screen">
+        <header className="border-b border-slate-200 bg-white">
+          <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
+            <nav aria-label="Portal" className="flex items-center gap-6 text-sm">
+              <Link href="/portal" className="font-semibold text-slate-900">
+                KooGallery Portal
+              </Link>
+              <Link href="/portal/tenants" className="text-slate-700 hover:text-slate-900">
+                Tenants
+              </Link>
+            </nav>
+            <div className="flex items-center gap-3 text-sm text-slate-700">
+              <span>
+                {viewer.name} <span className="rounded bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{role}</span>
+              </span>
+              <Link href="/logout" className="underline" prefetch={false}>
+                Sign out
+              </Link>
+            </div>
           </div>
-        </div>
-      </header>
-      <div className="mx-auto max-w-7xl px-4 py-6">{children}</div>
-    </div>
+        </header>
+        <div className="mx-auto max-w-7xl px-4 py-6">{children}</div>
+      </div>
+    </SessionKeeper>
   );
 }

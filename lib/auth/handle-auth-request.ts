@@ -69,12 +69,16 @@ export async function handleAuthRequest(req: NextRequest, ctx: AuthContext): Pro
   if (action !== "callback") return result;
   const done = [clearCookie(SSO_TENANT_COOKIE, secure), clearCookie(SSO_ENTRY_COOKIE, secure)];
   const location = result.headers.get("location") ?? undefined;
-  if (failure && location?.includes("/auth/error")) {
-    await recordSignIn({ method: "koogallery-oauth", outcome: "refused", reason: failure, tenantId: found.tenant.tenantId });
-    const u = new URL(location, env.publicUrl);
-    u.searchParams.set("reason", failure);
-    u.searchParams.set("tenant", found.tenant.tenantId);
-    return withExtraCookies(result, done, u.toString());
+  const failed = location ? new URL(location, env.publicUrl) : undefined;
+  // next-auth sends a failed callback through /api/auth/error, which forwards
+  // sign-in errors to the login page; send it to the error page, with the cause.
+  if (failed && (failed.pathname === "/api/auth/error" || failed.pathname === "/auth/error" || (failed.pathname === "/login" && failed.searchParams.has("error")))) {
+    await recordSignIn({ method: "koogallery-oauth", outcome: "refused", reason: failure ?? failed.searchParams.get("error") ?? "unknown", tenantId: found.tenant.tenantId });
+    const page = new URL("/auth/error", env.publicUrl);
+    page.searchParams.set("error", failed.searchParams.get("error") ?? "Callback");
+    if (failure) page.searchParams.set("reason", failure);
+    page.searchParams.set("tenant", found.tenant.tenantId);
+    return withExtraCookies(result, done, page.toString());
   }
   return withExtraCookies(result, done);
 }

@@ -1,0 +1,44 @@
+// The same sign-ins when the app credential uses CAS 3.0 (KOOGALLERY_SSO_METHOD=cas).
+import { changeGrant, createTenant, expect, signInFromKooGallery, signInFromLoginPage, test, type TestTenant } from "./fixtures";
+
+test.use({ ssoMethod: "cas" });
+
+let acme: TestTenant;
+const people = [
+  { userName: "cora", name: "Cora Admin", role: "admin" as const, orgCode: "100" },
+  { userName: "cole", name: "Cole User", role: "user" as const, orgCode: "110" },
+  { userName: "rex", name: "Rex Revoked", role: "user" as const, orgCode: "110" },
+];
+
+test.beforeAll(async ({ world }) => {
+  acme = await createTenant(world, { users: people });
+});
+
+test("a tenant admin signs in through CAS from our login page", async ({ page }) => {
+  await signInFromLoginPage(page, acme.tenantCode, "cora");
+  await expect(page).toHaveURL(/\/portal\/tenants\//);
+  expect(await (await page.request.get("/api/portal/me")).json()).toMatchObject({ kind: "buyer", role: "admin", userName: "cora" });
+});
+
+test("a user entering from KooGallery through CAS is handed to the application", async ({ page, world }) => {
+  await signInFromKooGallery(page, world, acme, "cole", "cas");
+  await expect(page).toHaveURL(new RegExp(`/app/${acme.instanceId}\\?kg_token=`));
+  await expect(page.getByText(/Signed in as Cole User \(cole\)/)).toBeVisible();
+});
+
+test("a revoked user and a replayed ticket are refused", async ({ page, world }) => {
+  await changeGrant(world, acme, people[2]!, "revoke");
+  await signInFromLoginPage(page, acme.tenantCode, "rex");
+  await expect(page.getByRole("heading", { name: "Your access was withdrawn" })).toBeVisible();
+
+  await page.context().clearCookies();
+  let ticketUrl = "";
+  page.on("request", (r) => {
+    if (r.url().includes("/api/sso/cas?") && r.url().includes("ticket=") && r.url().includes("n=")) ticketUrl = r.url();
+  });
+  await signInFromLoginPage(page, acme.tenantCode, "cora");
+  await expect(page).toHaveURL(/\/portal\/tenants\//);
+  await page.context().clearCookies();
+  await page.goto(ticketUrl);
+  await expect(page.getByRole("heading", { name: "This sign-in link cannot be used" })).toBeVisible();
+});

@@ -1,0 +1,21 @@
+// A portal request's JSON body, validated by a zod schema, or a 400 that says what is wrong.
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { PortalError } from "@/lib/errors";
+import { formatZodIssues } from "@/lib/koogallery/schemas";
+
+const MAX_PORTAL_BODY_BYTES = 64 * 1024;
+
+export async function readJsonBody<S extends z.ZodType>(req: NextRequest, schema: S): Promise<z.infer<S>> {
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_PORTAL_BODY_BYTES) throw new PortalError("bad_request", "request body too large");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new PortalError("bad_request", "request body must be JSON");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new PortalError("bad_request", formatZodIssues(parsed.error));
+  return parsed.data;
+}
