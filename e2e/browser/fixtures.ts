@@ -25,7 +25,7 @@ type WorkerOptions = { ssoMethod: "oauth" | "cas" };
 export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld: World }>({
   ssoMethod: ["oauth", { scope: "worker", option: true }],
   workerWorld: [
-    async ({ ssoMethod }, use) => {
+    async ({ ssoMethod }, provide) => {
       const dir = mkdtempSync(path.join(tmpdir(), "kg-browser-"));
       const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 3072, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
       writeFileSync(path.join(dir, "rsa.pem"), privateKey, { mode: 0o600 });
@@ -37,15 +37,15 @@ export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld:
         PORTAL_OWNER_PASSWORD: owner.password,
         KOOGALLERY_SSO_METHOD: ssoMethod,
       });
-      await use({ portal, idp, publicKeyPem: publicKey, owner });
+      await provide({ portal, idp, publicKeyPem: publicKey, owner });
       await portal.close();
       await idp.close();
       rmSync(dir, { recursive: true, force: true });
     },
     { scope: "worker", timeout: 240_000 },
   ],
-  world: async ({ workerWorld }, use) => use(workerWorld),
-  baseURL: async ({ workerWorld }, use) => use(workerWorld.portal.baseUrl),
+  world: async ({ workerWorld }, provide) => provide(workerWorld),
+  baseURL: async ({ workerWorld }, provide) => provide(workerWorld.portal.baseUrl),
 });
 
 export { expect };
