@@ -11,6 +11,14 @@ export class ApiError extends Error {
   }
 }
 
+/** Sends JSON and reads the answer; a 4xx/5xx becomes an ApiError with the server's message. */
+export async function sendJson<T>(url: string, method: "POST" | "PATCH" | "DELETE", body?: unknown): Promise<T> {
+  const res = await fetch(url, { method, credentials: "same-origin", headers: { "content-type": "application/json", accept: "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+  if (!res.ok) throw new ApiError(res.status, answer.error?.message ?? `request failed (${res.status})`);
+  return answer as T;
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
   const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
@@ -20,7 +28,7 @@ export async function getJson<T>(url: string): Promise<T> {
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-function withParams(path: string, params: Record<string, string | undefined>): string {
+export function withParams(path: string, params: Record<string, string | undefined>): string {
   const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
   const s = q.toString();
   return s ? `${path}?${s}` : path;

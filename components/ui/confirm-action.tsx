@@ -1,0 +1,53 @@
+"use client";
+// A button that asks before it acts: a native <dialog> with the consequence
+// spelled out, so destructive operator actions are never one stray click.
+import { useRef, useState, type ReactNode } from "react";
+import { buttonClass, secondaryButtonClass } from "@/components/ui/card";
+
+export function ConfirmAction({ label, title, children, confirmLabel, onConfirm, isDisabled }: { label: string; title: string; children: ReactNode; confirmLabel?: string; onConfirm: () => Promise<void> | void; isDisabled?: boolean }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  return (
+    <>
+      <button type="button" className={secondaryButtonClass} disabled={isDisabled} onClick={() => dialog.current?.showModal()}>
+        {label}
+      </button>
+      <dialog ref={dialog} aria-labelledby={`${label}-title`} className="w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
+        <h2 id={`${label}-title`} className="text-lg font-semibold">
+          {title}
+        </h2>
+        <div className="mt-3 text-sm text-slate-700">{children}</div>
+        {error ? (
+          <p role="alert" className="mt-3 rounded bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error}
+          </p>
+        ) : null}
+        <div className="mt-6 flex justify-end gap-3">
+          <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={buttonClass}
+            disabled={isBusy}
+            onClick={async () => {
+              setIsBusy(true);
+              setError(undefined);
+              try {
+                await onConfirm();
+                dialog.current?.close();
+              } catch (e) {
+                setError(e instanceof Error ? e.message : "The action failed.");
+              } finally {
+                setIsBusy(false);
+              }
+            }}
+          >
+            {isBusy ? "Working…" : (confirmLabel ?? label)}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
