@@ -262,18 +262,30 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let cell = "";
   let quoted = false;
+  const endRow = () => {
+    row.push(cell);
+    rows.push(row);
+    row = [];
+    cell = "";
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += ch;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      endRow();
+      i++;
+    } else cell += ch;
   }
-  if (cell || row.length) row.push(cell), rows.push(row);
+  if (cell || row.length) endRow();
   return rows;
 }
 
@@ -319,7 +331,10 @@ test("CSV export: RFC 4180 quoting, formula cells neutralised, batches of 1000 w
   const seeded = await seed(many, Array.from({ length: 2105 }, (_, i) => ({ createdAt: minutes(Math.floor(i / 7)) })));
   let big = "";
   let chunks = 0;
-  for await (const chunk of await exportInstancesCsv(db, {}, { productId: many })) (big += chunk), chunks++;
+  for await (const chunk of await exportInstancesCsv(db, {}, { productId: many })) {
+    big += chunk;
+    chunks++;
+  }
   assert.equal(chunks, 1 + 3, "a header, then batches of 1000");
   const exported = parseCsv(big.slice(1)).slice(1).map((r) => r[0]);
   assert.equal(exported.length, 2105);
