@@ -5,9 +5,11 @@
 // The default order, createdAt DESC then id ASC, is exactly the index
 // Instance(createdAt DESC, id), and the cursor condition carries a plain
 // `createdAt <= x` bound the planner can start the index scan at; the state and
-// product filters have their own (…, createdAt DESC) indexes. Sorting by
-// expiry has no index and sorts the filtered rows (fine at 100,000 rows: see
-// the performance note in lib/instances/instance-reads.test.ts).
+// product filters have their own (…, createdAt DESC) indexes; exact id
+// searches hit the orderId, customerId and primary-key indexes. A customer
+// name search (contains) and the expiry sorts have no index to use and scan
+// the filtered rows once (tens of milliseconds at 100,000 instances; the
+// timing test in lib/instances/instance-reads.test.ts checks p95 < 150 ms).
 import type { Db, Tx } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import { InstanceState, type Prisma } from "@/lib/generated/prisma/client";
@@ -78,7 +80,9 @@ function validDate(value: Date | undefined, name: string): Date | undefined {
 }
 
 /** Checks a filter that did not come through parseInstanceQuery (callers in code). */
-function checkFilter(filter: InstanceListFilter): Required<Pick<InstanceListFilter, "sort">> & InstanceListFilter {
+type CheckedFilter = InstanceListFilter & { sort: InstanceSort };
+
+function checkFilter(filter: InstanceListFilter): CheckedFilter {
   if (filter.state !== undefined && !STATES.includes(filter.state)) throw bad(`state must be one of ${STATES.join(", ")}`);
   const sort = filter.sort ?? "createdAt-desc";
   if (!(INSTANCE_SORTS as readonly string[]).includes(sort)) throw bad(`sort must be one of ${INSTANCE_SORTS.join(", ")}`);
@@ -155,22 +159,30 @@ function decodePosition(sort: InstanceSort, cursor: string): Position {
   return { value, id };
 }
 
-async function readPage(db: Db | Tx, conditions: Prisma.InstanceWhereInput[], sort: InstanceSort, pos: Position | undefined, limit: number) {
+async function readPage(db: Db, conditions: Prisma.InstanceWhereInput[], filter: CheckedFilter, pos: Position | undefined, limit: number) {
+  const { sort } = filter;
   const where: Prisma.InstanceWhereInput = { AND: pos ? [...conditions, after(sort, pos)] : conditions };
-  const rows = await db.instance.findMany({ where, orderBy: orderBy(sort), take: limit + 1, select: instanceListSelect });
+  const find = db.instance.findMany({ where, orderBy: orderBy(sort), take: limit + 1, select: instanceListSelect });
+  // A name search or an expiry sort reads the whole table (no index serves
+  // them). PostgreSQL plans that as a parallel scan, but on two cores its
+  // workers compete with the leader and with every other session: at 100,000
+  // rows on a busy two-core machine the serial scan took half to two thirds
+  // of the time. The setting lasts only for this transaction.
+  const isFullScan = sort !== "createdAt-desc" || Boolean(filter.q);
+  const rows = isFullScan ? (await db.$transaction([db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`, find]))[1] : await find;
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   const next = rows.length > limit && last ? { value: sortValue(sort, last), id: last.id } : undefined;
   return { items, next };
 }
 
-export async function listInstances(db: Db | Tx, scope: Prisma.InstanceWhereInput, query: InstanceListQuery): Promise<InstancePage> {
+export async function listInstances(db: Db, scope: Prisma.InstanceWhereInput, query: InstanceListQuery): Promise<InstancePage> {
   const filter = checkFilter(query);
   const limit = clampLimit(query.limit);
   const pos = query.cursor ? decodePosition(filter.sort, query.cursor) : undefined;
   const conditions = await filterConditions(db, scope, filter);
   if (!conditions) return { items: [], nextCursor: null };
-  const page = await readPage(db, conditions, filter.sort, pos, limit);
+  const page = await readPage(db, conditions, filter, pos, limit);
   return { items: page.items, nextCursor: page.next ? encodePosition(filter.sort, page.next) : null };
 }
 
@@ -262,7 +274,7 @@ function csvRow(values: Array<string | number | boolean | Date | null | undefine
  * secret. The filter is checked before this returns, so a bad one is a 400
  * rather than a broken download.
  */
-export async function exportInstancesCsv(db: Db | Tx, scope: Prisma.InstanceWhereInput, query: InstanceListFilter): Promise<AsyncIterable<string>> {
+export async function exportInstancesCsv(db: Db, scope: Prisma.InstanceWhereInput, query: InstanceListFilter): Promise<AsyncIterable<string>> {
   const filter = checkFilter(query);
   const conditions = await filterConditions(db, scope, filter);
   async function* chunks(): AsyncGenerator<string> {
@@ -271,7 +283,7 @@ export async function exportInstancesCsv(db: Db | Tx, scope: Prisma.InstanceWher
     if (!conditions) return;
     let pos: Position | undefined;
     for (;;) {
-      const page = await readPage(db, conditions, filter.sort, pos, EXPORT_BATCH);
+      const page = await readPage(db, conditions, filter, pos, EXPORT_BATCH);
       if (page.items.length) {
         yield page.items
           .map((r) => csvRow([r.id, r.orderId, r.orderLineId, r.productId, r.skuCode, r.customerId, r.customerName, r.state, r.provisionStatus, r.isTrial, r.isTest, r.expireAt, r.createdAt]))
