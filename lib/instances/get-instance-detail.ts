@@ -94,11 +94,14 @@ const EVENT_TITLES: Record<string, string> = {
   "app-info-revealed": "Admin password revealed",
 };
 
+/** Keys kept in the row for the record but not worth a reader's attention (the actor already names the staff member). */
+const UNSHOWN_KEYS = new Set(["staffId"]);
+
 function describeJson(value: Prisma.JsonValue | null): string {
   if (value === null || value === undefined) return "";
   if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
   return Object.entries(value)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .filter(([k, v]) => !UNSHOWN_KEYS.has(k) && v !== null && v !== undefined && v !== "")
     .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join("; ");
 }

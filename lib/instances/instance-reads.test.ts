@@ -171,7 +171,7 @@ test("filters: state, trial, test data hidden by default, created range, tenant,
     { q: "x", state: "FROZEN", productId: undefined, tenantId: undefined, isTrial: true, includeTest: true, createdFrom: "2026-01-01T00:00:00.000Z", createdBefore: "2026-01-02T00:00:00.000Z", sort: "expireAt-asc", cursor: undefined, limit: 5 },
   );
   assert.equal(parseInstanceQuery(new URLSearchParams()).includeTest, false);
-  for (const bad of <Array<Record<string, string>>>[{ state: "GONE" }, { sort: "name" }, { trial: "yes" }, { from: "2026-02-30" }, { to: "yesterday" }, { limit: "0" }, { limit: "ten" }]) {
+  for (const bad of <Array<Record<string, string>>>[{ state: "GONE" }, { sort: "name" }, { trial: "yes" }, { from: "2026-02-30" }, { from: "2026-13-01" }, { to: "2026-00-10" }, { to: "yesterday" }, { limit: "0" }, { limit: "ten" }]) {
     assert.throws(() => parseInstanceQuery(new URLSearchParams(bad)), isBadRequest, JSON.stringify(bad));
   }
   const db = await getDb();
@@ -385,6 +385,7 @@ test("detail: app info masked, orders, and one timeline of events, callbacks and
   assert.equal(staffEvent.actor, `staff:${op.email}`);
   assert.match(staffEvent.detail, /FROZEN → ACTIVE/);
   assert.match(staffEvent.detail, /reason: customer paid/);
+  assert.doesNotMatch(staffEvent.detail, /staffId/, "the actor names the staff member; the id stays in the row");
   const callback = detail.timeline.find((i) => i.kind === "callback")!;
   assert.equal(callback.callbackLogId, logId);
   assert.match(callback.detail, /result 000000/);

@@ -194,7 +194,7 @@ function parseDateParam(value: string | null, name: "from" | "to"): Date | undef
   let date: Date;
   if (day) {
     date = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
-    if (date.getUTCDate() !== Number(day[3])) throw bad(`${name} is not a real date`);
+    if (date.getUTCMonth() !== Number(day[2]) - 1 || date.getUTCDate() !== Number(day[3])) throw bad(`${name} is not a real date`);
     // `to` names the last day included.
     if (name === "to") date = new Date(date.getTime() + 24 * 60 * 60 * 1000);
   } else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})?$/.test(v)) {
