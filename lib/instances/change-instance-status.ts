@@ -1,11 +1,55 @@
 // Freeze and unfreeze (V2 updateInstanceStatus; V1 instanceStatus and expireInstance).
 // Repeats succeed without a second effect. Freezing a released instance is
 // answered with success (it is already unusable); unfreezing it is 000003.
+// The transition rules and the write are shared with the staff actions
+// (lib/instances/staff-actions.ts), which refuse instead of answering success.
+import type { Db, Tx } from "@/lib/db";
 import { CallbackError } from "@/lib/errors";
-import type { InstanceState } from "@/lib/generated/prisma/client";
+import type { InstanceState, Prisma, ProvisionStatus } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
 import type { SaasContext, SaasOutcome, StatusCommand } from "@/lib/instances/types";
+
+export type StatusAction = "FREEZE" | "UNFREEZE";
+
+/** What a freeze or unfreeze does to an instance in this state. */
+export type StatusPlan = { kind: "change"; next: InstanceState } | { kind: "no-effect"; why: string } | { kind: "refused"; why: string };
+
+export function planStatusChange(instance: { state: InstanceState; provisionStatus: ProvisionStatus }, action: StatusAction): StatusPlan {
+  if (action === "FREEZE") {
+    if (instance.state === "RELEASED") return { kind: "no-effect", why: "instance already released: nothing to freeze" };
+    if (instance.state === "FROZEN") return { kind: "no-effect", why: "already frozen: no effect" };
+    return { kind: "change", next: "FROZEN" };
+  }
+  if (instance.state === "RELEASED") return { kind: "refused", why: "instance has been released" };
+  if (instance.state !== "FROZEN") return { kind: "no-effect", why: "not frozen: no effect" };
+  return { kind: "change", next: instance.provisionStatus === "DONE" ? "ACTIVE" : "PROVISIONING" };
+}
+
+/** Writes a planned change and its history row (the caller holds the row lock). */
+export async function applyStatusChange(
+  tx: Tx | Db,
+  instance: { id: string; state: InstanceState },
+  next: InstanceState,
+  event: { kind: string; actor: string; orderId?: string | null; callbackLogId?: string | null; detail?: Prisma.InputJsonValue },
+): Promise<void> {
+  await tx.instance.update({
+    where: { id: instance.id },
+    data: { state: next, frozenAt: next === "FROZEN" ? new Date() : null },
+  });
+  await tx.instanceEvent.create({
+    data: {
+      instanceId: instance.id,
+      kind: event.kind,
+      fromState: instance.state,
+      toState: next,
+      orderId: event.orderId ?? null,
+      actor: event.actor,
+      callbackLogId: event.callbackLogId ?? null,
+      ...(event.detail === undefined ? {} : { detail: event.detail }),
+    },
+  });
+}
 
 export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand): Promise<SaasOutcome> {
   const { tx } = ctx;
@@ -13,30 +57,16 @@ export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand)
   const links = { instanceId: cmd.instanceId, orderId: cmd.orderId };
   const ok = (note: string): SaasOutcome => ({ resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note });
 
-  let next: InstanceState;
-  if (cmd.action === "FREEZE") {
-    if (instance.state === "RELEASED") return ok("instance already released: nothing to freeze");
-    if (instance.state === "FROZEN") return ok("already frozen: no effect");
-    next = "FROZEN";
-  } else {
-    if (instance.state === "RELEASED") throw new CallbackError(ResultCode.INSTANCE_NOT_FOUND, "instance has been released");
-    if (instance.state !== "FROZEN") return ok("not frozen: no effect");
-    next = instance.provisionStatus === "DONE" ? "ACTIVE" : "PROVISIONING";
-  }
+  const plan = planStatusChange(instance, cmd.action);
+  if (plan.kind === "no-effect") return ok(plan.why);
+  if (plan.kind === "refused") throw new CallbackError(ResultCode.INSTANCE_NOT_FOUND, plan.why);
+  const next = plan.next;
 
-  await tx.instance.update({
-    where: { id: cmd.instanceId },
-    data: { state: next, frozenAt: next === "FROZEN" ? new Date() : null },
-  });
-  await tx.instanceEvent.create({
-    data: {
-      instanceId: cmd.instanceId,
-      kind: cmd.action === "FREEZE" ? (cmd.reason === "expiry" ? "EXPIRED" : "FROZEN") : "UNFROZEN",
-      fromState: instance.state,
-      toState: next,
-      orderId: cmd.orderId ?? null,
-      actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null,
-    },
+  await applyStatusChange(tx, instance, next, {
+    kind: cmd.action === "FREEZE" ? (cmd.reason === "expiry" ? "EXPIRED" : "FROZEN") : "UNFROZEN",
+    actor: ctx.actor,
+    orderId: cmd.orderId,
+    callbackLogId: ctx.callbackLogId,
   });
   return ok(cmd.action === "FREEZE" ? `frozen${cmd.reason === "expiry" ? " (expired)" : ""}` : `unfrozen to ${next.toLowerCase()}`);
 }

@@ -15,6 +15,11 @@ import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
 import type { AtomicOptions, NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
+/** The job that provisions an instance through a non-inline adapter (also what a staff re-run queues again). */
+export function provisionJob(instanceId: string): EnqueueInput & { dedupeKey: string } {
+  return { kind: "provision-instance", payload: { instanceId }, dedupeKey: `provision:${instanceId}` };
+}
+
 export function fetchOrderJob(orderKey: string, orderId: string, orderLineId?: string): EnqueueInput {
   return { kind: "fetch-order", payload: { orderKey, orderId, orderLineId: orderLineId ?? null }, dedupeKey: `fetch-order:${orderKey}` };
 }
@@ -88,7 +93,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
       : {};
     const newOrderKey = orderActionKey("NEW", cmd.orderId, cmd.orderLineId ?? cmd.productId);
     const jobs: EnqueueInput[] = [];
-    if (!appInfo) jobs.push({ kind: "provision-instance", payload: { instanceId: id }, dedupeKey: `provision:${id}` });
+    if (!appInfo) jobs.push(provisionJob(id));
     const fetchPlan = orderFetchPlan(env, cmd.isTest);
     if (fetchPlan.shouldFetch) jobs.push(fetchOrderJob(newOrderKey, cmd.orderId, cmd.orderLineId));
 

@@ -1,0 +1,35 @@
+// /portal/instances: every instance for staff; a tenant admin sees those their enterprise is bound to.
+import { InstanceList } from "@/components/portal/instances/instance-list";
+import type { InstanceFilter } from "@/components/portal/instance-queries";
+import { requirePortalViewer } from "@/lib/auth/viewer";
+
+export const dynamic = "force-dynamic";
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function one(v: string | string[] | undefined): string | undefined {
+  return (Array.isArray(v) ? v[0] : v) || undefined;
+}
+
+export default async function InstancesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePortalViewer();
+  const p = await searchParams;
+  // The address's filter is the starting filter; the API validates it (a bad one shows its 400 message).
+  const initialFilter: InstanceFilter = {
+    q: one(p.q),
+    state: one(p.state),
+    productId: one(p.productId),
+    tenantId: one(p.tenantId),
+    trial: one(p.trial),
+    test: one(p.test) === "1" || one(p.test) === "true",
+    from: one(p.from),
+    to: one(p.to),
+    sort: one(p.sort),
+  };
+  return (
+    <main>
+      <h1 className="mb-4 text-2xl font-semibold">Instances</h1>
+      <InstanceList initialFilter={initialFilter} />
+    </main>
+  );
+}

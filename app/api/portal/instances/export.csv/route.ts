@@ -1,0 +1,38 @@
+// GET /api/portal/instances/export.csv: the same filtered instances as CSV, streamed in keyset batches (never app info or secrets).
+import { instanceScope } from "@/lib/auth/viewer";
+import { getDb } from "@/lib/db";
+import { exportInstancesCsv, parseInstanceQuery } from "@/lib/instances/list-instances";
+import { portalRoute } from "@/lib/portal/portal-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = portalRoute(async ({ req, viewer }) => {
+  // Parsed and checked before the first byte, so a bad filter is a JSON 400, not a broken file.
+  const { cursor: _cursor, limit: _limit, ...filter } = parseInstanceQuery(req.nextUrl.searchParams);
+  const chunks = (await exportInstancesCsv(await getDb(), await instanceScope(viewer), filter))[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        console.error(`[portal] instance export failed: ${error instanceof Error ? error.message : String(error)}`);
+        controller.error(new Error("export failed"));
+      }
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-");
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="instances-${stamp}.csv"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

@@ -1,0 +1,119 @@
+// react-query option factories and shapes for the portal's instance APIs, so
+// the list, the detail and the mutations agree on keys (a staff action
+// invalidates ["portal", "instance", id] and the lists under ["portal", "instances"]).
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { getJson, sendJson, withParams, type Page } from "@/components/portal/queries";
+
+export type InstanceFilter = {
+  q?: string;
+  state?: string;
+  productId?: string;
+  tenantId?: string;
+  /** "true" | "false" */
+  trial?: string;
+  /** Include test data. */
+  test?: boolean;
+  /** YYYY-MM-DD, inclusive (UTC days). */
+  from?: string;
+  to?: string;
+  sort?: string;
+};
+
+export type InstanceListItem = {
+  id: string;
+  orderId: string;
+  orderLineId: string | null;
+  productId: string | null;
+  skuCode: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  chargingMode: string | null;
+  generation: string;
+  state: string;
+  provisionStatus: string;
+  isTrial: boolean;
+  isTest: boolean;
+  expireAt: string | null;
+  createdAt: string;
+};
+
+export type TimelineItem = { at: string; kind: "event" | "callback" | "sync"; title: string; detail: string; actor?: string; callbackLogId?: string };
+
+export type InstanceDetail = {
+  instance: InstanceListItem & {
+    provisionError: string | null;
+    provisionAdapter: string;
+    updatedAt: string;
+    provisionedAt: string | null;
+    frozenAt: string | null;
+    releasedAt: string | null;
+  };
+  appInfo: { frontEndUrl: string | null; adminUrl: string | null; adminUserName: string | null; hasPassword: boolean; memo: string | null };
+  orders: Array<{
+    id: string;
+    orderId: string;
+    orderLineId: string | null;
+    kind: string;
+    isTest: boolean;
+    createdAt: string;
+    fetchStatus: string;
+    fetchError: string | null;
+    orderType: string | null;
+    productId: string | null;
+    skuCode: string | null;
+    chargingMode: string | null;
+    periodType: string | null;
+    periodNumber: number | null;
+    amount: string | null;
+  }>;
+  tenants: Array<{ id: string; tenantId: string; tenantCode: string; name: string; isTest: boolean; deletedAt: string | null }>;
+  timeline: TimelineItem[];
+  isTimelineCapped: boolean;
+};
+
+export type InstanceAction = "freeze" | "unfreeze" | "reprovision";
+
+export type RevealedAppInfo = { instanceId: string; frontEndUrl: string | null; adminUrl: string | null; adminUserName: string | null; password: string };
+
+/** The filter as query parameters (the list API and the CSV export read the same ones). */
+export function instanceFilterParams(filter: InstanceFilter): Record<string, string | undefined> {
+  return {
+    q: filter.q?.trim() || undefined,
+    state: filter.state || undefined,
+    productId: filter.productId?.trim() || undefined,
+    tenantId: filter.tenantId?.trim() || undefined,
+    trial: filter.trial || undefined,
+    test: filter.test ? "1" : undefined,
+    from: filter.from || undefined,
+    to: filter.to || undefined,
+    sort: filter.sort && filter.sort !== "createdAt-desc" ? filter.sort : undefined,
+  };
+}
+
+export function instanceExportUrl(filter: InstanceFilter): string {
+  return withParams("/api/portal/instances/export.csv", instanceFilterParams(filter));
+}
+
+export const instanceQueries = {
+  list: (filter: InstanceFilter) =>
+    infiniteQueryOptions({
+      queryKey: ["portal", "instances", instanceFilterParams(filter)],
+      queryFn: ({ pageParam }) => getJson<Page<InstanceListItem>>(withParams("/api/portal/instances", { ...instanceFilterParams(filter), cursor: pageParam, limit: "50" })),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  detail: (instanceId: string) =>
+    queryOptions({
+      queryKey: ["portal", "instance", instanceId],
+      queryFn: () => getJson<InstanceDetail>(`/api/portal/instances/${encodeURIComponent(instanceId)}`),
+    }),
+};
+
+export function runInstanceAction(instanceId: string, action: InstanceAction, reason?: string) {
+  return sendJson<{ instanceId: string; state: string; provisionStatus: string }>(`/api/portal/instances/${encodeURIComponent(instanceId)}/actions`, "POST", { action, ...(reason?.trim() ? { reason: reason.trim() } : {}) });
+}
+
+/** Never cached: the password is shown once, from this answer only. */
+export function revealInstancePassword(instanceId: string) {
+  return sendJson<RevealedAppInfo>(`/api/portal/instances/${encodeURIComponent(instanceId)}/reveal`, "POST");
+}

@@ -1,0 +1,191 @@
+// One instance for the portal: its fields, its orders, its app info with the
+// password masked (only whether one is stored), the tenants bound to it, and
+// one timeline, newest first, merged from its history (InstanceEvent), the
+// callbacks that named it (CallbackLog.instanceId) and the Kit syncs of the
+// tenants bound to it (SyncEvent). Each source is capped, newest first, so a
+// busy instance stays one quick page; `isTimelineCapped` says when older
+// items were left out.
+import type { Db, Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/** Items read from each timeline source. */
+export const TIMELINE_CAP_PER_SOURCE = 200;
+
+export type TimelineItem = {
+  at: Date;
+  kind: "event" | "callback" | "sync";
+  title: string;
+  detail: string;
+  actor?: string;
+  callbackLogId?: string;
+};
+
+export type InstanceDetail = {
+  instance: {
+    id: string;
+    orderId: string;
+    orderLineId: string | null;
+    generation: string;
+    productId: string | null;
+    skuCode: string | null;
+    chargingMode: string | null;
+    customerId: string | null;
+    customerName: string | null;
+    state: string;
+    provisionStatus: string;
+    provisionError: string | null;
+    provisionAdapter: string;
+    isTrial: boolean;
+    isTest: boolean;
+    expireAt: Date | null;
+    createdAt: Date;
+    updatedAt: Date;
+    provisionedAt: Date | null;
+    frozenAt: Date | null;
+    releasedAt: Date | null;
+  };
+  appInfo: { frontEndUrl: string | null; adminUrl: string | null; adminUserName: string | null; hasPassword: boolean; memo: string | null };
+  orders: Array<{
+    id: string;
+    orderId: string;
+    orderLineId: string | null;
+    kind: string;
+    isTest: boolean;
+    createdAt: Date;
+    fetchStatus: string;
+    fetchError: string | null;
+    orderType: string | null;
+    productId: string | null;
+    skuCode: string | null;
+    chargingMode: string | null;
+    periodType: string | null;
+    periodNumber: number | null;
+    amount: string | null;
+  }>;
+  tenants: Array<{ id: string; tenantId: string; tenantCode: string; name: string; isTest: boolean; deletedAt: Date | null }>;
+  timeline: TimelineItem[];
+  isTimelineCapped: boolean;
+};
+
+export type DetailOptions = {
+  /** The tenant rows the viewer may read (a tenant admin: their own enterprise's). */
+  tenantScope?: Prisma.TenantWhereInput;
+  /** Tenant admins see "merchant staff", not which staff member acted. */
+  showStaffIdentity?: boolean;
+};
+
+const EVENT_TITLES: Record<string, string> = {
+  CREATED: "Created; provisioning started",
+  CREATED_AND_PROVISIONED: "Created and provisioned",
+  PROVISIONED: "Provisioned",
+  PROVISION_FAILED: "Provisioning failed",
+  FROZEN: "Frozen",
+  EXPIRED: "Frozen on expiry",
+  UNFROZEN: "Unfrozen",
+  RELEASED: "Released",
+  UPGRADED: "Upgraded",
+  TRIAL_TO_FORMAL: "Trial converted to a paid subscription",
+  RENEWAL: "Renewed",
+  UNSUBSCRIBE_RENEWAL_PERIOD: "Renewal period unsubscribed",
+  RENEWAL_CHANGE: "Renewal changed",
+  "staff-freeze": "Frozen by staff",
+  "staff-unfreeze": "Unfrozen by staff",
+  "staff-reprovision": "Provisioning re-run by staff",
+  "app-info-revealed": "Admin password revealed",
+};
+
+/** Keys kept in the row for the record but not worth a reader's attention (the actor already names the staff member). */
+const UNSHOWN_KEYS = new Set(["staffId"]);
+
+function describeJson(value: Prisma.JsonValue | null): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
+  return Object.entries(value)
+    .filter(([k, v]) => !UNSHOWN_KEYS.has(k) && v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join("; ");
+}
+
+function shownActor(actor: string, showStaffIdentity: boolean): string {
+  if (!showStaffIdentity && actor.startsWith("staff:")) return "merchant staff";
+  return actor;
+}
+
+export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhereInput, instanceId: string, opts: DetailOptions = {}): Promise<InstanceDetail | null> {
+  const showStaffIdentity = opts.showStaffIdentity ?? true;
+  const row = await db.instance.findFirst({
+    where: { AND: [{ id: instanceId }, scope] },
+    select: {
+      id: true, orderId: true, orderLineId: true, generation: true, productId: true, skuCode: true, chargingMode: true, customerId: true, customerName: true,
+      state: true, provisionStatus: true, provisionError: true, provisionAdapter: true, isTrial: true, isTest: true, expireAt: true, createdAt: true, updatedAt: true,
+      provisionedAt: true, frozenAt: true, releasedAt: true, frontEndUrl: true, adminUrl: true, adminUserName: true, memo: true,
+      // Read only to say whether one is stored; dropped below, never returned.
+      adminPasswordEnc: true,
+    },
+  });
+  if (!row) return null;
+
+  const tenantWhere: Prisma.TenantWhereInput = { AND: [{ instanceKey: row.id }, opts.tenantScope ?? {}] };
+  const [orders, tenants, events, callbacks, syncs] = await Promise.all([
+    db.order.findMany({
+      where: { instanceId: row.id },
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      take: TIMELINE_CAP_PER_SOURCE,
+      select: { id: true, orderId: true, orderLineId: true, kind: true, isTest: true, createdAt: true, fetchStatus: true, fetchError: true, orderType: true, productId: true, skuCode: true, chargingMode: true, periodType: true, periodNumber: true, amount: true },
+    }),
+    db.tenant.findMany({ where: tenantWhere, orderBy: { createdAt: "asc" }, select: { id: true, tenantId: true, tenantCode: true, name: true, isTest: true, deletedAt: true } }),
+    db.instanceEvent.findMany({
+      where: { instanceId: row.id },
+      orderBy: { createdAt: "desc" },
+      take: TIMELINE_CAP_PER_SOURCE,
+      select: { kind: true, fromState: true, toState: true, orderId: true, actor: true, detail: true, callbackLogId: true, createdAt: true },
+    }),
+    db.callbackLog.findMany({
+      where: { instanceId: row.id },
+      orderBy: { receivedAt: "desc" },
+      take: TIMELINE_CAP_PER_SOURCE,
+      select: { id: true, receivedAt: true, endpoint: true, activity: true, verification: true, resultCode: true, resultMsg: true, handlerNote: true, retryOfId: true },
+    }),
+    db.syncEvent.findMany({
+      where: { tenant: tenantWhere },
+      orderBy: { createdAt: "desc" },
+      take: TIMELINE_CAP_PER_SOURCE,
+      select: { kind: true, flag: true, counts: true, callbackLogId: true, createdAt: true, tenant: { select: { tenantId: true, tenantCode: true } } },
+    }),
+  ]);
+
+  const timeline: TimelineItem[] = [
+    ...events.map((e): TimelineItem => {
+      const change = e.fromState && e.toState && e.fromState !== e.toState ? `${e.fromState} → ${e.toState}` : e.toState && !e.fromState ? `→ ${e.toState}` : "";
+      const detail = [change, e.orderId ? `order ${e.orderId}` : "", describeJson(e.detail)].filter(Boolean).join("; ");
+      return { at: e.createdAt, kind: "event", title: EVENT_TITLES[e.kind] ?? e.kind, detail, actor: shownActor(e.actor, showStaffIdentity), ...(e.callbackLogId ? { callbackLogId: e.callbackLogId } : {}) };
+    }),
+    ...callbacks.map((c): TimelineItem => ({
+      at: c.receivedAt,
+      kind: "callback",
+      title: `Callback ${c.activity ?? c.endpoint}`,
+      detail: [`result ${c.resultCode}${c.resultMsg ? ` (${c.resultMsg})` : ""}`, `verification ${c.verification}`, c.retryOfId ? "re-run of an earlier call" : "", c.handlerNote ?? ""].filter(Boolean).join("; "),
+      actor: c.verification === "RETRY" ? "merchant staff (re-run)" : "koogallery",
+      callbackLogId: c.id,
+    })),
+    ...syncs.map((s): TimelineItem => ({
+      at: s.createdAt,
+      kind: "sync",
+      title: `Kit ${s.kind} for tenant ${s.tenant.tenantCode || s.tenant.tenantId}`,
+      detail: [s.flag !== null ? `flag ${s.flag}` : "", describeJson(s.counts)].filter(Boolean).join("; "),
+      actor: "koogallery",
+      ...(s.callbackLogId ? { callbackLogId: s.callbackLogId } : {}),
+    })),
+  ].sort((a, b) => b.at.getTime() - a.at.getTime());
+
+  const { frontEndUrl, adminUrl, adminUserName, memo, adminPasswordEnc, ...instance } = row;
+  const hasPassword = adminPasswordEnc !== null;
+  return {
+    instance,
+    appInfo: { frontEndUrl, adminUrl, adminUserName, hasPassword, memo },
+    orders: orders.map((o) => ({ ...o, amount: o.amount === null ? null : o.amount.toString() })),
+    tenants,
+    timeline,
+    isTimelineCapped: [events, callbacks, syncs].some((list) => list.length >= TIMELINE_CAP_PER_SOURCE),
+  };
+}
