@@ -54,16 +54,19 @@ export type CallbackLogFilterInput = z.input<typeof callbackLogFilterSchema>;
 
 export const FILTER_KEYS = ["endpoint", "activity", "generation", "resultCode", "verification", "from", "to", "orderId", "instanceId", "tenantId", "q", "includeTest", "retriesOnly", "failedOnly"] as const satisfies readonly (keyof CallbackLogFilter)[];
 
-function describe(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "filter";
-  if (issue.code === "unrecognized_keys") return `unknown filter ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(", ")}`;
-  // Every message above is this module's own; none echoes the input.
-  return `${where} ${issue.message.startsWith("must") ? issue.message : "is invalid"}`;
+/** A 400's message: field and problem. The "must…" messages are this module's own and never echo the input. */
+export function formatIssues(error: z.ZodError, what: string): string {
+  const describe = (issue: z.core.$ZodIssue) => {
+    if (issue.code === "unrecognized_keys") return `unknown ${what} ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(", ")}`;
+    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : what;
+    return `${where} ${issue.message.startsWith("must") ? issue.message : "is invalid"}`;
+  };
+  return [...new Set(error.issues.map(describe))].slice(0, 5).join("; ");
 }
 
 export function parseCallbackLogFilter(value: unknown): CallbackLogFilter {
   const parsed = callbackLogFilterSchema.safeParse(value ?? {});
-  if (!parsed.success) throw new PortalError("bad_request", [...new Set(parsed.error.issues.map(describe))].slice(0, 5).join("; "));
+  if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "filter"));
   return parsed.data;
 }
 

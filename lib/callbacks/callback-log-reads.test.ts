@@ -22,7 +22,8 @@ const { callbackLogFilterFromSearchParams, parseCallbackLogFilter } = await impo
 const { ALL_CALLBACKS, callbackViewerScope, isCallbackLogInScope } = await import("@/lib/callbacks/callback-log-scope");
 const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
 const { computeRetryWindow } = await import("@/lib/callbacks/retry-window");
-const { retryMatchingCallbacks } = await import("@/lib/callbacks/retry-matching-callbacks");
+const { parseBulkRetryBody, retryMatchingCallbacks } = await import("@/lib/callbacks/retry-matching-callbacks");
+const { parseLogId, requireOperator } = await import("@/lib/portal/callback-access");
 const { PortalError } = await import("@/lib/errors");
 type CallbackLogFilter = import("@/lib/callbacks/callback-log-filter").CallbackLogFilter;
 type BuyerAdmin = Extract<import("@/lib/auth/viewer").PortalViewer, { kind: "buyer" }>;
@@ -139,7 +140,7 @@ test("the list filters by every field, pages by (receivedAt, id) without gaps, a
   assert.ok((await ids({ verification: "OK" })).every((r) => r.canRetry));
 });
 
-test("bad filters are refused with a message that names the field", () => {
+test("bad filters, bodies and ids are refused with a message that names the field; only operators and owners may re-run", () => {
   const refused = (value: unknown, pattern: RegExp) =>
     assert.throws(() => parseCallbackLogFilter(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
   refused({ generation: "V3" }, /generation must be V1 or V2/);
@@ -150,6 +151,21 @@ test("bad filters are refused with a message that names the field", () => {
   refused({ endpoint: "../etc" }, /endpoint must be/);
   refused({ failedOnly: "yes" }, /failedOnly must be true or false/);
   refused({ orderID: "x" }, /unknown filter "orderID"/);
+  const badBody = (value: unknown, pattern: RegExp) =>
+    assert.throws(() => parseBulkRetryBody(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
+  badBody([], /body must be a JSON object/);
+  badBody({ filter: {} }, /dryRun must be true or false/);
+  badBody({ dryRun: true, limit: 501 }, /limit must be at most 500/);
+  badBody({ dryRun: true, limit: 0 }, /limit must be at least 1/);
+  badBody({ dryRun: true, filter: { generation: "V9" } }, /filter\.generation must be V1 or V2/);
+  badBody({ dryRun: true, everything: true }, /unknown field "everything"/);
+  assert.deepEqual(parseBulkRetryBody({ dryRun: false, filter: { failedOnly: true, from: "2026-11-25T00:00:00Z" } }), { dryRun: false, limit: undefined, filter: { failedOnly: true, from: new Date("2026-11-25T00:00:00Z") } });
+  assert.throws(() => parseLogId("../../etc"), /logId must be a UUID/);
+  const staff = (role: "OWNER" | "OPERATOR" | "VIEWER") => ({ kind: "staff" as const, staffId: "s1", email: "s@example.com", name: "S", role });
+  assert.equal(requireOperator(staff("OPERATOR")).staffId, "s1");
+  assert.equal(requireOperator(staff("OWNER")).staffId, "s1");
+  assert.throws(() => requireOperator(staff("VIEWER")), (e: unknown) => e instanceof PortalError && e.status === 403);
+  assert.throws(() => requireOperator({ kind: "buyer", tenantId: "t", userName: "u", name: "U", role: "admin", orgCode: "1", tenantRowIds: [] }), (e: unknown) => e instanceof PortalError && e.status === 403);
   const params = new URLSearchParams({ failedOnly: "1", includeTest: "false", activity: "newInstance", generation: "", cursor: "ignored" });
   assert.deepEqual(callbackLogFilterFromSearchParams(params), { failedOnly: true, includeTest: false, activity: "newInstance" });
 });

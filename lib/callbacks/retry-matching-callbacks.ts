@@ -8,9 +8,10 @@
 // Runs are bounded: at most `limit` (≤ 500) calls, the newest that match; the
 // answer says when more matched. The plan is made again at run time, so a stale
 // dry run cannot make the run re-send a call that has succeeded since.
+import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { describeError, PortalError } from "@/lib/errors";
-import { callbackLogWhere, type CallbackLogFilter } from "@/lib/callbacks/callback-log-filter";
+import { callbackLogFilterSchema, callbackLogWhere, formatIssues, type CallbackLogFilter } from "@/lib/callbacks/callback-log-filter";
 import type { CallbackLogScope } from "@/lib/callbacks/callback-log-scope";
 import { callbackLogSummarySelect, isRetryableEndpoint } from "@/lib/callbacks/list-callback-logs";
 import { appliedByOf, describeRequests } from "@/lib/callbacks/request-identity";
@@ -46,6 +47,27 @@ export type BulkRetryResult = {
   /** Oldest first: the order the calls are (or would be) re-run in. */
   items: BulkRetryItem[];
 };
+
+const bulkRetryBodySchema = z.strictObject({
+  filter: callbackLogFilterSchema.optional(),
+  dryRun: z.boolean({ error: "must be true or false" }),
+  limit: z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(MAX_BULK_RETRY, { error: `must be at most ${MAX_BULK_RETRY}: a run re-sends at most ${MAX_BULK_RETRY} calls` })
+    .optional(),
+});
+
+export type BulkRetryBody = { filter: CallbackLogFilter; dryRun: boolean; limit?: number };
+
+/** The bulk retry's JSON body, or a 400 naming the field. */
+export function parseBulkRetryBody(value: unknown): BulkRetryBody {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new PortalError("bad_request", "body must be a JSON object: {filter, dryRun, limit?}");
+  const parsed = bulkRetryBodySchema.safeParse(value);
+  if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "field"));
+  return { filter: parsed.data.filter ?? {}, dryRun: parsed.data.dryRun, limit: parsed.data.limit };
+}
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
