@@ -1,20 +1,35 @@
 "use client";
 // A button that asks before it acts: a native <dialog> with the consequence
 // spelled out, so destructive operator actions are never one stray click.
-import { useRef, useState, type ReactNode } from "react";
+import { useId, useRef, useState, type ReactNode } from "react";
 import { buttonClass, secondaryButtonClass } from "@/components/ui/card";
 
-export function ConfirmAction({ label, title, children, confirmLabel, onConfirm, isDisabled }: { label: string; title: string; children: ReactNode; confirmLabel?: string; onConfirm: () => Promise<void> | void; isDisabled?: boolean }) {
+/**
+ * `onOpen` runs when the dialog opens (e.g. a dry run whose answer the dialog shows);
+ * `isConfirmDisabled` keeps the confirm button off until the dialog has what it needs.
+ */
+export function ConfirmAction({ label, title, children, confirmLabel, onConfirm, isDisabled, onOpen, isConfirmDisabled }: { label: string; title: string; children: ReactNode; confirmLabel?: string; onConfirm: () => Promise<void> | void; isDisabled?: boolean; onOpen?: () => void; isConfirmDisabled?: boolean }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  // useId, not the label: labels may hold spaces, which aria-labelledby would read as several ids.
+  const titleId = useId();
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string>();
   return (
     <>
-      <button type="button" className={secondaryButtonClass} disabled={isDisabled} onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className={secondaryButtonClass}
+        disabled={isDisabled}
+        onClick={() => {
+          setError(undefined);
+          onOpen?.();
+          dialog.current?.showModal();
+        }}
+      >
         {label}
       </button>
-      <dialog ref={dialog} aria-labelledby={`${label}-title`} className="w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
-        <h2 id={`${label}-title`} className="text-lg font-semibold">
+      <dialog ref={dialog} aria-labelledby={titleId} className="w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
+        <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
         <div className="mt-3 text-sm text-slate-700">{children}</div>
@@ -30,7 +45,7 @@ export function ConfirmAction({ label, title, children, confirmLabel, onConfirm,
           <button
             type="button"
             className={buttonClass}
-            disabled={isBusy}
+            disabled={isBusy || isConfirmDisabled}
             onClick={async () => {
               setIsBusy(true);
               setError(undefined);
