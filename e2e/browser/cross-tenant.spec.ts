@@ -8,7 +8,8 @@ import path from "node:path";
 import type { BrowserContext, Page } from "@playwright/test";
 import { createTenant, expect, signInAsStaff, signInFromLoginPage, test, type TestTenant, type World } from "./fixtures";
 
-type Target = { pattern: string; method?: "GET" | "POST" | "PATCH"; path: (t: { rowId: string }) => string; kind: "api" | "page"; perTenant: boolean; staffOnly?: boolean };
+type Ids = { rowId: string; logId: string };
+type Target = { pattern: string; method?: "GET" | "POST"; body?: unknown; path: (t: Ids) => string; kind: "api" | "page"; perTenant: boolean; staffOnly?: boolean };
 
 const TARGETS: Target[] = [
   { pattern: "/api/portal/me", kind: "api", perTenant: false, path: () => "/api/portal/me" },
@@ -18,9 +19,16 @@ const TARGETS: Target[] = [
   { pattern: "/api/portal/tenants/[tenantRowId]/org", kind: "api", perTenant: true, path: ({ rowId }) => `/api/portal/tenants/${rowId}/org` },
   { pattern: "/api/portal/tenants/[tenantRowId]/sync-events", kind: "api", perTenant: true, path: ({ rowId }) => `/api/portal/tenants/${rowId}/sync-events` },
   { pattern: "/api/portal/staff", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/staff" },
+  { pattern: "/api/portal/callbacks", kind: "api", perTenant: false, path: () => "/api/portal/callbacks" },
+  { pattern: "/api/portal/callbacks/[logId]", kind: "api", perTenant: true, path: ({ logId }) => `/api/portal/callbacks/${logId}` },
+  // Re-running is for operators and owners: a tenant admin gets 403 for their own log too.
+  { pattern: "/api/portal/callbacks/[logId]/retry", kind: "api", method: "POST", perTenant: true, staffOnly: true, path: ({ logId }) => `/api/portal/callbacks/${logId}/retry` },
+  { pattern: "/api/portal/callbacks/retry", kind: "api", method: "POST", body: { dryRun: true, filter: {} }, perTenant: false, staffOnly: true, path: () => "/api/portal/callbacks/retry" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
   { pattern: "/portal/tenants", kind: "page", perTenant: false, path: () => "/portal/tenants" },
   { pattern: "/portal/tenants/[tenantRowId]", kind: "page", perTenant: true, path: ({ rowId }) => `/portal/tenants/${rowId}` },
+  { pattern: "/portal/callbacks", kind: "page", perTenant: false, path: () => "/portal/callbacks" },
+  { pattern: "/portal/callbacks/[logId]", kind: "page", perTenant: true, path: ({ logId }) => `/portal/callbacks/${logId}` },
 ];
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -44,12 +52,20 @@ test("the table covers every portal API route and page", () => {
 
 let a: TestTenant;
 let b: TestTenant;
-const rows: Record<string, string> = {};
+const ids = {} as { a: Ids; b: Ids };
 
 async function rowIdOf(page: Page, tenantId: string): Promise<string> {
   const list = await (await page.request.get(`/api/portal/tenants?q=${tenantId}`)).json();
   const id = list.items?.[0]?.id as string | undefined;
   if (!id) throw new Error(`tenant ${tenantId} not listed for staff`);
+  return id;
+}
+
+/** A callback log row of the tenant (its Kit syncs carry its tenantId). */
+async function logIdOf(page: Page, tenantId: string): Promise<string> {
+  const list = await (await page.request.get(`/api/portal/callbacks?tenantId=${tenantId}&includeTest=1`)).json();
+  const id = list.items?.[0]?.id as string | undefined;
+  if (!id) throw new Error(`no callback of tenant ${tenantId} listed for staff`);
   return id;
 }
 
@@ -64,9 +80,10 @@ async function newSignedIn(world: World, browserContext: () => Promise<BrowserCo
   return page;
 }
 
-async function statusOf(page: Page, target: Target, rowId: string): Promise<number> {
-  if (target.kind === "api") return (await page.request.get(target.path({ rowId }), { maxRedirects: 0 })).status();
-  const res = await page.goto(target.path({ rowId }));
+async function statusOf(page: Page, target: Target, ids: Ids): Promise<number> {
+  if (target.kind === "api" && target.method === "POST") return (await page.request.post(target.path(ids), { data: target.body ?? {}, maxRedirects: 0 })).status();
+  if (target.kind === "api") return (await page.request.get(target.path(ids), { maxRedirects: 0 })).status();
+  const res = await page.goto(target.path(ids));
   return res?.status() ?? 0;
 }
 
@@ -78,20 +95,23 @@ test.describe("cross-tenant access", () => {
     const context = await browser.newContext({ baseURL: world.portal.baseUrl });
     const staff = await context.newPage();
     await signInAsStaff(staff, world.owner.email, world.owner.password);
-    rows.a = await rowIdOf(staff, a.tenantId);
-    rows.b = await rowIdOf(staff, b.tenantId);
+    ids.a = { rowId: await rowIdOf(staff, a.tenantId), logId: await logIdOf(staff, a.tenantId) };
+    ids.b = { rowId: await rowIdOf(staff, b.tenantId), logId: await logIdOf(staff, b.tenantId) };
     await context.close();
   });
 
   test("tenant A's admin gets 404 or 403 for each of B's resources, and only A's in lists", async ({ world, browser }) => {
     const page = await newSignedIn(world, () => browser.newContext({ baseURL: world.portal.baseUrl }), { tenant: a, userName: "ann" });
     for (const t of TARGETS) {
-      const own = await statusOf(page, t, rows.a!);
+      const own = await statusOf(page, t, ids.a);
       expect(own, `${t.pattern} for A's own admin`).toBe(t.staffOnly ? 403 : 200);
-      if (t.perTenant) expect([403, 404], `${t.pattern} with B's id`).toContain(await statusOf(page, t, rows.b!));
+      if (t.perTenant) expect([403, 404], `${t.pattern} with B's id`).toContain(await statusOf(page, t, ids.b));
     }
     const list = await (await page.request.get("/api/portal/tenants?test=1&deleted=1")).json();
     expect(list.items.map((i: { tenantId: string }) => i.tenantId)).toEqual([a.tenantId]);
+    const calls = await (await page.request.get("/api/portal/callbacks?includeTest=1&limit=200")).json();
+    expect(calls.items.length).toBeGreaterThan(0);
+    for (const c of calls.items as { tenantId: string | null; instanceId: string | null }[]) expect(c.tenantId === a.tenantId || c.instanceId === a.instanceId, "only A's callbacks").toBe(true);
     // Writing is never open to a tenant admin either.
     expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" } })).status()).toBe(403);
     await page.context().close();
@@ -99,22 +119,22 @@ test.describe("cross-tenant access", () => {
 
   test("B's admin still gets B's resources; staff get both", async ({ world, browser }) => {
     const ben = await newSignedIn(world, () => browser.newContext({ baseURL: world.portal.baseUrl }), { tenant: b, userName: "ben" });
-    for (const t of TARGETS.filter((t) => t.perTenant)) expect(await statusOf(ben, t, rows.b!), t.pattern).toBe(200);
+    for (const t of TARGETS.filter((t) => t.perTenant && !t.staffOnly)) expect(await statusOf(ben, t, ids.b), t.pattern).toBe(200);
     await ben.context().close();
     const staff = await newSignedIn(world, () => browser.newContext({ baseURL: world.portal.baseUrl }), { staff: true });
     for (const t of TARGETS) {
-      expect(await statusOf(staff, t, rows.a!), `${t.pattern} A for staff`).toBe(200);
-      expect(await statusOf(staff, t, rows.b!), `${t.pattern} B for staff`).toBe(200);
+      expect(await statusOf(staff, t, ids.a), `${t.pattern} A for staff`).toBe(200);
+      expect(await statusOf(staff, t, ids.b), `${t.pattern} B for staff`).toBe(200);
     }
     await staff.context().close();
   });
 
   test("an ordinary user and a signed-out browser get no portal data", async ({ world, browser }) => {
     const al = await newSignedIn(world, () => browser.newContext({ baseURL: world.portal.baseUrl }), { tenant: a, userName: "al" });
-    for (const t of TARGETS.filter((t) => t.kind === "api")) expect(await statusOf(al, t, rows.a!), `${t.pattern} for a user`).toBe(403);
+    for (const t of TARGETS.filter((t) => t.kind === "api")) expect(await statusOf(al, t, ids.a), `${t.pattern} for a user`).toBe(403);
     await al.context().close();
     const anonymous = await (await browser.newContext({ baseURL: world.portal.baseUrl })).newPage();
-    for (const t of TARGETS.filter((t) => t.kind === "api")) expect(await statusOf(anonymous, t, rows.a!), `${t.pattern} signed out`).toBe(401);
+    for (const t of TARGETS.filter((t) => t.kind === "api")) expect(await statusOf(anonymous, t, ids.a), `${t.pattern} signed out`).toBe(401);
     await anonymous.goto("/portal/tenants");
     await expect(anonymous).toHaveURL(/\/login\?callbackUrl=/);
     await anonymous.context().close();

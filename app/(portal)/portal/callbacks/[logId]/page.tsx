@@ -34,7 +34,8 @@ export default async function CallbackLogPage({ params }: { params: Promise<{ lo
         {detail.activity ?? detail.endpoint} <span className="text-base font-normal text-slate-700">({detail.generation}, {detail.endpoint})</span>
       </h1>
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <CallbackLogDetailView logId={logId} canOperate={hasStaffRole(viewer, "OPERATOR")} />
+        {/* Keyed: following a link to another log starts with that log's state, not the last one's. */}
+        <CallbackLogDetailView key={logId} logId={logId} canOperate={hasStaffRole(viewer, "OPERATOR")} />
       </HydrationBoundary>
     </main>
   );
