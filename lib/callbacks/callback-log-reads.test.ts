@@ -275,6 +275,7 @@ test("retry window maths follows SPEC §9 per activity", () => {
   assert.equal(window("queryInstance", ago(0)), null);
   assert.equal(window("authSync", ago(0)), null, "Kit syncs: the buyer decides");
   assert.equal(window("newInstance", ago(0), { resultCode: "000000" }), null);
+  assert.equal(window("newInstance", ago(0), { resultCode: "000004" }), null, "in progress: KooGallery polls queryInstance instead");
 });
 
 test("a failed renewal's window runs from KooGallery's first attempt, also when seen from a retry", async () => {

@@ -6,6 +6,7 @@ import type { Generation } from "@/lib/generated/prisma/client";
 import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
 
 const HOUR_MS = 60 * 60 * 1000;
+const IN_PROGRESS_CODE = "000004";
 
 export type RetryPolicy = {
   /** KooGallery stops re-sending this long after its first attempt. */
@@ -72,11 +73,12 @@ export type RetryWindow = {
 };
 
 /**
- * The window for a failed call with a documented retry policy, else null.
+ * The window for a failed call (SPEC §9: a non-000000 answer) with a documented retry policy, else null.
  * A call KooGallery will not re-send (settled) keeps its window for the record but is not open.
  */
 export function computeRetryWindow(input: { activity: string | null; generation: Generation; resultCode: string; firstAttemptAt: Date; now: Date; isSettled: boolean }): RetryWindow | null {
-  if (input.resultCode === SUCCESS_CODE) return null;
+  // 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (SPEC §2.1).
+  if (input.resultCode === SUCCESS_CODE || input.resultCode === IN_PROGRESS_CODE) return null;
   const policy = retryPolicyOf(input.activity, input.generation);
   if (!policy) return null;
   const closesAt = new Date(input.firstAttemptAt.getTime() + policy.windowMs);
