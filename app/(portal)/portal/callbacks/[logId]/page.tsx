@@ -4,7 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { callbackQueries, type CallbackLogDetailJson } from "@/components/portal/callback-queries";
 import { CallbackLogDetailView } from "@/components/portal/callbacks/callback-log-detail";
-import { hasStaffRole, requirePortalViewer } from "@/lib/auth/viewer";
+import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { callbackViewerScope } from "@/lib/callbacks/callback-log-scope";
 import { getCallbackLog } from "@/lib/callbacks/get-callback-log";
@@ -14,7 +14,9 @@ export const dynamic = "force-dynamic";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function CallbackLogPage({ params }: { params: Promise<{ logId: string }> }) {
-  const viewer = await requirePortalViewer();
+  const viewer = await getViewer();
+  // Signed out or not an administrator: the portal layout redirects or explains; render nothing here.
+  if (!isPortalViewer(viewer)) return null;
   const { logId } = await params;
   if (!UUID.test(logId)) notFound();
   const db = await getDb();
