@@ -10,11 +10,12 @@ import { ENGINES, type Engine } from "./engines";
 import { verifyV2 } from "./floor-server";
 import { describePostgres } from "./pg";
 import { printRows, printTargets, type Section } from "./report";
+import { callbackLogReads } from "./callback-log-reads";
 import { orgSync } from "./org-sync";
 import { saasCallbacks } from "./saas-callbacks";
 import { assertSignerMatchesSpec, SPEC_V2_VECTOR } from "./sign";
 
-const SECTIONS: Section[] = [saasCallbacks, orgSync];
+const SECTIONS: Section[] = [saasCallbacks, orgSync, callbackLogReads];
 
 function parseOptions() {
   const { values } = parseArgs({

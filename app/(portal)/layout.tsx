@@ -41,6 +41,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               <Link href="/portal/instances" className="text-slate-700 hover:text-slate-900">
                 Instances
               </Link>
+              <Link href="/portal/callbacks" className="text-slate-700 hover:text-slate-900">
+                Callbacks
+              </Link>
             </nav>
             <div className="flex items-center gap-3 text-sm text-slate-700">
               <span>

@@ -4,15 +4,28 @@
 import { useId, useRef, useState, type ReactNode } from "react";
 import { buttonClass, secondaryButtonClass } from "@/components/ui/card";
 
-export function ConfirmAction({ label, title, children, confirmLabel, onConfirm, isDisabled }: { label: string; title: string; children: ReactNode; confirmLabel?: string; onConfirm: () => Promise<void> | void; isDisabled?: boolean }) {
+/**
+ * `onOpen` runs when the dialog opens (e.g. a dry run whose answer the dialog shows);
+ * `isConfirmDisabled` keeps the confirm button off until the dialog has what it needs.
+ */
+export function ConfirmAction({ label, title, children, confirmLabel, onConfirm, isDisabled, onOpen, isConfirmDisabled }: { label: string; title: string; children: ReactNode; confirmLabel?: string; onConfirm: () => Promise<void> | void; isDisabled?: boolean; onOpen?: () => void; isConfirmDisabled?: boolean }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  // Labels have spaces ("Reveal password"); an id made from one would not be a single IDREF.
+  // useId, not the label: labels may hold spaces, which aria-labelledby would read as several ids.
   const titleId = useId();
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string>();
   return (
     <>
-      <button type="button" className={secondaryButtonClass} disabled={isDisabled} onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className={secondaryButtonClass}
+        disabled={isDisabled}
+        onClick={() => {
+          setError(undefined);
+          onOpen?.();
+          dialog.current?.showModal();
+        }}
+      >
         {label}
       </button>
       <dialog ref={dialog} aria-labelledby={titleId} className="w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
@@ -32,7 +45,7 @@ export function ConfirmAction({ label, title, children, confirmLabel, onConfirm,
           <button
             type="button"
             className={buttonClass}
-            disabled={isBusy}
+            disabled={isBusy || isConfirmDisabled}
             onClick={async () => {
               setIsBusy(true);
               setError(undefined);

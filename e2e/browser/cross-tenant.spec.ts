@@ -8,7 +8,7 @@ import path from "node:path";
 import type { BrowserContext, Page } from "@playwright/test";
 import { createTenant, expect, signInAsStaff, signInFromLoginPage, test, type TestTenant, type World } from "./fixtures";
 
-type Ids = { rowId: string; instanceId: string };
+type Ids = { rowId: string; instanceId: string; logId: string };
 /** `ok`: the statuses that count as allowed (a repeated write may be a 409). */
 type Target = { pattern: string; method?: "GET" | "POST" | "PATCH"; body?: unknown; ok?: number[]; path: (t: Ids) => string; kind: "api" | "page"; perTenant: boolean; staffOnly?: boolean };
 
@@ -25,11 +25,18 @@ const TARGETS: Target[] = [
   { pattern: "/api/portal/instances/[instanceId]", kind: "api", perTenant: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}` },
   { pattern: "/api/portal/instances/[instanceId]/actions", kind: "api", method: "POST", body: { action: "freeze" }, ok: [200, 409], perTenant: true, staffOnly: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}/actions` },
   { pattern: "/api/portal/instances/[instanceId]/reveal", kind: "api", method: "POST", perTenant: true, staffOnly: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}/reveal` },
+  { pattern: "/api/portal/callbacks", kind: "api", perTenant: false, path: () => "/api/portal/callbacks" },
+  { pattern: "/api/portal/callbacks/[logId]", kind: "api", perTenant: true, path: ({ logId }) => `/api/portal/callbacks/${logId}` },
+  // Re-running is for operators and owners: a tenant admin gets 403 for their own log too.
+  { pattern: "/api/portal/callbacks/[logId]/retry", kind: "api", method: "POST", ok: [200, 409], perTenant: true, staffOnly: true, path: ({ logId }) => `/api/portal/callbacks/${logId}/retry` },
+  { pattern: "/api/portal/callbacks/retry", kind: "api", method: "POST", body: { dryRun: true, filter: {} }, perTenant: false, staffOnly: true, path: () => "/api/portal/callbacks/retry" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
   { pattern: "/portal/tenants", kind: "page", perTenant: false, path: () => "/portal/tenants" },
   { pattern: "/portal/tenants/[tenantRowId]", kind: "page", perTenant: true, path: ({ rowId }) => `/portal/tenants/${rowId}` },
   { pattern: "/portal/instances", kind: "page", perTenant: false, path: () => "/portal/instances" },
   { pattern: "/portal/instances/[instanceId]", kind: "page", perTenant: true, path: ({ instanceId }) => `/portal/instances/${instanceId}` },
+  { pattern: "/portal/callbacks", kind: "page", perTenant: false, path: () => "/portal/callbacks" },
+  { pattern: "/portal/callbacks/[logId]", kind: "page", perTenant: true, path: ({ logId }) => `/portal/callbacks/${logId}` },
 ];
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -62,6 +69,14 @@ async function rowIdOf(page: Page, tenantId: string): Promise<string> {
   return id;
 }
 
+/** A callback log row of the tenant (its Kit syncs carry its tenantId). */
+async function logIdOf(page: Page, tenantId: string): Promise<string> {
+  const list = await (await page.request.get(`/api/portal/callbacks?tenantId=${tenantId}&includeTest=1`)).json();
+  const id = list.items?.[0]?.id as string | undefined;
+  if (!id) throw new Error(`no callback of tenant ${tenantId} listed for staff`);
+  return id;
+}
+
 async function newSignedIn(world: World, browserContext: () => Promise<BrowserContext>, as: { staff: true } | { tenant: TestTenant; userName: string }): Promise<Page> {
   const context = await browserContext();
   const page = await context.newPage();
@@ -88,8 +103,8 @@ test.describe("cross-tenant access", () => {
     const context = await browser.newContext({ baseURL: world.portal.baseUrl });
     const staff = await context.newPage();
     await signInAsStaff(staff, world.owner.email, world.owner.password);
-    rows.a = { rowId: await rowIdOf(staff, a.tenantId), instanceId: a.instanceId };
-    rows.b = { rowId: await rowIdOf(staff, b.tenantId), instanceId: b.instanceId };
+    rows.a = { rowId: await rowIdOf(staff, a.tenantId), instanceId: a.instanceId, logId: await logIdOf(staff, a.tenantId) };
+    rows.b = { rowId: await rowIdOf(staff, b.tenantId), instanceId: b.instanceId, logId: await logIdOf(staff, b.tenantId) };
     await context.close();
   });
 
@@ -104,6 +119,9 @@ test.describe("cross-tenant access", () => {
     expect(list.items.map((i: { tenantId: string }) => i.tenantId)).toEqual([a.tenantId]);
     const instances = await (await page.request.get("/api/portal/instances?test=1")).json();
     expect(instances.items.map((i: { id: string }) => i.id)).toEqual([a.instanceId]);
+    const calls = await (await page.request.get("/api/portal/callbacks?includeTest=1&limit=200")).json();
+    expect(calls.items.length).toBeGreaterThan(0);
+    for (const c of calls.items as { tenantId: string | null; instanceId: string | null }[]) expect(c.tenantId === a.tenantId || c.instanceId === a.instanceId, "only A's callbacks").toBe(true);
     // Writing is never open to a tenant admin either.
     expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" } })).status()).toBe(403);
     await page.context().close();

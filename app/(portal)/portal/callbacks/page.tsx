@@ -1,0 +1,20 @@
+// /portal/callbacks: the callback log (staff see every call; a tenant admin their enterprise's). ?q= pre-fills the search.
+import { CallbackLogList } from "@/components/portal/callbacks/callback-log-list";
+import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
+
+export const dynamic = "force-dynamic";
+
+export default async function CallbacksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await getViewer();
+  // Signed out or not an administrator: the portal layout redirects or explains; render nothing here.
+  if (!isPortalViewer(viewer)) return null;
+  const { q } = await searchParams;
+  const initialQuery = typeof q === "string" ? q.slice(0, 100) : "";
+  return (
+    <main>
+      <h1 className="mb-4 text-2xl font-semibold">Callback log</h1>
+      {/* Keyed by the search: following an order/instance/tenant link starts a fresh filter. */}
+      <CallbackLogList key={initialQuery} initialQuery={initialQuery} canOperate={hasStaffRole(viewer, "OPERATOR")} />
+    </main>
+  );
+}

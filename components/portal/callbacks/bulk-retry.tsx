@@ -1,0 +1,88 @@
+"use client";
+// "Retry matching…" for operators: opening the dialog runs the dry run over the
+// list's filter and shows what would happen; confirming runs it for real (the
+// server plans again, so nothing that succeeded meanwhile is re-sent).
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { callbackKeys, callbackMutations, type BulkRetryResultJson, type CallbackFilter } from "@/components/portal/callback-queries";
+import { formatTime } from "@/components/portal/callbacks/callback-badges";
+
+const SHOWN = 20;
+
+function Counts({ result }: { result: BulkRetryResultJson }) {
+  const c = result.counts;
+  const cannot = result.items.filter((i) => i.decision === "cannotRetry");
+  return (
+    <div className="space-y-2">
+      <p className="font-medium text-slate-900">
+        {c.wouldRun} would run, {c.alreadyApplied} already applied, {c.cannotRetry} cannot be retried
+        {c.duplicates > 0 ? `, ${c.duplicates} repeat${c.duplicates === 1 ? "" : "s"} of another call in the run` : ""}.
+      </p>
+      {result.isCapped ? (
+        <p className="rounded bg-amber-50 px-3 py-2 text-amber-900">
+          More failed calls match than the limit of {result.limit}: only the newest {result.limit} are considered. Narrow the filter (e.g. the time range) to reach the rest.
+        </p>
+      ) : null}
+      {cannot.length > 0 ? (
+        <details>
+          <summary className="cursor-pointer">Which cannot be retried</summary>
+          <ul className="mt-1 max-h-40 list-disc overflow-auto pl-5 text-xs">
+            {cannot.slice(0, SHOWN).map((i) => (
+              <li key={i.id}>
+                <Link href={`/portal/callbacks/${i.id}`} className="underline">
+                  {formatTime(i.receivedAt)} {i.activity ?? i.endpoint}
+                </Link>
+                : {i.reason}
+              </li>
+            ))}
+            {cannot.length > SHOWN ? <li>and {cannot.length - SHOWN} more</li> : null}
+          </ul>
+        </details>
+      ) : null}
+      <p className="text-xs text-slate-600">Only failed calls are re-run, oldest first, one at a time; each re-run is logged as its own call linked to the original.</p>
+    </div>
+  );
+}
+
+export function BulkRetry({ filter }: { filter: CallbackFilter }) {
+  const queryClient = useQueryClient();
+  const dryRun = useMutation({ mutationFn: () => callbackMutations.retryMatching(filter, true) });
+  const [outcome, setOutcome] = useState<BulkRetryResultJson>();
+  const wouldRun = dryRun.data?.counts.wouldRun ?? 0;
+  return (
+    <div className="flex flex-wrap items-center gap-4">
+      <ConfirmAction
+        label="Retry matching…"
+        title="Re-run the failed callbacks that match?"
+        confirmLabel={dryRun.data ? `Re-run ${wouldRun}` : "Re-run"}
+        isConfirmDisabled={!dryRun.data || wouldRun === 0}
+        onOpen={() => {
+          setOutcome(undefined);
+          dryRun.mutate();
+        }}
+        onConfirm={async () => {
+          const result = await callbackMutations.retryMatching(filter, false);
+          setOutcome(result);
+          await queryClient.invalidateQueries({ queryKey: callbackKeys.all });
+        }}
+      >
+        <div aria-live="polite">
+          {dryRun.isPending ? <p>Checking what would run…</p> : null}
+          {dryRun.isError ? (
+            <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">
+              {dryRun.error.message}
+            </p>
+          ) : null}
+          {dryRun.data ? <Counts result={dryRun.data} /> : null}
+        </div>
+      </ConfirmAction>
+      {outcome ? (
+        <p role="status" className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-800">
+          {outcome.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+"use client";
+// The callback log: a filter bar, the calls newest first a page at a time, and
+// for operators "Retry matching…" over the same filter.
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { inputClass, secondaryButtonClass } from "@/components/ui/card";
+import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
+import { QueryState } from "@/components/portal/query-state";
+import { BulkRetry } from "@/components/portal/callbacks/bulk-retry";
+import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
+import { defaultResultMessages } from "@/lib/koogallery/result-codes";
+
+const ENDPOINTS = ["saas", "kit/tenantSync", "kit/applicationSync", "kit/authSync", "kit/singleOrgSync", "kit/allOrgSync"];
+// SaaS V2 (SPEC §2), V1-only (§3) activities; a Kit sync is chosen by its endpoint.
+const ACTIVITIES = ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "queryInstance", "upgradeInstance", "orderNotify", "expireInstance", "upgrade", "instanceStatus"];
+const OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE"];
+
+type FormState = {
+  q: string;
+  endpoint: string;
+  activity: string;
+  generation: string;
+  resultCode: string;
+  verification: string;
+  from: string;
+  to: string;
+  failedOnly: boolean;
+  retriesOnly: boolean;
+  includeTest: boolean;
+};
+
+/** datetime-local is the viewer's local time; the API wants an instant. */
+function toInstant(local: string): string | undefined {
+  if (!local) return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+function toFilter(f: FormState): CallbackFilter {
+  return {
+    q: f.q.trim() || undefined,
+    endpoint: f.endpoint || undefined,
+    activity: f.activity || undefined,
+    generation: f.generation || undefined,
+    resultCode: f.resultCode || undefined,
+    verification: f.verification || undefined,
+    from: toInstant(f.from),
+    to: toInstant(f.to),
+    failedOnly: f.failedOnly ? "1" : undefined,
+    retriesOnly: f.retriesOnly ? "1" : undefined,
+    includeTest: f.includeTest ? "1" : undefined,
+  };
+}
+
+function Select({ id, label, value, onChange, options }: { id: string; label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass}>
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Filters({ form, set }: { form: FormState; set: <K extends keyof FormState>(key: K, value: FormState[K]) => void }) {
+  return (
+    <form role="search" aria-label="Filter callbacks" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(e) => e.preventDefault()}>
+      <div className="sm:col-span-2">
+        <label htmlFor="cb-q" className="block text-sm font-medium">
+          Order, instance or tenant
+        </label>
+        <input id="cb-q" type="search" value={form.q} onChange={(e) => set("q", e.target.value)} placeholder="Exact ID, e.g. CS2211181819B4LVS" className={inputClass} />
+      </div>
+      <Select id="cb-endpoint" label="Endpoint" value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS.map((e) => ({ value: e, label: e }))} />
+      <Select id="cb-activity" label="Activity" value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES.map((a) => ({ value: a, label: a }))} />
+      <Select id="cb-generation" label="Generation" value={form.generation} onChange={(v) => set("generation", v)} options={[{ value: "V1", label: "V1" }, { value: "V2", label: "V2" }]} />
+      <Select id="cb-result" label="Result code" value={form.resultCode} onChange={(v) => set("resultCode", v)} options={Object.entries(defaultResultMessages).map(([code, text]) => ({ value: code, label: `${code} ${text}` }))} />
+      <Select id="cb-verification" label="Verification" value={form.verification} onChange={(v) => set("verification", v)} options={OUTCOMES.map((o) => ({ value: o, label: verificationLabel(o) }))} />
+      <div>
+        <label htmlFor="cb-from" className="block text-sm font-medium">
+          From (your time)
+        </label>
+        <input id="cb-from" type="datetime-local" value={form.from} onChange={(e) => set("from", e.target.value)} className={inputClass} />
+      </div>
+      <div>
+        <label htmlFor="cb-to" className="block text-sm font-medium">
+          To (your time)
+        </label>
+        <input id="cb-to" type="datetime-local" value={form.to} onChange={(e) => set("to", e.target.value)} className={inputClass} />
+      </div>
+      <fieldset className="flex flex-wrap items-end gap-4 text-sm sm:col-span-2 lg:col-span-3">
+        <legend className="sr-only">Options</legend>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={form.failedOnly} onChange={(e) => set("failedOnly", e.target.checked)} /> Failed only
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={form.retriesOnly} onChange={(e) => set("retriesOnly", e.target.checked)} /> Retries only
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={form.includeTest} onChange={(e) => set("includeTest", e.target.checked)} /> Include test calls
+        </label>
+      </fieldset>
+    </form>
+  );
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+function IdLink({ label, id }: { label: string; id: string }) {
+  return (
+    <div>
+      {label}{" "}
+      <Link href={`/portal/callbacks?q=${encodeURIComponent(id)}`} className="font-mono underline" title={`Callbacks of ${label.toLowerCase()} ${id}`}>
+        {id}
+      </Link>
+    </div>
+  );
+}
+
+export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: string; canOperate: boolean }) {
+  const [form, setForm] = useState<FormState>({ q: initialQuery, endpoint: "", activity: "", generation: "", resultCode: "", verification: "", from: "", to: "", failedOnly: false, retriesOnly: false, includeTest: false });
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
+  // The search box asks once typing pauses, not once per keystroke.
+  const q = useDebounced(form.q, 300);
+  const filter = toFilter({ ...form, q });
+  const query = useInfiniteQuery(callbackQueries.list(filter));
+  const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section aria-label="Callbacks" className="space-y-4">
+      <Filters form={form} set={set} />
+      {canOperate ? <BulkRetry filter={filter} /> : null}
+      <QueryState query={query} isEmpty={rows.length === 0} empty="No callbacks match.">
+        <div className="overflow-x-auto rounded-lg bg-white shadow-sm">
+          <table className="w-full border-collapse text-sm">
+            <caption className="sr-only">Callbacks, newest first</caption>
+            <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
+              <tr>
+                <th scope="col" className="px-3 py-2">Time</th>
+                <th scope="col" className="px-3 py-2">Endpoint</th>
+                <th scope="col" className="px-3 py-2">Activity</th>
+                <th scope="col" className="px-3 py-2">Generation</th>
+                <th scope="col" className="px-3 py-2">Result</th>
+                <th scope="col" className="px-3 py-2">Verification</th>
+                <th scope="col" className="px-3 py-2 text-right">Latency</th>
+                <th scope="col" className="px-3 py-2">Links</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100 align-top">
+                  <td className="whitespace-nowrap px-3 py-2">
+                    <Link href={`/portal/callbacks/${r.id}`} className="font-medium text-slate-900 underline underline-offset-2">
+                      <time dateTime={r.receivedAt}>{formatTime(r.receivedAt)}</time>
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs">{r.endpoint}</td>
+                  <td className="px-3 py-2">
+                    {r.activity ?? "—"}
+                    {r.retryOfId ? <span className="ml-2"><Badge tone="info">retry</Badge></span> : null}
+                    {r.isTest ? <span className="ml-2"><Badge tone="warn">test</Badge></span> : null}
+                  </td>
+                  <td className="px-3 py-2">{r.generation}</td>
+                  <td className="px-3 py-2">
+                    <ResultCodeBadge code={r.resultCode} />
+                  </td>
+                  <td className="px-3 py-2">
+                    <VerificationBadge outcome={r.verification} />
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{r.latencyMs} ms</td>
+                  <td className="space-y-0.5 px-3 py-2 text-xs">
+                    {r.orderId ? <IdLink label="Order" id={r.orderId} /> : null}
+                    {r.instanceId ? <IdLink label="Instance" id={r.instanceId} /> : null}
+                    {r.tenantId ? <IdLink label="Tenant" id={r.tenantId} /> : null}
+                    {r.retryOfId ? (
+                      <div>
+                        <Link href={`/portal/callbacks/${r.retryOfId}`} className="underline">
+                          Original call
+                        </Link>
+                      </div>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {query.hasNextPage ? (
+          <button type="button" className={secondaryButtonClass} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+            {query.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        ) : null}
+      </QueryState>
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+// Which logged calls are "the same request": KooGallery re-sends a failed call
+// with a fresh signature, timestamp and nonce (and, for newInstance, a fresh
+// businessId: SPEC §2.1), and our retries re-run the stored call. Two calls are
+// the same request when endpoint, activity and the masked request agree once
+// those per-attempt fields are removed. Computed in SQL (jsonb text is
+// canonical: keys sorted, whitespace normalised), so bodies never leave the database.
+import type { Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
+
+/**
+ * Fields that differ between attempts of one request:
+ * - signature, timestamp, nonce: V2 query (SPEC §1.3); x-sign material of the Kit lives in headers (§1.4)
+ * - timeStamp, authToken: V1 query and V1 Kit body (§1.1, §4.7); the Kit V2 body carries timeStamp too
+ * - businessId: "different on every request" (§2.1)
+ * - currentSyncTime: when KooGallery sent the authSync (§4.3)
+ */
+export const VOLATILE_REQUEST_FIELDS = ["signature", "timestamp", "nonce", "timeStamp", "authToken", "businessId", "currentSyncTime"] as const;
+
+const volatile = Prisma.raw(`ARRAY[${VOLATILE_REQUEST_FIELDS.map((f) => `'${f}'`).join(",")}]::text[]`);
+
+function stripped(alias: string, part: "body" | "query"): Prisma.Sql {
+  // Parenthesised: "-" binds tighter than "->".
+  const j = Prisma.raw(`(${alias}."requestMasked"->'${part}')`);
+  return Prisma.sql`CASE WHEN jsonb_typeof(${j}) = 'object' THEN (${j} - ${volatile}) ELSE ${j} END`;
+}
+
+/** md5 over endpoint, activity and the masked request without its per-attempt fields. */
+export function fingerprintSql(alias: string): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`md5(concat_ws('|', ${a}.endpoint, COALESCE(${a}.activity, ''), COALESCE((${stripped(alias, "body")})::text, ''), COALESCE((${stripped(alias, "query")})::text, '')))`;
+}
+
+/** An id the request names, from the log's links or, when the handler refused before linking, from the request itself. */
+function keySql(alias: string, column: "orderId" | "instanceId" | "tenantId"): Prisma.Sql {
+  return Prisma.raw(`COALESCE(${alias}."${column}", ${alias}."requestMasked"->'body'->>'${column}', ${alias}."requestMasked"->'query'->>'${column}')`);
+}
+
+export type RequestState = {
+  id: string;
+  fingerprint: string;
+  /** A retry of this very row that answered 000000. */
+  successfulRetryId: string | null;
+  /** A later call of the same request (KooGallery's own re-send, or any retry of it) that answered 000000. */
+  laterSuccessId: string | null;
+};
+
+/** The first of the two: why the row counts as already applied, or null. */
+export function appliedByOf(state: RequestState | undefined): string | null {
+  return state ? (state.successfulRetryId ?? state.laterSuccessId) : null;
+}
+
+/**
+ * For each row, its request fingerprint and whether the request has since
+ * succeeded. Successful rows are always linked (the verbs return their links),
+ * so candidates are found through the orderId, instanceId and tenantId indexes.
+ */
+export async function describeRequests(db: Db, ids: readonly string[]): Promise<Map<string, RequestState>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<RequestState[]>(Prisma.sql`
+    WITH t AS (
+      SELECT l.id, l."receivedAt", l.endpoint, l.activity, ${fingerprintSql("l")} AS fp,
+             ${keySql("l", "orderId")} AS "orderKey", ${keySql("l", "instanceId")} AS "instanceKey", ${keySql("l", "tenantId")} AS "tenantKey"
+      FROM "CallbackLog" l
+      WHERE l.id IN (${Prisma.join(ids)})
+    )
+    SELECT t.id, t.fp AS fingerprint,
+      (SELECT r.id FROM "CallbackLog" r
+        WHERE r."retryOfId" = t.id AND r."resultCode" = ${SUCCESS_CODE}
+        ORDER BY r."receivedAt" LIMIT 1) AS "successfulRetryId",
+      (SELECT c.id FROM "CallbackLog" c
+        WHERE (c."orderId" = t."orderKey" OR c."instanceId" = t."instanceKey" OR c."tenantId" = t."tenantKey")
+          AND c."resultCode" = ${SUCCESS_CODE} AND c."receivedAt" > t."receivedAt"
+          AND c.endpoint = t.endpoint AND c.activity IS NOT DISTINCT FROM t.activity
+          AND ${fingerprintSql("c")} = t.fp
+        ORDER BY c."receivedAt" LIMIT 1) AS "laterSuccessId"
+    FROM t`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * KooGallery's first attempt at this row's request (its retry window starts
+ * there): the earliest non-retry call of the same request in the `lookbackMs`
+ * before the row, read through the (activity, receivedAt) index, so refused
+ * attempts that were never linked to an order count too.
+ */
+export async function findFirstAttempt(db: Db, log: { id: string; receivedAt: Date; activity: string }, lookbackMs: number): Promise<Date> {
+  const since = new Date(log.receivedAt.getTime() - lookbackMs);
+  const rows = await db.$queryRaw<{ first: Date | null }[]>(Prisma.sql`
+    WITH t AS (
+      SELECT l.endpoint, l.activity, ${fingerprintSql("l")} AS fp FROM "CallbackLog" l WHERE l.id = ${log.id}
+    )
+    SELECT min(f."receivedAt") AS first
+    FROM "CallbackLog" f, t
+    WHERE f.activity = ${log.activity} AND f."receivedAt" >= ${since} AND f."receivedAt" <= ${log.receivedAt}
+      AND f."retryOfId" IS NULL AND f.endpoint = t.endpoint AND ${fingerprintSql("f")} = t.fp`);
+  const first = rows[0]?.first;
+  return first && first < log.receivedAt ? first : log.receivedAt;
+}
