@@ -242,3 +242,42 @@ test("a tenant admin bound to no instance gets zeros, not everything", async () 
   assert.deepEqual(d.failingOrders, []);
   assert.equal(d.awaiting.failedProvisioning.count + d.awaiting.deadJobs.count + d.awaiting.failedOrderFetches.count, 0);
 });
+
+test("settings: addresses per SSO method, key names without values, job health over bounded reads", async () => {
+  const { configuredKeys, getSettings, settingsUrls } = await import("@/lib/portal/settings");
+  const oauth = settingsUrls({ publicUrl: "https://portal.example.com", auth: { ssoMethod: "oauth" } });
+  assert.deepEqual(
+    Object.fromEntries(oauth.urls.map((u) => [u.id, u.url])),
+    {
+      "production-domain": "https://portal.example.com",
+      production: "https://portal.example.com/api/koogallery/saas",
+      "kit-base": "https://portal.example.com/api/koogallery/saas",
+      login: "https://portal.example.com/api/auth/callback/koogallery",
+      jwks: "https://portal.example.com/.well-known/jwks.json",
+    },
+  );
+  assert.deepEqual(oauth.warnings, []);
+  assert.ok(oauth.kitSubPaths.v2.includes("/produceAPI/v2/tenantSync") && oauth.kitSubPaths.v1.includes("/produceAPI/allOrgSync"));
+  const cas = settingsUrls({ publicUrl: "http://localhost:3000", auth: { ssoMethod: "cas" } });
+  assert.equal(cas.urls.find((u) => u.id === "login")?.url, "http://localhost:3000/api/sso/cas");
+  assert.equal(cas.warnings.length, 1);
+
+  const keys = configuredKeys({ accessKey: true, kitAccessKey: false, licenseCodeAccessKey: false, aksk: true, encryptionKey: true, rsaPrivateKey: false });
+  assert.deepEqual(keys.filter((k) => k.isConfigured).map((k) => k.id), ["accessKey", "aksk", "encryptionKey"]);
+
+  const db = await getDb();
+  const now = new Date();
+  await db.job.create({ data: { kind: "fetch-order", status: "DONE", payload: {}, runAt: new Date(now.getTime() - 2 * HOUR) } });
+  await db.job.create({ data: { kind: "fetch-order", status: "DONE", payload: {}, runAt: new Date(now.getTime() - 30 * HOUR) } });
+  await db.job.create({ data: { kind: "provision-instance", status: "DEAD", payload: {}, lastError: `Error: key ${ACCESS_KEY} refused`, finishedAt: now } });
+  const env = getEnv();
+  const settings = await getSettings(db, env, { isRunning: false, lastError: `poll failed with ${ACCESS_KEY}` }, now);
+  const json = JSON.stringify(settings);
+  assert.ok(!json.includes(ACCESS_KEY), "no key value anywhere");
+  assert.ok(!json.includes(env.encryptionKey.toString("base64")));
+  assert.equal(settings.jobs.worker.lastError, "poll failed with ***");
+  assert.equal(settings.jobs.counts.find((c) => c.status === "DONE" && c.kind === "fetch-order")?.count, 1, "DONE counts cover 24 hours");
+  assert.ok(settings.jobs.recentDead.some((j) => j.error === "Error: key *** refused"));
+  const pending = await db.job.findMany({ where: { status: "PENDING" }, orderBy: { createdAt: "asc" }, take: 1 });
+  assert.equal(settings.jobs.oldestPending?.id, pending[0]?.id);
+});
