@@ -11,10 +11,11 @@ import { verifyV2 } from "./floor-server";
 import { describePostgres } from "./pg";
 import { printRows, printTargets, type Section } from "./report";
 import { orgSync } from "./org-sync";
+import { portalLists } from "./portal-lists";
 import { saasCallbacks } from "./saas-callbacks";
 import { assertSignerMatchesSpec, SPEC_V2_VECTOR } from "./sign";
 
-const SECTIONS: Section[] = [saasCallbacks, orgSync];
+const SECTIONS: Section[] = [saasCallbacks, orgSync, portalLists];
 
 function parseOptions() {
   const { values } = parseArgs({
