@@ -176,8 +176,10 @@ test("lists what waits for a person, with error texts cut short and secrets remo
   await db.job.create({ data: { kind: "provision-instance", status: "PENDING", payload: { instanceId: failed } } });
 
   const { awaiting } = await getDashboard(db, { kind: "all" }, { secrets: secretValuesOf(getEnv()) });
-  assert.equal(awaiting.failedProvisioning.count, 2);
-  assert.deepEqual(new Set(awaiting.failedProvisioning.items.map((i) => i.instanceId)), new Set([failed, frozenFailed]));
+  // Frozen or released instances wait for the customer, not for us.
+  assert.equal(awaiting.failedProvisioning.count, 1);
+  assert.deepEqual(awaiting.failedProvisioning.items.map((i) => i.instanceId), [failed]);
+  assert.ok(frozenFailed);
   const text = awaiting.failedProvisioning.items.find((i) => i.instanceId === failed)?.error ?? "";
   assert.ok(!text.includes(ACCESS_KEY) && !text.includes("user:pw"), text);
   assert.match(text, /https:\/\/\*\*\*@backend\.example/);
