@@ -193,7 +193,10 @@ SELECT gen_random_uuid()::text, ts, a.endpoint, a.generation::"Generation", a.ac
                                  WHEN a.activity = 'newInstance' AND r.r4 < 0.080 THEN '000004' ELSE '000000' END AS code) AS rc`;
 }
 
-export type SeedReport = { ms: number; steps: { name: string; ms: number; rows: number }[]; counts: Record<string, number> };
+/** Values the filtered requests ask for, read from the seeded data. */
+export type Samples = { orderId: string; productId: string; logOrderId: string };
+
+export type SeedReport = { ms: number; steps: { name: string; ms: number; rows: number }[]; counts: Record<string, number>; samples: Samples };
 
 /** Applies every migration, then seeds; returns the time taken and the row counts. */
 export async function seedPortalLists(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<SeedReport> {
@@ -233,7 +236,12 @@ export async function seedPortalLists(databaseUrl: string, log: (line: string) =
       const r = await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${pg.escapeIdentifier(table)}`);
       counts[table] = Number(r.rows[0]?.n ?? 0);
     }
-    return { ms, steps, counts };
+    // An order with callback logs (most have one or two), from the newest rows.
+    const logOrder = await pool.query<{ orderId: string }>(
+      `SELECT "orderId" FROM "CallbackLog" WHERE "receivedAt" > ${NOW} - interval '1 day' AND "orderId" IS NOT NULL ORDER BY "receivedAt" DESC LIMIT 1`,
+    );
+    const samples = { orderId: orderIdOf(4242), productId: productIdOf(7), logOrderId: logOrder.rows[0]?.orderId ?? orderIdOf(1) };
+    return { ms, steps, counts, samples };
   } finally {
     await pool.end();
   }
@@ -241,28 +249,25 @@ export async function seedPortalLists(databaseUrl: string, log: (line: string) =
 
 // ------------------------------------------------------------------ measuring
 
-/** Values the filtered requests ask for; they exist in the seeded data. */
-const SAMPLE = { orderId: orderIdOf(4242), productId: productIdOf(7), logOrderId: orderIdOf(31337) };
-
 /**
  * The APIs measured, as data. `secondPageOf`: request that path once, then
  * measure its next page (`cursor` from the first page's `nextCursor`).
  * `verification=BAD_SIGNATURE`: what CallbackLog.verification holds for the
  * most common refusal (lib/callbacks/record-callback.ts VerificationOutcome).
  */
-export const APIS: { api: string; path: string; secondPageOf?: string }[] = [
-  { api: "dashboard", path: "/api/portal/dashboard" },
-  { api: "instances", path: "/api/portal/instances" },
-  { api: "instances ?state=ACTIVE", path: "/api/portal/instances?state=ACTIVE" },
-  { api: "instances ?q=<orderId>", path: `/api/portal/instances?q=${SAMPLE.orderId}` },
-  { api: "instances ?productId=", path: `/api/portal/instances?productId=${SAMPLE.productId}` },
-  { api: "instances page 2", path: "/api/portal/instances", secondPageOf: "/api/portal/instances" },
-  { api: "callbacks", path: "/api/portal/callbacks" },
-  { api: "callbacks ?resultCode=000005", path: "/api/portal/callbacks?resultCode=000005" },
-  { api: "callbacks ?activity=newInstance", path: "/api/portal/callbacks?activity=newInstance" },
-  { api: "callbacks ?verification=BAD_SIGNATURE", path: "/api/portal/callbacks?verification=BAD_SIGNATURE" },
-  { api: "callbacks ?orderId=", path: `/api/portal/callbacks?orderId=${SAMPLE.logOrderId}` },
-  { api: "tenants", path: "/api/portal/tenants" },
+export const APIS: { api: string; path: (s: Samples) => string; secondPage?: boolean }[] = [
+  { api: "dashboard", path: () => "/api/portal/dashboard" },
+  { api: "instances", path: () => "/api/portal/instances" },
+  { api: "instances ?state=ACTIVE", path: () => "/api/portal/instances?state=ACTIVE" },
+  { api: "instances ?q=<orderId>", path: (s) => `/api/portal/instances?q=${encodeURIComponent(s.orderId)}` },
+  { api: "instances ?productId=", path: (s) => `/api/portal/instances?productId=${encodeURIComponent(s.productId)}` },
+  { api: "instances page 2 (cursor)", path: () => "/api/portal/instances", secondPage: true },
+  { api: "callbacks", path: () => "/api/portal/callbacks" },
+  { api: "callbacks ?resultCode=000005", path: () => "/api/portal/callbacks?resultCode=000005" },
+  { api: "callbacks ?activity=newInstance", path: () => "/api/portal/callbacks?activity=newInstance" },
+  { api: "callbacks ?verification=BAD_SIGNATURE", path: () => "/api/portal/callbacks?verification=BAD_SIGNATURE" },
+  { api: "callbacks ?orderId=", path: (s) => `/api/portal/callbacks?orderId=${encodeURIComponent(s.logOrderId)}` },
+  { api: "tenants", path: () => "/api/portal/tenants" },
 ];
 
 type Measured = { api: string; status: "ok"; p50: number; p95: number; max: number } | { api: string; status: "missing"; detail: string } | { api: string; status: "error"; detail: string };
@@ -307,15 +312,16 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
 
-async function measureApi(origin: string, cookie: string, probe: (typeof APIS)[number]): Promise<Measured> {
+async function measureApi(origin: string, cookie: string, probe: (typeof APIS)[number], samples: Samples): Promise<Measured> {
   const get = (p: string) => fetch(origin + p, { headers: { cookie, accept: "application/json" } });
-  let target = probe.path;
-  if (probe.secondPageOf) {
-    const first = await get(probe.secondPageOf);
+  const path = probe.path(samples);
+  let target = path;
+  if (probe.secondPage) {
+    const first = await get(path);
     const body = (await first.json().catch(() => ({}))) as { nextCursor?: string | null };
     if (first.status === 404) return { api: probe.api, status: "missing", detail: "route answered 404" };
     if (!first.ok || !body.nextCursor) return { api: probe.api, status: "error", detail: `first page: HTTP ${first.status}, nextCursor ${body.nextCursor ?? "missing"}` };
-    target = `${probe.secondPageOf}${probe.secondPageOf.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(body.nextCursor)}`;
+    target = `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(body.nextCursor)}`;
   }
   const times: number[] = [];
   for (let i = 0; i < WARMUP + REQUESTS; i++) {
@@ -374,6 +380,7 @@ export const portalLists: Section = {
       const seed = await seedPortalLists(db.url, console.log);
       lines.push(`seeded in ${(seed.ms / 1000).toFixed(1)} s (${seed.steps.map((s) => `${s.name} ${(s.ms / 1000).toFixed(1)} s`).join(", ")})`);
       lines.push(`rows: ${Object.entries(seed.counts).map(([t, n]) => `${t} ${n.toLocaleString("en")}`).join(", ")}`);
+      lines.push(`filters ask for order ${seed.samples.orderId}, product ${seed.samples.productId}, logged order ${seed.samples.logOrderId}`);
       if (ctx.floorOnly || failures.length > 0) {
         lines.push(ctx.floorOnly ? "--floor-only: seeding only, the portal was not started" : "portal not started: the build failed");
         return { rows: [], lines, failures, targets: [{ name: `portal lists p95 < ${MAX_P95_MS} ms`, met: undefined, detail: "portal not measured" }] };
@@ -392,7 +399,7 @@ export const portalLists: Section = {
         const cookie = await signInStaff(portal.origin, email, password);
         const results: Measured[] = [];
         for (const probe of APIS) {
-          const m = await measureApi(portal.origin, cookie, probe);
+          const m = await measureApi(portal.origin, cookie, probe, seed.samples);
           console.log(`  ${probe.api}: ${m.status === "ok" ? `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms` : m.status === "missing" ? "not available (404)" : m.detail}`);
           results.push(m);
         }
