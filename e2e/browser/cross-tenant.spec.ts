@@ -18,8 +18,12 @@ const TARGETS: Target[] = [
   { pattern: "/api/portal/tenants/[tenantRowId]/org", kind: "api", perTenant: true, path: ({ rowId }) => `/api/portal/tenants/${rowId}/org` },
   { pattern: "/api/portal/tenants/[tenantRowId]/sync-events", kind: "api", perTenant: true, path: ({ rowId }) => `/api/portal/tenants/${rowId}/sync-events` },
   { pattern: "/api/portal/staff", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/staff" },
+  { pattern: "/api/portal/dashboard", kind: "api", perTenant: false, path: () => "/api/portal/dashboard" },
+  { pattern: "/api/portal/settings", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/settings" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
   { pattern: "/portal/tenants", kind: "page", perTenant: false, path: () => "/portal/tenants" },
+  // A tenant admin gets a staff-only notice here (200, no data; checked below).
+  { pattern: "/portal/settings", kind: "page", perTenant: false, path: () => "/portal/settings" },
   { pattern: "/portal/tenants/[tenantRowId]", kind: "page", perTenant: true, path: ({ rowId }) => `/portal/tenants/${rowId}` },
 ];
 
@@ -92,6 +96,10 @@ test.describe("cross-tenant access", () => {
     }
     const list = await (await page.request.get("/api/portal/tenants?test=1&deleted=1")).json();
     expect(list.items.map((i: { tenantId: string }) => i.tenantId)).toEqual([a.tenantId]);
+    // The dashboard is A's own: scoped, linking to A's tenant row.
+    expect(await (await page.request.get("/api/portal/dashboard")).json()).toMatchObject({ scope: "tenant", tenantRowId: rows.a });
+    await page.goto("/portal/settings");
+    await expect(page.getByText("Settings are for merchant staff.", { exact: false })).toBeVisible();
     // Writing is never open to a tenant admin either.
     expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" } })).status()).toBe(403);
     await page.context().close();
