@@ -146,7 +146,7 @@ async function countCallbacksByHour(db: Db, scope: DashboardScope, now: Date): P
   let rows: BucketRow[];
   if (scope.kind === "all") {
     rows = await db.$queryRawUnsafe<BucketRow[]>(
-      `SELECT bucket, sum(accepted)::int AS accepted, sum(refused)::int AS refused, (sum(total) - sum(accepted) - sum(refused))::int AS failed
+      `SELECT bucket, sum(accepted)::int AS accepted, sum(refused)::int AS refused, greatest(0, sum(total) - sum(accepted) - sum(refused))::int AS failed
          FROM (SELECT ${bucket} AS bucket, count(*) AS total, 0 AS accepted, 0 AS refused FROM "CallbackLog" WHERE ${inRange} GROUP BY 1
                UNION ALL
                SELECT ${bucket}, 0, count(*), 0 FROM "CallbackLog" WHERE "resultCode" = $3 AND ${inRange} GROUP BY 1
