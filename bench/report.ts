@@ -26,6 +26,17 @@ export type Section = { name: string; title: string; run(ctx: SectionContext): P
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
+/** A plain-text table: text columns left-aligned, `numeric` columns right-aligned, the last column unpadded. */
+export function formatTable(header: string[], body: string[][], opts: { numeric?: number[] } = {}): string[] {
+  const numeric = new Set(opts.numeric ?? []);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 && !numeric.has(i) ? c : numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)];
+}
+
 export function printRows(rows: Row[]): void {
   const header = ["engine", "server", "activity", "requests", "errors", "rps", "p50 ms", "p99 ms", "max ms", "gen cpu%"];
   const body = rows.map((r) => [

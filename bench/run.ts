@@ -12,10 +12,11 @@ import { describePostgres } from "./pg";
 import { printRows, printTargets, type Section } from "./report";
 import { callbackLogReads } from "./callback-log-reads";
 import { orgSync } from "./org-sync";
+import { portalLists } from "./portal-lists";
 import { saasCallbacks } from "./saas-callbacks";
 import { assertSignerMatchesSpec, SPEC_V2_VECTOR } from "./sign";
 
-const SECTIONS: Section[] = [saasCallbacks, orgSync, callbackLogReads];
+const SECTIONS: Section[] = [saasCallbacks, orgSync, callbackLogReads, portalLists];
 
 function parseOptions() {
   const { values } = parseArgs({

@@ -44,6 +44,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               <Link href="/portal/callbacks" className="text-slate-700 hover:text-slate-900">
                 Callbacks
               </Link>
+              {viewer.kind === "staff" ? (
+                <Link href="/portal/settings" className="text-slate-700 hover:text-slate-900">
+                  Settings
+                </Link>
+              ) : null}
             </nav>
             <div className="flex items-center gap-3 text-sm text-slate-700">
               <span>

@@ -30,8 +30,12 @@ const TARGETS: Target[] = [
   // Re-running is for operators and owners: a tenant admin gets 403 for their own log too.
   { pattern: "/api/portal/callbacks/[logId]/retry", kind: "api", method: "POST", ok: [200, 409], perTenant: true, staffOnly: true, path: ({ logId }) => `/api/portal/callbacks/${logId}/retry` },
   { pattern: "/api/portal/callbacks/retry", kind: "api", method: "POST", body: { dryRun: true, filter: {} }, perTenant: false, staffOnly: true, path: () => "/api/portal/callbacks/retry" },
+  { pattern: "/api/portal/dashboard", kind: "api", perTenant: false, path: () => "/api/portal/dashboard" },
+  { pattern: "/api/portal/settings", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/settings" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
   { pattern: "/portal/tenants", kind: "page", perTenant: false, path: () => "/portal/tenants" },
+  // A tenant admin gets a staff-only notice here (200, no data; checked below).
+  { pattern: "/portal/settings", kind: "page", perTenant: false, path: () => "/portal/settings" },
   { pattern: "/portal/tenants/[tenantRowId]", kind: "page", perTenant: true, path: ({ rowId }) => `/portal/tenants/${rowId}` },
   { pattern: "/portal/instances", kind: "page", perTenant: false, path: () => "/portal/instances" },
   { pattern: "/portal/instances/[instanceId]", kind: "page", perTenant: true, path: ({ instanceId }) => `/portal/instances/${instanceId}` },
@@ -122,6 +126,10 @@ test.describe("cross-tenant access", () => {
     const calls = await (await page.request.get("/api/portal/callbacks?includeTest=1&limit=200")).json();
     expect(calls.items.length).toBeGreaterThan(0);
     for (const c of calls.items as { tenantId: string | null; instanceId: string | null }[]) expect(c.tenantId === a.tenantId || c.instanceId === a.instanceId, "only A's callbacks").toBe(true);
+    // The dashboard is A's own: scoped, linking to A's tenant row.
+    expect(await (await page.request.get("/api/portal/dashboard")).json()).toMatchObject({ scope: "tenant", tenantRowId: rows.a!.rowId });
+    await page.goto("/portal/settings");
+    await expect(page.getByText("Settings are for merchant staff.", { exact: false })).toBeVisible();
     // Writing is never open to a tenant admin either.
     expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" } })).status()).toBe(403);
     await page.context().close();

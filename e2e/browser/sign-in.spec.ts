@@ -23,7 +23,10 @@ test.beforeAll(async ({ world }) => {
 
 test("staff sign in with each role and get what the role allows", async ({ page, world }) => {
   await signInAsStaff(page, world.owner.email, world.owner.password);
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.goto("/portal/settings");
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(page.getByText(`${world.portal.baseUrl}/api/koogallery/saas`).first()).toBeVisible();
   const operator = await createStaff(page.request, "operator");
   const viewer = await createStaff(page.request, "viewer");
   expect((await (await page.request.get("/api/portal/me")).json()).role).toBe("owner");
@@ -55,8 +58,11 @@ test("a wrong staff password is refused, and repeated failures are rate-limited"
   await expect(page.getByRole("region", { name: "Merchant staff" }).getByRole("alert")).toContainText("Too many failed attempts");
 });
 
-test("tenant admin from our login page lands in the tenant view, with state and PKCE", async ({ page, world }) => {
+test("tenant admin from our login page lands on their dashboard, with state and PKCE", async ({ page, world }) => {
   await signInFromLoginPage(page, acme.tenantCode, "alice");
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.getByRole("link", { name: "Your tenant" }).click();
   await expect(page).toHaveURL(/\/portal\/tenants\/[0-9a-f-]+$/);
   await expect(page.getByRole("heading", { name: acme.name })).toBeVisible();
   const exchange = world.idp.tokenRequests.filter((r) => r.tenantId === acme.tenantId && r.grantType === "authorization_code").at(-1);
@@ -76,10 +82,15 @@ test("a user entering from KooGallery is handed to the application with a verifi
   await expect(page.getByRole("heading", { name: "The portal is for administrators" })).toBeVisible();
 });
 
-test("a tenant admin entering from KooGallery gets the tenant view", async ({ page, world }) => {
+test("a tenant admin entering from KooGallery gets their dashboard, not the settings", async ({ page, world }) => {
   await signInFromKooGallery(page, world, acme, "alice");
-  await expect(page).toHaveURL(/\/portal\/tenants\//);
-  await expect(page.getByRole("heading", { name: acme.name })).toBeVisible();
+  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Your tenant" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Settings" })).toHaveCount(0);
+  await page.goto("/portal/settings");
+  await expect(page.getByText("Settings are for merchant staff.", { exact: false })).toBeVisible();
+  await expect(page.getByText("/api/koogallery/saas")).toHaveCount(0);
 });
 
 test("revoked and disabled users are refused with a page that says why", async ({ page, world }) => {
@@ -119,7 +130,7 @@ test("a replayed code and a tampered state are refused", async ({ page }) => {
     if (r.url().includes("/api/auth/callback/koogallery?") && r.url().includes("state=")) callbackUrl = r.url();
   });
   await signInFromLoginPage(page, acme.tenantCode, "alice");
-  await expect(page).toHaveURL(/\/portal\/tenants\//);
+  await expect(page).toHaveURL(/\/portal$/);
   expect(callbackUrl).not.toBe("");
 
   // Replay: the same callback again, after signing out.
@@ -148,7 +159,7 @@ test("a replayed code and a tampered state are refused", async ({ page }) => {
 
 test("sign-out ends the session and offers KooGallery's logout", async ({ page }) => {
   await signInFromLoginPage(page, acme.tenantCode, "alice");
-  await expect(page).toHaveURL(/\/portal\/tenants\//);
+  await expect(page).toHaveURL(/\/portal$/);
   await page.getByRole("link", { name: "Sign out" }).click();
   await page.getByRole("button", { name: "Sign out of the portal" }).click();
   await expect(page.getByRole("heading", { name: "You are signed out" })).toBeVisible();
@@ -159,7 +170,7 @@ test("sign-out ends the session and offers KooGallery's logout", async ({ page }
   await page.getByLabel("Tenant code").fill(acme.tenantCode);
   await page.getByRole("button", { name: "Continue with KooGallery" }).click();
   await signInAtIdp(page, "alice");
-  await expect(page).toHaveURL(/\/portal\/tenants\//);
+  await expect(page).toHaveURL(/\/portal$/);
 });
 
 test("the access token is refreshed through the refresh grant", async ({ page, world }) => {
@@ -167,7 +178,7 @@ test("the access token is refreshed through the refresh grant", async ({ page, w
   try {
     const t = await createTenant(world, { users: [people[0]!], idp: shortLived });
     await signInFromLoginPage(page, t.tenantCode, "alice");
-    await expect(page).toHaveURL(/\/portal\/tenants\//);
+    await expect(page).toHaveURL(/\/portal$/);
     await page.waitForTimeout(1500);
     const session = await (await page.request.get("/api/auth/session")).json();
     expect(session.user).toMatchObject({ kind: "buyer", userName: "alice" });

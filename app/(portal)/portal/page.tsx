@@ -1,41 +1,22 @@
-// /portal: staff see the overview; a tenant admin goes straight to their organisation.
-import Link from "next/link";
-import { redirect } from "next/navigation";
-import { requirePortalViewer, tenantScope } from "@/lib/auth/viewer";
+// /portal: the dashboard. Staff see everything; a tenant admin the same figures
+// limited to their enterprise's instances, with a link to their tenant.
+import { DashboardView } from "@/components/portal/dashboard/dashboard-view";
+import { requirePortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { dashboardScopeOf, getDashboard } from "@/lib/portal/dashboard";
+import { secretValuesOf } from "@/lib/portal/error-text";
 
 export const dynamic = "force-dynamic";
 
-export default async function PortalHome() {
+export default async function DashboardPage() {
   const viewer = await requirePortalViewer();
   const db = await getDb();
-  if (viewer.kind === "buyer") {
-    const own = await db.tenant.findMany({ where: { ...tenantScope(viewer), deletedAt: null }, select: { id: true }, take: 2, orderBy: { updatedAt: "desc" } });
-    redirect(own.length === 1 ? `/portal/tenants/${own[0]!.id}` : "/portal/tenants");
-  }
-  const [byState, tenants] = await Promise.all([
-    db.instance.groupBy({ by: ["state"], where: { isTest: false }, _count: { _all: true } }),
-    db.tenant.count({ where: { deletedAt: null, isTest: false } }),
-  ]);
+  const initial = await getDashboard(db, await dashboardScopeOf(db, viewer), { secrets: secretValuesOf(getEnv()) });
   return (
     <main>
-      <h1 className="text-2xl font-semibold">Overview</h1>
-      <dl className="mt-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
-        {(["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"] as const).map((state) => (
-          <div key={state} className="rounded-lg border border-slate-200 bg-white p-4">
-            <dt className="text-xs uppercase tracking-wide text-slate-600">{state.toLowerCase()} instances</dt>
-            <dd className="mt-1 text-2xl font-semibold">{byState.find((s) => s.state === state)?._count._all ?? 0}</dd>
-          </div>
-        ))}
-        <div className="rounded-lg border border-slate-200 bg-white p-4">
-          <dt className="text-xs uppercase tracking-wide text-slate-600">tenants</dt>
-          <dd className="mt-1 text-2xl font-semibold">
-            <Link href="/portal/tenants" className="hover:underline">
-              {tenants}
-            </Link>
-          </dd>
-        </div>
-      </dl>
+      <h1 className="mb-4 text-2xl font-semibold">Dashboard</h1>
+      <DashboardView initial={initial} />
     </main>
   );
 }

@@ -1,0 +1,59 @@
+// How long KooGallery keeps re-sending a callback we failed (SPEC §9), per
+// activity. A failure is any answer other than success (and, for newInstance,
+// other than 000004 "provisioning continues", which KooGallery follows with
+// queryInstance instead of a retry: SPEC §2.1). Once the window is over,
+// KooGallery gives up: a purchase or an upgrade is failed and refunded, a
+// renewal or a status change is simply not sent again. Pure: no clock, no DB.
+import { ResultCode } from "@/lib/koogallery/result-codes";
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export type RetryWindow = {
+  /** How long after the first attempt KooGallery still retries. */
+  windowMs: number;
+  /** What happens when the window is over. */
+  afterWindow: "order-refunded" | "not-resent";
+  /** Where SPEC §9 (or the section it summarises) says so. */
+  source: string;
+};
+
+/** By activity name as the callback log stores it (V1 and V2 names). */
+export const RETRY_WINDOWS: Readonly<Record<string, RetryWindow>> = {
+  // Documented for V1 新购商品 (§3.1); the V2 page does not restate it, read as the same (§2.1).
+  newInstance: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", source: "SPEC §9 newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed" },
+  upgradeInstance: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", source: "SPEC §9 upgrade (V1) / upgradeInstance: retried 3 h, then failed and auto-unsubscribed" },
+  upgrade: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", source: "SPEC §9 upgrade (V1): retried 3 h, then failed and auto-unsubscribed" },
+  // Only the Online License page states a window for renewals (§2.2); used for SaaS renewals too.
+  refreshInstance: { windowMs: 2 * HOUR_MS, afterWindow: "not-resent", source: "SPEC §9 refreshInstance: retried 2 h, then stopped (manual restart)" },
+  expireInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", source: "SPEC §9 expireInstance (V1): retried 1 h, then stopped" },
+  releaseInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", source: "SPEC §9 releaseInstance (V1): retried 1 h, then stopped" },
+};
+
+/** The activities that carry an order KooGallery retries, shown as "failing orders" on the dashboard. */
+export const ORDER_ACTIVITIES = ["newInstance", "refreshInstance", "upgradeInstance", "upgrade"] as const;
+
+/** The longest window of ORDER_ACTIVITIES: how far back a still-retried order can have started. */
+export const MAX_ORDER_RETRY_WINDOW_MS = Math.max(...ORDER_ACTIVITIES.map((a) => RETRY_WINDOWS[a]?.windowMs ?? 0));
+
+export function retryWindowOf(activity: string | null | undefined): RetryWindow | undefined {
+  return activity && Object.hasOwn(RETRY_WINDOWS, activity) ? RETRY_WINDOWS[activity] : undefined;
+}
+
+/** Whether KooGallery counts this answer as a failure it will retry. */
+export function isRetriedFailure(activity: string | null | undefined, resultCode: string): boolean {
+  if (resultCode === ResultCode.SUCCESS) return false;
+  if (activity === "newInstance" && resultCode === ResultCode.IN_PROGRESS) return false;
+  return true;
+}
+
+/**
+ * Milliseconds of KooGallery's retry window left for a call first attempted at
+ * `firstAttemptAt`, or undefined when the activity is not retried or the
+ * window is over.
+ */
+export function retryTimeLeftMs(activity: string | null | undefined, firstAttemptAt: Date, now: Date): number | undefined {
+  const window = retryWindowOf(activity);
+  if (!window) return undefined;
+  const left = firstAttemptAt.getTime() + window.windowMs - now.getTime();
+  return left > 0 ? left : undefined;
+}
