@@ -1,0 +1,128 @@
+// The portal walked in Chromium as staff and as a tenant admin, on data that
+// arrived through signed KooGallery callbacks: find an instance by order, open
+// its timeline, retry a failed callback and see it succeed, expand the org
+// tree, export CSV. Each main page is checked with axe (no serious or
+// critical violations) and saved as a screenshot under e2e/output/screenshots.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { callV2, newOrder } from "../fixtures/koogallery";
+import { createTenant, expect, signInAsStaff, signInFromLoginPage, test, type TestTenant } from "./fixtures";
+
+const SHOTS = path.resolve(import.meta.dirname, "..", "output", "screenshots");
+
+async function checkPage(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), `axe on ${name}`).toEqual([]);
+}
+
+let acme: TestTenant;
+let lateInstanceId: string;
+let lateOrderId: string;
+
+test.beforeAll(async ({ world }) => {
+  acme = await createTenant(world, {
+    users: [
+      { userName: "ada", name: "Ada Admin", role: "admin", orgCode: "100" },
+      { userName: "eve", name: "Eve Engineer", role: "user", orgCode: "111" },
+    ],
+  });
+  // A freeze that arrives before its purchase fails (000003, unknown instance)…
+  lateInstanceId = `late-${randomUUID()}`;
+  const early = await callV2(world.portal, { activity: "updateInstanceStatus", instanceId: lateInstanceId, status: "FREEZE" });
+  expect(early.json.resultCode).toBe("000003");
+  // …then the purchase arrives, so a retry of the freeze succeeds.
+  const order = { ...newOrder("CSLATE"), businessId: lateInstanceId };
+  lateOrderId = order.orderId;
+  expect((await callV2(world.portal, { activity: "newInstance", ...order, customerName: "Late Buyer Ltd", testFlag: "0" })).json.resultCode).toBe("000000");
+});
+
+test("staff: dashboard, find an instance by order, timeline, CSV export, settings", async ({ page, world }) => {
+  await signInAsStaff(page, world.owner.email, world.owner.password);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await checkPage(page, "staff-dashboard");
+
+  await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Instances" }).click();
+  await page.getByLabel("Search instances").fill(lateOrderId);
+  const link = page.getByRole("link", { name: lateInstanceId });
+  await expect(link).toBeVisible();
+  await checkPage(page, "staff-instances");
+
+  const downloadPromise = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export CSV" }).click();
+  const csv = readFileSync((await (await downloadPromise).path())!, "utf8");
+  expect(csv.split("\n")[0]).toContain("instanceId");
+  expect(csv).toContain(lateOrderId);
+  expect(csv.trim().split("\n")).toHaveLength(2);
+
+  await link.click();
+  await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Timeline" }).getByText(/newInstance/).first()).toBeVisible();
+  await checkPage(page, "staff-instance-detail");
+
+  await page.goto("/portal/settings");
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await expect(page.getByText(`${world.portal.baseUrl}/api/koogallery/saas`).first()).toBeVisible();
+  await checkPage(page, "staff-settings");
+});
+
+test("staff: a failed callback is retried and succeeds", async ({ page, world }) => {
+  await signInAsStaff(page, world.owner.email, world.owner.password);
+  await page.goto("/portal/callbacks");
+  await page.getByLabel("Order, instance or tenant").fill(lateInstanceId);
+  const failed = page.getByRole("row").filter({ hasText: "000003" });
+  await expect(failed).toHaveCount(1);
+  await checkPage(page, "staff-callbacks");
+  await failed.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "Signature check" })).toBeVisible();
+  await checkPage(page, "staff-callback-detail");
+  await page.getByRole("button", { name: "Retry", exact: true }).click();
+  await page.getByRole("button", { name: "Re-run now" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Re-run answered" })).toContainText("000000");
+  await page.getByRole("link", { name: "Open the new log" }).click();
+  await expect(page.getByRole("heading", { name: "Signature check" })).toBeVisible();
+  // The instance was frozen by the retried call.
+  const detail = await (await page.request.get(`/api/portal/instances/${lateInstanceId}`)).json();
+  expect(detail.instance?.state ?? detail.state).toBe("FROZEN");
+});
+
+test("staff: tenants and the org tree", async ({ page, world }) => {
+  await signInAsStaff(page, world.owner.email, world.owner.password);
+  await page.goto("/portal/tenants");
+  await page.getByLabel("Search").fill(acme.tenantCode);
+  await page.getByRole("link", { name: acme.name }).click();
+  await expect(page.getByRole("heading", { name: acme.name })).toBeVisible();
+  await page.getByRole("button", { name: "Expand Head office" }).click();
+  await page.getByRole("button", { name: "Expand Engineering" }).click();
+  await expect(page.getByRole("tree").getByText("Platform", { exact: true })).toBeVisible();
+  await checkPage(page, "staff-tenant-detail");
+  await page.goto("/portal/tenants");
+  await checkPage(page, "staff-tenants");
+});
+
+test("tenant admin: the same pages, limited to their enterprise", async ({ page }) => {
+  await signInFromLoginPage(page, acme.tenantCode, "ada");
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await checkPage(page, "admin-dashboard");
+  await page.goto("/portal/instances");
+  await expect(page.getByRole("link", { name: acme.instanceId })).toBeVisible();
+  await expect(page.getByRole("link", { name: lateInstanceId })).toHaveCount(0);
+  await checkPage(page, "admin-instances");
+  await page.getByRole("link", { name: acme.instanceId }).click();
+  await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Freeze" })).toHaveCount(0);
+  await checkPage(page, "admin-instance-detail");
+  await page.goto("/portal/callbacks");
+  await expect(page.getByRole("row").filter({ hasText: "tenantSync" }).first()).toBeVisible();
+  await checkPage(page, "admin-callbacks");
+  await page.goto("/portal/tenants");
+  await page.getByRole("link", { name: acme.name }).click();
+  await page.getByRole("button", { name: "Expand Head office" }).click();
+  await expect(page.getByRole("button", { name: "Expand Engineering" })).toBeVisible();
+  await checkPage(page, "admin-tenant-detail");
+});
