@@ -1,60 +1,16 @@
-// How long KooGallery keeps re-sending a failed call (SPEC §9), and how much of
-// that window is left for a failed call: after it, a purchase or an upgrade is
-// failed and refunded, a renewal or release is simply not sent again. Pure, so
-// the maths is tested without a database.
+// How much of KooGallery's retry window (lib/koogallery/retry-windows.ts, SPEC
+// §9) is left for a failed call in the log: after it, a purchase or an upgrade
+// is failed and refunded, a renewal or release is simply not sent again. Pure,
+// so the maths is tested without a database.
 import type { Generation } from "@/lib/generated/prisma/client";
-import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
+
+import { isRetriedFailure, retryWindowOf, type RetryWindow as Policy } from "@/lib/koogallery/retry-windows";
 
 const HOUR_MS = 60 * 60 * 1000;
-const IN_PROGRESS_CODE = "000004";
 
-export type RetryPolicy = {
-  /** KooGallery stops re-sending this long after its first attempt. */
-  windowMs: number;
-  /** How often it re-sends within the window, when documented. */
-  everyMs?: number;
-  /** What happens when the window closes without a success. */
-  afterWindow: string;
-  /** Where the SPEC says so. */
-  source: string;
-  /** A purchase-type call: the buyer's money is at stake (failed ⇒ refunded). */
-  isPurchase: boolean;
-};
-
-/**
- * Per activity (and generation when only one generation has it). Activities
- * not listed have no documented automatic retry: queryInstance (KooGallery
- * polls it on its own schedule), updateInstanceStatus / instanceStatus,
- * orderNotify, and the Kit syncs (SPEC §9: "buyer/admin decides to retry";
- * §4 "Failure handling").
- */
-const POLICIES: Record<string, RetryPolicy | { V1?: RetryPolicy; V2?: RetryPolicy }> = {
-  // SPEC §9 "newInstance (SaaS V1/V2, License) | retried for 3 h, once per hour; manual 重新启动; then order
-  // failed & auto-unsubscribed" (V1 新购商品, saascenter_0131; §2.1: the V2 page does not restate it, inferred same).
-  newInstance: {
-    windowMs: 3 * HOUR_MS,
-    everyMs: HOUR_MS,
-    afterWindow: "the order fails and is automatically unsubscribed and refunded",
-    source: "SPEC §9 (newInstance), §2.1",
-    isPurchase: true,
-  },
-  // SPEC §9 "upgrade (V1) / upgradeInstance | retried 3 h; then failed & auto-unsubscribed" (V1 商品升级; §2.6).
-  upgradeInstance: { windowMs: 3 * HOUR_MS, afterWindow: "the upgrade order fails and is automatically unsubscribed and refunded", source: "SPEC §9 (upgradeInstance), §2.6", isPurchase: true },
-  upgrade: { windowMs: 3 * HOUR_MS, afterWindow: "the upgrade order fails and is automatically unsubscribed and refunded", source: "SPEC §9 (upgrade, V1)", isPurchase: true },
-  // SPEC §9 "refreshInstance (Online License) | retried 2 h then stop; manual restart"; §2.2 cites the same page
-  // for SaaS renewals: "Failure risks the customer's resource being released".
-  refreshInstance: { windowMs: 2 * HOUR_MS, afterWindow: "KooGallery stops re-sending; the renewal is not applied unless it is re-run here or restarted in the seller center", source: "SPEC §9 (refreshInstance), §2.2", isPurchase: true },
-  // SPEC §9 "expireInstance (V1) | retried 1 h then stop" (V1 商品过期).
-  expireInstance: { V1: { windowMs: HOUR_MS, afterWindow: "KooGallery stops re-sending", source: "SPEC §9 (expireInstance, V1)", isPurchase: false } },
-  // SPEC §9 "releaseInstance (V1) | retried 1 h then stop (one copy: called once)" (V1 资源释放); V2 undocumented.
-  releaseInstance: { V1: { windowMs: HOUR_MS, afterWindow: "KooGallery stops re-sending", source: "SPEC §9 (releaseInstance, V1)", isPurchase: false } },
-};
-
-export function retryPolicyOf(activity: string | null, generation: Generation): RetryPolicy | null {
-  if (!activity || !Object.hasOwn(POLICIES, activity)) return null;
-  const entry = POLICIES[activity]!;
-  if ("windowMs" in entry) return entry;
-  return entry[generation] ?? null;
+/** KooGallery's retry policy for a call (lib/koogallery/retry-windows.ts holds the table, SPEC §9). */
+export function retryPolicyOf(activity: string | null, generation: Generation): Policy | null {
+  return retryWindowOf(activity, generation) ?? null;
 }
 
 export type RetryWindow = {
@@ -77,8 +33,8 @@ export type RetryWindow = {
  * A call KooGallery will not re-send (settled) keeps its window for the record but is not open.
  */
 export function computeRetryWindow(input: { activity: string | null; generation: Generation; resultCode: string; firstAttemptAt: Date; now: Date; isSettled: boolean }): RetryWindow | null {
-  // 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (SPEC §2.1).
-  if (input.resultCode === SUCCESS_CODE || input.resultCode === IN_PROGRESS_CODE) return null;
+  // newInstance's 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (SPEC §2.1).
+  if (!isRetriedFailure(input.activity, input.resultCode)) return null;
   const policy = retryPolicyOf(input.activity, input.generation);
   if (!policy) return null;
   const closesAt = new Date(input.firstAttemptAt.getTime() + policy.windowMs);
@@ -92,10 +48,9 @@ export function computeRetryWindow(input: { activity: string | null; generation:
     isOpen: remainingMs > 0 && !input.isSettled,
     isSettled: input.isSettled,
     isPurchase: policy.isPurchase,
-    afterWindow: policy.afterWindow,
+    afterWindow: policy.afterWindowText,
     source: policy.source,
   };
 }
 
-/** The longest window: how far back before a call its first attempt can be. */
-export const MAX_RETRY_WINDOW_MS = Math.max(...Object.values(POLICIES).flatMap((p) => ("windowMs" in p ? [p.windowMs] : [p.V1?.windowMs ?? 0, p.V2?.windowMs ?? 0])));
+export { MAX_RETRY_WINDOW_MS } from "@/lib/koogallery/retry-windows";

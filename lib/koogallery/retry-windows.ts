@@ -11,22 +11,38 @@ const HOUR_MS = 60 * 60 * 1000;
 export type RetryWindow = {
   /** How long after the first attempt KooGallery still retries. */
   windowMs: number;
+  /** How often it re-sends within the window, where documented. */
+  everyMs?: number;
   /** What happens when the window is over. */
   afterWindow: "order-refunded" | "not-resent";
+  /** The same, for people. */
+  afterWindowText: string;
+  /** A purchase-type call: the buyer's money is at stake. */
+  isPurchase: boolean;
+  /** Only these generations document the retry (absent: both). */
+  generations?: readonly ("V1" | "V2")[];
   /** Where SPEC §9 (or the section it summarises) says so. */
   source: string;
 };
 
-/** By activity name as the callback log stores it (V1 and V2 names). */
+const REFUNDED = "the order fails and is automatically unsubscribed and refunded";
+const NOT_RESENT = "KooGallery stops re-sending";
+
+/**
+ * By activity name as the callback log stores it (V1 and V2 names). Not
+ * listed, so never retried automatically: queryInstance (KooGallery polls it
+ * on its own schedule), updateInstanceStatus / instanceStatus, orderNotify and
+ * the Kit syncs (SPEC §9 "buyer/admin decides to retry", §4 "Failure handling").
+ */
 export const RETRY_WINDOWS: Readonly<Record<string, RetryWindow>> = {
-  // Documented for V1 新购商品 (§3.1); the V2 page does not restate it, read as the same (§2.1).
-  newInstance: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", source: "SPEC §9 newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed" },
-  upgradeInstance: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", source: "SPEC §9 upgrade (V1) / upgradeInstance: retried 3 h, then failed and auto-unsubscribed" },
-  upgrade: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", source: "SPEC §9 upgrade (V1): retried 3 h, then failed and auto-unsubscribed" },
-  // Only the Online License page states a window for renewals (§2.2); used for SaaS renewals too.
-  refreshInstance: { windowMs: 2 * HOUR_MS, afterWindow: "not-resent", source: "SPEC §9 refreshInstance: retried 2 h, then stopped (manual restart)" },
-  expireInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", source: "SPEC §9 expireInstance (V1): retried 1 h, then stopped" },
-  releaseInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", source: "SPEC §9 releaseInstance (V1): retried 1 h, then stopped" },
+  // Documented for V1 新购商品 (§3.1, saascenter_0131); the V2 page does not restate it, read as the same (§2.1).
+  newInstance: { windowMs: 3 * HOUR_MS, everyMs: HOUR_MS, afterWindow: "order-refunded", afterWindowText: REFUNDED, isPurchase: true, source: "SPEC §9 newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed (§2.1)" },
+  upgradeInstance: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", afterWindowText: `the upgrade ${REFUNDED.slice(4)}`, isPurchase: true, source: "SPEC §9 upgrade (V1) / upgradeInstance: retried 3 h, then failed and auto-unsubscribed (§2.6)" },
+  upgrade: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", afterWindowText: `the upgrade ${REFUNDED.slice(4)}`, isPurchase: true, source: "SPEC §9 upgrade (V1): retried 3 h, then failed and auto-unsubscribed" },
+  // Only the Online License page states a window for renewals (§2.2 cites it for SaaS renewals too).
+  refreshInstance: { windowMs: 2 * HOUR_MS, afterWindow: "not-resent", afterWindowText: "KooGallery stops re-sending; the renewal is not applied unless it is re-run here or restarted in the seller center", isPurchase: true, source: "SPEC §9 refreshInstance: retried 2 h, then stopped (manual restart) (§2.2)" },
+  expireInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", afterWindowText: NOT_RESENT, isPurchase: false, generations: ["V1"], source: "SPEC §9 expireInstance (V1): retried 1 h, then stopped" },
+  releaseInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", afterWindowText: NOT_RESENT, isPurchase: false, generations: ["V1"], source: "SPEC §9 releaseInstance (V1): retried 1 h, then stopped" },
 };
 
 /** The activities that carry an order KooGallery retries, shown as "failing orders" on the dashboard. */
@@ -35,9 +51,15 @@ export const ORDER_ACTIVITIES = ["newInstance", "refreshInstance", "upgradeInsta
 /** The longest window of ORDER_ACTIVITIES: how far back a still-retried order can have started. */
 export const MAX_ORDER_RETRY_WINDOW_MS = Math.max(...ORDER_ACTIVITIES.map((a) => RETRY_WINDOWS[a]?.windowMs ?? 0));
 
-export function retryWindowOf(activity: string | null | undefined): RetryWindow | undefined {
-  return activity && Object.hasOwn(RETRY_WINDOWS, activity) ? RETRY_WINDOWS[activity] : undefined;
+/** The window of an activity; with a generation, only where that generation documents it. */
+export function retryWindowOf(activity: string | null | undefined, generation?: "V1" | "V2"): RetryWindow | undefined {
+  const window = activity && Object.hasOwn(RETRY_WINDOWS, activity) ? RETRY_WINDOWS[activity] : undefined;
+  if (window && generation && window.generations && !window.generations.includes(generation)) return undefined;
+  return window;
 }
+
+/** The longest window of all: how far before a call KooGallery's first attempt can be. */
+export const MAX_RETRY_WINDOW_MS = Math.max(...Object.values(RETRY_WINDOWS).map((w) => w.windowMs));
 
 /** Whether KooGallery counts this answer as a failure it will retry. */
 export function isRetriedFailure(activity: string | null | undefined, resultCode: string): boolean {

@@ -20,5 +20,6 @@ export function parseLogId(value: string): string {
 
 /** Who a re-run is recorded as (InstanceEvent.actor, KitContext.actor). */
 export function retryActor(staff: StaffViewer): string {
-  return `staff:${staff.staffId}`;
+  // The same actor name the instance verbs record (lib/instances/staff-actions.ts).
+  return `staff:${staff.email}`;
 }
