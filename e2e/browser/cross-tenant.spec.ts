@@ -87,7 +87,8 @@ async function newSignedIn(world: World, browserContext: () => Promise<BrowserCo
   if ("staff" in as) await signInAsStaff(page, world.owner.email, world.owner.password);
   else {
     await signInFromLoginPage(page, as.tenant.tenantCode, as.userName);
-    await page.waitForURL(/\/(portal|app)\//);
+    // Admins land in the portal; a user on their application, or on /sso/continue when it is not usable (the staff test freezes it).
+    await page.waitForURL(/\/(portal|app|sso\/continue)(\/|\?|$)/);
   }
   return page;
 }
