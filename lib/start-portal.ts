@@ -24,7 +24,7 @@ async function start(): Promise<void> {
     const firstOwner = await ensureFirstOwner(env);
     if (firstOwner.action === "owner-created") console.log(`[portal] created the first staff owner ${firstOwner.email} from PORTAL_OWNER_EMAIL`);
     if (firstOwner.action === "none" && firstOwner.reason === "not-configured") {
-      console.log("[portal] no staff account yet: set PORTAL_OWNER_EMAIL and PORTAL_OWNER_PASSWORD, or run `npx tsx scripts/staff-cli.ts create`");
+      console.log("[portal] no staff account yet: set PORTAL_OWNER_EMAIL and PORTAL_OWNER_PASSWORD, or run `npm run staff -- create --email … --role owner`");
     }
     console.log(`[portal] database: ${raw.kind === "pglite" ? `embedded PGlite in ${env.dataDir}/pglite` : "PostgreSQL"}${env.isDemo ? " (demo mode)" : ""}`);
     if (!env.jobs.isDisabled) {

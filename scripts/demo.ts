@@ -120,10 +120,10 @@ await count(sendSignedRequest(buildV2BasicRequest({ baseUrl: saasUrl, accessKey:
 if (unexpected.length) console.warn(`[demo] unexpected answers: ${unexpected.join(", ")}`);
 
 const staffFile = path.join(dataDir, "demo-staff.json");
-const staff = existsSync(staffFile) ? ((JSON.parse(readFileSync(staffFile, "utf8")) as { accounts?: { email: string; password: string }[] }).accounts ?? []) : [];
+const staff = existsSync(staffFile) ? ((JSON.parse(readFileSync(staffFile, "utf8")) as { accounts?: { email: string }[] }).accounts ?? []) : [];
 console.log(`
 [demo] sign in at   ${baseUrl}/login
-[demo]   staff:     ${staff.length ? staff.map((s) => `${s.email} / ${s.password}`).join("   ") : "(see the portal's output above)"}
+[demo]   staff:     ${staff.length ? staff.map((s) => s.email).join(", ") : "(see the portal's output above)"}; passwords in ${staffFile}
 [demo]   buyers:    tenant code "acme", then at the mock KooGallery sign-in: alice (tenant admin) or bob (user), any password
 [demo]   or enter as KooGallery would: ${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}/unified-login?app_login_url=${encodeURIComponent(`${baseUrl}/api/auth/callback/koogallery`)}
 [demo] sent ${sent} signed KooGallery calls through ${saasUrl}

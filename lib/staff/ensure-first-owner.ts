@@ -106,10 +106,10 @@ export async function ensureFirstOwner(env: FirstOwnerEnv): Promise<EnsureFirstO
       throw error;
     }
     created.push({ email: account.email, role: account.role });
-    // The one place a password is printed: a generated password for a local demo account.
-    console.log(`[demo] staff sign-in ${account.email} (${account.role}) password: ${password}`);
+    // Passwords never reach the log, not even generated demo ones: they are in the 0600 file.
+    console.log(`[demo] staff account ${account.email} (${account.role})`);
   }
   if (!created.length) return { action: "none", reason: "staff-exists" };
-  console.log(`[demo] demo staff passwords are kept in ${file}`);
+  console.log(`[demo] their passwords are in ${file}`);
   return { action: "demo-created", file, accounts: created };
 }
