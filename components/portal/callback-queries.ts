@@ -1,14 +1,13 @@
 // react-query factories for the callback log, shared by the server prefetch of
 // the detail page, the client reads and the mutations' invalidations.
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { getJson, sendJson, withParams, type Page } from "@/components/portal/queries";
+import { getJson, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
 import type { CallbackLogFilterInput } from "@/lib/callbacks/callback-log-filter";
 import type { CallbackLogDetail } from "@/lib/callbacks/get-callback-log";
 import type { CallbackLogSummary } from "@/lib/callbacks/list-callback-logs";
 import type { BulkRetryResult } from "@/lib/callbacks/retry-matching-callbacks";
 
 /** What a value looks like after JSON: dates become ISO strings. */
-export type Serialized<T> = T extends Date ? string : T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
 
 export type CallbackLogItem = Serialized<CallbackLogSummary>;
 export type CallbackLogDetailJson = Serialized<CallbackLogDetail>;

@@ -2,7 +2,9 @@
 // the list, the detail and the mutations agree on keys (a staff action
 // invalidates ["portal", "instance", id] and the lists under ["portal", "instances"]).
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { getJson, sendJson, withParams, type Page } from "@/components/portal/queries";
+import { getJson, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
+import type { InstanceDetail as ServerInstanceDetail, TimelineItem as ServerTimelineItem } from "@/lib/instances/get-instance-detail";
+import type { InstanceListRow } from "@/lib/instances/list-instances";
 
 export type InstanceFilter = {
   q?: string;
@@ -19,57 +21,9 @@ export type InstanceFilter = {
   sort?: string;
 };
 
-export type InstanceListItem = {
-  id: string;
-  orderId: string;
-  orderLineId: string | null;
-  productId: string | null;
-  skuCode: string | null;
-  customerId: string | null;
-  customerName: string | null;
-  chargingMode: string | null;
-  generation: string;
-  state: string;
-  provisionStatus: string;
-  isTrial: boolean;
-  isTest: boolean;
-  expireAt: string | null;
-  createdAt: string;
-};
-
-export type TimelineItem = { at: string; kind: "event" | "callback" | "sync"; title: string; detail: string; actor?: string; callbackLogId?: string };
-
-export type InstanceDetail = {
-  instance: InstanceListItem & {
-    provisionError: string | null;
-    provisionAdapter: string;
-    updatedAt: string;
-    provisionedAt: string | null;
-    frozenAt: string | null;
-    releasedAt: string | null;
-  };
-  appInfo: { frontEndUrl: string | null; adminUrl: string | null; adminUserName: string | null; hasPassword: boolean; memo: string | null };
-  orders: Array<{
-    id: string;
-    orderId: string;
-    orderLineId: string | null;
-    kind: string;
-    isTest: boolean;
-    createdAt: string;
-    fetchStatus: string;
-    fetchError: string | null;
-    orderType: string | null;
-    productId: string | null;
-    skuCode: string | null;
-    chargingMode: string | null;
-    periodType: string | null;
-    periodNumber: number | null;
-    amount: string | null;
-  }>;
-  tenants: Array<{ id: string; tenantId: string; tenantCode: string; name: string; isTest: boolean; deletedAt: string | null }>;
-  timeline: TimelineItem[];
-  isTimelineCapped: boolean;
-};
+export type InstanceListItem = Serialized<InstanceListRow>;
+export type TimelineItem = Serialized<ServerTimelineItem>;
+export type InstanceDetail = Serialized<ServerInstanceDetail>;
 
 export type InstanceAction = "freeze" | "unfreeze" | "reprovision";
 

@@ -1,6 +1,10 @@
 // react-query option factories for the portal's JSON APIs, in one place so
 // reads, prefetches and invalidations agree on keys.
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import type { DepartmentMatch, OrgTree as OrgTreeData, OrgTreeNode } from "@/lib/org/read-org-tree";
+import type { SyncEventRow } from "@/lib/tenants/list-sync-events";
+import type { TenantListRow } from "@/lib/tenants/list-tenants";
+import type { TenantUserRow } from "@/lib/tenants/list-tenant-users";
 
 export class ApiError extends Error {
   constructor(
@@ -28,18 +32,23 @@ export async function getJson<T>(url: string): Promise<T> {
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
+/** A server type as it arrives through JSON (dates become ISO strings): the client never restates the server's shapes. */
+export type Serialized<T> = T extends Date ? string : T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
+
+
 export function withParams(path: string, params: Record<string, string | undefined>): string {
   const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
 
-export type TenantListItem = { id: string; tenantId: string; tenantCode: string; name: string; instanceKey: string; orderId: string | null; isTest: boolean; deletedAt: string | null; createdAt: string; _count: { users: number; departments: number } };
-export type TenantUserItem = { id: string; appId: string; userName: string; name: string; orgCode: string; position: string | null; role: string; isEnabled: boolean; status: string; isOrphaned: boolean; lastSyncAt: string | null };
-export type OrgNode = { orgCode: string; orgName: string; parentCode: string; userCount: number; totalUserCount: number; children: OrgNode[]; childCount: number; isPendingParent: boolean };
-export type OrgTree = { roots: OrgNode[]; departmentCount: number; unplacedUserCount: number };
-export type OrgMatch = { orgCode: string; orgName: string; parentCode: string; path: { orgCode: string; orgName: string | null }[] };
-export type SyncEventItem = { id: string; kind: string; flag: number | null; counts: Record<string, number>; diff: unknown; callbackLogId: string | null; isTest: boolean; createdAt: string };
+export type TenantListItem = Serialized<TenantListRow>;
+export type TenantUserItem = Serialized<TenantUserRow>;
+export type OrgNode = OrgTreeNode;
+export type OrgTree = OrgTreeData;
+export type OrgMatch = DepartmentMatch;
+/** `counts` is a JSON column: per-sync tallies written by lib/tenants and lib/org (numbers only). */
+export type SyncEventItem = Omit<Serialized<SyncEventRow>, "counts" | "diff"> & { counts: Record<string, number>; diff: unknown };
 
 export const portalQueries = {
   tenants: (filter: { q?: string; test?: boolean; deleted?: boolean }) =>

@@ -1,9 +1,8 @@
 "use client";
 // A tenant's Kit syncs, newest first, with each full sync's diff on demand.
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { secondaryButtonClass } from "@/components/ui/card";
 import { portalQueries } from "@/components/portal/queries";
-import { QueryState } from "@/components/portal/query-state";
+import { QueryState, LoadMore } from "@/components/portal/query-state";
 
 export function SyncHistory({ tenantRowId }: { tenantRowId: string }) {
   const query = useInfiniteQuery(portalQueries.syncEvents(tenantRowId));
@@ -30,11 +29,7 @@ export function SyncHistory({ tenantRowId }: { tenantRowId: string }) {
             </li>
           ))}
         </ul>
-        {query.hasNextPage ? (
-          <button type="button" className={`${secondaryButtonClass} mt-3`} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            Load more
-          </button>
-        ) : null}
+        <LoadMore query={query} className="mt-3" />
       </QueryState>
     </section>
   );

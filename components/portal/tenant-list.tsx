@@ -3,9 +3,9 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { inputClass, secondaryButtonClass } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/card";
 import { portalQueries } from "@/components/portal/queries";
-import { QueryState } from "@/components/portal/query-state";
+import { QueryState, LoadMore } from "@/components/portal/query-state";
 
 export function TenantList() {
   const [q, setQ] = useState("");
@@ -55,11 +55,7 @@ export function TenantList() {
             ))}
           </tbody>
         </table>
-        {query.hasNextPage ? (
-          <button type="button" className={`${secondaryButtonClass} mt-4`} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
+        <LoadMore query={query} />
       </QueryState>
     </section>
   );

@@ -2,9 +2,9 @@
 // A tenant's grants (authSync): searchable, filtered by role and enabled, paged by cursor.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { inputClass, secondaryButtonClass } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/card";
 import { portalQueries } from "@/components/portal/queries";
-import { QueryState } from "@/components/portal/query-state";
+import { QueryState, LoadMore } from "@/components/portal/query-state";
 
 export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
   const [q, setQ] = useState("");
@@ -60,11 +60,7 @@ export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
             ))}
           </tbody>
         </table>
-        {query.hasNextPage ? (
-          <button type="button" className={`${secondaryButtonClass} mt-3`} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
+        <LoadMore query={query} className="mt-3" />
       </QueryState>
     </section>
   );

@@ -5,9 +5,9 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { inputClass, secondaryButtonClass } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/card";
 import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
-import { QueryState } from "@/components/portal/query-state";
+import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { BulkRetry } from "@/components/portal/callbacks/bulk-retry";
 import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
 import { defaultResultMessages } from "@/lib/koogallery/result-codes";
@@ -201,11 +201,7 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
             </tbody>
           </table>
         </div>
-        {query.hasNextPage ? (
-          <button type="button" className={secondaryButtonClass} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
+        <LoadMore query={query} className="" />
       </QueryState>
     </section>
   );

@@ -9,7 +9,7 @@ import { Badge, stateTone } from "@/components/ui/badge";
 import { inputClass, secondaryButtonClass } from "@/components/ui/card";
 import { instanceExportUrl, instanceFilterParams, instanceQueries, type InstanceFilter } from "@/components/portal/instance-queries";
 import { withParams } from "@/components/portal/queries";
-import { QueryState } from "@/components/portal/query-state";
+import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
 
 const STATES = ["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"] as const;
@@ -185,11 +185,7 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
             </tbody>
           </table>
         </div>
-        {query.hasNextPage ? (
-          <button type="button" className={`${secondaryButtonClass} mt-4`} onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
+        <LoadMore query={query} />
         {query.isFetchNextPageError ? (
           <p role="alert" className="mt-2 text-sm text-red-800">
             {query.error?.message ?? "Could not load more."}
