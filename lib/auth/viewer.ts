@@ -3,6 +3,7 @@
 // once, whatever the session cookie says. Every portal page and API starts here
 // (proxy.ts only redirects; it is not the access check).
 import { getServerSession } from "next-auth";
+import { cache } from "react";
 import { buildAuthOptions } from "@/lib/auth/auth-options";
 import { checkBuyerGrant } from "@/lib/auth/sso-tenant";
 import { getDb } from "@/lib/db";
@@ -15,7 +16,12 @@ export type Viewer = StaffViewer | BuyerViewer;
 
 const ROLE_RANK: Record<StaffRole, number> = { VIEWER: 0, OPERATOR: 1, OWNER: 2 };
 
-export async function getViewer(): Promise<Viewer | null> {
+/**
+ * Once per request: the portal layout and the page under it both ask, and
+ * each ask decodes the session and reads the database (React's `cache` scopes
+ * the result to one server render; elsewhere it simply calls through).
+ */
+export const getViewer = cache(async function getViewer(): Promise<Viewer | null> {
   const session = await getServerSession(buildAuthOptions(undefined, false));
   const u = session?.user;
   if (!u || session.error) return null;
@@ -31,7 +37,7 @@ export async function getViewer(): Promise<Viewer | null> {
     return { kind: "buyer", tenantId: u.tenantId, userName: u.userName, name: grant.name || u.name, role: grant.role, orgCode: grant.orgCode, tenantRowIds: grant.tenantRowIds };
   }
   return null;
-}
+});
 
 /** Staff, or a tenant admin: the people the portal's pages and APIs are for. */
 export type PortalViewer = StaffViewer | (BuyerViewer & { role: "admin" });
