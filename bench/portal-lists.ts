@@ -40,6 +40,7 @@ function rawSqlOf(pool: pg.Pool): RawSql {
   return {
     kind: "postgres",
     query: queryWith(pool),
+    queryPrepared: queryWith(pool),
     exec: async (script) => void (await pool.query(script)),
     async withConnection(fn) {
       const client = await pool.connect();

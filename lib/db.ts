@@ -2,6 +2,7 @@
 // Unset: an embedded PGlite database under DATA_DIR/pglite (same schema, same
 // migrations). Both are reached through Prisma for domain code and through
 // `rawSql` for the migration runner and the few statements Prisma cannot say.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -16,10 +17,16 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export type RawSql = {
   kind: "postgres" | "pglite";
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * The same, as a named prepared statement on PostgreSQL: each connection
+   * parses and plans the text once (ADR 0004). Only for texts built from a
+   * bounded set of shapes (the hot-path statements), never for ad-hoc SQL.
+   */
+  queryPrepared<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a multi-statement script (migrations). */
   exec(script: string): Promise<void>;
   /** Runs fn with exclusive use of one connection (advisory locks). */
-  withConnection<T>(fn: (conn: Omit<RawSql, "withConnection" | "close">) => Promise<T>): Promise<T>;
+  withConnection<T>(fn: (conn: Omit<RawSql, "withConnection" | "close" | "queryPrepared">) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -27,14 +34,36 @@ type Handles = { prisma: PrismaClient; raw: RawSql };
 
 const globalForDb = globalThis as unknown as { __portalDb?: Promise<Handles> };
 
-async function openPostgres(url: string, poolSize: number): Promise<Handles> {
+/** Distinct prepared texts per process; past this, statements run unnamed (a bug building texts must not grow every connection without bound). */
+const MAX_PREPARED_TEXTS = 256;
+
+/** Statement names by text: `kg_` + a hash, so the same text gets the same name on every connection. */
+function statementNamer(isEnabled: boolean): (sql: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (sql) => {
+    if (!isEnabled) return undefined;
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_PREPARED_TEXTS) {
+      name = `kg_${createHash("sha256").update(sql).digest("base64url").slice(0, 32)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
+async function openPostgres(url: string, poolSize: number, isPreparing: boolean): Promise<Handles> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
+  const nameOf = statementNamer(isPreparing);
   const raw: RawSql = {
     kind: "postgres",
     async query<T>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as T[];
+    },
+    async queryPrepared<T>(sql: string, params: unknown[] = []) {
+      const name = nameOf(sql);
+      return (await (name === undefined ? pool.query(sql, params) : pool.query({ name, text: sql, values: params }))).rows as T[];
     },
     async exec(script) {
       await pool.query(script);
@@ -67,9 +96,12 @@ async function openPglite(dataDir: string): Promise<Handles> {
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  // PGlite is in-process: no protocol round trip to save.
+  const query = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[];
   const conn = {
     kind: "pglite" as const,
-    query: async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[],
+    query,
+    queryPrepared: query,
     exec: async (script: string) => void (await db.exec(script)),
   };
   const raw: RawSql = {
@@ -86,7 +118,7 @@ async function openPglite(dataDir: string): Promise<Handles> {
 
 function open(): Promise<Handles> {
   const env = getEnv();
-  return env.databaseUrl ? openPostgres(env.databaseUrl, env.databasePoolSize) : openPglite(env.dataDir);
+  return env.databaseUrl ? openPostgres(env.databaseUrl, env.databasePoolSize, env.databasePreparedStatements) : openPglite(env.dataDir);
 }
 
 function handles(): Promise<Handles> {

@@ -22,6 +22,7 @@ const schema = z.object({
   KOOGALLERY_V1_MAX_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().startsWith("postgres").optional()),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(20)),
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).default("1")).transform((v) => v === "1" || v === "true"),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
   PORTAL_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
@@ -58,6 +59,8 @@ export type Env = {
   rsaPrivateKeyPem?: string;
   databaseUrl?: string;
   databasePoolSize: number;
+  /** Hot-path statements as named prepared statements (off for poolers that cannot keep them, e.g. PgBouncer < 1.21 in transaction mode). */
+  databasePreparedStatements: boolean;
   dataDir: string;
   port: number;
   publicUrl: string;
@@ -207,6 +210,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     rsaPrivateKeyPem,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     dataDir,
     port: e.PORT,
     publicUrl,

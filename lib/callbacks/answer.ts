@@ -3,7 +3,13 @@
 // (the spec asks it for `memo`; every JSON reader accepts it everywhere).
 import { computeBodySign, formatBodySignHeader } from "@/lib/koogallery/body-sign";
 
-export type CallbackAnswer = { status: 200; headers: Record<string, string>; body: string };
+export type CallbackAnswer = {
+  status: 200;
+  headers: Record<string, string>;
+  body: string;
+  /** What `body` encodes, for the callback log (masked from this, not re-parsed from the text). */
+  fields?: Record<string, unknown>;
+};
 
 export function escapeNonAscii(json: string): string {
   return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -19,6 +25,7 @@ export function buildAnswer(fields: Record<string, unknown>, signKey: string): C
       "Body-Sign": formatBodySignHeader(computeBodySign(signKey, body)),
     },
     body,
+    fields,
   };
 }
 

@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import type { Db, RawSql, Tx } from "@/lib/db";
 import type { Generation, Prisma } from "@/lib/generated/prisma/client";
 import { sealSecret } from "@/lib/crypto/secret-box";
-import { maskHeaders, maskJsonText } from "@/lib/callbacks/mask";
+import { maskDeep, maskHeaders, maskJsonText } from "@/lib/callbacks/mask";
+import { bodyObjectOf, urlOf } from "@/lib/callbacks/call-parts";
 import { insertSql, type SqlValue } from "@/lib/sql/insert-sql";
 
 export type IncomingCall = {
@@ -37,6 +38,8 @@ export type CallbackLogEntry = {
   resultCode: string;
   resultMsg?: string;
   responseBody: string;
+  /** The fields `responseBody` encodes, when the caller has them (saves parsing the body again to mask it). */
+  responseFields?: Record<string, unknown>;
   startedAt: number;
   links?: { instanceId?: string; orderId?: string; orderLineId?: string; tenantId?: string };
   isTest?: boolean;
@@ -53,29 +56,37 @@ export function pickHeaders(headers: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(headers).filter(([k]) => KEPT_HEADERS.test(k)));
 }
 
-function maskedQuery(url: string): Record<string, string> {
+function requestPath(call: IncomingCall): string {
   try {
-    const u = new URL(url);
-    return Object.fromEntries([...u.searchParams.entries()].map(([k, v]) => [k, v]));
+    return urlOf(call).pathname;
+  } catch {
+    return call.url.slice(0, 200);
+  }
+}
+
+function maskedQuery(call: IncomingCall): unknown {
+  try {
+    return maskDeep(Object.fromEntries(urlOf(call).searchParams));
   } catch {
     return {};
   }
 }
 
+/** The body as people may see it: parsed once per call (call-parts), masked; text that is not JSON is kept, capped. */
+function maskedBody(call: IncomingCall): unknown {
+  if (call.rawBody === "") return null;
+  const body = bodyObjectOf(call);
+  return body ? maskDeep(body) : maskJsonText(call.rawBody);
+}
+
 export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCreateInput {
   const { call } = entry;
-  const path = (() => {
-    try {
-      return new URL(call.url).pathname;
-    } catch {
-      return call.url.slice(0, 200);
-    }
-  })();
+  const headers = pickHeaders(call.headers);
   const requestMasked = {
-    path,
-    query: maskJsonText(JSON.stringify(maskedQuery(call.url))),
-    headers: maskHeaders(pickHeaders(call.headers)),
-    body: call.rawBody === "" ? null : maskJsonText(call.rawBody),
+    path: requestPath(call),
+    query: maskedQuery(call),
+    headers: maskHeaders(headers),
+    body: maskedBody(call),
   } as Prisma.InputJsonValue;
   return {
     ...(entry.id ? { id: entry.id } : {}),
@@ -94,9 +105,9 @@ export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCrea
     tenantId: entry.links?.tenantId ?? null,
     isTest: entry.isTest ?? false,
     requestMasked,
-    responseMasked: JSON.stringify(maskJsonText(entry.responseBody)),
+    responseMasked: JSON.stringify(entry.responseFields ? maskDeep(entry.responseFields) : maskJsonText(entry.responseBody)),
     requestSealed: entry.sealKey
-      ? sealSecret(JSON.stringify({ method: call.method, url: call.url, headers: pickHeaders(call.headers), rawBody: call.rawBody }), entry.sealKey)
+      ? sealSecret(JSON.stringify({ method: call.method, url: call.url, headers, rawBody: call.rawBody }), entry.sealKey)
       : null,
     handlerNote: entry.handlerNote?.slice(0, 1000) ?? null,
     retryOfId: entry.retryOfId ?? null,
@@ -139,7 +150,7 @@ export async function recordCallback(db: Db | Tx | RawSql, entry: CallbackLogEnt
   if ("kind" in db) {
     const id = entry.id ?? randomUUID();
     const sql = insertSql("CallbackLog", callbackLogRow({ ...entry, id }));
-    await db.query(sql.text, sql.values);
+    await db.queryPrepared(sql.text, sql.values);
     return id;
   }
   const row = await db.callbackLog.create({ data: callbackLogData(entry), select: { id: true } });

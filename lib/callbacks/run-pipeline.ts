@@ -76,7 +76,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   const base = { endpoint: spec.endpoint, generation: spec.generation, call: spec.call, startedAt, retryOfId: spec.retry?.retryOfId };
   const answerAndLog = async (fields: Record<string, unknown>, entry: LogFields) => {
     const answer = buildAnswer(fields, spec.signKey);
-    await recordCallback(raw, { ...base, ...entry, resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body }).catch((error: unknown) => {
+    await recordCallback(raw, { ...base, ...entry, resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body, responseFields: answer.fields }).catch((error: unknown) => {
       console.error(`[callbacks] could not write the log: ${describeError(error)}`);
     });
     return answer;
@@ -96,13 +96,14 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   // 3. Act, claim the nonce and log: in one statement (atomic verbs) or one transaction.
   const callbackLogId = randomUUID();
   const actor = spec.retry?.actor ?? "koogallery";
-  const logEntry = (o: O, body: string): CallbackLogEntry & { id: string } => ({
+  const logEntry = (o: O, answer: CallbackAnswer): CallbackLogEntry & { id: string } => ({
     ...base,
     ...common,
     id: callbackLogId,
     resultCode: o.resultCode,
     resultMsg: o.resultMsg,
-    responseBody: body,
+    responseBody: answer.body,
+    responseFields: answer.fields,
     links: o.links,
     isTest: o.isTest,
     handlerNote: o.note,
@@ -121,7 +122,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
         logRow: (o) => {
           if (spec.settle?.isNeeded(o)) return undefined;
           logged = buildAnswer(spec.render(o), spec.signKey);
-          return callbackLogRow(logEntry(o, logged.body));
+          return callbackLogRow(logEntry(o, logged));
         },
       });
       if (result.isReplay) throw new ReplayError();
@@ -129,7 +130,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
       if (result.isLogged && logged) answer = logged;
       else if (!spec.settle?.isNeeded(result)) {
         answer = buildAnswer(spec.render(result), spec.signKey);
-        await recordCallback(raw, logEntry(result, answer.body));
+        await recordCallback(raw, logEntry(result, answer));
       }
     } else {
       ({ outcome, answer } = await db.$transaction(async (tx) => {
@@ -140,7 +141,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
         const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId });
         if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
         const built = buildAnswer(spec.render(result), spec.signKey);
-        await recordCallback(tx, logEntry(result, built.body));
+        await recordCallback(tx, logEntry(result, built));
         return { outcome: result, answer: built };
       }, spec.transactionTimeoutMs ? { timeout: spec.transactionTimeoutMs } : undefined));
     }
@@ -160,6 +161,6 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   // 4. Settle after commit, then log what was answered.
   const settled = spec.settle ? await spec.settle.run(outcome) : outcome;
   const late = buildAnswer(spec.render(settled), spec.signKey);
-  await recordCallback(raw, logEntry(settled, late.body));
+  await recordCallback(raw, logEntry(settled, late));
   return late;
 }

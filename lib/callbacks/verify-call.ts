@@ -10,6 +10,7 @@ import { checkTimestamp, verifyBasicSignature, verifyKitSignature } from "@/lib/
 import { authTokenParamsFromBody, computeAuthToken, parseV1Timestamp } from "@/lib/koogallery/v1-auth-token";
 import { safeEqual } from "@/lib/koogallery/constant-time";
 import type { IncomingCall, VerificationOutcome } from "@/lib/callbacks/record-callback";
+import { bodyObjectOf, urlOf } from "@/lib/callbacks/call-parts";
 
 export type VerifiedCall = {
   ok: true;
@@ -37,15 +38,6 @@ function refuse(outcome: VerificationOutcome, resultCode: string, resultMsg: str
   return { ok: false, outcome, resultCode, resultMsg, info, activity };
 }
 
-export function parseJsonObject(raw: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function activityOf(body: Record<string, unknown> | undefined): string | undefined {
   return typeof body?.activity === "string" ? body.activity.slice(0, 64) : undefined;
 }
@@ -60,12 +52,12 @@ type SignedFamily = "basic" | "kit";
 
 /** V2 basic (query signature/timestamp/nonce) and Kit (x-sign headers) share everything but where the material sits. */
 export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: NamedKey[], nowMs = Date.now()): Verification {
-  const url = new URL(call.url);
+  const url = urlOf(call);
   const h = call.headers;
   const signature = family === "basic" ? url.searchParams.get("signature") : (h["x-sign"] ?? null);
   const timestamp = family === "basic" ? url.searchParams.get("timestamp") : (h["x-timestamp"] ?? null);
   const nonce = family === "basic" ? url.searchParams.get("nonce") : (h["x-nonce"] ?? null);
-  const body = parseJsonObject(call.rawBody);
+  const body = bodyObjectOf(call);
   const activity = activityOf(body);
 
   if (!timestamp || !nonce) {
@@ -129,8 +121,7 @@ function queryVariants(url: URL): Array<{ decoding: string; params: Record<strin
 }
 
 export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number, nowMs = Date.now()): Verification {
-  const url = new URL(call.url);
-  const variants = queryVariants(url);
+  const variants = queryVariants(urlOf(call));
   const params = variants[0]!.params;
   const activity = params.activity?.slice(0, 64);
   const token = params.authToken;
@@ -166,7 +157,7 @@ const KIT_V1_READINGS = [
  * logged. There is no nonce: V1 has no replay defence (ADR 0001).
  */
 export function verifyV1KitCall(call: IncomingCall, keys: NamedKey[], maxSkewMs: number, nowMs = Date.now()): Verification {
-  const body = parseJsonObject(call.rawBody);
+  const body = bodyObjectOf(call);
   const token = call.headers.authtoken;
   if (!token) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["authToken"] });
   if (!body) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", {});

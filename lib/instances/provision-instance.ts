@@ -7,9 +7,9 @@
 // atomic without an interactive transaction, one round trip (ADR 0004).
 import { randomUUID } from "node:crypto";
 import type { Env } from "@/lib/env";
-import { Prisma, type Instance } from "@/lib/generated/prisma/client";
+import type { Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { insertSql, runSql, withSql, type SqlValue } from "@/lib/sql/insert-sql";
+import { insertSql, rawSql, runSql, sql, withSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
 import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
@@ -98,8 +98,8 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     if (fetchPlan.shouldFetch) jobs.push(fetchOrderJob(newOrderKey, cmd.orderId, cmd.orderLineId));
 
     const claim = withClaim && atomic?.nonce;
-    const ctes: Array<[string, Prisma.Sql]> = [];
-    if (claim) ctes.push(["nonce", Prisma.sql`INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${now.toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1`]);
+    const ctes: Array<[string, Sql]> = [];
+    if (claim) ctes.push(["nonce", sql`INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${now.toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1`]);
     // Without a fresh nonce nothing is inserted: a replay has no effect.
     ctes.push(["ins", insertSql("Instance", { id, ...base, ...provisioned }, { from: claim ? "nonce" : undefined, onConflictDoNothing: true, returning: "id" })]);
     ctes.push([
@@ -114,7 +114,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     const logRow = withClaim ? atomic?.logRow?.(outcome) : undefined;
     if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "ins" })]);
 
-    const final = Prisma.sql`SELECT ${claim ? Prisma.sql`(SELECT count(*)::int FROM nonce)` : Prisma.sql`1`} AS "nonceFresh", (SELECT id FROM ins) AS "insertedId"`;
+    const final = rawSql(`SELECT ${claim ? "(SELECT count(*)::int FROM nonce)" : "1"} AS "nonceFresh", (SELECT id FROM ins) AS "insertedId"`);
     const rows = await runSql<InsertResult>(ctx, withSql(ctes, final));
     return { result: rows[0] ?? { nonceFresh: 0, insertedId: null }, outcome: { ...outcome, isLogged: Boolean(logRow) } };
   };

@@ -1,9 +1,8 @@
 // queryInstance: up to 100 ids. KooGallery polls this after a 000004; a single
 // instance still provisioning answers 000004 again, a failed one 000005.
 // One statement reads the instances and (when the pipeline asks) claims the nonce.
-import { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { runSql } from "@/lib/sql/insert-sql";
+import { rawSql, runSql, sql } from "@/lib/sql/insert-sql";
 import { readAppInfo } from "@/lib/instances/app-info";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
 import type { AtomicOptions, InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
@@ -23,20 +22,19 @@ type Row = {
   memo: string | null;
 };
 
-const COLUMNS = Prisma.raw(
+const COLUMNS = rawSql(
   `"id", "orderId", "orderLineId", "isTest", "state"::text, "provisionStatus"::text, "provisionError", "frontEndUrl", "adminUrl", "adminUserName", "adminPasswordEnc", "memo"`,
 );
 
 export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
-  const ids = Prisma.join(cmd.instanceIds);
   const claim = atomic?.nonce
-    ? Prisma.sql`WITH nonce AS (INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${new Date().toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1) `
-    : Prisma.empty;
-  const fresh = atomic?.nonce ? Prisma.sql`(SELECT count(*)::int FROM nonce)` : Prisma.sql`1`;
+    ? sql`WITH nonce AS (INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${new Date().toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1) `
+    : rawSql("");
+  const fresh = rawSql(atomic?.nonce ? "(SELECT count(*)::int FROM nonce)" : "1");
   const [result] = await runSql<{ nonceFresh: number; rows: Row[] }>(
     ctx,
-    Prisma.sql`${claim}SELECT ${fresh} AS "nonceFresh",
-      coalesce((SELECT json_agg(r) FROM (SELECT ${COLUMNS} FROM "Instance" WHERE id IN (${ids})) r), '[]'::json) AS rows`,
+    sql`${claim}SELECT ${fresh} AS "nonceFresh",
+      coalesce((SELECT json_agg(r) FROM (SELECT ${COLUMNS} FROM "Instance" WHERE id = ANY(${cmd.instanceIds}::text[])) r), '[]'::json) AS rows`,
   );
   if (atomic?.nonce && result?.nonceFresh === 0) {
     return { resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", links: {}, isTest: cmd.isTest, note: "replayed nonce", isReplay: true };

@@ -2,8 +2,13 @@
 // put several inserts into one statement (one round trip to the database
 // instead of one per row; see docs/adr/0004-hot-path-statements.md).
 // Columns are our own literals; values are always bound parameters.
+//
+// A small fragment type of our own rather than Prisma.sql: these statements are
+// built on every callback, and Prisma's general-purpose Sql objects (one per
+// value, flattened on each composition) cost more CPU than the rest of the
+// statement's preparation. The texts only depend on the statement's shape, so
+// they run as prepared statements (RawSql.queryPrepared).
 import type { RawSql } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
 
 export type SqlValue =
   | string
@@ -15,15 +20,77 @@ export type SqlValue =
   | { json: unknown }
   | { enumType: string; value: string | null };
 
-function valueSql(v: SqlValue): Prisma.Sql {
-  if (v === undefined || v === null) return Prisma.sql`NULL`;
+/** Text pieces around bound values, as a tagged template has them: strings.length === values.length + 1. */
+export class Sql {
+  constructor(
+    readonly strings: string[],
+    readonly values: unknown[],
+  ) {}
+
+  /** The text with `$1…$n` placeholders. */
+  get text(): string {
+    let text = this.strings[0] ?? "";
+    for (let i = 1; i < this.strings.length; i++) text += `$${i}${this.strings[i]}`;
+    return text;
+  }
+}
+
+/** Accumulates text and values; nested fragments are spliced in with their values. */
+class SqlBuilder {
+  private readonly strings: string[] = [""];
+  private readonly values: unknown[] = [];
+
+  text(s: string): this {
+    this.strings[this.strings.length - 1] += s;
+    return this;
+  }
+
+  value(v: unknown): this {
+    this.values.push(v);
+    this.strings.push("");
+    return this;
+  }
+
+  append(part: Sql): this {
+    this.text(part.strings[0] ?? "");
+    for (let i = 0; i < part.values.length; i++) this.value(part.values[i]).text(part.strings[i + 1] ?? "");
+    return this;
+  }
+
+  build(): Sql {
+    return new Sql(this.strings, this.values);
+  }
+}
+
+/** Tagged template: interpolated `Sql` fragments are spliced in, anything else is a bound value. */
+export function sql(strings: TemplateStringsArray, ...parts: unknown[]): Sql {
+  const b = new SqlBuilder().text(strings[0] ?? "");
+  parts.forEach((part, i) => {
+    if (part instanceof Sql) b.append(part);
+    else b.value(part);
+    b.text(strings[i + 1] ?? "");
+  });
+  return b.build();
+}
+
+/** Literal SQL text (our own identifiers and keywords only, never input). */
+export function rawSql(text: string): Sql {
+  return new Sql([text], []);
+}
+
+function appendValue(b: SqlBuilder, v: SqlValue): void {
+  if (v === undefined || v === null) b.text("NULL");
   // Prisma DateTime columns are timestamp(3) holding UTC wall time.
-  if (v instanceof Date) return Prisma.sql`${v.toISOString()}::timestamp(3)`;
-  if (typeof v === "object" && "json" in v) return v.json === undefined || v.json === null ? Prisma.sql`NULL` : Prisma.sql`${JSON.stringify(v.json)}::jsonb`;
-  if (typeof v === "object" && "enumType" in v) return v.value === null ? Prisma.sql`NULL` : Prisma.sql`${v.value}::${Prisma.raw(`"${v.enumType}"`)}`;
-  if (typeof v === "number") return Number.isInteger(v) ? Prisma.sql`${v}::int` : Prisma.sql`${v}::float8`;
-  if (typeof v === "boolean") return Prisma.sql`${v}::boolean`;
-  return Prisma.sql`${v}::text`;
+  else if (v instanceof Date) b.value(v.toISOString()).text("::timestamp(3)");
+  else if (typeof v === "object" && "json" in v) {
+    if (v.json === undefined || v.json === null) b.text("NULL");
+    else b.value(JSON.stringify(v.json)).text("::jsonb");
+  } else if (typeof v === "object" && "enumType" in v) {
+    if (v.value === null) b.text("NULL");
+    else b.value(v.value).text(`::"${v.enumType}"`);
+  } else if (typeof v === "number") b.value(v).text(Number.isInteger(v) ? "::int" : "::float8");
+  else if (typeof v === "boolean") b.value(v).text("::boolean");
+  else b.value(v).text("::text");
 }
 
 export type InsertOptions = {
@@ -33,27 +100,34 @@ export type InsertOptions = {
   returning?: string;
 };
 
-export function insertSql(table: string, row: Record<string, SqlValue>, opts: InsertOptions = {}): Prisma.Sql {
+export function insertSql(table: string, row: Record<string, SqlValue>, opts: InsertOptions = {}): Sql {
   const cols = Object.keys(row);
-  const columnList = Prisma.raw(cols.map((c) => `"${c}"`).join(", "));
-  const values = Prisma.join(cols.map((c) => valueSql(row[c])), ", ");
-  return Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${columnList}) SELECT ${values}${opts.from ? Prisma.raw(` FROM ${opts.from}`) : Prisma.empty}${
-    opts.onConflictDoNothing ? Prisma.raw(" ON CONFLICT DO NOTHING") : Prisma.empty
-  }${opts.returning ? Prisma.raw(` RETURNING ${opts.returning}`) : Prisma.empty}`;
+  const b = new SqlBuilder().text(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(", ")}) SELECT `);
+  cols.forEach((c, i) => {
+    if (i > 0) b.text(", ");
+    appendValue(b, row[c]);
+  });
+  if (opts.from) b.text(` FROM ${opts.from}`);
+  if (opts.onConflictDoNothing) b.text(" ON CONFLICT DO NOTHING");
+  if (opts.returning) b.text(` RETURNING ${opts.returning}`);
+  return b.build();
 }
 
 /** `WITH a AS (…), b AS (…) <final>` */
-export function withSql(ctes: Array<[name: string, sql: Prisma.Sql]>, final: Prisma.Sql): Prisma.Sql {
-  const parts = ctes.map(([name, sql]) => Prisma.sql`${Prisma.raw(name)} AS (${sql})`);
-  return Prisma.sql`WITH ${Prisma.join(parts, ", ")} ${final}`;
+export function withSql(ctes: Array<[name: string, sql: Sql]>, final: Sql): Sql {
+  const b = new SqlBuilder().text("WITH ");
+  ctes.forEach(([name, part], i) => {
+    b.text(`${i > 0 ? ", " : ""}${name} AS (`).append(part).text(")");
+  });
+  return b.text(" ").append(final).build();
 }
 
 /**
  * Runs one statement: straight through the driver when given one (a hot path
- * outside any transaction: no ORM work per call), otherwise through Prisma on
- * the given client or transaction.
+ * outside any transaction: no ORM work per call, a prepared statement per
+ * shape), otherwise through Prisma on the given client or transaction.
  */
-export async function runSql<T>(via: { raw?: RawSql; tx: { $queryRaw<R>(sql: Prisma.Sql): Promise<R> } }, sql: Prisma.Sql): Promise<T[]> {
-  if (via.raw) return via.raw.query<T>(sql.text, sql.values);
-  return via.tx.$queryRaw<T[]>(sql);
+export async function runSql<T>(via: { raw?: RawSql; tx: { $queryRawUnsafe<R>(query: string, ...values: unknown[]): Promise<R> } }, statement: Sql): Promise<T[]> {
+  if (via.raw) return via.raw.queryPrepared<T>(statement.text, statement.values);
+  return via.tx.$queryRawUnsafe<T[]>(statement.text, ...statement.values);
 }
