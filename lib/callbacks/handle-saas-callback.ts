@@ -23,11 +23,10 @@ function renderAppInfo(info: AppInfo | undefined, generation: Generation, env: E
   if (!info) return undefined;
   if (generation === "V2") return { ...info };
   // V1: userName and password travel AES-encrypted with the merchant key (SPEC §1.5).
-  return {
-    ...info,
-    ...(info.userName ? { userName: encryptV1Field(info.userName, env.accessKey, "1") } : {}),
-    ...(info.password ? { password: encryptV1Field(info.password, env.accessKey, "1") } : {}),
-  };
+  const encrypted: Record<string, unknown> = { ...info };
+  if (info.userName) encrypted.userName = encryptV1Field(info.userName, env.accessKey, "1");
+  if (info.password) encrypted.password = encryptV1Field(info.password, env.accessKey, "1");
+  return encrypted;
 }
 
 /** The generation's answer body for an outcome (field order as documented). */

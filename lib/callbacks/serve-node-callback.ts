@@ -35,7 +35,8 @@ export function callbackRouteOf(pathname: string, method: string): CallbackRoute
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.writeHead(status, headers);
   res.end(body);
 }
 

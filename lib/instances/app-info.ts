@@ -17,11 +17,11 @@ type StoredAppInfo = Pick<Instance, "frontEndUrl" | "adminUrl" | "adminUserName"
 
 export function readAppInfo(row: StoredAppInfo, key: Buffer): AppInfo | undefined {
   if (!row.frontEndUrl) return undefined;
-  return {
-    frontEndUrl: row.frontEndUrl,
-    ...(row.adminUrl ? { adminUrl: row.adminUrl } : {}),
-    ...(row.adminUserName ? { userName: row.adminUserName } : {}),
-    ...(row.adminPasswordEnc ? { password: openSecret(row.adminPasswordEnc, key) } : {}),
-    ...(row.memo ? { memo: row.memo } : {}),
-  };
+  // Assigned in the documented field order (not conditional spreads: V8 builds those on a slow path; queryInstance runs this per call).
+  const info: AppInfo = { frontEndUrl: row.frontEndUrl };
+  if (row.adminUrl) info.adminUrl = row.adminUrl;
+  if (row.adminUserName) info.userName = row.adminUserName;
+  if (row.adminPasswordEnc) info.password = openSecret(row.adminPasswordEnc, key);
+  if (row.memo) info.memo = row.memo;
+  return info;
 }

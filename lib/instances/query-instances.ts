@@ -51,7 +51,7 @@ export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic
   if (found.length === 1 && cmd.instanceIds.length === 1) {
     const row = found[0]!;
     const single = outcomeForInstance(ctx.env, row, "queried");
-    return { ...single, info: [{ instanceId: row.id, appInfo: single.appInfo, state: row.state, provisionStatus: row.provisionStatus }], appInfo: undefined };
+    return Object.assign({}, single, { info: [{ instanceId: row.id, appInfo: single.appInfo, state: row.state, provisionStatus: row.provisionStatus }], appInfo: undefined });
   }
   const info: InstanceSummary[] = found.map((r) => ({
     instanceId: r.id,

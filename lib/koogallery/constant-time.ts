@@ -14,8 +14,15 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digestForComparison(a), digestForComparison(b));
 }
 
-/** For hex signatures, which KooGallery compares with equalsIgnoreCase. */
+/**
+ * For hex signatures, which KooGallery compares with equalsIgnoreCase. A
+ * signature's length is public (the digest's format), so equal lengths are
+ * compared directly in constant time and unequal ones are simply unequal: two
+ * HMACs fewer on every callback than `safeEqual`.
+ */
 export function safeEqualIgnoreCase(a: string, b: string): boolean {
-  if (typeof a !== "string" || typeof b !== "string") return false;
-  return safeEqual(a.toLowerCase(), b.toLowerCase());
+  if (typeof a !== "string" || typeof b !== "string" || a.length !== b.length) return false;
+  const x = Buffer.from(a.toLowerCase(), "utf8");
+  const y = Buffer.from(b.toLowerCase(), "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
 }
