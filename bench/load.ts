@@ -34,6 +34,11 @@ export type LoadResult = {
   clientCpu: number;
   /** First failure seen, to make a broken server obvious in the output. */
   firstError?: string;
+  /** What the figures above were computed from, so loads can be pooled (combineLoads). */
+  ok: number;
+  elapsedMs: number;
+  /** Every measured request's latency in ms, ascending. */
+  latencies: Float64Array;
 };
 
 type Answer = { status: number; body: string };
@@ -60,6 +65,38 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function summarize(sorted: Float64Array, errors: number, ok: number, elapsedMs: number, cpuMs: number, firstError: string | undefined): LoadResult {
+  return {
+    requests: sorted.length,
+    errors,
+    rps: elapsedMs > 0 ? (ok * 1000) / elapsedMs : 0,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? 0,
+    clientCpu: elapsedMs > 0 ? (100 * cpuMs) / elapsedMs : 0,
+    ...(firstError === undefined ? {} : { firstError }),
+    ok,
+    elapsedMs,
+    latencies: sorted,
+  };
+}
+
+/**
+ * Several loads of the same server and activity as one: throughput over their
+ * summed measured time, percentiles over all their latencies together.
+ */
+export function combineLoads(results: LoadResult[]): LoadResult {
+  const latencies = new Float64Array(results.reduce((n, r) => n + r.latencies.length, 0));
+  let at = 0;
+  for (const r of results) {
+    latencies.set(r.latencies, at);
+    at += r.latencies.length;
+  }
+  const sum = (f: (r: LoadResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  const cpuMs = sum((r) => (r.clientCpu * r.elapsedMs) / 100);
+  return summarize(latencies.sort(), sum((r) => r.errors), sum((r) => r.ok), sum((r) => r.elapsedMs), cpuMs, results.find((r) => r.firstError)?.firstError);
+}
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   if (opts.durationMs === undefined && opts.requests === undefined) throw new Error("runLoad: durationMs or requests is required");
@@ -109,17 +146,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const m = await phase((sent) => sent < limit && performance.now() < deadline);
     const used = process.cpuUsage(cpu);
 
-    const sorted = Float64Array.from(m.latencies).sort();
-    return {
-      requests: m.latencies.length,
-      errors: m.errors,
-      rps: m.elapsedMs > 0 ? (m.ok * 1000) / m.elapsedMs : 0,
-      p50: percentile(sorted, 0.5),
-      p99: percentile(sorted, 0.99),
-      max: sorted[sorted.length - 1] ?? 0,
-      clientCpu: m.elapsedMs > 0 ? (used.user + used.system) / 10 / m.elapsedMs : 0,
-      ...(m.firstError === undefined ? {} : { firstError: m.firstError }),
-    };
+    const cpuMs = (used.user + used.system) / 1000;
+    return summarize(Float64Array.from(m.latencies).sort(), m.errors, m.ok, m.elapsedMs, cpuMs, m.firstError);
   } finally {
     agent.destroy();
   }

@@ -6,6 +6,8 @@ import type { LoadResult } from "./load";
 export type SectionContext = {
   engines: Engine[];
   durationMs: number;
+  /** Interleaved rounds per server comparison (saas-callbacks): each load runs this many times, alternating servers. */
+  rounds: number;
   /** Measure only the floor servers (while the portal's endpoints are still being written). */
   floorOnly: boolean;
   /** Temp folder for this run: PGlite data, child logs. */

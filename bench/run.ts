@@ -1,4 +1,4 @@
-// npm run bench [-- --section saas-callbacks] [--engine pglite|postgres] [--duration 10] [--floor-only]
+// npm run bench [-- --section saas-callbacks] [--engine pglite|postgres] [--duration 10] [--rounds 3] [--floor-only]
 // Runs the bench sections and prints their tables and target verdicts. Exits
 // non-zero only when the harness itself fails; a missed target is a result.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,6 +24,7 @@ function parseOptions() {
       section: { type: "string", multiple: true },
       engine: { type: "string", multiple: true },
       duration: { type: "string", default: "10" },
+      rounds: { type: "string", default: "3" },
       "floor-only": { type: "boolean", default: false },
     },
   });
@@ -31,7 +32,9 @@ function parseOptions() {
   const engines = values.engine ? values.engine.map((e) => (ENGINES as readonly string[]).includes(e) ? (e as Engine) : unknown("engine", e)) : [...ENGINES];
   const seconds = Number(values.duration);
   if (!(seconds > 0)) throw new Error(`--duration must be a positive number of seconds, got ${values.duration}`);
-  return { sections, engines, durationMs: seconds * 1000, floorOnly: values["floor-only"] };
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive whole number, got ${values.rounds}`);
+  return { sections, engines, durationMs: seconds * 1000, rounds, floorOnly: values["floor-only"] };
 }
 
 function unknown(kind: string, name: string): never {
@@ -74,13 +77,13 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log("KooGallery portal bench");
   console.log(`machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
-  console.log(`node ${process.version}; load generator in this process, server in a child, one server at a time`);
+  console.log(`node ${process.version}; load generator in this process, servers in children, one server under load at a time`);
   if (opts.engines.includes("postgres")) console.log(await describePostgres());
   // Builds or tests running beside the bench share the cores and skew every figure.
   const idle = await idlePercent(1000);
   const busy = idle !== undefined && idle < 90;
   console.log(`cpu idle before start ${idle === undefined ? "unknown" : `${idle.toFixed(0)}%`}, load average ${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`);
-  console.log(`duration ${opts.durationMs / 1000} s per load${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`);
+  console.log(`duration ${opts.durationMs / 1000} s per load, ${opts.rounds} interleaved round(s) for portal-versus-floor sections${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`);
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), "koogallery-bench-"));
   let keep = false;
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   for (const section of opts.sections) {
     console.log(`\n== ${section.name}: ${section.title}`);
     const started = Date.now();
-    const result = await section.run({ engines: opts.engines, durationMs: opts.durationMs, floorOnly: opts.floorOnly, workDir, keepWorkDir: () => (keep = true) });
+    const result = await section.run({ engines: opts.engines, durationMs: opts.durationMs, rounds: opts.rounds, floorOnly: opts.floorOnly, workDir, keepWorkDir: () => (keep = true) });
     console.log("");
     if (result.rows.length > 0) printRows(result.rows);
     for (const line of result.lines) console.log(line);
