@@ -1,8 +1,8 @@
 // queryInstance: up to 100 ids. KooGallery polls this after a 000004; a single
 // instance still provisioning answers 000004 again, a failed one 000005.
-// One statement reads the instances and (when the pipeline asks) claims the nonce.
+// A read-only statement reads the instances; one more statement claims the nonce and writes the log row.
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { rawSql, runSql, sql } from "@/lib/sql/insert-sql";
+import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
 import { readAppInfo } from "@/lib/instances/app-info";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
 import type { AtomicOptions, InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
@@ -26,19 +26,12 @@ const COLUMNS = rawSql(
   `"id", "orderId", "orderLineId", "isTest", "state"::text, "provisionStatus"::text, "provisionError", "frontEndUrl", "adminUrl", "adminUserName", "adminPasswordEnc", "memo"`,
 );
 
-export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
-  const claim = atomic?.nonce
-    ? sql`WITH nonce AS (INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${new Date().toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1) `
-    : rawSql("");
-  const fresh = rawSql(atomic?.nonce ? "(SELECT count(*)::int FROM nonce)" : "1");
-  const [result] = await runSql<{ nonceFresh: number; rows: Row[] }>(
+/** What the instances say, before any nonce or log is written (the same whether or not the call turns out to be a replay). */
+async function readOutcome(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOutcome> {
+  const [result] = await runSql<{ rows: Row[] }>(
     ctx,
-    sql`${claim}SELECT ${fresh} AS "nonceFresh",
-      coalesce((SELECT json_agg(r) FROM (SELECT ${COLUMNS} FROM "Instance" WHERE id = ANY(${cmd.instanceIds}::text[])) r), '[]'::json) AS rows`,
+    sql`SELECT coalesce((SELECT json_agg(r) FROM (SELECT ${COLUMNS} FROM "Instance" WHERE id = ANY(${cmd.instanceIds}::text[])) r), '[]'::json) AS rows`,
   );
-  if (atomic?.nonce && result?.nonceFresh === 0) {
-    return { resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", links: {}, isTest: cmd.isTest, note: "replayed nonce", isReplay: true };
-  }
   const byId = new Map((result?.rows ?? []).map((r) => [r.id, r]));
   const found = cmd.instanceIds.flatMap((id) => {
     const r = byId.get(id);
@@ -61,4 +54,24 @@ export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic
   }));
   const missing = cmd.instanceIds.length - found.length;
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", info, links, isTest: cmd.isTest, note: `queried ${cmd.instanceIds.length}${missing ? `, ${missing} unknown (left out)` : ""}` };
+}
+
+/**
+ * A read, then (when the pipeline asks) ONE write: the nonce claim and the log
+ * row in a single statement, so a query commits once. The read comes first:
+ * it writes nothing, and what it found is answered only if the claim succeeds
+ * (a replay inserts no log row here and is answered 000001 by the pipeline).
+ */
+export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
+  const outcome = await readOutcome(ctx, cmd);
+  if (!atomic?.nonce) return outcome;
+  const now = new Date();
+  const ctes: Array<[string, Sql]> = [["nonce", sql`INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${now.toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1`]];
+  const logRow = atomic.logRow?.(outcome);
+  if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "nonce" })]);
+  const [claim] = await runSql<{ nonceFresh: number }>(ctx, withSql(ctes, rawSql(`SELECT (SELECT count(*)::int FROM nonce) AS "nonceFresh"`)));
+  if (!claim || claim.nonceFresh === 0) {
+    return { resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", links: {}, isTest: cmd.isTest, note: "replayed nonce", isReplay: true };
+  }
+  return Object.assign({}, outcome, { isLogged: Boolean(logRow) });
 }
