@@ -7,7 +7,7 @@ import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { answerInternalError } from "@/lib/callbacks/internal-error";
 import { handleKitCallback, kitEndpointOf, kitRouteOf, KIT_MAX_BODY_BYTES } from "@/lib/callbacks/handle-kit-callback";
 import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
-import { MAX_BODY_BYTES, readLimitedBody } from "@/lib/callbacks/read-request";
+import { MAX_BODY_BYTES, readNodeBody } from "@/lib/callbacks/read-request";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { refuseOversizeCall } from "@/lib/callbacks/refuse-oversize";
 import { getEnv } from "@/lib/env";
@@ -43,7 +43,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 export async function serveNodeCallback(req: IncomingMessage, res: ServerResponse, route: CallbackRoute): Promise<void> {
   const startedAt = performance.now();
   try {
-    const { body, isTooLarge } = await readLimitedBody(req, route.maxBodyBytes);
+    const { body, isTooLarge } = await readNodeBody(req, route.maxBodyBytes);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
     const call: IncomingCall = { method: req.method ?? "GET", url: `http://${headers.host ?? "localhost"}${req.url ?? "/"}`, headers, rawBody: body };
