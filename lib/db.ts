@@ -53,6 +53,10 @@ function statementNamer(isEnabled: boolean): (sql: string) => string | undefined
 
 async function openPostgres(url: string, poolSize: number, isPreparing: boolean): Promise<Handles> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that PostgreSQL closes (a restart, a failover, an
+  // administrator) is reported here; without a listener node-postgres throws it
+  // as an uncaught exception and the whole portal stops. The pool replaces it.
+  pool.on("error", (error) => console.error(`[db] idle PostgreSQL connection lost: ${error.message}`));
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
   const nameOf = statementNamer(isPreparing);
