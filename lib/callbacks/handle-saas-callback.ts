@@ -10,7 +10,7 @@ import { createAdapter, type AppInfo } from "@/lib/provisioning/adapters";
 import { dispatchV1, dispatchV2 } from "@/lib/instances/saas-commands";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
 import type { SaasOutcome } from "@/lib/instances/types";
-import { getDb, getRawSql } from "@/lib/db";
+import { getDb } from "@/lib/db";
 import { jobEvents, kickWorker } from "@/lib/jobs/worker";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
@@ -102,8 +102,8 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryOption
       // The two calls KooGallery makes most (and the buyer's resource page
       // makes in real time) write in one statement.
       isFor: (data) => !retry && (data.req.activity === "newInstance" || data.req.activity === "queryInstance"),
-      async act({ db, data, actor, callbackLogId, nonce, logRow }) {
-        const ctx = { tx: db, raw: await getRawSql(), env, adapter, generation, actor, callbackLogId };
+      async act({ db, raw, data, actor, callbackLogId, nonce, logRow }) {
+        const ctx = { tx: db, raw, env, adapter, generation, actor, callbackLogId };
         const atomic = { nonce, logRow };
         return data.generation === "V1" ? dispatchV1(ctx, data.req, atomic) : dispatchV2(ctx, data.req, atomic);
       },

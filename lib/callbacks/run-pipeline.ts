@@ -3,7 +3,7 @@
 // transaction that claims the nonce and writes the log row → answer.
 // Endpoints plug in their verification, schema, domain verb and answer shape.
 import { randomUUID } from "node:crypto";
-import { getDb, getRawSql, type Db, type Tx } from "@/lib/db";
+import { getDb, getRawSql, type Db, type RawSql, type Tx } from "@/lib/db";
 import type { SqlValue } from "@/lib/sql/insert-sql";
 import { getEnv } from "@/lib/env";
 import { CallbackError, describeError } from "@/lib/errors";
@@ -51,7 +51,7 @@ export type PipelineSpec<P, O extends BaseOutcome> = {
   atomic?: {
     isFor(data: P): boolean;
     /** `logRow` returns undefined when the row must wait (a settle stage follows). */
-    act(input: Omit<ActInput<P>, "tx"> & { db: Db; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined }): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
+    act(input: Omit<ActInput<P>, "tx"> & { db: Db; raw: RawSql; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined }): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
   };
   /**
    * Optional second stage after commit (SaaS: wait briefly for a provisioning
@@ -115,6 +115,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
       let logged: CallbackAnswer | undefined;
       const result = await spec.atomic.act({
         db,
+        raw,
         data: parsed.data,
         actor,
         callbackLogId,

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import type { Env } from "@/lib/env";
 import type { Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { insertSql, rawSql, runSql, sql, withSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
+import { insertSql, rawSql, runSql, withSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
+import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
 import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
@@ -99,10 +100,10 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
 
     const claim = withClaim && atomic?.nonce;
     const ctes: Array<[string, Sql]> = [];
-    if (claim) ctes.push(["nonce", sql`INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${now.toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1`]);
+    if (claim) ctes.push(claimNonceCte(claim, now));
     // Without a fresh nonce nothing is inserted: a replay has no effect.
     // Rows are composed with Object.assign, not spreads: V8 (Node 20) builds spread-composed literals on a slow path.
-    ctes.push(["ins", insertSql("Instance", Object.assign({ id }, base, provisioned), { from: claim ? "nonce" : undefined, onConflictDoNothing: true, returning: "id" })]);
+    ctes.push(["ins", insertSql("Instance", Object.assign({ id }, base, provisioned), { from: claim ? NONCE_CTE : undefined, onConflictDoNothing: true, returning: "id" })]);
     ctes.push([
       "ev",
       insertSql("InstanceEvent", { id: randomUUID(), instanceId: id, kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED", toState: { enumType: "InstanceState", value: appInfo ? "ACTIVE" : "PROVISIONING" }, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, callbackLogId: ctx.callbackLogId ?? null, actor: ctx.actor, detail: { json: id === cmd.businessId ? { adapter: adapter.name, businessId: cmd.businessId } : { adapter: adapter.name, businessId: cmd.businessId, businessIdInUse: true } }, createdAt: now }, { from: "ins" }),
@@ -115,7 +116,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     const logRow = withClaim ? atomic?.logRow?.(outcome) : undefined;
     if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "ins" })]);
 
-    const final = rawSql(`SELECT ${claim ? "(SELECT count(*)::int FROM nonce)" : "1"} AS "nonceFresh", (SELECT id FROM ins) AS "insertedId"`);
+    const final = rawSql(`SELECT ${claim ? NONCE_FRESH : "1"} AS "nonceFresh", (SELECT id FROM ins) AS "insertedId"`);
     const rows = await runSql<InsertResult>(ctx, withSql(ctes, final));
     return { result: rows[0] ?? { nonceFresh: 0, insertedId: null }, outcome: Object.assign({}, outcome, { isLogged: Boolean(logRow) }) };
   };

@@ -3,6 +3,7 @@
 // A read-only statement reads the instances; one more statement claims the nonce and writes the log row.
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
+import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
 import { readAppInfo } from "@/lib/instances/app-info";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
 import type { AtomicOptions, InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
@@ -65,11 +66,10 @@ async function readOutcome(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOut
 export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
   const outcome = await readOutcome(ctx, cmd);
   if (!atomic?.nonce) return outcome;
-  const now = new Date();
-  const ctes: Array<[string, Sql]> = [["nonce", sql`INSERT INTO "Nonce" (nonce, "createdAt") VALUES (${atomic.nonce}, ${now.toISOString()}::timestamp(3)) ON CONFLICT DO NOTHING RETURNING 1`]];
+  const ctes: Array<[string, Sql]> = [claimNonceCte(atomic.nonce, new Date())];
   const logRow = atomic.logRow?.(outcome);
-  if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "nonce" })]);
-  const [claim] = await runSql<{ nonceFresh: number }>(ctx, withSql(ctes, rawSql(`SELECT (SELECT count(*)::int FROM nonce) AS "nonceFresh"`)));
+  if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: NONCE_CTE })]);
+  const [claim] = await runSql<{ nonceFresh: number }>(ctx, withSql(ctes, rawSql(`SELECT ${NONCE_FRESH} AS "nonceFresh"`)));
   if (!claim || claim.nonceFresh === 0) {
     return { resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", links: {}, isTest: cmd.isTest, note: "replayed nonce", isReplay: true };
   }
