@@ -5,11 +5,11 @@
 // keyset page, a tenant admin's scope, the detail, and a bulk-retry dry run.
 // Target: p95 < 150 ms for each list query. PostgreSQL only (the target is
 // for PostgreSQL; PGlite holds a demo's data, not a million rows).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runWorkerProcess } from "./child";
 import { createBenchDatabase } from "./pg";
 import type { Section, SectionContext, TargetCheck } from "./report";
 
@@ -158,23 +158,6 @@ async function runWorker(): Promise<void> {
 
 // ------------------------------------------------------------------ section (parent process)
 
-function runWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", FILE, WORKER_FLAG], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), WORKER_TIMEOUT_MS);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      const line = output.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult);
-      else reject(new Error(`worker exited with ${signal ?? code}: ${output.split("\n").slice(-15).join("\n")}`));
-    });
-  });
-}
-
 async function measurePostgres(ctx: SectionContext): Promise<WorkerResult> {
   const dataDir = path.join(ctx.workDir, "callback-log-reads");
   mkdirSync(dataDir, { recursive: true });
@@ -182,13 +165,20 @@ async function measurePostgres(ctx: SectionContext): Promise<WorkerResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ["DATABASE_URL", "DATA_DIR", "PORTAL_DEMO", "NODE_OPTIONS"]) delete env[k];
   try {
-    return await runWorkerProcess({
-      ...env,
-      KOOGALLERY_ACCESS_KEY: `bench-${randomBytes(16).toString("hex")}`,
-      PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-      JOBS_DISABLED: "1",
-      DATA_DIR: dataDir,
-      DATABASE_URL: pgDb.url,
+    return await runWorkerProcess<WorkerResult>({
+      label: "worker",
+      args: [FILE, WORKER_FLAG],
+      cwd: ROOT,
+      resultPrefix: RESULT_PREFIX,
+      timeoutMs: WORKER_TIMEOUT_MS,
+      env: {
+        ...env,
+        KOOGALLERY_ACCESS_KEY: `bench-${randomBytes(16).toString("hex")}`,
+        PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        JOBS_DISABLED: "1",
+        DATA_DIR: dataDir,
+        DATABASE_URL: pgDb.url,
+      },
     });
   } finally {
     await pgDb.drop();

@@ -119,3 +119,26 @@ export async function startChild(opts: ChildOptions): Promise<ChildServer> {
   await stop();
   throw new Error(`${opts.label} not healthy after ${opts.startTimeoutMs ?? 120_000} ms (last status ${lastStatus ?? "none"}); log:\n${server.logTail()}`);
 }
+
+/**
+ * Runs a bench worker (`node --import tsx <args>`) whose result is one stdout
+ * line `<resultPrefix><json>`: seeding and measuring in a process of its own,
+ * so its memory and JIT state never mix with the load generator's. Killed after
+ * timeoutMs; any other exit fails with the output's last lines.
+ */
+export function runWorkerProcess<T>(opts: { label: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string; resultPrefix: string; timeoutMs: number }): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...opts.args], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const line = output.split("\n").find((l) => l.startsWith(opts.resultPrefix));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(opts.resultPrefix.length)) as T);
+      else reject(new Error(`${opts.label} exited with ${signal ?? code}: ${output.split("\n").slice(-15).join("\n")}`));
+    });
+  });
+}

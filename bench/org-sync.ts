@@ -6,13 +6,13 @@
 // measured is the sync's alone, not the harness's. Targets (PostgreSQL): each
 // full sync < 3 s, peak RSS < 300 MB. PGlite is reported without a target (its
 // RSS includes the database engine itself).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { KIT_MAX_BODY_BYTES } from "../lib/callbacks/read-request";
 import type { Engine } from "./engines";
+import { runWorkerProcess } from "./child";
 import { createBenchDatabase } from "./pg";
 import type { Section, SectionContext, TargetCheck } from "./report";
 
@@ -193,23 +193,6 @@ async function runWorker(engine: Engine): Promise<void> {
 
 // ------------------------------------------------------------------ section (bench process)
 
-function runWorkerProcess(engine: Engine, env: NodeJS.ProcessEnv): Promise<WorkerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", FILE, WORKER_FLAG, engine], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), WORKER_TIMEOUT_MS);
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      const line = output.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult);
-      else reject(new Error(`worker (${engine}) exited with ${signal ?? code}: ${output.split("\n").slice(-15).join("\n")}`));
-    });
-  });
-}
-
 function workerEnv(db: { databaseUrl?: string; dataDir: string }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Inherited settings would silently change what is measured.
@@ -229,7 +212,7 @@ async function measureEngine(engine: Engine, ctx: SectionContext): Promise<Worke
   mkdirSync(dataDir, { recursive: true });
   const pgDb = engine === "postgres" ? await createBenchDatabase() : undefined;
   try {
-    return await runWorkerProcess(engine, workerEnv({ dataDir, databaseUrl: pgDb?.url }));
+    return await runWorkerProcess<WorkerResult>({ label: `worker (${engine})`, args: [FILE, WORKER_FLAG, engine], cwd: ROOT, resultPrefix: RESULT_PREFIX, timeoutMs: WORKER_TIMEOUT_MS, env: workerEnv({ dataDir, databaseUrl: pgDb?.url }) });
   } finally {
     await pgDb?.drop();
     rmSync(dataDir, { recursive: true, force: true });
