@@ -6,6 +6,7 @@ import { useState } from "react";
 import { inputClass } from "@/components/ui/card";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
+import { TableHead } from "@/components/ui/table-head";
 
 export function TenantList() {
   const [q, setQ] = useState("");
@@ -27,16 +28,7 @@ export function TenantList() {
       </div>
       <QueryState query={query} isEmpty={rows.length === 0} empty="No tenants match.">
         <table className="mt-4 w-full border-collapse overflow-hidden rounded-lg bg-white text-sm shadow-sm">
-          <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Code</th>
-              <th scope="col" className="px-3 py-2">Tenant ID</th>
-              <th scope="col" className="px-3 py-2">Instance</th>
-              <th scope="col" className="px-3 py-2 text-right">Users</th>
-              <th scope="col" className="px-3 py-2 text-right">Departments</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Code", "Tenant ID", "Instance", { label: "Users", align: "right" }, { label: "Departments", align: "right" }]} />
           <tbody>
             {rows.map((t) => (
               <tr key={t.id} className="border-t border-slate-100">

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { inputClass } from "@/components/ui/card";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
+import { TableHead } from "@/components/ui/table-head";
 
 export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
   const [q, setQ] = useState("");
@@ -39,15 +40,7 @@ export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
       </div>
       <QueryState query={query} isEmpty={rows.length === 0} empty="No users match.">
         <table className="mt-3 w-full text-sm">
-          <thead className="text-left text-xs uppercase text-slate-700">
-            <tr>
-              <th scope="col" className="py-2">Account</th>
-              <th scope="col" className="py-2">Name</th>
-              <th scope="col" className="py-2">Department</th>
-              <th scope="col" className="py-2">Role</th>
-              <th scope="col" className="py-2">Access</th>
-            </tr>
-          </thead>
+          <TableHead variant="plain" columns={["Account", "Name", "Department", "Role", "Access"]} />
           <tbody>
             {rows.map((u) => (
               <tr key={u.id} className="border-t border-slate-100">

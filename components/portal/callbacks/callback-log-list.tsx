@@ -11,6 +11,7 @@ import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { BulkRetry } from "@/components/portal/callbacks/bulk-retry";
 import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
 import { defaultResultMessages } from "@/lib/koogallery/result-codes";
+import { TableHead } from "@/components/ui/table-head";
 
 const ENDPOINTS = ["saas", "kit/tenantSync", "kit/applicationSync", "kit/authSync", "kit/singleOrgSync", "kit/allOrgSync"];
 // SaaS V2 (SPEC §2), V1-only (§3) activities; a Kit sync is chosen by its endpoint.
@@ -150,18 +151,7 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm">
           <table className="w-full border-collapse text-sm">
             <caption className="sr-only">Callbacks, newest first</caption>
-            <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">Time</th>
-                <th scope="col" className="px-3 py-2">Endpoint</th>
-                <th scope="col" className="px-3 py-2">Activity</th>
-                <th scope="col" className="px-3 py-2">Generation</th>
-                <th scope="col" className="px-3 py-2">Result</th>
-                <th scope="col" className="px-3 py-2">Verification</th>
-                <th scope="col" className="px-3 py-2 text-right">Latency</th>
-                <th scope="col" className="px-3 py-2">Links</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Time", "Endpoint", "Activity", "Generation", "Result", "Verification", { label: "Latency", align: "right" }, "Links"]} />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 align-top">

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { FailingOrder } from "@/lib/portal/dashboard";
 import { formatDuration, formatTimeUtc } from "@/components/portal/dashboard/format";
+import { TableHead } from "@/components/ui/table-head";
 
 export function FailingOrders({ orders }: { orders: FailingOrder[] }) {
   return (
@@ -20,15 +21,7 @@ export function FailingOrders({ orders }: { orders: FailingOrder[] }) {
       ) : (
         <div className="mt-3 overflow-x-auto">
           <table className="w-full border-collapse text-sm">
-            <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">Order</th>
-                <th scope="col" className="px-3 py-2">Activity</th>
-                <th scope="col" className="px-3 py-2">Last result</th>
-                <th scope="col" className="px-3 py-2">Time left</th>
-                <th scope="col" className="px-3 py-2">Links</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Order", "Activity", "Last result", "Time left", "Links"]} />
             <tbody>
               {orders.map((o) => (
                 <tr key={o.orderId} className="border-t border-slate-100 align-top">

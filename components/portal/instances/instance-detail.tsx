@@ -12,6 +12,7 @@ import { AppInfoCard } from "@/components/portal/instances/app-info-card";
 import { InstanceActions } from "@/components/portal/instances/instance-actions";
 import { InstanceTimeline } from "@/components/portal/instances/instance-timeline";
 import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
+import { TableHead } from "@/components/ui/table-head";
 
 const cardClass = "rounded-lg border border-slate-200 bg-white p-4";
 
@@ -95,16 +96,7 @@ function Orders({ detail }: { detail: InstanceDetail }) {
       ) : (
         <div className="mt-2 overflow-x-auto">
           <table className="w-full text-sm">
-            <thead className="text-left text-xs uppercase text-slate-700">
-              <tr>
-                <th scope="col" className="py-2 pr-3">Order</th>
-                <th scope="col" className="py-2 pr-3">Kind</th>
-                <th scope="col" className="py-2 pr-3">Received</th>
-                <th scope="col" className="py-2 pr-3">Period</th>
-                <th scope="col" className="py-2 pr-3 text-right">Amount</th>
-                <th scope="col" className="py-2">Order details</th>
-              </tr>
-            </thead>
+            <TableHead variant="plain" columns={["Order", "Kind", "Received", "Period", { label: "Amount", align: "right" }, "Order details"]} />
             <tbody>
               {detail.orders.map((o) => (
                 <tr key={o.id} className="border-t border-slate-100 align-top">

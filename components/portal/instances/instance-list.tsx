@@ -11,6 +11,7 @@ import { instanceExportUrl, instanceFilterParams, instanceQueries, type Instance
 import { withParams } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
+import { TableHead } from "@/components/ui/table-head";
 
 const STATES = ["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"] as const;
 
@@ -139,18 +140,7 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
       <QueryState query={query} isEmpty={rows.length === 0} empty="No instances match.">
         <div className="mt-4 overflow-x-auto rounded-lg bg-white shadow-sm">
           <table className="w-full border-collapse text-sm">
-            <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">Instance</th>
-                <th scope="col" className="px-3 py-2">Customer</th>
-                <th scope="col" className="px-3 py-2">Product</th>
-                <th scope="col" className="px-3 py-2">Order</th>
-                <th scope="col" className="px-3 py-2">State</th>
-                <th scope="col" className="px-3 py-2">Provisioning</th>
-                <th scope="col" className="px-3 py-2">Expires</th>
-                <th scope="col" className="px-3 py-2">Created</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Instance", "Customer", "Product", "Order", "State", "Provisioning", "Expires", "Created"]} />
             <tbody>
               {rows.map((i) => (
                 <tr key={i.id} className="border-t border-slate-100 align-top">

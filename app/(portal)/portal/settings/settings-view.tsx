@@ -7,6 +7,7 @@ import { dashboardQueries } from "@/components/portal/dashboard-queries";
 import { formatDuration, formatTimeUtc } from "@/components/portal/dashboard/format";
 import type { Settings } from "@/lib/portal/settings";
 import { CopyButton } from "./copy-button";
+import { TableHead } from "@/components/ui/table-head";
 
 const card = "rounded-lg border border-slate-200 bg-white p-4";
 
@@ -56,13 +57,7 @@ export function SettingsView({ initial, initialAt }: { initial: Settings; initia
         </h2>
         <p className="mt-1 text-sm text-slate-700">Whether each key came from the environment. Values are never shown.</p>
         <table className="mt-3 w-full border-collapse text-sm">
-          <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Key</th>
-              <th scope="col" className="px-3 py-2">Variable</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Key", "Variable", "Status"]} />
           <tbody>
             {s.keys.map((k) => (
               <tr key={k.id} className="border-t border-slate-100">
@@ -101,13 +96,7 @@ export function SettingsView({ initial, initialAt }: { initial: Settings; initia
           <p className="mt-1 text-sm text-slate-700">No pending, running or dead jobs, and none finished in the last 24 hours.</p>
         ) : (
           <table className="mt-2 w-full max-w-xl border-collapse text-sm">
-            <thead className="bg-slate-100 text-left text-xs uppercase text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2">Kind</th>
-                <th scope="col" className="px-3 py-2 text-right">Jobs</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Status", "Kind", { label: "Jobs", align: "right" }]} />
             <tbody>
               {jobs.counts.map((c) => (
                 <tr key={`${c.status}/${c.kind}`} className="border-t border-slate-100">
