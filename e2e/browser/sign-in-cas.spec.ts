@@ -17,6 +17,8 @@ test.beforeAll(async ({ world }) => {
 test("a tenant admin signs in through CAS from our login page", async ({ page }) => {
   await signInFromLoginPage(page, acme.tenantCode, "cora");
   await expect(page).toHaveURL(/\/portal$/);
+  // The portal's session poll goes through next-auth's jwt callback; a CAS session has no token to refresh and must survive it.
+  expect((await (await page.request.get("/api/auth/session")).json()).error).toBeUndefined();
   expect(await (await page.request.get("/api/portal/me")).json()).toMatchObject({ kind: "buyer", role: "admin", userName: "cora" });
 });
 

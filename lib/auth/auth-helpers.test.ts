@@ -4,6 +4,7 @@ import { guardRedirect, safeCallbackPath } from "./safe-redirect";
 import { classifySsoError } from "./sso-failure";
 import { serviceUrlOf } from "./finish-cas-sign-in";
 import { isRefusalReason } from "./refusal-reasons";
+import { REFRESH_MARGIN_SECONDS, shouldRefreshBuyerToken } from "./buyer-token";
 
 test("callback URLs: only paths on our own origin survive", () => {
   process.env.NEXTAUTH_URL = "https://portal.example.com";
@@ -48,4 +49,15 @@ test("refusal reasons are a closed set", () => {
   assert.ok(isRefusalReason("revoked"));
   assert.ok(!isRefusalReason("toString"));
   assert.ok(!isRefusalReason("<script>"));
+});
+
+test("only an OAuth buyer session near its access token's expiry is refreshed; CAS and staff sessions never", () => {
+  const now = 1_800_000_000;
+  const oauth = { kind: "buyer" as const, tenantId: "t", userName: "u", accessToken: "at", refreshToken: "rt" };
+  assert.equal(shouldRefreshBuyerToken({ ...oauth, accessTokenExpiresAt: now + 7200 }, now), false);
+  assert.equal(shouldRefreshBuyerToken({ ...oauth, accessTokenExpiresAt: now + REFRESH_MARGIN_SECONDS - 1 }, now), true);
+  assert.equal(shouldRefreshBuyerToken({ ...oauth, accessTokenExpiresAt: now - 10, error: "refresh-failed" }, now), false);
+  // What lib/auth/finish-cas-sign-in.ts encodes: no access token, no expiry.
+  assert.equal(shouldRefreshBuyerToken({ kind: "buyer", tenantId: "t", userName: "u", role: "admin" }, now), false);
+  assert.equal(shouldRefreshBuyerToken({ kind: "staff", staffId: "s", role: "owner" }, now), false);
 });

@@ -11,14 +11,13 @@ import { describeError } from "@/lib/errors";
 import { KOOGALLERY_PROVIDER_ID, KooGalleryProvider, refreshAccessToken, SsoRequestError, type KooGalleryProfileUser } from "@/lib/koogallery/sso";
 import { checkBuyerGrant, findSsoTenant, type SsoTenant } from "@/lib/auth/sso-tenant";
 import { guardRedirect } from "@/lib/auth/safe-redirect";
+import { shouldRefreshBuyerToken } from "@/lib/auth/buyer-token";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { reportSsoFailure } from "@/lib/auth/sso-failure";
 import { signInStaff } from "@/lib/staff/sign-in-staff";
 
 export const STAFF_PROVIDER_ID = "staff";
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-/** Refresh a little before KooGallery's access token expires (2 h by default). */
-const REFRESH_MARGIN_SECONDS = 60;
 
 type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string };
 
@@ -125,7 +124,7 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
             accessTokenExpiresAt: account.expires_at ?? Math.floor(Date.now() / 1000) + 7200,
           };
         }
-        if (canRefresh && token.kind === "buyer" && !token.error && (token.accessTokenExpiresAt ?? 0) - REFRESH_MARGIN_SECONDS < Date.now() / 1000) {
+        if (canRefresh && shouldRefreshBuyerToken(token, Date.now() / 1000)) {
           return refreshBuyerToken(token);
         }
         return token;
