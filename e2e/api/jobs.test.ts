@@ -107,7 +107,13 @@ if (testEngine === "postgres") {
           const r = await callV2(i % 2 ? a : b, { activity: "newInstance", ...o });
           assert.equal(r.json.resultCode, "000004");
         }
-        // Every job failed once while the backend was down; make them due again and let both workers race.
+        // Wait until every job has failed once and is back in the queue: a job still in flight when the backend
+        // comes up would either answer 503 after the switch or put its retry 100 s out after runAt is reset.
+        await waitFor(async () => {
+          const rows = await a.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Job" WHERE kind = 'provision-instance' AND status = 'PENDING' AND attempts >= 1`);
+          return rows[0]?.n === orders.length || undefined;
+        }, 20_000, "every job failed once");
+        // Then make them all due again and let both workers race.
         isUp = true;
         await a.query(`UPDATE "Job" SET "runAt" = now() WHERE kind = 'provision-instance'`);
         await waitFor(async () => {
