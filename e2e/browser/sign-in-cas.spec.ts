@@ -18,8 +18,23 @@ test("a tenant admin signs in through CAS from our login page", async ({ page })
   await signInFromLoginPage(page, acme.tenantCode, "cora");
   await expect(page).toHaveURL(/\/portal$/);
   // The portal's session poll goes through next-auth's jwt callback; a CAS session has no token to refresh and must survive it.
-  expect((await (await page.request.get("/api/auth/session")).json()).error).toBeUndefined();
+  const session = (await (await page.request.get("/api/auth/session")).json()) as { user?: unknown; error?: string };
+  expect(session.error).toBeUndefined();
+  expect(session.user).toMatchObject({ kind: "buyer", userName: "cora" });
   expect(await (await page.request.get("/api/portal/me")).json()).toMatchObject({ kind: "buyer", role: "admin", userName: "cora" });
+});
+
+test("signing out of a CAS session is recorded as a CAS sign-out", async ({ page, world }) => {
+  await signInFromLoginPage(page, acme.tenantCode, "cora");
+  await expect(page).toHaveURL(/\/portal$/);
+  await page.getByRole("link", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out of the portal" }).click();
+  await expect(page.getByRole("heading", { name: "You are signed out" })).toBeVisible();
+  const [last] = await world.portal.query<{ method: string }>(
+    `SELECT method FROM "SignInEvent" WHERE outcome = 'signed-out' AND subject = 'cora' AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
+    [acme.tenantId],
+  );
+  expect(last?.method).toBe("koogallery-cas");
 });
 
 test("a user entering from KooGallery through CAS is handed to the application", async ({ page, world }) => {

@@ -4,7 +4,7 @@ import { guardRedirect, safeCallbackPath } from "./safe-redirect";
 import { classifySsoError } from "./sso-failure";
 import { serviceUrlOf } from "./finish-cas-sign-in";
 import { isRefusalReason } from "./refusal-reasons";
-import { REFRESH_MARGIN_SECONDS, shouldRefreshBuyerToken } from "./buyer-token";
+import { buyerSignInMethod, REFRESH_MARGIN_SECONDS, shouldRefreshBuyerToken } from "./buyer-token";
 
 test("callback URLs: only paths on our own origin survive", () => {
   process.env.NEXTAUTH_URL = "https://portal.example.com";
@@ -58,6 +58,9 @@ test("only an OAuth buyer session near its access token's expiry is refreshed; C
   assert.equal(shouldRefreshBuyerToken({ ...oauth, accessTokenExpiresAt: now + REFRESH_MARGIN_SECONDS - 1 }, now), true);
   assert.equal(shouldRefreshBuyerToken({ ...oauth, accessTokenExpiresAt: now - 10, error: "refresh-failed" }, now), false);
   // What lib/auth/finish-cas-sign-in.ts encodes: no access token, no expiry.
-  assert.equal(shouldRefreshBuyerToken({ kind: "buyer", tenantId: "t", userName: "u", role: "admin" }, now), false);
+  const cas = { kind: "buyer" as const, tenantId: "t", userName: "u", role: "admin" };
+  assert.equal(shouldRefreshBuyerToken(cas, now), false);
+  assert.equal(buyerSignInMethod(cas), "koogallery-cas");
+  assert.equal(buyerSignInMethod({ ...oauth, accessTokenExpiresAt: now }), "koogallery-oauth");
   assert.equal(shouldRefreshBuyerToken({ kind: "staff", staffId: "s", role: "owner" }, now), false);
 });

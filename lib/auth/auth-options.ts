@@ -11,7 +11,7 @@ import { describeError } from "@/lib/errors";
 import { KOOGALLERY_PROVIDER_ID, KooGalleryProvider, refreshAccessToken, SsoRequestError, type KooGalleryProfileUser } from "@/lib/koogallery/sso";
 import { checkBuyerGrant, findSsoTenant, type SsoTenant } from "@/lib/auth/sso-tenant";
 import { guardRedirect } from "@/lib/auth/safe-redirect";
-import { shouldRefreshBuyerToken } from "@/lib/auth/buyer-token";
+import { buyerSignInMethod, shouldRefreshBuyerToken } from "@/lib/auth/buyer-token";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { reportSsoFailure } from "@/lib/auth/sso-failure";
 import { signInStaff } from "@/lib/staff/sign-in-staff";
@@ -149,7 +149,7 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
     },
     events: {
       async signOut({ token }) {
-        if (token?.kind === "buyer") await recordSignIn({ method: "koogallery-oauth", outcome: "signed-out", subject: token.userName, tenantId: token.tenantId });
+        if (token?.kind === "buyer") await recordSignIn({ method: buyerSignInMethod(token), outcome: "signed-out", subject: token.userName, tenantId: token.tenantId });
       },
     },
   };
