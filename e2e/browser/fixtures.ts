@@ -96,6 +96,16 @@ export async function changeGrant(world: World, t: TestTenant, user: TestUser, c
   });
 }
 
+/**
+ * Signs the browser out by forgetting its cookies. The page is left first: a
+ * portal page's session poll still in flight would otherwise set the session
+ * cookie again after it was cleared.
+ */
+export async function forgetSession(page: Page): Promise<void> {
+  await page.goto("about:blank");
+  await page.context().clearCookies();
+}
+
 export async function signInAsStaff(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);

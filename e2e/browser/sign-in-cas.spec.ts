@@ -1,5 +1,5 @@
 // The same sign-ins when the app credential uses CAS 3.0 (KOOGALLERY_SSO_METHOD=cas).
-import { changeGrant, createTenant, expect, signInFromKooGallery, signInFromLoginPage, test, type TestTenant } from "./fixtures";
+import { changeGrant, createTenant, expect, forgetSession, signInFromKooGallery, signInFromLoginPage, test, type TestTenant } from "./fixtures";
 
 test.use({ ssoMethod: "cas" });
 
@@ -48,14 +48,14 @@ test("a revoked user and a replayed ticket are refused", async ({ page, world })
   await signInFromLoginPage(page, acme.tenantCode, "rex");
   await expect(page.getByRole("heading", { name: "Your access was withdrawn" })).toBeVisible();
 
-  await page.context().clearCookies();
+  await forgetSession(page);
   let ticketUrl = "";
   page.on("request", (r) => {
     if (r.url().includes("/api/sso/cas?") && r.url().includes("ticket=") && r.url().includes("n=")) ticketUrl = r.url();
   });
   await signInFromLoginPage(page, acme.tenantCode, "cora");
   await expect(page).toHaveURL(/\/portal$/);
-  await page.context().clearCookies();
+  await forgetSession(page);
   await page.goto(ticketUrl);
   await expect(page.getByRole("heading", { name: "This sign-in link cannot be used" })).toBeVisible();
 });

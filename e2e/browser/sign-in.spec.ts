@@ -1,7 +1,7 @@
 // Signing in, in Chromium, through the mock KooGallery identity provider:
 // both entries (our login page; KooGallery's unified login), tenant admins and
 // users, staff of each role, and every refusal with a clear page.
-import { changeGrant, createStaff, createTenant, expect, signInAsStaff, signInAtIdp, signInFromKooGallery, signInFromLoginPage, test, type TestTenant } from "./fixtures";
+import { changeGrant, createStaff, createTenant, expect, forgetSession, signInAsStaff, signInAtIdp, signInFromKooGallery, signInFromLoginPage, test, type TestTenant } from "./fixtures";
 import { startMockIdp } from "../../lib/mock-idp/mock-idp";
 
 const people = [
@@ -32,7 +32,7 @@ test("staff sign in with each role and get what the role allows", async ({ page,
   expect((await (await page.request.get("/api/portal/me")).json()).role).toBe("owner");
 
   for (const [account, role] of [[operator, "operator"], [viewer, "viewer"]] as const) {
-    await page.context().clearCookies();
+    await forgetSession(page);
     await signInAsStaff(page, account.email, account.password);
     const me = await (await page.request.get("/api/portal/me")).json();
     expect(me.role).toBe(role);
@@ -98,7 +98,7 @@ test("revoked and disabled users are refused with a page that says why", async (
   await changeGrant(world, acme, people[3]!, "disable");
   await signInFromLoginPage(page, acme.tenantCode, "rita");
   await expect(page.getByRole("heading", { name: "Your access was withdrawn" })).toBeVisible();
-  await page.context().clearCookies();
+  await forgetSession(page);
   await signInFromKooGallery(page, world, acme, "dan");
   await expect(page.getByRole("heading", { name: "Your account is disabled for this application" })).toBeVisible();
 });
@@ -109,7 +109,7 @@ test("a wrong tenant is refused: an unknown code, and an account granted only in
   await page.getByRole("button", { name: "Continue with KooGallery" }).click();
   await expect(page.getByRole("heading", { name: "We do not know this organisation" })).toBeVisible();
 
-  await page.context().clearCookies();
+  await forgetSession(page);
   await signInFromLoginPage(page, acme.tenantCode, "mallory");
   await expect(page.getByRole("heading", { name: "Your account has not been given access" })).toBeVisible();
 });
@@ -134,12 +134,12 @@ test("a replayed code and a tampered state are refused", async ({ page }) => {
   expect(callbackUrl).not.toBe("");
 
   // Replay: the same callback again, after signing out.
-  await page.context().clearCookies();
+  await forgetSession(page);
   await page.goto(callbackUrl);
   await expect(page.getByRole("heading", { name: /could not be matched to your browser|This sign-in link cannot be used/ })).toBeVisible();
 
   // Tamper: a fresh sign-in whose state is changed on the way back.
-  await page.context().clearCookies();
+  await forgetSession(page);
   // The identity provider's redirect back to us is rewritten on its way (Playwright cannot route a redirected request itself).
   await page.route(
     (url) => url.pathname.endsWith("/api/v1/oauth2/authorize"),
