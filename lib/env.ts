@@ -20,6 +20,7 @@ const schema = z.object({
   KOOGALLERY_SK: optionalString,
   KOOGALLERY_RSA_PRIVATE_KEY_FILE: optionalString,
   KOOGALLERY_V1_MAX_SKEW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(300)),
+  KOOGALLERY_V1_KIT_TIME_ZONE: z.preprocess(emptyAsUndefined, z.enum(["UTC+8", "UTC"]).default("UTC+8")),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().startsWith("postgres").optional()),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(20)),
   DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(["0", "1", "true", "false"]).default("1")).transform((v) => v === "1" || v === "true"),
@@ -45,6 +46,7 @@ const schema = z.object({
   KOOGALLERY_SSO_SCOPE: z.preprocess(emptyAsUndefined, z.string().default("get_user_info")),
   SSO_HANDOFF_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(600).default(60)),
   PORTAL_MOCK_IDP: flag,
+  TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
 });
 
 export type Env = {
@@ -55,6 +57,8 @@ export type Env = {
   ak?: string;
   sk?: string;
   v1MaxSkewMs: number;
+  /** How the V1 Kit's body `timeStamp` is read: UTC+8 as SPEC §4 documents (480), or UTC (0). One reading, never both (ADR 0007). */
+  v1KitUtcOffsetMinutes: number;
   /** PEM (PKCS#8) of the RSA key whose public half is on the app credential: decrypts Kit clientSecret (SPEC §1.6). */
   rsaPrivateKeyPem?: string;
   databaseUrl?: string;
@@ -89,6 +93,8 @@ export type Env = {
     /** Serve the mock KooGallery identity provider at /mock-idp (demo and tests only). */
     isMockIdp: boolean;
   };
+  /** Reverse proxies in front of the portal whose X-Forwarded-For entry is believed (lib/http/client-address.ts). */
+  trustedProxyHops: number;
   /** Which keys came from the environment (the settings page shows this, never values). */
   configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey" | "rsaPrivateKey", boolean>;
 };
@@ -207,6 +213,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ak: e.KOOGALLERY_AK,
     sk: e.KOOGALLERY_SK,
     v1MaxSkewMs: e.KOOGALLERY_V1_MAX_SKEW_SECONDS * 1000,
+    v1KitUtcOffsetMinutes: e.KOOGALLERY_V1_KIT_TIME_ZONE === "UTC" ? 0 : 480,
     rsaPrivateKeyPem,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -234,6 +241,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       handoffTtlSeconds: e.SSO_HANDOFF_TTL_SECONDS,
       isMockIdp: e.PORTAL_MOCK_IDP,
     },
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     configured: {
       accessKey: Boolean(e.KOOGALLERY_ACCESS_KEY),
       kitAccessKey: Boolean(e.KOOGALLERY_KIT_ACCESS_KEY),

@@ -8,6 +8,7 @@ import next from "next";
 import { callbackRouteOf, serveNodeCallback } from "../lib/callbacks/serve-node-callback";
 import { startPortal } from "../lib/start-portal";
 import { getEnv } from "../lib/env";
+import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from "../lib/http/client-address";
 import { createMockIdp, type MockIdp } from "../lib/mock-idp/mock-idp";
 
 const MOCK_IDP_BASE_PATH = "/mock-idp";
@@ -30,6 +31,8 @@ const mockIdp: MockIdp | undefined = env.auth.isMockIdp
 if (mockIdp) console.log(`[portal] mock KooGallery identity provider at ${MOCK_IDP_BASE_PATH} (demo and tests only)`);
 
 const server = createServer((req, res) => {
+  // Handlers behind Next.js cannot see the socket: the address goes on in a header no client can set.
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustedProxyHops);
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const pathname = q < 0 ? url : url.slice(0, q);

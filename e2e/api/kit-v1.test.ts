@@ -3,7 +3,7 @@
 // sync with add/modify/revoke/delete and repeats, lists sent as JSON strings,
 // credential-debugging data, the OAEP variants and an undecryptable secret,
 // out-of-order and cyclic departments, full-sync diffs and orphaned users, the
-// authToken and timeStamp (UTC+8 or UTC) rules, and a 20,000-department full
+// authToken and timeStamp (UTC+8 only) rules, V1 replays, and a 20,000-department full
 // sync. Calls come first; the database is read once at the end.
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -205,8 +205,8 @@ describe("authToken and timeStamp", () => {
     await ok(kitV1(portal, "tenantSync", body(zones.basicKey), { key: portal.keys.accessKey }));
   });
 
-  test("a timeStamp in UTC is accepted too, and logged as such", async () => {
-    await ok(kitV1(portal, "tenantSync", { ...body(zones.utc), timeStamp: formatV1Timestamp(new Date()) }));
+  test("a timeStamp in UTC is refused: the deployment reads UTC+8 only, so a captured call cannot verify again 8 h later", async () => {
+    await code("000002", kitV1(portal, "tenantSync", { ...body(zones.utc), timeStamp: formatV1Timestamp(new Date()) }));
   });
 
   test("a wrong key, a tampered body or a missing authToken header is 000001 and changes nothing", async () => {
@@ -230,10 +230,11 @@ describe("authToken and timeStamp", () => {
     await code("000002", postRaw(req.url, withoutTime, req.headers), "missing");
   });
 
-  test("V1 has no nonce: the same request twice is answered twice, with no second effect", async () => {
+  test("V1 has no nonce: the same request replayed is refused 000001 (its token and timeStamp were seen), with no second effect", async () => {
     const req = buildKitV1Request({ baseUrl: portal.saasUrl, kitName: "tenantSync", accessKey: portal.keys.kitAccessKey, body: body(zones.repeat) });
     await ok(postRaw(req.url, req.body!, req.headers));
-    await ok(postRaw(req.url, req.body!, req.headers));
+    await code("000001", postRaw(req.url, req.body!, req.headers), "replay");
+    await ok(kitV1(portal, "tenantSync", body(zones.repeat)), "KooGallery's own re-send has a new timeStamp and token");
   });
 
   test("an unknown sync is 000002", async () => {
@@ -345,13 +346,13 @@ describe("what the database holds afterwards", () => {
     const info = (tenantId: string) => logsOf(s, tenantId).map((l) => [l.verification, l.verificationInfo?.key, l.verificationInfo?.timeZone]);
     assert.deepEqual(info(zones.beijing), [["OK", "kit", "UTC+8"]]);
     assert.deepEqual(info(zones.basicKey), [["OK", "basic", "UTC+8"]]);
-    assert.deepEqual(info(zones.utc), [["OK", "kit", "UTC"]]);
-    assert.deepEqual(info(zones.repeat), [["OK", "kit", "UTC+8"], ["OK", "kit", "UTC+8"]]);
+    assert.deepEqual(info(zones.utc), [["BAD_TIMESTAMP", undefined, "UTC+8"]]);
+    assert.deepEqual(info(zones.repeat), [["OK", "kit", "UTC+8"], ["REPLAYED_NONCE", "kit", "UTC+8"], ["OK", "kit", "UTC+8"]]);
     assert.deepEqual(eventsOf(s, zones.repeat).map((e) => [e.counts.added, e.counts.unchanged]), [[1, 0], [0, 1]]);
     assert.ok(!s.tenants.some((t) => t.tenantId === forged));
     const refused = s.logs.filter((l) => l.generation === "V1" && l.verification !== "OK");
     const count = (v: string) => refused.filter((l) => l.verification === v).length;
-    assert.deepEqual([count("BAD_SIGNATURE"), count("MISSING_CREDENTIALS"), count("BAD_TIMESTAMP"), count("MALFORMED")], [2, 2, 4, 1]);
+    assert.deepEqual([count("BAD_SIGNATURE"), count("MISSING_CREDENTIALS"), count("BAD_TIMESTAMP"), count("MALFORMED"), count("REPLAYED_NONCE")], [2, 2, 5, 1, 1]);
     assert.ok(refused.every((l) => !l.isSealed));
     assert.equal(s.logs.find((l) => l.endpoint === "kit/orderSync")?.resultMsg, "unknown Kit interface");
   });

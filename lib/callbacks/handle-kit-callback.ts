@@ -15,7 +15,7 @@ import type { KitContext, KitOutcome } from "@/lib/tenants/types";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { runPipeline, type ParseResult, type RetryOptions } from "@/lib/callbacks/run-pipeline";
-import { kitKeys, verifyV1KitCall, verifyV2Call, type Verification } from "@/lib/callbacks/verify-call";
+import { kitKeys, sentAtOfStoredCall, verifyV1KitCall, verifyV2Call, type Verification } from "@/lib/callbacks/verify-call";
 
 export type KitRoute = { generation: "V1" | "V2"; kitName: string };
 
@@ -79,11 +79,11 @@ export async function handleKitCallback(call: IncomingCall, route: { generation:
       if (!isKnown) return { ok: false, outcome: "MALFORMED", resultCode: ResultCode.INVALID_PARAMS, resultMsg: "unknown Kit interface", info: { kitName: kitName.slice(0, 64) }, activity: kitName.slice(0, 64) };
       if (retry) {
         // A stored call was verified when it arrived; its signature has since expired.
-        return { ok: true, payload: JSON.parse(call.rawBody) as Record<string, unknown>, info: { retryOf: retry.retryOfId } };
+        return { ok: true, payload: JSON.parse(call.rawBody) as Record<string, unknown>, sentAt: sentAtOfStoredCall(call, "kit", env.v1KitUtcOffsetMinutes), info: { retryOf: retry.retryOfId } };
       }
       return generation === "V2"
         ? verifyV2Call(call, "kit", [{ name: "kit", key: env.kitAccessKey }])
-        : verifyV1KitCall(call, kitKeys(env), env.v1MaxSkewMs);
+        : verifyV1KitCall(call, kitKeys(env), env.v1MaxSkewMs, env.v1KitUtcOffsetMinutes);
     },
     activityOf: () => kitName.slice(0, 64),
     parse(payload): ParseResult<KitCall> {
@@ -92,7 +92,7 @@ export async function handleKitCallback(call: IncomingCall, route: { generation:
       if (!parsed.success) return { ok: false, resultCode: ResultCode.INVALID_PARAMS, resultMsg: formatZodIssues(parsed.error) };
       return { ok: true, data: { name: kitName, req: parsed.data } as KitCall };
     },
-    act: ({ tx, data, actor, callbackLogId }) => dispatch({ tx, env, actor, callbackLogId }, data),
+    act: ({ tx, data, actor, callbackLogId, sentAt }) => dispatch({ tx, env, actor, callbackLogId, sentAt }, data),
     render: (outcome) => ({ resultCode: outcome.resultCode, resultMsg: outcome.resultMsg }),
     linksOf: (payload) => {
       const tenantId = text(payload.tenantId);

@@ -15,7 +15,7 @@ import { jobEvents, kickWorker } from "@/lib/jobs/worker";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { runPipeline, type ParseResult, type RetryOptions } from "@/lib/callbacks/run-pipeline";
-import { verifyV1Call, verifyV2Call, v2BasicKeys, type Verification } from "@/lib/callbacks/verify-call";
+import { sentAtOfStoredCall, verifyV1Call, verifyV2Call, v2BasicKeys, type Verification } from "@/lib/callbacks/verify-call";
 
 export const SAAS_ENDPOINT = "saas";
 
@@ -80,7 +80,7 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryOption
       if (retry) {
         // A stored call was verified when it arrived; its signature has since expired.
         const payload = generation === "V1" ? Object.fromEntries(new URL(call.url).searchParams.entries()) : (JSON.parse(call.rawBody) as Record<string, unknown>);
-        return { ok: true, payload, info: { retryOf: retry.retryOfId } };
+        return { ok: true, payload, sentAt: sentAtOfStoredCall(call, "saas", env.v1KitUtcOffsetMinutes), info: { retryOf: retry.retryOfId } };
       }
       return generation === "V1" ? verifyV1Call(call, env.accessKey, env.v1MaxSkewMs) : verifyV2Call(call, "basic", v2BasicKeys(env));
     },
@@ -94,16 +94,16 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryOption
       const isUnknownActivity = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === "activity");
       return { ok: false, resultCode: ResultCode.INVALID_PARAMS, resultMsg: isUnknownActivity ? "activity is missing or not supported" : formatZodIssues(parsed.error) };
     },
-    act({ tx, data, actor, callbackLogId }) {
-      const ctx = { tx, env, adapter, generation, actor, callbackLogId };
+    act({ tx, data, actor, callbackLogId, sentAt }) {
+      const ctx = { tx, env, adapter, generation, actor, callbackLogId, sentAt };
       return data.generation === "V1" ? dispatchV1(ctx, data.req) : dispatchV2(ctx, data.req);
     },
     atomic: {
       // The two calls KooGallery makes most (and the buyer's resource page
       // makes in real time) write in one statement.
       isFor: (data) => !retry && (data.req.activity === "newInstance" || data.req.activity === "queryInstance"),
-      async act({ db, raw, data, actor, callbackLogId, nonce, logRow }) {
-        const ctx = { tx: db, raw, env, adapter, generation, actor, callbackLogId };
+      async act({ db, raw, data, actor, callbackLogId, sentAt, nonce, logRow }) {
+        const ctx = { tx: db, raw, env, adapter, generation, actor, callbackLogId, sentAt };
         const atomic = { nonce, logRow };
         return data.generation === "V1" ? dispatchV1(ctx, data.req, atomic) : dispatchV2(ctx, data.req, atomic);
       },

@@ -26,7 +26,14 @@ export type BaseOutcome = {
 
 export type ParseResult<P> = { ok: true; data: P } | { ok: false; resultCode: string; resultMsg: string };
 
-export type ActInput<P> = { tx: Tx; data: P; actor: string; callbackLogId: string };
+export type ActInput<P> = {
+  tx: Tx;
+  data: P;
+  actor: string;
+  callbackLogId: string;
+  /** When KooGallery sent the call (its signed timestamp), for verbs that must not let an older call undo a newer one. */
+  sentAt?: Date;
+};
 
 export type PipelineSpec<P, O extends BaseOutcome> = {
   endpoint: string;
@@ -119,6 +126,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
         data: parsed.data,
         actor,
         callbackLogId,
+        sentAt: verified.sentAt,
         nonce: verified.nonce,
         logRow: (o) => {
           if (spec.settle?.isNeeded(o)) return undefined;
@@ -139,7 +147,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
           const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
           if (claimed.count === 0) throw new ReplayError();
         }
-        const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId });
+        const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId, sentAt: verified.sentAt });
         if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
         const built = buildAnswer(spec.render(result), spec.signKey);
         await recordCallback(tx, logEntry(result, built));

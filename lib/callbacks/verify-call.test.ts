@@ -64,6 +64,17 @@ describe("V1", () => {
     assert.ok(!bad.ok && bad.resultCode === "000001");
   });
 
+  test("the token and its timeStamp are the replay key, and the signed time is the sending time", () => {
+    const req = asCall(buildV1GetRequest({ baseUrl: BASE, accessKey: KEY, params }));
+    const first = verifyV1Call(req, KEY, 300_000);
+    const again = verifyV1Call(req, KEY, 300_000);
+    assert.ok(first.ok && again.ok);
+    const timeStamp = new URL(req.url).searchParams.get("timeStamp") ?? "";
+    assert.ok(first.nonce?.startsWith(`v1:${timeStamp}:`));
+    assert.equal(again.nonce, first.nonce);
+    assert.ok(first.sentAt && Math.abs(first.sentAt.getTime() - Date.now()) < 5_000);
+  });
+
   test("an authToken with a literal '+' (as in the doc examples) is accepted", () => {
     for (let i = 0; i < 200; i++) {
       const req = asCall(buildV1GetRequest({ baseUrl: BASE, accessKey: KEY, params: { ...params, instanceId: `i-${i}` } }));
@@ -96,38 +107,56 @@ describe("V1 Kit", () => {
   const kitCall = (accessKey: string, timeStamp?: string) =>
     asCall(buildKitV1Request({ baseUrl: BASE, kitName: "tenantSync", accessKey, body: timeStamp ? { ...body, timeStamp } : body }));
 
+  const BEIJING = 480;
+
   test("the authToken header over the body fields verifies with the kit key, then the basic key", () => {
-    const withKit = verifyV1KitCall(kitCall("kit-key-0123"), kitKeys, 300_000);
+    const withKit = verifyV1KitCall(kitCall("kit-key-0123"), kitKeys, 300_000, BEIJING);
     assert.ok(withKit.ok && withKit.info.key === "kit" && withKit.info.timeZone === "UTC+8");
-    assert.equal(withKit.nonce, undefined, "V1 has no nonce");
-    const withBasic = verifyV1KitCall(kitCall(KEY), kitKeys, 300_000);
+    const withBasic = verifyV1KitCall(kitCall(KEY), kitKeys, 300_000, BEIJING);
     assert.ok(withBasic.ok && withBasic.info.key === "basic");
   });
 
-  test("timeStamp is read as UTC+8, or as UTC, and the reading is recorded", () => {
-    const beijing = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now - 10_000), 480)), kitKeys, 300_000, now);
+  test("the token and its timeStamp are the replay key (V1 has no nonce)", () => {
+    const timeStamp = formatV1Timestamp(new Date(now), BEIJING);
+    const first = verifyV1KitCall(kitCall(KEY, timeStamp), kitKeys, 300_000, BEIJING, now);
+    const again = verifyV1KitCall(kitCall(KEY, timeStamp), kitKeys, 300_000, BEIJING, now + 1000);
+    assert.ok(first.ok && again.ok);
+    assert.match(first.nonce ?? "", new RegExp(`^v1kit:${timeStamp}:`));
+    assert.equal(again.nonce, first.nonce, "the same call replayed has the same key");
+    const next = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 1), BEIJING)), kitKeys, 300_000, BEIJING, now);
+    assert.ok(next.ok && next.nonce !== first.nonce);
+  });
+
+  test("timeStamp is read in the deployment's one zone, never both", () => {
+    const beijing = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now - 10_000), BEIJING)), kitKeys, 300_000, BEIJING, now);
     assert.ok(beijing.ok && beijing.info.timeZone === "UTC+8" && beijing.info.skewMs === 10_000);
-    const utc = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 5_000))), kitKeys, 300_000, now);
+    assert.equal(beijing.ok && beijing.sentAt?.getTime(), now - 10_000);
+    // The same clock reading taken as UTC is eight hours away: a captured call must not verify again then.
+    const utcReading = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 5_000))), kitKeys, 300_000, BEIJING, now);
+    assert.ok(!utcReading.ok && utcReading.outcome === "BAD_TIMESTAMP" && utcReading.info.timeStamp === "stale");
+    const utc = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 5_000))), kitKeys, 300_000, 0, now);
     assert.ok(utc.ok && utc.info.timeZone === "UTC" && utc.info.skewMs === -5_000);
-    const stale = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now - 301_000))), kitKeys, 300_000, now);
+    const eightHoursLater = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now), BEIJING)), kitKeys, 300_000, 0, now);
+    assert.ok(!eightHoursLater.ok && eightHoursLater.info.timeStamp === "future");
+    const stale = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now - 301_000), BEIJING)), kitKeys, 300_000, BEIJING, now);
     assert.ok(!stale.ok && stale.outcome === "BAD_TIMESTAMP" && stale.resultCode === "000002" && stale.info.timeStamp === "stale");
-    const future = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 301_000), 480)), kitKeys, 300_000, now);
+    const future = verifyV1KitCall(kitCall(KEY, formatV1Timestamp(new Date(now + 301_000), BEIJING)), kitKeys, 300_000, BEIJING, now);
     assert.ok(!future.ok && future.info.timeStamp === "future");
-    const malformed = verifyV1KitCall(kitCall(KEY, "2026-11-24"), kitKeys, 300_000, now);
+    const malformed = verifyV1KitCall(kitCall(KEY, "2026-11-24"), kitKeys, 300_000, BEIJING, now);
     assert.ok(!malformed.ok && malformed.resultCode === "000002");
   });
 
   test("a changed field, another key or a missing header is 000001; a missing timeStamp or a non-object body 000002", () => {
     const req = kitCall("kit-key-0123");
-    const tampered = verifyV1KitCall({ ...req, rawBody: req.rawBody.replace('"flag":1', '"flag":0') }, kitKeys, 300_000);
+    const tampered = verifyV1KitCall({ ...req, rawBody: req.rawBody.replace('"flag":1', '"flag":0') }, kitKeys, 300_000, BEIJING);
     assert.ok(!tampered.ok && tampered.outcome === "BAD_SIGNATURE" && tampered.resultCode === "000001");
-    assert.ok(!verifyV1KitCall(kitCall("other"), kitKeys, 300_000).ok);
+    assert.ok(!verifyV1KitCall(kitCall("other"), kitKeys, 300_000, BEIJING).ok);
     const { authtoken: _omit, ...headers } = req.headers;
-    const missing = verifyV1KitCall({ ...req, headers }, kitKeys, 300_000);
+    const missing = verifyV1KitCall({ ...req, headers }, kitKeys, 300_000, BEIJING);
     assert.ok(!missing.ok && missing.outcome === "MISSING_CREDENTIALS" && missing.resultCode === "000001");
-    const noTime = verifyV1KitCall({ ...req, rawBody: JSON.stringify(body) }, kitKeys, 300_000);
+    const noTime = verifyV1KitCall({ ...req, rawBody: JSON.stringify(body) }, kitKeys, 300_000, BEIJING);
     assert.ok(!noTime.ok && noTime.resultCode === "000002");
-    const notObject = verifyV1KitCall({ ...req, rawBody: "[1]" }, kitKeys, 300_000);
+    const notObject = verifyV1KitCall({ ...req, rawBody: "[1]" }, kitKeys, 300_000, BEIJING);
     assert.ok(!notObject.ok && notObject.outcome === "MALFORMED" && notObject.resultCode === "000002");
   });
 });

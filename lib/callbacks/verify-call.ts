@@ -18,6 +18,12 @@ export type VerifiedCall = {
   info: Prisma.InputJsonObject;
   /** V2 and Kit: the nonce to claim (replays are refused in the transaction). */
   nonce?: string;
+  /**
+   * When KooGallery sent the call, by its own signed timestamp: verbs that
+   * must not let an older call undo a newer one compare it (a re-run keeps
+   * the stored call's time).
+   */
+  sentAt?: Date;
 };
 
 export type RefusedCall = {
@@ -75,7 +81,7 @@ export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: Nam
   for (const { name, key } of distinctKeys(keys)) {
     const result = verify({ accessKey: key, rawBody: call.rawBody, body, signature, timestamp, nonce });
     if (result.ok) {
-      return { ok: true, payload: body, nonce: `${family}:${nonce}`, info: { key: name, form: result.form, skewMs: ts.skewMs, nonce } };
+      return { ok: true, payload: body, nonce: `${family}:${nonce}`, sentAt: new Date(ts.ms), info: { key: name, form: result.form, skewMs: ts.skewMs, nonce } };
     }
   }
   return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), skewMs: ts.skewMs, nonce }, activity);
@@ -138,25 +144,20 @@ export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number,
   for (const v of variants) {
     const { authToken: _omit, ...signed } = v.params;
     if (safeEqual(computeAuthToken(signed, key), received)) {
-      return { ok: true, payload: v.params, info: { key: "basic", decoding: v.decoding, skewMs } };
+      return { ok: true, payload: v.params, nonce: v1ReplayKey("v1", timeStamp, received), sentAt: at, info: { key: "basic", decoding: v.decoding, skewMs } };
     }
   }
   return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: ["basic"], skewMs }, activity);
 }
 
-/** The V1 Kit sends Beijing time (SPEC §4); some senders may use UTC like the V1 GET interfaces. */
-const KIT_V1_READINGS = [
-  { timeZone: "UTC+8", offsetMinutes: 8 * 60 },
-  { timeZone: "UTC", offsetMinutes: 0 },
-] as const;
-
 /**
  * V1 Kit POST (SPEC §1.1, §4.7): header `authToken` over the top-level body
- * fields, `timeStamp` a body field. The timeStamp is accepted when it is within
- * the window read as UTC+8 (documented) or as UTC; the reading that matched is
- * logged. There is no nonce: V1 has no replay defence (ADR 0001).
+ * fields, `timeStamp` a body field, read in one zone per deployment
+ * (`KOOGALLERY_V1_KIT_TIME_ZONE`: UTC+8 as documented, or UTC). Reading it both
+ * ways would let a captured call verify again eight hours later (ADR 0007).
+ * V1 has no nonce: the token itself is the replay key (`nonce` below).
  */
-export function verifyV1KitCall(call: IncomingCall, keys: NamedKey[], maxSkewMs: number, nowMs = Date.now()): Verification {
+export function verifyV1KitCall(call: IncomingCall, keys: NamedKey[], maxSkewMs: number, utcOffsetMinutes: number, nowMs = Date.now()): Verification {
   const body = bodyObjectOf(call);
   const token = call.headers.authtoken;
   if (!token) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["authToken"] });
@@ -165,26 +166,55 @@ export function verifyV1KitCall(call: IncomingCall, keys: NamedKey[], maxSkewMs:
   if (typeof timeStamp !== "string" || timeStamp === "") {
     return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "timeStamp is required", { missing: ["timeStamp"] });
   }
-  const readings = KIT_V1_READINGS.map((r) => {
-    const at = parseV1Timestamp(timeStamp, r.offsetMinutes);
-    return { timeZone: r.timeZone, skewMs: at ? nowMs - at.getTime() : Number.NaN };
-  });
-  if (readings.some((r) => Number.isNaN(r.skewMs))) {
-    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is malformed", { timeStamp: "malformed" });
-  }
-  const fresh = readings.find((r) => Math.abs(r.skewMs) <= maxSkewMs);
-  if (!fresh) {
-    const reason = readings.every((r) => r.skewMs > 0) ? "stale" : readings.every((r) => r.skewMs < 0) ? "future" : "outside";
-    const skews = Object.fromEntries(readings.map((r) => [r.timeZone, r.skewMs]));
-    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: reason, skewMs: skews, windowMs: maxSkewMs });
+  const at = parseV1Timestamp(timeStamp, utcOffsetMinutes);
+  if (!at) return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is malformed", { timeStamp: "malformed" });
+  const timeZone = zoneName(utcOffsetMinutes);
+  const skewMs = nowMs - at.getTime();
+  if (Math.abs(skewMs) > maxSkewMs) {
+    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: skewMs > 0 ? "stale" : "future", timeZone, skewMs, windowMs: maxSkewMs });
   }
   const params = authTokenParamsFromBody(body);
   for (const { name, key } of distinctKeys(keys)) {
     if (safeEqual(computeAuthToken(params, key), token)) {
-      return { ok: true, payload: body, info: { key: name, timeZone: fresh.timeZone, skewMs: fresh.skewMs } };
+      return { ok: true, payload: body, nonce: v1ReplayKey("v1kit", timeStamp, token), sentAt: at, info: { key: name, timeZone, skewMs } };
     }
   }
-  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), timeZone: fresh.timeZone, skewMs: fresh.skewMs });
+  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), timeZone, skewMs });
+}
+
+function zoneName(utcOffsetMinutes: number): string {
+  return utcOffsetMinutes === 0 ? "UTC" : `UTC${utcOffsetMinutes > 0 ? "+" : "-"}${Math.abs(utcOffsetMinutes) / 60}`;
+}
+
+/**
+ * The replay key of a V1 call: V1 has no nonce, but a token is only valid with
+ * its timeStamp, so the pair is unique per call KooGallery makes. Kept in the
+ * Nonce table like V2 nonces (across app instances) for the V1 window.
+ */
+function v1ReplayKey(family: "v1" | "v1kit", timeStamp: string, token: string): string {
+  return `${family}:${timeStamp}:${token.slice(0, 128)}`;
+}
+
+/**
+ * When KooGallery sent a stored call, read again from the call itself (for a
+ * re-run, whose own time is now): the signed timestamp of its generation.
+ */
+export function sentAtOfStoredCall(call: IncomingCall, kind: "saas" | "kit", kitUtcOffsetMinutes: number): Date | undefined {
+  try {
+    if (call.method === "GET") {
+      const timeStamp = urlOf(call).searchParams.get("timeStamp");
+      return (timeStamp && parseV1Timestamp(timeStamp)) || undefined;
+    }
+    if (kind === "kit" && call.headers.authtoken) {
+      const timeStamp = bodyObjectOf(call)?.timeStamp;
+      return (typeof timeStamp === "string" && parseV1Timestamp(timeStamp, kitUtcOffsetMinutes)) || undefined;
+    }
+    const ts = kind === "kit" ? call.headers["x-timestamp"] : urlOf(call).searchParams.get("timestamp");
+    const checked = checkTimestamp(ts, 0, Number.POSITIVE_INFINITY);
+    return checked.ok ? new Date(checked.ms) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Kit's own key first (联营SaaS同步接口), then the basic key (V1 has one "Key值"). */

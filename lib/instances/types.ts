@@ -19,6 +19,8 @@ export type SaasContext = {
   callbackLogId?: string;
   /** Atomic verbs outside a transaction send their one statement straight to the driver. */
   raw?: RawSql;
+  /** When KooGallery sent the call (its signed timestamp; a re-run keeps the original's). */
+  sentAt?: Date;
 };
 
 export type NewInstanceCommand = {

@@ -10,6 +10,8 @@ export type KitContext = {
   actor: string;
   /** The callback log row this sync is recorded under (SyncEvent.callbackLogId). */
   callbackLogId?: string;
+  /** When KooGallery sent the call (its signed timestamp; a re-run keeps the original's). */
+  sentAt?: Date;
 };
 
 export type KitOutcome = {
