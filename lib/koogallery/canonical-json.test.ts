@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { candidatePayloads, canonicalPayload, escapeJacksonString, writeJacksonJson } from "./canonical-json";
+import { candidatePayloads, canonicalPayload, escapeJacksonString, iterateCandidatePayloads, writeJacksonJson } from "./canonical-json";
 import { KooGalleryProtocolError } from "./errors";
 
 const V2_PAYLOAD =
@@ -102,5 +102,42 @@ describe("candidatePayloads", () => {
   it("still offers the other forms when the raw text is odd", () => {
     const candidates = candidatePayloads("not json", { a: 1 });
     assert.deepEqual(candidates.map((c) => c.form), ["top-sorted", "raw"]);
+  });
+});
+
+describe("the JSON.stringify shortcut for parsed bodies", () => {
+  const slowly = (body: Record<string, unknown>, form: "top-sorted" | "deep-sorted") => canonicalPayload(body, form, false);
+  const samples = [
+    '{"b":{"z":[1,2.5,-0,1e21,{"y":"a/b","x":null}],"a":"张三"},"a":"x"}',
+    '{"k":{"ctl":"tab\\there, bell \\u0007, nul \\u0000, del \\u007f","quote":"\\"\\\\"}}',
+    '{"k":["lone \\ud800 surrogate", "pair \\ud83d\\ude00", "\\u2028"]}',
+    '{"k":{"2":"b","1":"a","x":{"__proto__":1}}}',
+    '{"k":{"text":"backslash-u text: \\\\u00e9"}}',
+  ];
+  for (const raw of samples) {
+    it(`writes exactly what the character-by-character writer writes: ${raw.slice(0, 40)}`, () => {
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      for (const form of ["top-sorted", "deep-sorted"] as const) assert.equal(canonicalPayload(body, form, true), slowly(body, form));
+    });
+  }
+
+  it("a large body tries its raw form first and skips the expensive forms", () => {
+    const big = { users: Array.from({ length: 60_000 }, (_, i) => ({ b: i, a: `user ${i}` })), a: 1 };
+    const raw = JSON.stringify(big);
+    assert.ok(raw.length > 1024 * 1024);
+    let parsed = 0;
+    const forms = [...iterateCandidatePayloads(raw, () => (parsed++, JSON.parse(raw) as Record<string, unknown>))].map((c) => c.form);
+    assert.deepEqual(forms, ["raw", "top-sorted"]);
+    const small = { b: { d: 1, c: 2 }, a: 1 };
+    assert.deepEqual([...iterateCandidatePayloads('{"b":{"d":1,"c":2},"a":1.0}', small)].map((c) => c.form), ["top-sorted", "raw", "deep-sorted", "top-sorted-java-numbers"]);
+    assert.equal(parsed, 1);
+  });
+
+  it("nothing is parsed while the raw form is being tried", () => {
+    const raw = JSON.stringify({ list: "x".repeat(100_000) });
+    let parsed = 0;
+    const it = iterateCandidatePayloads(raw, () => (parsed++, JSON.parse(raw) as Record<string, unknown>));
+    assert.equal(it.next().value?.form, "raw");
+    assert.equal(parsed, 0);
   });
 });

@@ -15,7 +15,8 @@ export interface SignatureInput {
 export interface VerifyInput {
   accessKey: string;
   rawBody: string;
-  body: Record<string, unknown>;
+  /** The parsed body, or how to get it: large bodies try the raw form before anything is parsed. */
+  body: Record<string, unknown> | (() => Record<string, unknown> | undefined);
   signature: string | null | undefined;
   timestamp: string;
   nonce: string;
