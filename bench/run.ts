@@ -14,9 +14,10 @@ import { callbackLogReads } from "./callback-log-reads";
 import { orgSync } from "./org-sync";
 import { portalLists } from "./portal-lists";
 import { saasCallbacks } from "./saas-callbacks";
+import { flood } from "./flood";
 import { assertSignerMatchesSpec, SPEC_V2_VECTOR } from "./sign";
 
-const SECTIONS: Section[] = [saasCallbacks, orgSync, callbackLogReads, portalLists];
+const SECTIONS: Section[] = [saasCallbacks, flood, orgSync, callbackLogReads, portalLists];
 
 function parseOptions() {
   const { values } = parseArgs({
