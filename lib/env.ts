@@ -46,6 +46,7 @@ const schema = z.object({
   KOOGALLERY_SSO_SCOPE: z.preprocess(emptyAsUndefined, z.string().default("get_user_info")),
   SSO_HANDOFF_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(600).default(60)),
   PORTAL_MOCK_IDP: flag,
+  CALLBACK_REFUSALS_LOGGED_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
 });
 
@@ -93,6 +94,8 @@ export type Env = {
     /** Serve the mock KooGallery identity provider at /mock-idp (demo and tests only). */
     isMockIdp: boolean;
   };
+  /** Refused callbacks per client and minute that get a log row of their own; the rest are counted (lib/callbacks/refusal-budget.ts). */
+  refusalsLoggedPerMinute: number;
   /** Reverse proxies in front of the portal whose X-Forwarded-For entry is believed (lib/http/client-address.ts). */
   trustedProxyHops: number;
   /** Which keys came from the environment (the settings page shows this, never values). */
@@ -241,6 +244,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       handoffTtlSeconds: e.SSO_HANDOFF_TTL_SECONDS,
       isMockIdp: e.PORTAL_MOCK_IDP,
     },
+    refusalsLoggedPerMinute: e.CALLBACK_REFUSALS_LOGGED_PER_MINUTE,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     configured: {
       accessKey: Boolean(e.KOOGALLERY_ACCESS_KEY),

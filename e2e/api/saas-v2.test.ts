@@ -213,9 +213,16 @@ describe("verification", () => {
     assertCallbackAnswer(await callV2(portal, { activity: "newInstance", ...newOrder() }, { key: "not-the-key" }), "000001");
   });
 
-  test("the Kit key does not sign basic calls, but the license-code key does", async () => {
+  test("the Kit key does not sign basic calls, and the License-code key signs License-code activities only", async () => {
     assertCallbackAnswer(await callV2(portal, { activity: "queryInstance", instanceId: "x" }, { key: portal.keys.kitAccessKey }), "000001");
-    assertCallbackAnswer(await callV2(portal, { activity: "queryInstance", instanceId: "x" }, { key: portal.keys.licenseCodeAccessKey }), "000003");
+    assertCallbackAnswer(await callV2(portal, { activity: "queryInstance", instanceId: "x" }, { key: portal.keys.licenseCodeAccessKey }), "000001");
+    const { instanceId } = await createInstance();
+    assertCallbackAnswer(await callV2(portal, { activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, { key: portal.keys.licenseCodeAccessKey }), "000001");
+    const rows = await portal.query<{ state: string }>(`SELECT state FROM "Instance" WHERE id = $1`, [instanceId]);
+    assert.notEqual(rows[0]?.state, "FROZEN", "nothing changed");
+    // Verified (not 000001), then answered as this address answers License-code calls.
+    const licenseCall = await callV2(portal, { activity: "releaseLicenseCode", license: "lic-1" }, { key: portal.keys.licenseCodeAccessKey });
+    assert.notEqual(licenseCall.json.resultCode, "000001");
   });
 
   test("stale and future timestamps are 000002; 10-digit seconds are accepted", async () => {

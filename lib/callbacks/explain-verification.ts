@@ -137,6 +137,7 @@ export function explainVerification(input: { verification: string; verificationI
       return { ...base, summary: "Refused: the timestamp is outside the allowed window.", failure };
     }
     case "BAD_SIGNATURE": {
+      if (typeof info.reason === "string") return { ...base, summary: `Refused: ${info.reason}.`, failure: "The seller center binds one key to each interface type; this call's key belongs to another one." };
       const tried = keysTried.map((k) => KEY_LABELS[k]!).join(" and ");
       const failure = `No configured key reproduces the signature${tried ? ` (tried ${tried})` : ""}${isV2 ? ", over any accepted form of the payload" : ""}. The seller center may have another key bound to this address, or the request was changed on the way.`;
       return { ...base, summary: `Refused: the signature does not match${skewText}.`, failure };
@@ -144,9 +145,22 @@ export function explainVerification(input: { verification: string; verificationI
     case "REPLAYED_NONCE":
       return { ...base, summary: `The signature was valid (${base.keyLabel ?? "a configured key"}), but the nonce had been used before.`, failure: `Nonce ${nonce ?? "?"} was already claimed by an earlier call: a replay of a captured request, or the same signed request sent twice.` };
     case "MALFORMED":
-      return { ...base, summary: "Refused: the request could not be read.", failure: typeof info.kitName === "string" ? "The path names no known Kit interface." : "The body is not a JSON object." };
+      return {
+        ...base,
+        summary: "Refused: the request could not be read.",
+        failure: typeof info.reason === "string" ? info.reason : typeof info.kitName === "string" ? "The path names no known Kit interface." : "The body is not a JSON object.",
+      };
     case "TOO_LARGE":
       return { ...base, summary: "Refused: the body is over the size limit and was not read.", failure: "The body was larger than the endpoint accepts; nothing of it was stored." };
+    case "COUNTED": {
+      const count = typeof info.count === "number" ? info.count : 0;
+      const client = typeof info.client === "string" ? info.client : "one client";
+      return {
+        ...base,
+        summary: `${count} refused call${count === 1 ? "" : "s"} from ${client}, counted rather than stored one by one.`,
+        failure: "This address was refused more often than the refusal budget logs in full (CALLBACK_REFUSALS_LOGGED_PER_MINUTE); the outcomes and result codes of the calls it stands for are listed below. After a key change in the seller center, KooGallery's own calls land here until the keys agree again.",
+      };
+    }
     default:
       return { ...base, summary: `Outcome ${input.verification}.` };
   }

@@ -19,7 +19,6 @@ import { kitKeys, sentAtOfStoredCall, verifyV1KitCall, verifyV2Call, type Verifi
 
 export type KitRoute = { generation: "V1" | "V2"; kitName: string };
 
-export { KIT_MAX_BODY_BYTES } from "@/lib/callbacks/read-request";
 
 /** A full sync of a large tree outlasts Prisma's 5 s interactive-transaction default. */
 const ALL_ORG_SYNC_TIMEOUT_MS = 60_000;

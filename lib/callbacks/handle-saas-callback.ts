@@ -15,7 +15,7 @@ import { jobEvents, kickWorker } from "@/lib/jobs/worker";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { runPipeline, type ParseResult, type RetryOptions } from "@/lib/callbacks/run-pipeline";
-import { sentAtOfStoredCall, verifyV1Call, verifyV2Call, v2BasicKeys, type Verification } from "@/lib/callbacks/verify-call";
+import { decodeStoredV1Query, refuse, sentAtOfStoredCall, verifyV1Call, verifyV2Call, v2BasicKeys, type Verification } from "@/lib/callbacks/verify-call";
 
 export const SAAS_ENDPOINT = "saas";
 
@@ -62,6 +62,21 @@ function waitForProvisioning(instanceId: string, timeoutMs: number): Promise<voi
   });
 }
 
+/** The activities the License-code key (License授权码交付接口) is bound to; the seller center binds one key per interface type. */
+const LICENSE_CODE_ACTIVITIES: ReadonlySet<string> = new Set(["refreshLicenseCode", "updateLicenseCodeStatus", "releaseLicenseCode"]);
+
+/**
+ * A call signed with the License-code key is only good for a License-code
+ * activity: that key is bound to that interface type alone, so on any other
+ * activity it is authentication that failed (000001), not a valid call.
+ */
+export function refuseKeyOfOtherInterface(v: Verification): Verification {
+  if (!v.ok || v.info.key !== "licenseCode") return v;
+  const activity = typeof v.payload.activity === "string" ? v.payload.activity : "";
+  if (LICENSE_CODE_ACTIVITIES.has(activity)) return v;
+  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { ...v.info, reason: "signed with the License-code key, which is bound to the License-code interfaces only" }, activity.slice(0, 64));
+}
+
 type SaasRequest = { generation: "V1"; req: V1Request } | { generation: "V2"; req: V2BasicRequest };
 
 export async function handleSaasCallback(call: IncomingCall, retry?: RetryOptions): Promise<CallbackAnswer> {
@@ -79,10 +94,11 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryOption
     verify(): Verification {
       if (retry) {
         // A stored call was verified when it arrived; its signature has since expired.
-        const payload = generation === "V1" ? Object.fromEntries(new URL(call.url).searchParams.entries()) : (JSON.parse(call.rawBody) as Record<string, unknown>);
+        const payload = generation === "V1" ? decodeStoredV1Query(call, env.accessKey) : (JSON.parse(call.rawBody) as Record<string, unknown>);
         return { ok: true, payload, sentAt: sentAtOfStoredCall(call, "saas", env.v1KitUtcOffsetMinutes), info: { retryOf: retry.retryOfId } };
       }
-      return generation === "V1" ? verifyV1Call(call, env.accessKey, env.v1MaxSkewMs) : verifyV2Call(call, "basic", v2BasicKeys(env));
+      if (generation === "V1") return verifyV1Call(call, env.accessKey, env.v1MaxSkewMs);
+      return refuseKeyOfOtherInterface(verifyV2Call(call, "basic", v2BasicKeys(env)));
     },
     activityOf(payload) {
       activity = typeof payload.activity === "string" ? payload.activity.slice(0, 64) : undefined;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MASK, maskDeep, maskHeaders, maskJsonText } from "./mask";
+import { MASK, maskDeep, maskHeaders, maskJsonText, maskJsonExcerpt } from "./mask";
 
 test("passwords and secrets are masked at any depth", () => {
   const masked = maskDeep({
@@ -34,4 +34,13 @@ test("contact data inside JSON text (V1 Kit userList) is masked and the value st
   assert.ok(!masked.userList.includes("15528266072") && !masked.userList.includes("zhangsan@example"));
   assert.ok(masked.userList.includes("zhangsan01") && masked.userList.includes("南京"));
   assert.equal(masked.note, "[not json");
+});
+
+test("an excerpt masks the secrets and contacts it shows and never ends inside a value", () => {
+  const text = '{"clientSecret":"s3cr3t-value","mobile":"13800138000","name":"Acme","userList":[{"password" : "hunter2","email":"a@b.c"}],"note":"keep me';
+  const masked = maskJsonExcerpt(text);
+  assert.ok(!masked.includes("s3cr3t") && !masked.includes("hunter2") && !masked.includes("13800138000"));
+  assert.ok(masked.includes('"name":"Acme"'));
+  assert.ok(masked.endsWith('"note":"…'), masked);
+  assert.ok(!maskJsonExcerpt('{"password":"hunt').includes("hunt"));
 });

@@ -56,3 +56,24 @@ export function maskJsonText(text: string): unknown {
 export function maskHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_KEY.test(k) ? MASK : v]));
 }
+
+/** `"name": "value"` pairs in JSON text, even text cut off mid-document. */
+const JSON_STRING_MEMBER = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * Masks the start of a body that is kept only as an excerpt (a refused call's:
+ * never parsed whole). The same rules as maskValue, applied to the string
+ * members the text shows; a cut-off last member may stay unmasked only if its
+ * closing quote is missing, so the excerpt ends before any unterminated value.
+ */
+export function maskJsonExcerpt(text: string): string {
+  let out = text.replace(JSON_STRING_MEMBER, (whole, key: string, colon: string, value: string) => {
+    if (SECRET_KEY.test(key)) return `"${key}"${colon}"${MASK}"`;
+    if (CONTACT_KEY.test(key)) return `"${key}"${colon}"${maskContact(value)}"`;
+    return whole;
+  });
+  // An unterminated string value at the end (the cut) could be a secret's first characters.
+  const tail = /"((?:[^"\\]|\\.)*)"\s*:\s*"(?:[^"\\]|\\.)*$/.exec(out);
+  if (tail) out = out.slice(0, tail.index) + `"${tail[1]}":"…`;
+  return out;
+}

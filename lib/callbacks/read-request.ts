@@ -1,8 +1,7 @@
-// Turns a Request into the IncomingCall the pipelines take, reading at most
-// MAX_BODY_BYTES (or the caller's limit: the Kit's full org sync is larger):
-// a larger body is refused without being buffered whole.
+// Reads a callback's body, keeping at most MAX_BODY_BYTES (or the caller's
+// limit: the Kit's full org sync is larger): a larger body is refused without
+// being buffered whole.
 import type { IncomingMessage } from "node:http";
-import type { IncomingCall } from "@/lib/callbacks/record-callback";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Kit syncs carry whole organisations: a 20,000-department allOrgSync is ~1.4 MiB. */
@@ -10,7 +9,8 @@ export const KIT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Past this we stop draining and drop the connection: nobody legitimate sends it. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-export type ReadResult = { call: IncomingCall; isTooLarge: boolean };
+/** A body read with a limit: the text when it fits, and how many bytes came either way. */
+export type LimitedBody = { body: string; isTooLarge: boolean; bytes: number };
 
 /**
  * Reads a body (a web stream or a node request: both are async iterables of
@@ -18,7 +18,7 @@ export type ReadResult = { call: IncomingCall; isTooLarge: boolean };
  * without keeping, so the client still reads our answer; past MAX_DRAIN_BYTES
  * it stops (leaving the loop cancels the stream).
  */
-export async function readLimitedBody(chunks: AsyncIterable<Uint8Array>, limitBytes: number): Promise<{ body: string; isTooLarge: boolean }> {
+export async function readLimitedBody(chunks: AsyncIterable<Uint8Array>, limitBytes: number): Promise<LimitedBody> {
   const kept: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of chunks) {
@@ -27,7 +27,7 @@ export async function readLimitedBody(chunks: AsyncIterable<Uint8Array>, limitBy
     else if (size > MAX_DRAIN_BYTES) break;
   }
   const isTooLarge = size > limitBytes;
-  return { body: isTooLarge ? "" : Buffer.concat(kept).toString("utf8"), isTooLarge };
+  return { body: isTooLarge ? "" : Buffer.concat(kept).toString("utf8"), isTooLarge, bytes: size };
 }
 
 /**
@@ -35,7 +35,7 @@ export async function readLimitedBody(chunks: AsyncIterable<Uint8Array>, limitBy
  * iterator (which costs a promise and a queue per chunk; this runs on every
  * callback the node:http server in scripts/serve.ts takes).
  */
-export function readNodeBody(req: IncomingMessage, limitBytes: number): Promise<{ body: string; isTooLarge: boolean }> {
+export function readNodeBody(req: IncomingMessage, limitBytes: number): Promise<LimitedBody> {
   return new Promise((resolve, reject) => {
     const kept: Buffer[] = [];
     let size = 0;
@@ -45,13 +45,13 @@ export function readNodeBody(req: IncomingMessage, limitBytes: number): Promise<
       else if (size > MAX_DRAIN_BYTES) {
         cleanUp();
         req.destroy();
-        resolve({ body: "", isTooLarge: true });
+        resolve({ body: "", isTooLarge: true, bytes: size });
       }
     };
     const onEnd = () => {
       cleanUp();
       const isTooLarge = size > limitBytes;
-      resolve({ body: isTooLarge ? "" : kept.length === 1 ? kept[0]!.toString("utf8") : Buffer.concat(kept).toString("utf8"), isTooLarge });
+      resolve({ body: isTooLarge ? "" : kept.length === 1 ? kept[0]!.toString("utf8") : Buffer.concat(kept).toString("utf8"), isTooLarge, bytes: size });
     };
     const onError = (error: Error) => {
       cleanUp();
@@ -66,13 +66,4 @@ export function readNodeBody(req: IncomingMessage, limitBytes: number): Promise<
     req.on("end", onEnd);
     req.on("error", onError);
   });
-}
-
-export async function readIncomingCall(req: Request, limitBytes: number = MAX_BODY_BYTES): Promise<ReadResult> {
-  const headers: Record<string, string> = {};
-  req.headers.forEach((v, k) => {
-    headers[k.toLowerCase()] = v;
-  });
-  const { body, isTooLarge } = req.body ? await readLimitedBody(req.body as unknown as AsyncIterable<Uint8Array>, limitBytes) : { body: "", isTooLarge: false };
-  return { call: { method: req.method, url: req.url, headers, rawBody: body }, isTooLarge };
 }

@@ -1,10 +1,10 @@
 // One callback log row per request, accepted or refused: what came in (masked
 // for people, sealed for a re-run), how it was verified, what we did and answered.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Db, RawSql, Tx } from "@/lib/db";
 import type { Generation, Prisma } from "@/lib/generated/prisma/client";
 import { sealSecret } from "@/lib/crypto/secret-box";
-import { maskDeep, maskHeaders, maskJsonText } from "@/lib/callbacks/mask";
+import { maskDeep, maskHeaders, maskJsonExcerpt, maskJsonText } from "@/lib/callbacks/mask";
 import { bodyObjectOf, urlOf } from "@/lib/callbacks/call-parts";
 import { insertSql, type SqlValue } from "@/lib/sql/insert-sql";
 
@@ -14,6 +14,12 @@ export type IncomingCall = {
   url: string;
   headers: Record<string, string>;
   rawBody: string;
+  /** Who sent it (lib/http/client-address.ts): the refusal budget and the log use it. */
+  clientAddress?: string;
+  /** The body's size when it was not kept (over the limit, or refused before it was read). */
+  bodyBytes?: number;
+  /** A verified V1 GET's query as its verification decoded it (sealed with it: verify-call.ts). */
+  decodedQuery?: Record<string, string>;
 };
 
 export type VerificationOutcome =
@@ -24,7 +30,14 @@ export type VerificationOutcome =
   | "BAD_SIGNATURE"
   | "REPLAYED_NONCE"
   | "MALFORMED"
-  | "TOO_LARGE";
+  | "TOO_LARGE"
+  /** A summary row: refusals past the refusal budget, counted instead of stored (refusal-budget.ts). */
+  | "COUNTED";
+
+/** Verified calls (and staff re-runs of them); every other outcome is a refusal, logged with a bounded body. */
+export function isRefusedOutcome(outcome: string): boolean {
+  return outcome !== "OK" && outcome !== "RETRY";
+}
 
 export type CallbackLogEntry = {
   /** Chosen before the transaction so events can point at their log row. */
@@ -66,7 +79,7 @@ function requestPath(call: IncomingCall): string {
 
 function maskedQuery(call: IncomingCall): unknown {
   try {
-    return maskDeep(Object.fromEntries(urlOf(call).searchParams));
+    return maskDeep(capValues(Object.fromEntries(urlOf(call).searchParams)));
   } catch {
     return {};
   }
@@ -79,14 +92,42 @@ function maskedBody(call: IncomingCall): unknown {
   return body ? maskDeep(body) : maskJsonText(call.rawBody);
 }
 
+/**
+ * A refused call's body is whatever a stranger sent: only this much of it is
+ * kept (as masked JSON when it is that small, else as a masked excerpt), with
+ * its size and SHA-256 so two refusals can still be told apart or matched.
+ */
+export const REFUSED_BODY_KEPT_CHARS = 2048;
+/** Header and query values longer than this are cut in the log (a signature is 64 characters). */
+const MAX_LOGGED_VALUE_CHARS = 512;
+
+function refusedBody(call: IncomingCall): { body: unknown; bodyBytes: number; bodySha256?: string } {
+  const bodyBytes = call.rawBody === "" ? (call.bodyBytes ?? 0) : Buffer.byteLength(call.rawBody);
+  if (call.rawBody === "") return { body: null, bodyBytes };
+  const bodySha256 = createHash("sha256").update(call.rawBody).digest("hex");
+  if (call.rawBody.length <= REFUSED_BODY_KEPT_CHARS) return { body: maskedBody(call), bodyBytes, bodySha256 };
+  return { body: { excerpt: maskJsonExcerpt(call.rawBody.slice(0, REFUSED_BODY_KEPT_CHARS)), isTruncated: true }, bodyBytes, bodySha256 };
+}
+
+function capValues(values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) out[k.slice(0, 128)] = v.length > MAX_LOGGED_VALUE_CHARS ? `${v.slice(0, MAX_LOGGED_VALUE_CHARS)}… (${v.length} characters)` : v;
+  return out;
+}
+
 export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCreateInput {
   const { call } = entry;
   const headers = pickHeaders(call.headers);
+  const isRefused = isRefusedOutcome(entry.verification);
+  // A summary row stands for many calls: their sizes are in its verificationInfo.
+  const refused = isRefused && entry.verification !== "COUNTED" ? refusedBody(call) : undefined;
   const requestMasked = {
-    path: requestPath(call),
+    path: requestPath(call).slice(0, 512),
     query: maskedQuery(call),
-    headers: maskHeaders(headers),
-    body: maskedBody(call),
+    headers: maskHeaders(isRefused ? capValues(headers) : headers),
+    body: refused ? refused.body : maskedBody(call),
+    ...(call.clientAddress ? { client: call.clientAddress } : {}),
+    ...(refused ? { bodyBytes: refused.bodyBytes, ...(refused.bodySha256 ? { bodySha256: refused.bodySha256 } : {}) } : {}),
   } as Prisma.InputJsonValue;
   // No spread before the literal's own properties: V8 (Node 20) then defines each of them on a slow path.
   return {
@@ -107,8 +148,9 @@ export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCrea
     isTest: entry.isTest ?? false,
     requestMasked,
     responseMasked: JSON.stringify(entry.responseFields ? maskDeep(entry.responseFields) : maskJsonText(entry.responseBody)),
-    requestSealed: entry.sealKey
-      ? sealSecret(JSON.stringify({ method: call.method, url: call.url, headers, rawBody: call.rawBody }), entry.sealKey)
+    // Only verified calls are sealed: only they may be re-run (and a refused body may be 16 MiB).
+    requestSealed: entry.sealKey && !isRefused
+      ? sealSecret(JSON.stringify({ method: call.method, url: call.url, headers, rawBody: call.rawBody, ...(call.decodedQuery ? { decodedQuery: call.decodedQuery } : {}) }), entry.sealKey)
       : null,
     handlerNote: entry.handlerNote?.slice(0, 1000) ?? null,
     retryOfId: entry.retryOfId ?? null,

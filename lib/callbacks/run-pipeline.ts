@@ -11,6 +11,7 @@ import type { Generation } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
 import { callbackLogRow, recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
+import { answerRefusal, type RefusalInput } from "@/lib/callbacks/refuse-call";
 import type { Verification } from "@/lib/callbacks/verify-call";
 
 export type RetryOptions = { retryOfId: string; actor: string };
@@ -90,11 +91,14 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
     return answer;
   };
 
+  const refused = (refusal: RefusalInput["refusal"]) =>
+    answerRefusal({ call: spec.call, endpoint: spec.endpoint, generation: spec.generation, signKey: spec.signKey, startedAt, refusal, retryOfId: spec.retry?.retryOfId });
+
   // 1. Verify.
   const verified = spec.verify();
-  if (!verified.ok) {
-    return answerAndLog({ resultCode: verified.resultCode, resultMsg: verified.resultMsg }, { activity: verified.activity, verification: verified.outcome, verificationInfo: verified.info });
-  }
+  if (!verified.ok) return refused(verified);
+  // A V1 GET is sealed with the decoding that verified it, for a re-run to read the same values.
+  if (verified.decodedQuery) spec.call.decodedQuery = verified.decodedQuery;
   const common = { activity: spec.activityOf(verified.payload), verification: spec.retry ? ("RETRY" as const) : ("OK" as const), verificationInfo: verified.info, sealKey: env.encryptionKey };
 
   // 2. Parse.
@@ -156,7 +160,7 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
     }
   } catch (error) {
     if (error instanceof ReplayError) {
-      return answerAndLog({ resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed" }, { activity: common.activity, verification: "REPLAYED_NONCE", verificationInfo: verified.info });
+      return refused({ outcome: "REPLAYED_NONCE", resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", info: verified.info as RefusalInput["refusal"]["info"], activity: common.activity });
     }
     if (error instanceof CallbackError) {
       return answerAndLog({ resultCode: error.resultCode, resultMsg: error.message }, Object.assign({}, common, { links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.note ?? error.message}` }));

@@ -1,38 +1,24 @@
 // Serves KooGallery callbacks straight from node:http, ahead of Next.js's
-// request pipeline (scripts/serve.ts). Same handlers as the app/ route files;
-// only the HTTP adapter differs. Next.js spends ~1.6 ms of CPU on an empty POST
-// on our 2-core machines, more than the whole callback (ADR 0004).
+// request pipeline (scripts/serve.ts). Same handlers as the app/ route files
+// (serve-callback.ts); only the HTTP adapter differs. Next.js spends ~1.6 ms of
+// CPU on an empty POST on our 2-core machines, more than the whole callback (ADR 0004).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { answerInternalError } from "@/lib/callbacks/internal-error";
-import { handleKitCallback, kitEndpointOf, kitRouteOf, KIT_MAX_BODY_BYTES } from "@/lib/callbacks/handle-kit-callback";
-import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
-import { MAX_BODY_BYTES, readNodeBody } from "@/lib/callbacks/read-request";
-import type { IncomingCall } from "@/lib/callbacks/record-callback";
-import { refuseOversizeCall } from "@/lib/callbacks/refuse-oversize";
+import { KIT_MAX_BODY_BYTES, readNodeBody } from "@/lib/callbacks/read-request";
+import { serveCallback, type CallbackRoute } from "@/lib/callbacks/serve-callback";
 import { getEnv } from "@/lib/env";
+import { clientAddressFrom } from "@/lib/http/client-address";
 
-type CallbackRoute = {
-  endpoint: string;
-  generation: "V1" | "V2";
-  maxBodyBytes: number;
-  /** Which key signs the answers that never reach the handler (oversize, internal error). */
-  keyFamily: "basic" | "kit";
-  handle(call: IncomingCall): Promise<CallbackAnswer>;
-};
+export { callbackRouteOf } from "@/lib/callbacks/serve-callback";
 
-/** Which callback, if any, a request is for (the same paths as the app/ route files). */
-export function callbackRouteOf(pathname: string, method: string): CallbackRoute | undefined {
-  const path = pathname.replace(/\/+$/, "");
-  if (path === "/api/koogallery/saas" && (method === "GET" || method === "POST")) {
-    return { endpoint: SAAS_ENDPOINT, generation: method === "GET" ? "V1" : "V2", maxBodyBytes: MAX_BODY_BYTES, keyFamily: "basic", handle: (call) => handleSaasCallback(call) };
-  }
-  const kit = method === "POST" ? kitRouteOf(path) : undefined;
-  if (kit) {
-    return { endpoint: kitEndpointOf(kit.kitName), generation: kit.generation, maxBodyBytes: KIT_MAX_BODY_BYTES, keyFamily: "kit", handle: (call) => handleKitCallback(call, kit) };
-  }
-  return undefined;
-}
+/**
+ * A body left unread up to the largest any endpoint accepts is drained
+ * (node:http reads and drops it once the answer is sent: no buffering, about a
+ * millisecond per MiB) and the connection kept, so the client reads our answer
+ * whatever it is still sending. A larger or open-ended (chunked) one is not
+ * worth reading: the answer says `Connection: close` and the socket is closed.
+ */
+const MAX_DRAINED_BYTES = KIT_MAX_BODY_BYTES;
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.setHeader("content-length", Buffer.byteLength(body));
@@ -41,17 +27,19 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 export async function serveNodeCallback(req: IncomingMessage, res: ServerResponse, route: CallbackRoute): Promise<void> {
-  const startedAt = performance.now();
   try {
-    const { body, isTooLarge } = await readNodeBody(req, route.maxBodyBytes);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
-    const call: IncomingCall = { method: req.method ?? "GET", url: `http://${headers.host ?? "localhost"}${req.url ?? "/"}`, headers, rawBody: body };
-    const env = getEnv();
-    const answer = isTooLarge
-      ? await refuseOversizeCall(call, route.endpoint, route.generation, route.keyFamily === "kit" ? env.kitAccessKey : env.accessKey, startedAt, route.maxBodyBytes)
-      : await route.handle(call);
-    send(res, answer.status, answer.headers, answer.body);
+    const head = {
+      method: req.method ?? "GET",
+      url: `http://${headers.host ?? "localhost"}${req.url ?? "/"}`,
+      headers,
+      clientAddress: clientAddressFrom(req.socket.remoteAddress, req.headers["x-forwarded-for"], getEnv().trustedProxyHops),
+    };
+    const { answer, isBodyUnread } = await serveCallback(route, head, (limit) => readNodeBody(req, limit));
+    const length = Number(headers["content-length"]);
+    const isLargeUnread = isBodyUnread && !(Number.isFinite(length) && length <= MAX_DRAINED_BYTES);
+    send(res, answer.status, isLargeUnread ? { ...answer.headers, connection: "close" } : answer.headers, answer.body);
   } catch (error) {
     const fallback = answerInternalError(error, route.keyFamily);
     const headers: Record<string, string> = {};

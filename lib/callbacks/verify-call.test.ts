@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } from "@/lib/koogallery/signer";
 import { formatV1Timestamp } from "@/lib/koogallery/v1-auth-token";
-import { verifyV1Call, verifyV1KitCall, verifyV2Call } from "./verify-call";
+import { decodeStoredV1Query, verifyV1Call, verifyV1KitCall, verifyV2Call } from "./verify-call";
 
 const KEY = "demo-access-key-0123456789";
 const keys = [{ name: "basic", key: KEY }];
@@ -86,6 +86,19 @@ describe("V1", () => {
       return;
     }
     assert.fail("no token with '+' in 200 tries");
+  });
+
+  test("a stored call is decoded for a re-run exactly as its verification decoded it", () => {
+    // KooGallery's doc examples leave '+' unencoded: a form decoder reads it as a space.
+    const req = asCall(buildV1GetRequest({ baseUrl: BASE, accessKey: KEY, params: { ...params, customerName: "A+B C" } }));
+    const literal = { ...req, url: req.url.replace("A%2BB", "A+B") };
+    assert.equal(new URL(literal.url).searchParams.get("customerName"), "A B C", "form decoding loses the plus");
+    const v = verifyV1Call(literal, KEY, 300_000);
+    assert.ok(v.ok);
+    assert.equal(v.decodedQuery?.customerName, "A+B C");
+    // Sealed with its decoding; and a row stored before decodings were sealed finds it again by its token.
+    assert.equal(decodeStoredV1Query({ ...literal, decodedQuery: v.decodedQuery }, "any-key").customerName, "A+B C");
+    assert.equal(decodeStoredV1Query(literal, KEY).customerName, "A+B C");
   });
 
   test("window and missing parameters", () => {

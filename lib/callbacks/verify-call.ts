@@ -6,6 +6,7 @@
 import type { Env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
+import { CHEAP_FIRST_ABOVE_CHARS } from "@/lib/koogallery/canonical-json";
 import { checkTimestamp, verifyBasicSignature, verifyKitSignature } from "@/lib/koogallery/signature-v2";
 import { authTokenParamsFromBody, computeAuthToken, parseV1Timestamp } from "@/lib/koogallery/v1-auth-token";
 import { safeEqual } from "@/lib/koogallery/constant-time";
@@ -24,6 +25,11 @@ export type VerifiedCall = {
    * the stored call's time).
    */
   sentAt?: Date;
+  /**
+   * V1 GET: the query as the matching verification decoded it (`+` read as a
+   * space or kept). Sealed with the call, so a re-run reads the very same values.
+   */
+  decodedQuery?: Record<string, string>;
 };
 
 export type RefusedCall = {
@@ -40,7 +46,7 @@ export type Verification = VerifiedCall | RefusedCall;
 
 type NamedKey = { name: string; key: string };
 
-function refuse(outcome: VerificationOutcome, resultCode: string, resultMsg: string, info: Prisma.InputJsonObject, activity?: string): RefusedCall {
+export function refuse(outcome: VerificationOutcome, resultCode: string, resultMsg: string, info: Prisma.InputJsonObject, activity?: string): RefusedCall {
   return { ok: false, outcome, resultCode, resultMsg, info, activity };
 }
 
@@ -56,35 +62,66 @@ function distinctKeys(keys: NamedKey[]): NamedKey[] {
 
 type SignedFamily = "basic" | "kit";
 
-/** V2 basic (query signature/timestamp/nonce) and Kit (x-sign headers) share everything but where the material sits. */
-export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: NamedKey[], nowMs = Date.now()): Verification {
-  const url = urlOf(call);
-  const h = call.headers;
-  const signature = family === "basic" ? url.searchParams.get("signature") : (h["x-sign"] ?? null);
-  const timestamp = family === "basic" ? url.searchParams.get("timestamp") : (h["x-timestamp"] ?? null);
-  const nonce = family === "basic" ? url.searchParams.get("nonce") : (h["x-nonce"] ?? null);
-  const body = bodyObjectOf(call);
-  const activity = activityOf(body);
+/** Where a V2 call keeps its signature material: the query (basic interfaces) or the x-* headers (Kit). */
+export function v2MaterialOf(call: Pick<IncomingCall, "url" | "headers">, family: SignedFamily): { signature: string | null; timestamp: string | null; nonce: string | null } {
+  if (family === "kit") {
+    const h = call.headers;
+    return { signature: h["x-sign"] ?? null, timestamp: h["x-timestamp"] ?? null, nonce: h["x-nonce"] ?? null };
+  }
+  const q = urlOf(call as IncomingCall).searchParams;
+  return { signature: q.get("signature"), timestamp: q.get("timestamp"), nonce: q.get("nonce") };
+}
 
+/**
+ * What the signature material alone refuses: a missing part, an absurd nonce,
+ * a timestamp outside the window. Needs no body, so it runs again before a
+ * body is read (screen-call.ts) and costs a stranger nothing.
+ */
+export function checkV2Material(
+  m: { signature: string | null; timestamp: string | null; nonce: string | null },
+  nowMs: number,
+  activity?: string,
+): RefusedCall | { ok: true; signature: string; timestamp: string; nonce: string; ms: number; skewMs: number } {
+  const { signature, timestamp, nonce } = m;
   if (!timestamp || !nonce) {
     return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "timestamp and nonce are required", { missing: [!timestamp && "timestamp", !nonce && "nonce"].filter(Boolean) as string[] }, activity);
   }
   if (nonce.length > 128) return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "nonce is too long", {}, activity);
   if (!signature) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["signature"] }, activity);
+  // A hex HMAC-SHA256 is 64 characters; anything much longer is not worth comparing.
+  if (signature.length > 256) return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { signature: "too long" }, activity);
   const ts = checkTimestamp(timestamp, nowMs);
   if (!ts.ok) {
     return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, `timestamp is ${ts.reason === "missing" ? "missing" : ts.reason === "malformed" ? "malformed" : "outside the 60 s window"}`, { timestamp: ts.reason, ...(ts.skewMs !== undefined ? { skewMs: ts.skewMs } : {}) }, activity);
   }
-  if (!body) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", { skewMs: ts.skewMs }, activity);
+  return { ok: true, signature, timestamp, nonce, ms: ts.ms, skewMs: ts.skewMs };
+}
+
+/**
+ * V2 basic (query signature/timestamp/nonce) and Kit (x-sign headers) share
+ * everything but where the material sits. A large body is checked against its
+ * raw form before it is parsed (canonical-json.ts): junk with fresh-looking
+ * headers costs one HMAC, not a parse and a re-serialisation.
+ */
+export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: NamedKey[], nowMs = Date.now()): Verification {
+  const isLarge = call.rawBody.length > CHEAP_FIRST_ABOVE_CHARS;
+  // Only a small body is parsed for the log's activity before it is verified.
+  const activity = isLarge ? undefined : activityOf(bodyObjectOf(call));
+  const material = checkV2Material(v2MaterialOf(call, family), nowMs, activity);
+  if (!material.ok) return material;
+  const { signature, timestamp, nonce, skewMs } = material;
+  if (!isLarge && !bodyObjectOf(call)) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", { skewMs }, activity);
 
   const verify = family === "basic" ? verifyBasicSignature : verifyKitSignature;
+  const body = () => bodyObjectOf(call);
   for (const { name, key } of distinctKeys(keys)) {
     const result = verify({ accessKey: key, rawBody: call.rawBody, body, signature, timestamp, nonce });
-    if (result.ok) {
-      return { ok: true, payload: body, nonce: `${family}:${nonce}`, sentAt: new Date(ts.ms), info: { key: name, form: result.form, skewMs: ts.skewMs, nonce } };
-    }
+    if (!result.ok) continue;
+    const payload = body();
+    if (!payload) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", { skewMs }, activity);
+    return { ok: true, payload, nonce: `${family}:${nonce}`, sentAt: new Date(material.ms), info: { key: name, form: result.form, skewMs, nonce } };
   }
-  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), skewMs: ts.skewMs, nonce }, activity);
+  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), skewMs, nonce }, activity);
 }
 
 /** Past this many parameters with spaces, only "all of them" is tried (2^n HMACs otherwise). */
@@ -126,9 +163,8 @@ function queryVariants(url: URL): Array<{ decoding: string; params: Record<strin
   return variants;
 }
 
-export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number, nowMs = Date.now()): Verification {
-  const variants = queryVariants(urlOf(call));
-  const params = variants[0]!.params;
+/** What a V1 GET's query alone refuses (missing token or timeStamp, a timeStamp outside the window): no body needed. */
+export function checkV1Query(params: Record<string, string>, maxSkewMs: number, nowMs: number): RefusedCall | { ok: true; token: string; timeStamp: string; at: Date; skewMs: number } {
   const activity = params.activity?.slice(0, 64);
   const token = params.authToken;
   const timeStamp = params.timeStamp;
@@ -140,11 +176,21 @@ export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number,
   if (Math.abs(skewMs) > maxSkewMs) {
     return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: skewMs > 0 ? "stale" : "future", skewMs, windowMs: maxSkewMs }, activity);
   }
+  return { ok: true, token, timeStamp, at, skewMs };
+}
+
+export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number, nowMs = Date.now()): Verification {
+  const variants = queryVariants(urlOf(call));
+  const params = variants[0]!.params;
+  const activity = params.activity?.slice(0, 64);
+  const checked = checkV1Query(params, maxSkewMs, nowMs);
+  if (!checked.ok) return checked;
+  const { token, timeStamp, at, skewMs } = checked;
   const received = token.replace(/ /g, "+");
   for (const v of variants) {
     const { authToken: _omit, ...signed } = v.params;
     if (safeEqual(computeAuthToken(signed, key), received)) {
-      return { ok: true, payload: v.params, nonce: v1ReplayKey("v1", timeStamp, received), sentAt: at, info: { key: "basic", decoding: v.decoding, skewMs } };
+      return { ok: true, payload: v.params, decodedQuery: v.params, nonce: v1ReplayKey("v1", timeStamp, received), sentAt: at, info: { key: "basic", decoding: v.decoding, skewMs } };
     }
   }
   return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: ["basic"], skewMs }, activity);
@@ -193,6 +239,24 @@ function zoneName(utcOffsetMinutes: number): string {
  */
 function v1ReplayKey(family: "v1" | "v1kit", timeStamp: string, token: string): string {
   return `${family}:${timeStamp}:${token.slice(0, 128)}`;
+}
+
+/**
+ * A stored V1 GET's parameters decoded as its verification decoded them: the
+ * decoding sealed with it, or (rows stored before that was kept) the variant
+ * its token still verifies under, whatever its age; form decoding otherwise.
+ */
+export function decodeStoredV1Query(call: IncomingCall, key: string): Record<string, string> {
+  if (call.decodedQuery) return call.decodedQuery;
+  const variants = queryVariants(urlOf(call));
+  const received = variants[0]!.params.authToken?.replace(/ /g, "+");
+  if (received && variants[0]!.params.timeStamp) {
+    for (const v of variants) {
+      const { authToken: _omit, ...signed } = v.params;
+      if (safeEqual(computeAuthToken(signed, key), received)) return v.params;
+    }
+  }
+  return variants[0]!.params;
 }
 
 /**

@@ -37,6 +37,7 @@ const VERIFICATION_KIND: Record<VerificationOutcome, "passed" | "refused"> = {
   REPLAYED_NONCE: "refused",
   MALFORMED: "refused",
   TOO_LARGE: "refused",
+  COUNTED: "refused",
 };
 const outcomesOf = (kind: "passed" | "refused") => (Object.keys(VERIFICATION_KIND) as VerificationOutcome[]).filter((v) => VERIFICATION_KIND[v] === kind);
 const PASSED_VERIFICATION = outcomesOf("passed");

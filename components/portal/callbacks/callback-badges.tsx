@@ -28,6 +28,7 @@ const VERIFICATION_LABELS: Record<string, { text: string; tone: BadgeTone }> = {
   REPLAYED_NONCE: { text: "replayed nonce", tone: "bad" },
   MALFORMED: { text: "malformed", tone: "bad" },
   TOO_LARGE: { text: "too large", tone: "bad" },
+  COUNTED: { text: "refusals counted", tone: "bad" },
 };
 
 export function verificationLabel(outcome: string): string {

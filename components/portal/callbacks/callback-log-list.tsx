@@ -16,7 +16,7 @@ import { TableHead } from "@/components/ui/table-head";
 const ENDPOINTS = ["saas", "kit/tenantSync", "kit/applicationSync", "kit/authSync", "kit/singleOrgSync", "kit/allOrgSync"];
 // SaaS V2 (SPEC §2), V1-only (§3) activities; a Kit sync is chosen by its endpoint.
 const ACTIVITIES = ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "queryInstance", "upgradeInstance", "orderNotify", "expireInstance", "upgrade", "instanceStatus"];
-const OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE"];
+const OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE", "COUNTED"];
 
 type FormState = {
   q: string;

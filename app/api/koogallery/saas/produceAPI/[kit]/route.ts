@@ -1,6 +1,6 @@
-// POST /api/koogallery/saas/produceAPI/<kit>: KooGallery joint-operation Kit syncs, V1 (authToken header, Body-Sign answers).
-import { kitRouteHandler } from "@/lib/callbacks/kit-route-handler";
+// POST /api/koogallery/saas/produceAPI/<kit>: KooGallery joint-operation Kit syncs, V1 (authToken header).
+import { serveNextCallback } from "@/lib/callbacks/serve-callback";
 
 export const dynamic = "force-dynamic";
 
-export const POST = kitRouteHandler("V1");
+export const POST = serveNextCallback;

@@ -1,6 +1,6 @@
 // POST /api/koogallery/saas/produceAPI/v2/<kit>: KooGallery joint-operation Kit syncs, V2 (x-sign headers).
-import { kitRouteHandler } from "@/lib/callbacks/kit-route-handler";
+import { serveNextCallback } from "@/lib/callbacks/serve-callback";
 
 export const dynamic = "force-dynamic";
 
-export const POST = kitRouteHandler("V2");
+export const POST = serveNextCallback;
