@@ -7,6 +7,7 @@ import path from "node:path";
 import next from "next";
 import { callbackRouteOf, serveNodeCallback } from "../lib/callbacks/serve-node-callback";
 import { startPortal } from "../lib/start-portal";
+import { stopPortal } from "../lib/stop-portal";
 import { getEnv } from "../lib/env";
 import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from "../lib/http/client-address";
 import { createMockIdp, type MockIdp } from "../lib/mock-idp/mock-idp";
@@ -46,8 +47,6 @@ server.listen(port, hostname, () => console.log(`[portal] listening on http://${
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    server.close();
-    // Let in-flight callbacks finish, but never hang a deploy.
-    setTimeout(() => process.exit(0), 2000).unref();
+    void stopPortal(server).finally(() => process.exit(0));
   });
 }
