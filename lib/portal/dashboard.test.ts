@@ -50,7 +50,7 @@ async function instance(state: InstanceState, extra: { isTest?: boolean; provisi
   return id;
 }
 
-type LogInput = { at: Date; activity?: string; resultCode?: string; verification?: string; orderId?: string; instanceId?: string; tenantId?: string; isTest?: boolean };
+type LogInput = { at: Date; activity?: string; resultCode?: string; verification?: string; orderId?: string; instanceId?: string; tenantId?: string; isTest?: boolean; verificationInfo?: Record<string, number> };
 
 async function log(input: LogInput): Promise<string> {
   const db = await getDb();
@@ -69,6 +69,7 @@ async function log(input: LogInput): Promise<string> {
       tenantId: input.tenantId ?? null,
       isTest: input.isTest ?? false,
       requestMasked: {},
+      ...(input.verificationInfo ? { verificationInfo: input.verificationInfo } : {}),
     },
     select: { id: true },
   });
@@ -110,6 +111,15 @@ test("buckets the last 24 hours of callbacks by hour and outcome", async () => {
   assert.deepEqual(hours[0], { hourStart: "2030-05-31T13:00:00.000Z", accepted: 1, refused: 0, failed: 0 });
   const total = hours.reduce((n, h) => n + h.accepted + h.refused + h.failed, 0);
   assert.equal(total, 7);
+});
+
+test("a summary row of counted refusals adds its count to the refused", async () => {
+  const db = await getDb();
+  const now = new Date("2031-06-01T12:30:00Z");
+  await log({ at: new Date("2031-06-01T12:10:00Z"), verification: "BAD_SIGNATURE", resultCode: "000001" });
+  await log({ at: new Date("2031-06-01T12:11:00Z"), verification: "COUNTED", resultCode: "000001", verificationInfo: { count: 412 } });
+  const { callbacksByHour: hours } = await getDashboard(db, { kind: "all" }, { now });
+  assert.deepEqual(hours[23], { hourStart: "2031-06-01T12:00:00.000Z", accepted: 0, refused: 413, failed: 0 });
 });
 
 test("lists orders KooGallery still retries, with the window left, most urgent first", async () => {

@@ -152,7 +152,11 @@ async function countCallbacksByHour(db: Db, scope: DashboardScope, now: Date): P
                UNION ALL
                SELECT ${bucket}, 0, count(*), 0 FROM "CallbackLog" WHERE "resultCode" = $3 AND ${inRange} GROUP BY 1
                UNION ALL
-               SELECT ${bucket}, 0, 0, count(*) FROM "CallbackLog" WHERE verification = ANY($4::text[]) AND ${inRange} GROUP BY 1) AS parts
+               SELECT ${bucket}, 0, 0, count(*) FROM "CallbackLog" WHERE verification = ANY($4::text[]) AND ${inRange} GROUP BY 1
+               UNION ALL
+               -- A COUNTED row stands for its count of refusals (lib/callbacks/refusal-budget.ts); its own row is counted above.
+               SELECT ${bucket}, sum(("verificationInfo"->>'count')::int - 1), 0, sum(("verificationInfo"->>'count')::int - 1)
+                 FROM "CallbackLog" WHERE verification = 'COUNTED' AND ${inRange} GROUP BY 1) AS parts
         GROUP BY bucket`,
       iso(start),
       iso(end),
