@@ -51,8 +51,27 @@ function statementNamer(isEnabled: boolean): (sql: string) => string | undefined
   };
 }
 
+/** The session setting every connection starts with (ADR 0002): our timestamp columns hold UTC wall time. */
+const UTC_SESSION_OPTION = "-c TimeZone=UTC";
+
+/**
+ * The pool's connection string and startup `options`: the URL's own options
+ * (if any) followed by TimeZone=UTC, so ours wins (the last -c of a setting
+ * counts). node-postgres lets an `options` in the URL override the one in the
+ * config, so it is taken out of the URL and merged here.
+ */
+export function utcSessionConfigOf(url: string): { connectionString: string; options: string } {
+  const query = url.split("#")[0]?.split("?")[1] ?? "";
+  // node-postgres reads the query with URLSearchParams; a repeated key keeps its last value.
+  const own = new URLSearchParams(query).getAll("options").at(-1)?.trim();
+  const connectionString = url.replace(/([?&])options=[^&#]*&?/g, "$1").replace(/[?&](?=#|$)/, "");
+  return { connectionString, options: own ? `${own} ${UTC_SESSION_OPTION}` : UTC_SESSION_OPTION };
+}
+
 async function openPostgres(url: string, poolSize: number, isPreparing: boolean): Promise<Handles> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A startup option rather than a SET after connecting: it holds for every
+  // connection the pool opens, withConnection's included, with no extra round trip.
+  const pool = new pg.Pool({ ...utcSessionConfigOf(url), max: poolSize });
   // An idle connection that PostgreSQL closes (a restart, a failover, an
   // administrator) is reported here; without a listener node-postgres throws it
   // as an uncaught exception and the whole portal stops. The pool replaces it.
@@ -98,7 +117,9 @@ async function openPglite(dataDir: string): Promise<Handles> {
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const dir = path.join(dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // As a start parameter, like PostgreSQL's startup option: it outranks the
+  // folder's postgresql.conf and ALTER SYSTEM, and RESET ALL returns to it.
+  const db = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...UTC_SESSION_OPTION.split(" ")] });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   // PGlite is in-process: no protocol round trip to save.
   const query = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows as T[];

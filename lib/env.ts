@@ -38,6 +38,10 @@ const schema = z.object({
   JOBS_DISABLED: flag,
   JOBS_POLL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(1000)),
   JOBS_RETRY_BASE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).default(10_000)),
+  CALLBACK_LOG_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(180)),
+  CALLBACK_LOG_REFUSED_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(14)),
+  JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
+  SIGN_IN_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(365)),
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   PORTAL_OWNER_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
   PORTAL_OWNER_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, "must be at least 12 characters").optional()),
@@ -81,6 +85,15 @@ export type Env = {
     adminUrlTemplate: string;
   };
   jobs: { isDisabled: boolean; pollMs: number; retryBaseMs: number };
+  /** Days rows are kept before housekeeping prunes them (lib/jobs/prune-old-rows.ts, ADR 0003). */
+  retention: {
+    callbackLogDays: number;
+    /** Calls refused before they were let in (verification neither OK nor RETRY): anyone can send them. */
+    refusedCallbackLogDays: number;
+    /** DONE jobs; DEAD ones wait for a person and are kept callbackLogDays. */
+    jobDays: number;
+    signInEventDays: number;
+  };
   auth: {
     /** Signs and encrypts next-auth's session cookie: NEXTAUTH_SECRET, or derived from PORTAL_ENCRYPTION_KEY. */
     secret: string;
@@ -235,6 +248,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       adminUrlTemplate: e.PROVISIONING_ADMIN_URL ?? `${publicUrl}/app/{instanceId}/admin`,
     },
     jobs: { isDisabled: e.JOBS_DISABLED, pollMs: e.JOBS_POLL_MS, retryBaseMs: e.JOBS_RETRY_BASE_MS },
+    retention: {
+      callbackLogDays: e.CALLBACK_LOG_RETENTION_DAYS,
+      refusedCallbackLogDays: e.CALLBACK_LOG_REFUSED_RETENTION_DAYS,
+      jobDays: e.JOB_RETENTION_DAYS,
+      signInEventDays: e.SIGN_IN_EVENT_RETENTION_DAYS,
+    },
     auth: {
       secret: e.NEXTAUTH_SECRET ?? Buffer.from(hkdfSync("sha256", encryptionKey, "", "koogallery-portal nextauth secret", 32)).toString("base64url"),
       owner: e.PORTAL_OWNER_EMAIL && e.PORTAL_OWNER_PASSWORD ? { email: e.PORTAL_OWNER_EMAIL.toLowerCase(), password: e.PORTAL_OWNER_PASSWORD } : undefined,

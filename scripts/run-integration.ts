@@ -1,5 +1,8 @@
 // Runs the HTTP integration tests against the production build, on PGlite and
 // then on PostgreSQL (TEST_DB). Builds first when the build is missing or stale.
+// The PostgreSQL databases default to Asia/Shanghai (TEST_PG_TIMEZONE, unless
+// set): the portal must run its sessions in UTC whatever the server's zone, and
+// a UTC default would hide it when it does not (ADR 0002). PGlite stays in UTC.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -24,7 +27,7 @@ for (const engine of engines) {
   const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, TEST_DB: engine },
+    env: { ...process.env, TEST_DB: engine, ...(engine === "postgres" ? { TEST_PG_TIMEZONE: process.env.TEST_PG_TIMEZONE ?? "Asia/Shanghai" } : {}) },
   });
   if (r.status !== 0) failed = true;
 }

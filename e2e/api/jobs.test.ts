@@ -115,7 +115,8 @@ if (testEngine === "postgres") {
         }, 20_000, "every job failed once");
         // Then make them all due again and let both workers race.
         isUp = true;
-        await a.query(`UPDATE "Job" SET "runAt" = now() WHERE kind = 'provision-instance'`);
+        // In UTC like the column: this session runs in the database's default zone (Asia/Shanghai in CI).
+        await a.query(`UPDATE "Job" SET "runAt" = now() AT TIME ZONE 'UTC' WHERE kind = 'provision-instance'`);
         await waitFor(async () => {
           const rows = await a.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Instance" WHERE "provisionStatus" = 'DONE'`);
           return rows[0]?.n === orders.length || undefined;

@@ -1,6 +1,8 @@
 // Which function runs each job kind, and the periodic housekeeping.
 import type { Db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { runProvisioningJob } from "@/lib/instances/complete-provisioning";
+import { pruneOldRows, retentionPolicyOf, type PruneOptions, type PruneResult } from "@/lib/jobs/prune-old-rows";
 import { runFetchOrderJob } from "@/lib/orders/fetch-order-details";
 import type { JobKind } from "@/lib/jobs/queue";
 import type { JobHandler } from "@/lib/jobs/worker";
@@ -10,7 +12,15 @@ export const jobHandlers: Record<JobKind, JobHandler> = {
   "fetch-order": runFetchOrderJob,
 };
 
-/** Nonces only matter inside the 60 s window; keep ten minutes, then let them go. */
-export async function housekeeping(db: Db): Promise<void> {
-  await db.nonce.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - 10 * 60 * 1000) } } });
+/**
+ * Nonce expiry and retention (ADR 0003), run by the worker at most once a
+ * minute: rows past their retention go in short batches within a time budget.
+ */
+export async function housekeeping(db: Db, opts: PruneOptions = {}): Promise<PruneResult> {
+  const result = await pruneOldRows(db, retentionPolicyOf(getEnv()), opts);
+  if (result.total > 0) {
+    const parts = Object.entries(result.pruned).map(([label, count]) => `${label} ${count}`);
+    console.log(`[jobs] housekeeping pruned ${result.total} rows (${parts.join(", ")})${result.isComplete ? "" : "; more next run"}`);
+  }
+  return result;
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
 import type { SqlValue } from "@/lib/sql/insert-sql";
+import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type JobKind = "provision-instance" | "fetch-order";
@@ -58,14 +59,18 @@ export async function enqueueJobs(db: Tx | Db, jobs: EnqueueInput[]): Promise<vo
   });
 }
 
-/** Claims up to `limit` due jobs for this worker. */
+/**
+ * Claims up to `limit` due jobs for this worker. The clock is the database's,
+ * one for every app instance, read as UTC like the columns (a bare now() would
+ * be compared through the session's zone: ADR 0002).
+ */
 export async function claimJobs(db: Db, workerId: string, limit: number, leaseMs: number): Promise<JobRow[]> {
   return db.$queryRawUnsafe<JobRow[]>(
-    `UPDATE "Job" SET status = 'RUNNING', "lockedBy" = $1, "lockedUntil" = now() + ($2 * interval '1 millisecond'),
-            attempts = attempts + 1, "updatedAt" = now()
+    `UPDATE "Job" SET status = 'RUNNING', "lockedBy" = $1, "lockedUntil" = ${SQL_NOW_UTC} + ($2 * interval '1 millisecond'),
+            attempts = attempts + 1, "updatedAt" = ${SQL_NOW_UTC}
       WHERE id IN (
         SELECT id FROM "Job"
-         WHERE (status = 'PENDING' AND "runAt" <= now()) OR (status = 'RUNNING' AND "lockedUntil" < now())
+         WHERE (status = 'PENDING' AND "runAt" <= ${SQL_NOW_UTC}) OR (status = 'RUNNING' AND "lockedUntil" < ${SQL_NOW_UTC})
          ORDER BY "runAt"
          LIMIT $3
          FOR UPDATE SKIP LOCKED)

@@ -45,8 +45,8 @@ export type WorkerOptions = {
   retryBaseMs: number;
   leaseMs?: number;
   batch?: number;
-  /** Periodic housekeeping (nonce expiry) run at most once a minute. */
-  housekeeping?: (db: Db) => Promise<void>;
+  /** Periodic housekeeping (nonce expiry, retention) run at most once a minute. */
+  housekeeping?: (db: Db) => Promise<unknown>;
 };
 
 export function startWorker(opts: WorkerOptions): void {

@@ -10,8 +10,9 @@ import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { diffOrgTree, InvalidOrgListError, type OrgEntry, type OrgTreeDiff } from "@/lib/org/diff-org-tree";
 import { loadDepartments } from "@/lib/org/load-departments";
-import { openOrgSync, SQL_NOW_UTC } from "@/lib/org/open-org-sync";
+import { openOrgSync } from "@/lib/org/open-org-sync";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
+import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import type { KitContext, KitOutcome } from "@/lib/tenants/types";
 
 /** Entries kept per list in SyncEvent.diff; counts always hold the full numbers. */

@@ -16,13 +16,6 @@ export type OrgSyncTarget = {
   links: KitOutcome["links"];
 };
 
-/**
- * Timestamps written by raw SQL: Prisma stores DateTime as UTC wall time in
- * `timestamp(3)` columns, so `now()` is converted explicitly rather than
- * through the session's TimeZone.
- */
-export const SQL_NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
-
 export async function openOrgSync(tx: Tx, req: { tenantId: string; instanceId: string; testFlag: number }): Promise<OrgSyncTarget> {
   // Credential-debugging syncs have no instance (SPEC §4): test data too.
   const isTest = req.testFlag === 1 || req.instanceId === "";

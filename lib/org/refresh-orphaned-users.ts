@@ -2,7 +2,7 @@
 // the department no longer exists, and is cleared when it comes back. A user
 // without an orgCode never had a department and is never orphaned.
 import type { Tx } from "@/lib/db";
-import { SQL_NOW_UTC } from "@/lib/org/open-org-sync";
+import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 
 export type OrphanChange = { orphaned: number; restored: number };
 

@@ -9,8 +9,8 @@
 import type { Tx } from "@/lib/db";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest, KitUser } from "@/lib/koogallery/schemas";
-import { SQL_NOW_UTC } from "@/lib/org/open-org-sync";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
+import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import { ensureTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
 import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
