@@ -5,7 +5,7 @@
 // database on every request (lib/auth/viewer.ts), so a revoked grant or a
 // disabled staff account loses access at once.
 import type { AuthOptions, User } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import Credentials from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { KOOGALLERY_PROVIDER_ID, KooGalleryProvider, refreshAccessToken, SsoRequestError, type KooGalleryProfileUser } from "@/lib/koogallery/sso";
@@ -14,10 +14,15 @@ import { guardRedirect } from "@/lib/auth/safe-redirect";
 import { buyerSignInMethod, shouldRefreshBuyerToken } from "@/lib/auth/buyer-token";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { reportSsoFailure } from "@/lib/auth/sso-failure";
+import { isSecureUrl } from "@/lib/auth/sso-cookies";
 import { signInStaff } from "@/lib/staff/sign-in-staff";
 
 export const STAFF_PROVIDER_ID = "staff";
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+// The bundle unwraps this CommonJS module's default export; plain Node ESM (the
+// in-process tests that build these options) hands over the module object.
+const CredentialsProvider = (Credentials as unknown as { default?: typeof Credentials }).default ?? Credentials;
 
 type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string };
 
@@ -73,6 +78,9 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
   process.env.NEXTAUTH_URL ??= env.publicUrl;
   return {
     secret: env.auth.secret,
+    // Explicit, not inferred from NEXTAUTH_URL (which an operator may set apart):
+    // on https the session and CSRF cookies are Secure and __Secure-/__Host- prefixed.
+    useSecureCookies: isSecureUrl(env.publicUrl),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/auth/error" },
     providers: [staffProvider(), ...(sso ? [KooGalleryProvider(sso, { scope: env.auth.ssoScope, usePkce: env.auth.ssoPkce })] : [])],

@@ -14,7 +14,7 @@ import { buildAuthOptions } from "@/lib/auth/auth-options";
 import { findSsoTenant } from "@/lib/auth/sso-tenant";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { captureSsoFailure } from "@/lib/auth/sso-failure";
-import { clearCookie, isSecureUrl, redirectWithCookies, serializeCookie, SSO_ENTRY_COOKIE, SSO_TENANT_COOKIE } from "@/lib/auth/sso-cookies";
+import { clearSsoCookie, isSecureUrl, readSsoCookie, redirectWithCookies, serializeSsoCookie, SSO_ENTRY_COOKIE, SSO_TENANT_COOKIE } from "@/lib/auth/sso-cookies";
 
 type AuthContext = { params: Promise<{ nextauth?: string[] }> };
 
@@ -34,12 +34,12 @@ export function enterFromKooGallery(req: NextRequest, kind: "oauth" | "cas"): Re
   const secure = isSecureUrl(getEnv().publicUrl);
   const tenant = req.nextUrl.searchParams.get("tenant")?.slice(0, 128);
   if (!tenant) return redirectWithCookies(absolute(refusedUrl("unknown-tenant")));
-  if (req.cookies.get(SSO_ENTRY_COOKIE)?.value) {
+  if (readSsoCookie(req, SSO_ENTRY_COOKIE, secure)) {
     // We already restarted once and came back without state again: stop here rather than loop.
     void recordSignIn({ method: kind === "cas" ? "koogallery-cas" : "koogallery-oauth", outcome: "refused", reason: "no-state", tenantId: tenant });
-    return redirectWithCookies(absolute(refusedUrl("no-state", tenant)), [clearCookie(SSO_ENTRY_COOKIE, secure)]);
+    return redirectWithCookies(absolute(refusedUrl("no-state", tenant)), [clearSsoCookie(SSO_ENTRY_COOKIE, secure)]);
   }
-  return redirectWithCookies(absolute(`/sso/start?tenant=${encodeURIComponent(tenant)}&entry=koogallery`), [serializeCookie({ name: SSO_ENTRY_COOKIE, value: "1", maxAge: ENTRY_GUARD_SECONDS }, secure)]);
+  return redirectWithCookies(absolute(`/sso/start?tenant=${encodeURIComponent(tenant)}&entry=koogallery`), [serializeSsoCookie(SSO_ENTRY_COOKIE, "1", ENTRY_GUARD_SECONDS, secure)]);
 }
 
 function withExtraCookies(res: Response, cookies: string[], location?: string): Response {
@@ -60,14 +60,14 @@ export async function handleAuthRequest(req: NextRequest, ctx: AuthContext): Pro
   const params = req.nextUrl.searchParams;
   if (action === "callback" && req.method === "GET" && !params.has("state") && !params.has("error")) return enterFromKooGallery(req, "oauth");
 
-  const tenantRef = req.cookies.get(SSO_TENANT_COOKIE)?.value;
+  const tenantRef = readSsoCookie(req, SSO_TENANT_COOKIE, secure);
   if (!tenantRef) return redirectWithCookies(absolute(action === "callback" ? refusedUrl("no-state", params.get("tenant")) : "/login"));
   const found = await findSsoTenant(tenantRef);
   if (!found.ok) return redirectWithCookies(absolute(refusedUrl(found.reason, tenantRef)));
 
   const { result, failure } = await captureSsoFailure(() => NextAuth(req, ctx as never, buildAuthOptions(found.tenant)) as Promise<Response>);
   if (action !== "callback") return result;
-  const done = [clearCookie(SSO_TENANT_COOKIE, secure), clearCookie(SSO_ENTRY_COOKIE, secure)];
+  const done = [clearSsoCookie(SSO_TENANT_COOKIE, secure), clearSsoCookie(SSO_ENTRY_COOKIE, secure)];
   const location = result.headers.get("location") ?? undefined;
   const failed = location ? new URL(location, env.publicUrl) : undefined;
   // next-auth sends a failed callback through /api/auth/error, which forwards

@@ -1,0 +1,95 @@
+// The portal's web-facing defences over real HTTP, against the production
+// server (scripts/serve.ts → Next.js): request forgery refused by the portal
+// APIs. Runs against PGlite or PostgreSQL (TEST_DB).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { startPortal, type Portal } from "../fixtures/portal";
+
+const OWNER = { email: `owner-${randomBytes(3).toString("hex")}@example.com`, password: `Owner-${randomBytes(12).toString("base64url")}` };
+const SESSION_COOKIE = "next-auth.session-token";
+
+let portal: Portal;
+before(async () => {
+  portal = await startPortal({ PORTAL_OWNER_EMAIL: OWNER.email, PORTAL_OWNER_PASSWORD: OWNER.password });
+});
+after(async () => {
+  await portal?.close();
+});
+
+/** Cookies as a browser keeps them for one origin (names and values only). */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair!.indexOf("=");
+      const name = pair!.slice(0, at);
+      const value = pair!.slice(at + 1);
+      if (value === "" || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+/** Staff sign-in as the login page does it: CSRF token, then the credentials form. */
+async function signIn(email: string, password: string): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const csrf = await fetch(`${portal.baseUrl}/api/auth/csrf`);
+  jar.keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${portal.baseUrl}/api/auth/callback/staff`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: `${portal.baseUrl}/portal` }),
+  });
+  jar.keep(res);
+  await res.arrayBuffer();
+  assert.ok(jar.get(SESSION_COOKIE), `signed in as ${email} (callback answered ${res.status})`);
+  return jar;
+}
+
+/** A write from the portal's own pages, as components/portal/queries.ts sends it. */
+function fromPortal(jar: CookieJar, method: string, body: unknown): RequestInit {
+  return { method, headers: { cookie: jar.header(), origin: portal.baseUrl, "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+function newStaff(role: string) {
+  return { email: `${role}-${randomBytes(4).toString("hex")}@example.com`, name: `Test ${role}`, role, password: `Pw-${randomBytes(12).toString("base64url")}` };
+}
+
+describe("request forgery", () => {
+  test("a signed-in owner's cookie does not make a text/plain or cross-origin write work", async () => {
+    const jar = await signIn(OWNER.email, OWNER.password);
+    const url = `${portal.baseUrl}/api/portal/staff`;
+    const forged = newStaff("owner");
+    const attempts: [string, Record<string, string>, number][] = [
+      ["text/plain from another port (a no-cors fetch)", { origin: "http://127.0.0.1:1", "content-type": "text/plain;charset=UTF-8", "sec-fetch-site": "same-site" }, 403],
+      ["text/plain form post from another port", { origin: "http://127.0.0.1:1", "content-type": "text/plain", "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate" }, 403],
+      ["JSON from another origin", { origin: "https://evil.example.com", "content-type": "application/json" }, 403],
+      ["JSON that says nothing of where it comes from", { "content-type": "application/json" }, 403],
+      ["text/plain from our own origin", { origin: portal.baseUrl, "content-type": "text/plain" }, 415],
+    ];
+    for (const [what, headers, status] of attempts) {
+      const res = await fetch(url, { method: "POST", headers: { ...headers, cookie: jar.header() }, body: JSON.stringify(forged) });
+      const answer = (await res.json()) as { error?: { message?: string } };
+      assert.equal(res.status, status, what);
+      assert.ok(answer.error?.message, `${what}: a JSON message`);
+    }
+    const listed = (await (await fetch(url, { headers: { cookie: jar.header() } })).json()) as { items: { email: string }[] };
+    assert.ok(!listed.items.some((s) => s.email === forged.email), "no account was created");
+    // The portal's own pages still work, with or without a charset.
+    const ours = newStaff("viewer");
+    const created = await fetch(url, fromPortal(jar, "POST", ours));
+    assert.equal(created.status, 201, await created.text());
+    const viaFetchMetadata = await fetch(url, { method: "PATCH", headers: { cookie: jar.header(), "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: ours.email, role: "operator" }) });
+    assert.equal(viaFetchMetadata.status, 200, await viaFetchMetadata.text());
+  });
+});
