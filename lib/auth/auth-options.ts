@@ -15,6 +15,7 @@ import { buyerSignInMethod, shouldRefreshBuyerToken } from "@/lib/auth/buyer-tok
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { reportSsoFailure } from "@/lib/auth/sso-failure";
 import { isSecureUrl } from "@/lib/auth/sso-cookies";
+import { clientAddressOfHeaders } from "@/lib/http/client-address";
 import { signInStaff } from "@/lib/staff/sign-in-staff";
 
 export const STAFF_PROVIDER_ID = "staff";
@@ -26,11 +27,19 @@ const CredentialsProvider = (Credentials as unknown as { default?: typeof Creden
 
 type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string };
 
-function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : undefined);
+/**
+ * The staff provider's authorize. The rate limit's address is the one
+ * scripts/serve.ts took from the socket (or from the trusted proxies'
+ * X-Forwarded-For entry): a client's own X-Forwarded-For would let every guess
+ * name a fresh address and a fresh budget.
+ */
+export async function authorizeStaff(credentials: Record<string, string> | undefined, headers: Record<string, unknown> | undefined): Promise<PortalUser> {
+  const ip = clientAddressOfHeaders(headers, getEnv().trustedProxyHops);
+  const result = await signInStaff({ email: credentials?.email ?? "", password: credentials?.password ?? "", ip });
+  // next-auth passes an error's message to the sign-in form as `error`.
+  if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
+  const { staff } = result;
+  return { id: staff.id, name: staff.name, email: staff.email, kind: "staff", role: staff.role.toLowerCase() } as PortalUser;
 }
 
 function staffProvider() {
@@ -38,12 +47,7 @@ function staffProvider() {
     id: STAFF_PROVIDER_ID,
     name: "Staff account",
     credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-    async authorize(credentials, req) {
-      const result = await signInStaff({ email: credentials?.email ?? "", password: credentials?.password ?? "", ip: clientIp(req.headers) });
-      // next-auth passes an error's message to the sign-in form as `error`.
-      if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
-      return { id: result.staff.id, name: result.staff.name, email: result.staff.email, kind: "staff", role: result.staff.role.toLowerCase() } as PortalUser;
-    },
+    authorize: (credentials, req) => authorizeStaff(credentials, req.headers),
   });
 }
 
