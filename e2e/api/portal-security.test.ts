@@ -1,6 +1,6 @@
 // The portal's web-facing defences over real HTTP, against the production
-// server (scripts/serve.ts → Next.js): request forgery refused by the portal
-// APIs. Runs against PGlite or PostgreSQL (TEST_DB).
+// server (scripts/serve.ts → Next.js): security headers on pages, request
+// forgery refused by the portal APIs. Runs against PGlite or PostgreSQL (TEST_DB).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -65,6 +65,30 @@ function newStaff(role: string) {
   return { email: `${role}-${randomBytes(4).toString("hex")}@example.com`, name: `Test ${role}`, role, password: `Pw-${randomBytes(12).toString("base64url")}` };
 }
 
+describe("security headers", () => {
+  test("pages carry CSP, X-Frame-Options, Referrer-Policy and nosniff; no HSTS on http", async () => {
+    for (const path of ["/login", "/signed-out", "/api/health"]) {
+      const res = await fetch(`${portal.baseUrl}${path}`);
+      await res.arrayBuffer();
+      const csp = res.headers.get("content-security-policy") ?? "";
+      for (const directive of ["default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'"]) {
+        assert.ok(csp.split(/;\s*/).includes(directive), `${path}: ${directive} in ${csp}`);
+      }
+      assert.doesNotMatch(csp, /unsafe-eval/, "no eval in production");
+      assert.doesNotMatch(csp, /form-action/, "sign-in posts on to each tenant's identity provider");
+      assert.equal(res.headers.get("x-frame-options"), "DENY", path);
+      assert.equal(res.headers.get("referrer-policy"), "strict-origin-when-cross-origin", path);
+      assert.equal(res.headers.get("x-content-type-options"), "nosniff", path);
+      assert.equal(res.headers.get("strict-transport-security"), null, path);
+    }
+    // The stand-in application's URL carries the hand-off token: it keeps its no-referrer.
+    const app = await fetch(`${portal.baseUrl}/app/some-instance?kg_token=x`);
+    await app.arrayBuffer();
+    assert.equal(app.headers.get("referrer-policy"), "no-referrer");
+    assert.equal(app.headers.get("x-frame-options"), "DENY");
+  });
+});
+
 describe("request forgery", () => {
   test("a signed-in owner's cookie does not make a text/plain or cross-origin write work", async () => {
     const jar = await signIn(OWNER.email, OWNER.password);
@@ -91,5 +115,17 @@ describe("request forgery", () => {
     assert.equal(created.status, 201, await created.text());
     const viaFetchMetadata = await fetch(url, { method: "PATCH", headers: { cookie: jar.header(), "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: ours.email, role: "operator" }) });
     assert.equal(viaFetchMetadata.status, 200, await viaFetchMetadata.text());
+  });
+});
+
+describe("HSTS", () => {
+  test("with an https public URL every page says Strict-Transport-Security", async () => {
+    await portal.restart({ PORTAL_PUBLIC_URL: "https://portal.example.test" });
+    for (const path of ["/login", "/api/health"]) {
+      const res = await fetch(`${portal.baseUrl}${path}`);
+      await res.arrayBuffer();
+      assert.equal(res.headers.get("strict-transport-security"), "max-age=31536000", path);
+      assert.equal(res.headers.get("x-frame-options"), "DENY", path);
+    }
   });
 });

@@ -45,6 +45,18 @@ export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld:
     { scope: "worker", timeout: 240_000 },
   ],
   world: async ({ workerWorld }, provide) => provide(workerWorld),
+  // The pages must work under their Content-Security-Policy (next.config.mjs):
+  // Chromium reports each thing it blocked on the console, and that fails the test.
+  // A blocked frame-ancestors is the policy keeping us out of someone else's frame, not a page breaking.
+  page: async ({ page }, provide) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      const text = message.text();
+      if (/Content Security Policy/i.test(text) && !/frame-ancestors/.test(text)) violations.push(`${page.url()}: ${text}`);
+    });
+    await provide(page);
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
   baseURL: async ({ workerWorld }, provide) => provide(workerWorld.portal.baseUrl),
 });
 
