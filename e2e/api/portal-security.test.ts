@@ -1,17 +1,20 @@
 // The portal's web-facing defences over real HTTP, against the production
 // server (scripts/serve.ts → Next.js): security headers on pages, request
-// forgery refused by the portal APIs. Runs against PGlite or PostgreSQL (TEST_DB).
+// forgery refused by the portal APIs, sessions that end 12 hours after sign-in
+// or when a staff account's role changes. Runs against PGlite or PostgreSQL (TEST_DB).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { decode, encode } from "next-auth/jwt";
 import { startPortal, type Portal } from "../fixtures/portal";
 
 const OWNER = { email: `owner-${randomBytes(3).toString("hex")}@example.com`, password: `Owner-${randomBytes(12).toString("base64url")}` };
+const NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 const SESSION_COOKIE = "next-auth.session-token";
 
 let portal: Portal;
 before(async () => {
-  portal = await startPortal({ PORTAL_OWNER_EMAIL: OWNER.email, PORTAL_OWNER_PASSWORD: OWNER.password });
+  portal = await startPortal({ PORTAL_OWNER_EMAIL: OWNER.email, PORTAL_OWNER_PASSWORD: OWNER.password, NEXTAUTH_SECRET });
 });
 after(async () => {
   await portal?.close();
@@ -32,6 +35,9 @@ class CookieJar {
   }
   get(name: string): string | undefined {
     return this.cookies.get(name);
+  }
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
   header(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -54,6 +60,12 @@ async function signIn(email: string, password: string): Promise<CookieJar> {
   await res.arrayBuffer();
   assert.ok(jar.get(SESSION_COOKIE), `signed in as ${email} (callback answered ${res.status})`);
   return jar;
+}
+
+async function me(jar: CookieJar): Promise<number> {
+  const res = await fetch(`${portal.baseUrl}/api/portal/me`, { headers: { cookie: jar.header() } });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 /** A write from the portal's own pages, as components/portal/queries.ts sends it. */
@@ -115,6 +127,36 @@ describe("request forgery", () => {
     assert.equal(created.status, 201, await created.text());
     const viaFetchMetadata = await fetch(url, { method: "PATCH", headers: { cookie: jar.header(), "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: ours.email, role: "operator" }) });
     assert.equal(viaFetchMetadata.status, 200, await viaFetchMetadata.text());
+  });
+});
+
+describe("sessions", () => {
+  test("a session ends 12 hours after its sign-in, however often it was used", async () => {
+    const jar = await signIn(OWNER.email, OWNER.password);
+    assert.equal(await me(jar), 200);
+    const token = await decode({ token: jar.get(SESSION_COOKIE), secret: NEXTAUTH_SECRET });
+    assert.ok(token && typeof token.signedInAt === "number");
+    // The same session, as if signed in 12 hours ago and read (so re-issued) ever since.
+    const old = new CookieJar();
+    old.set(SESSION_COOKIE, await encode({ token: { ...token, signedInAt: token.signedInAt - 12 * 60 * 60 - 5 }, secret: NEXTAUTH_SECRET }));
+    assert.equal(await me(old), 401);
+    const session = await fetch(`${portal.baseUrl}/api/auth/session`, { headers: { cookie: old.header() } });
+    assert.deepEqual(await session.json(), {}, "/api/auth/session reports no session");
+    const page = await fetch(`${portal.baseUrl}/portal`, { headers: { cookie: old.header() }, redirect: "manual" });
+    assert.doesNotMatch(await page.text(), new RegExp(OWNER.email.replace(/[.+]/g, "\\$&")), "no portal page for it either");
+    assert.equal(await me(jar), 200, "the real session is still fine");
+  });
+
+  test("changing a staff account's role signs its existing sessions out", async () => {
+    const owner = await signIn(OWNER.email, OWNER.password);
+    const operator = newStaff("operator");
+    assert.equal((await fetch(`${portal.baseUrl}/api/portal/staff`, fromPortal(owner, "POST", operator))).status, 201);
+    const session = await signIn(operator.email, operator.password);
+    assert.equal(await me(session), 200);
+    const demoted = await fetch(`${portal.baseUrl}/api/portal/staff`, fromPortal(owner, "PATCH", { email: operator.email, role: "viewer" }));
+    assert.equal(demoted.status, 200, await demoted.text());
+    assert.equal(await me(session), 401);
+    assert.equal(await me(await signIn(operator.email, operator.password)), 200, "signing in again works, with the new role");
   });
 });
 

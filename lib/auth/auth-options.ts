@@ -15,17 +15,17 @@ import { buyerSignInMethod, shouldRefreshBuyerToken } from "@/lib/auth/buyer-tok
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { reportSsoFailure } from "@/lib/auth/sso-failure";
 import { isSecureUrl } from "@/lib/auth/sso-cookies";
+import { isSessionExpired, nowInSeconds, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-lifetime";
 import { clientAddressOfHeaders } from "@/lib/http/client-address";
 import { signInStaff } from "@/lib/staff/sign-in-staff";
 
 export const STAFF_PROVIDER_ID = "staff";
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 // The bundle unwraps this CommonJS module's default export; plain Node ESM (the
 // in-process tests that build these options) hands over the module object.
 const CredentialsProvider = (Credentials as unknown as { default?: typeof Credentials }).default ?? Credentials;
 
-type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string };
+type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string; sessionVersion?: number };
 
 /**
  * The staff provider's authorize. The rate limit's address is the one
@@ -39,7 +39,7 @@ export async function authorizeStaff(credentials: Record<string, string> | undef
   // next-auth passes an error's message to the sign-in form as `error`.
   if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
   const { staff } = result;
-  return { id: staff.id, name: staff.name, email: staff.email, kind: "staff", role: staff.role.toLowerCase() } as PortalUser;
+  return { id: staff.id, name: staff.name, email: staff.email, kind: "staff", role: staff.role.toLowerCase(), sessionVersion: staff.sessionVersion } as PortalUser;
 }
 
 function staffProvider() {
@@ -118,8 +118,9 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
       async jwt({ token, user, account }) {
         if (account && user) {
           const u = user as PortalUser;
+          const signedInAt = nowInSeconds();
           if (account.provider === STAFF_PROVIDER_ID) {
-            return { ...token, kind: "staff", staffId: u.id, role: u.role, name: u.name ?? u.email ?? "", email: u.email };
+            return { ...token, kind: "staff", staffId: u.id, role: u.role, name: u.name ?? u.email ?? "", email: u.email, signedInAt, sessionVersion: u.sessionVersion };
           }
           // The grant, not the identity provider, decides the role (SPEC §4.3).
           const grant = u.tenant && u.userName ? await checkBuyerGrant(u.tenant, u.userName) : undefined;
@@ -134,14 +135,19 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
             accessToken: account.access_token,
             refreshToken: account.refresh_token,
             accessTokenExpiresAt: account.expires_at ?? Math.floor(Date.now() / 1000) + 7200,
+            signedInAt,
           };
         }
+        // Past its absolute lifetime the token keeps only the mark: no identity, no KooGallery tokens.
+        if (isSessionExpired(token.signedInAt)) return { error: "session-expired", signedInAt: token.signedInAt };
         if (canRefresh && shouldRefreshBuyerToken(token, Date.now() / 1000)) {
           return refreshBuyerToken(token);
         }
         return token;
       },
       session({ session, token }) {
+        // An empty answer is "no session" to /api/auth/session's clients and to getServerSession.
+        if (token.error === "session-expired") return {} as typeof session;
         session.user = {
           kind: token.kind ?? "staff",
           name: token.name ?? "",
@@ -151,6 +157,8 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
           tenantId: token.tenantId,
           userName: token.userName,
           orgCode: token.orgCode,
+          signedInAt: token.signedInAt,
+          sessionVersion: token.sessionVersion,
         };
         if (token.error) session.error = token.error;
         return session;

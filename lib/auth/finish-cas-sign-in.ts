@@ -9,7 +9,7 @@ import { encode } from "next-auth/jwt";
 import { getEnv } from "@/lib/env";
 import { safeEqual } from "@/lib/koogallery/constant-time";
 import { validateCasTicket } from "@/lib/koogallery/sso";
-import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/auth-options";
+import { nowInSeconds, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-lifetime";
 import { checkBuyerGrant, findSsoTenant } from "@/lib/auth/sso-tenant";
 import { enterFromKooGallery, refusedUrl } from "@/lib/auth/handle-auth-request";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
@@ -66,7 +66,7 @@ export async function finishCasSignIn(req: NextRequest): Promise<Response> {
   const token = await encode({
     secret: env.auth.secret,
     maxAge: SESSION_MAX_AGE_SECONDS,
-    token: { kind: "buyer", sub: `${user.tenant}:${user.userName}`, name: grant.name || user.name || user.userName, tenantId: user.tenant, userName: user.userName, role: grant.role, orgCode: grant.orgCode },
+    token: { kind: "buyer", sub: `${user.tenant}:${user.userName}`, name: grant.name || user.name || user.userName, tenantId: user.tenant, userName: user.userName, role: grant.role, orgCode: grant.orgCode, signedInAt: nowInSeconds() },
   });
   await recordSignIn({ method: "koogallery-cas", outcome: "ok", subject: user.userName, tenantId: user.tenant });
   return redirectWithCookies(`${env.publicUrl}/sso/continue`, [...cleared, serializeCookie({ name: sessionCookieName(env.publicUrl), value: token, maxAge: SESSION_MAX_AGE_SECONDS }, secure)]);

@@ -7,7 +7,8 @@ import type { StaffRole } from "@/lib/generated/prisma/client";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/staff/password";
 import { beginSignInAttempt, completeSignInAttempt, normaliseEmail, withdrawSignInAttempt } from "@/lib/staff/rate-limit";
 
-export type StaffIdentity = { id: string; email: string; name: string; role: StaffRole };
+/** sessionVersion goes into the session: a later password or role change signs it out. */
+export type StaffIdentity = { id: string; email: string; name: string; role: StaffRole; sessionVersion: number };
 
 export type SignInStaffResult =
   | { ok: true; staff: StaffIdentity }
@@ -37,7 +38,7 @@ export async function signInStaff(input: { email: string; password: string; ip?:
   const user = email
     ? await db.staffUser.findUnique({
         where: { email },
-        select: { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true },
+        select: { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true, sessionVersion: true },
       })
     : null;
   const isPasswordRight = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
@@ -57,5 +58,5 @@ export async function signInStaff(input: { email: string; password: string; ip?:
   await db.staffUser.update({ where: { id: user.id }, data: { lastSignInAt: new Date(), ...(passwordHash ? { passwordHash } : {}) } });
   await completeSignInAttempt(attempt);
   await record("ok");
-  return { ok: true, staff: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  return { ok: true, staff: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } };
 }

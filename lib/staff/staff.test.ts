@@ -96,7 +96,7 @@ test("signInStaff: ok, wrong password, unknown email, disabled; one event each, 
   const user = await createStaffUser({ email, name: "Sam", role: "VIEWER", password: PASSWORD });
 
   const ok = await signInStaff({ email: ` ${email.toUpperCase()}`, password: PASSWORD, ip });
-  assert.deepEqual(ok, { ok: true, staff: { id: user.id, email, name: "Sam", role: "VIEWER" } });
+  assert.deepEqual(ok, { ok: true, staff: { id: user.id, email, name: "Sam", role: "VIEWER", sessionVersion: 0 } });
   const db = await getDb();
   assert.ok((await db.staffUser.findUniqueOrThrow({ where: { email } })).lastSignInAt);
 
