@@ -1,9 +1,11 @@
 // The portal's web-facing defences over real HTTP, against the production
 // server (scripts/serve.ts → Next.js): security headers on pages, request
-// forgery refused by the portal APIs, sessions that end 12 hours after sign-in
-// or when a staff account's role changes. Runs against PGlite or PostgreSQL (TEST_DB).
+// forgery refused by the portal APIs, body limits enforced while reading,
+// sessions that end 12 hours after sign-in or when a staff account's role
+// changes. Runs against PGlite or PostgreSQL (TEST_DB).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { decode, encode } from "next-auth/jwt";
 import { startPortal, type Portal } from "../fixtures/portal";
@@ -77,6 +79,29 @@ function newStaff(role: string) {
   return { email: `${role}-${randomBytes(4).toString("hex")}@example.com`, name: `Test ${role}`, role, password: `Pw-${randomBytes(12).toString("base64url")}` };
 }
 
+/** A request body streamed in chunks without a Content-Length (chunked), as a client that never says its size. */
+function chunked(url: string, headers: Record<string, string>, totalBytes: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers: { ...headers, "transfer-encoding": "chunked" } }, (res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    // The server may stop reading and answer early: a write after that is not an error of the test.
+    req.on("error", reject);
+    let sent = 0;
+    const chunk = Buffer.alloc(16 * 1024, 0x20);
+    const pump = () => {
+      while (sent < totalBytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
 describe("security headers", () => {
   test("pages carry CSP, X-Frame-Options, Referrer-Policy and nosniff; no HSTS on http", async () => {
     for (const path of ["/login", "/signed-out", "/api/health"]) {
@@ -127,6 +152,29 @@ describe("request forgery", () => {
     assert.equal(created.status, 201, await created.text());
     const viaFetchMetadata = await fetch(url, { method: "PATCH", headers: { cookie: jar.header(), "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: ours.email, role: "operator" }) });
     assert.equal(viaFetchMetadata.status, 200, await viaFetchMetadata.text());
+  });
+});
+
+describe("body limits", () => {
+  test("next-auth's routes refuse a body over 16 KiB while reading it; a sign-in form still works", async () => {
+    const url = `${portal.baseUrl}/api/auth/callback/staff`;
+    const big = new URLSearchParams({ email: OWNER.email, password: "x".repeat(1024 * 1024) }).toString();
+    const declared = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: big });
+    assert.equal(declared.status, 413, await declared.text());
+    const streamed = await chunked(url, { "content-type": "application/x-www-form-urlencoded" }, 4 * 1024 * 1024);
+    assert.equal(streamed.status, 413, streamed.body);
+    assert.match(streamed.body, /at most 16 KiB/);
+    assert.equal(await me(await signIn(OWNER.email, OWNER.password)), 200);
+  });
+
+  test("portal APIs refuse a JSON body over 64 KiB while reading it", async () => {
+    const jar = await signIn(OWNER.email, OWNER.password);
+    const url = `${portal.baseUrl}/api/portal/staff`;
+    const big = await fetch(url, fromPortal(jar, "POST", { ...newStaff("viewer"), name: "x".repeat(100 * 1024) }));
+    assert.equal(big.status, 413, await big.text());
+    const streamed = await chunked(url, { cookie: jar.header(), origin: portal.baseUrl, "content-type": "application/json" }, 4 * 1024 * 1024);
+    assert.equal(streamed.status, 413, streamed.body);
+    assert.match(streamed.body, /at most 64 KiB/);
   });
 });
 

@@ -7,8 +7,10 @@
 // already signed in at KooGallery, so the identity provider answers at once
 // with a code bound to our state and PKCE verifier. See docs/adr/0005.
 import NextAuth from "next-auth";
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
+import { PortalError } from "@/lib/errors";
+import { readCappedBody } from "@/lib/http/read-capped-body";
 import { KOOGALLERY_PROVIDER_ID } from "@/lib/koogallery/sso";
 import { buildAuthOptions } from "@/lib/auth/auth-options";
 import { findSsoTenant } from "@/lib/auth/sso-tenant";
@@ -20,6 +22,8 @@ type AuthContext = { params: Promise<{ nextauth?: string[] }> };
 
 /** Where a KooGallery entry restarts as our own flow; a second entry within this window is refused instead of looped. */
 const ENTRY_GUARD_SECONDS = 120;
+/** next-auth's forms (sign-in, CSRF token, sign-out) are a few hundred bytes; it would read any body whole. */
+export const MAX_AUTH_BODY_BYTES = 16 * 1024;
 
 export function refusedUrl(reason: string, tenantId?: string | null): string {
   return `/auth/refused?reason=${encodeURIComponent(reason)}${tenantId ? `&tenant=${encodeURIComponent(tenantId)}` : ""}`;
@@ -49,7 +53,21 @@ function withExtraCookies(res: Response, cookies: string[], location?: string): 
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
-export async function handleAuthRequest(req: NextRequest, ctx: AuthContext): Promise<Response> {
+/** The request with its body read under the cap, rebuilt for next-auth; or the 413 to answer instead. */
+async function capAuthBody(req: NextRequest): Promise<NextRequest | Response> {
+  if (req.method !== "POST") return req;
+  try {
+    const body = await readCappedBody(req, MAX_AUTH_BODY_BYTES);
+    return new NextRequest(req.url, { method: req.method, headers: req.headers, body: new Uint8Array(body) });
+  } catch (error) {
+    if (error instanceof PortalError) return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
+    throw error;
+  }
+}
+
+export async function handleAuthRequest(original: NextRequest, ctx: AuthContext): Promise<Response> {
+  const req = await capAuthBody(original);
+  if (req instanceof Response) return req;
   const { nextauth = [] } = await ctx.params;
   const [action, providerId] = nextauth;
   if (providerId !== KOOGALLERY_PROVIDER_ID || (action !== "signin" && action !== "callback")) {
