@@ -120,8 +120,9 @@ describe("security headers", () => {
     }
     // The stand-in application's URL carries the hand-off token: it keeps its no-referrer.
     const app = await fetch(`${portal.baseUrl}/app/some-instance?kg_token=x`);
-    await app.arrayBuffer();
+    const html = await app.text();
     assert.equal(app.headers.get("referrer-policy"), "no-referrer");
+    assert.match(html, /<meta name="referrer" content="no-referrer"/);
     assert.equal(app.headers.get("x-frame-options"), "DENY");
   });
 });
