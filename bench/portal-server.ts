@@ -24,6 +24,8 @@ export function portalEnv(accessKey: string, db: PortalDatabase, port?: number):
     PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     DATA_DIR: db.dataDir,
     NEXT_TELEMETRY_DISABLED: "1",
+    // A production build without a public URL (it is never reached from outside): lib/env.ts refuses that unless told.
+    PORTAL_ALLOW_UNSAFE: "1",
   });
   if (db.databaseUrl) env.DATABASE_URL = db.databaseUrl;
   if (port !== undefined) env.PORT = String(port);

@@ -97,3 +97,30 @@ test("retention days default to 180/14/30/365 and must be whole numbers of at le
     }
   }
 });
+
+test("production refuses the mock identity provider, demo mode and a missing public URL, unless PORTAL_ALLOW_UNSAFE=1", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "kg-env-unsafe-"));
+  const base = { KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: encryptionKey, DATA_DIR: dir, NODE_ENV: "production" };
+  const publicUrl = { PORTAL_PUBLIC_URL: "https://portal.example.com" };
+  const refused = (names: string[]) => (e: unknown) =>
+    e instanceof EnvError && e.message.includes("NODE_ENV=production") && names.every((n) => e.message.includes(n)) && !e.message.includes("portal.example.com") && !e.message.includes(encryptionKey);
+  try {
+    assert.equal(parseEnv({ ...base, ...publicUrl }).publicUrl, "https://portal.example.com");
+    assert.throws(() => parseEnv(base), refused(["PORTAL_PUBLIC_URL"]));
+    assert.throws(() => parseEnv({ ...base, ...publicUrl, PORTAL_MOCK_IDP: "1" }), refused(["PORTAL_MOCK_IDP"]));
+    assert.throws(() => parseEnv({ ...base, ...publicUrl, PORTAL_DEMO: "true" }), refused(["PORTAL_DEMO"]));
+    assert.throws(() => parseEnv({ ...base, PORTAL_MOCK_IDP: "1", PORTAL_DEMO: "1" }), refused(["PORTAL_MOCK_IDP", "PORTAL_DEMO", "PORTAL_PUBLIC_URL"]));
+    assert.ok(!existsSync(path.join(dir, "demo-secrets.json")), "refused before demo keys are generated");
+    // Switched off is not set.
+    assert.equal(parseEnv({ ...base, ...publicUrl, PORTAL_MOCK_IDP: "0", PORTAL_DEMO: "" }).auth.isMockIdp, false);
+
+    const allowed = parseEnv({ ...base, PORTAL_MOCK_IDP: "1", PORTAL_DEMO: "1", PORTAL_ALLOW_UNSAFE: "1" });
+    assert.ok(allowed.isDemo && allowed.auth.isMockIdp);
+    assert.equal(allowed.publicUrl, "http://localhost:3000");
+    // Outside production (npm run dev, the unit tests, the CLIs) nothing changes.
+    assert.ok(parseEnv({ ...base, NODE_ENV: "development", PORTAL_MOCK_IDP: "1" }).auth.isMockIdp);
+    assert.ok(parseEnv({ ...base, NODE_ENV: undefined, PORTAL_MOCK_IDP: "1" }).auth.isMockIdp);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -52,6 +52,8 @@ const schema = z.object({
   PORTAL_MOCK_IDP: flag,
   CALLBACK_REFUSALS_LOGGED_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  PORTAL_ALLOW_UNSAFE: flag,
+  NODE_ENV: optionalString,
 });
 
 export type Env = {
@@ -185,6 +187,25 @@ export function loadDemoRsaKey(dataDir: string): string {
   return loadRsaPrivateKey(privateFile, "the demo RSA key");
 }
 
+/**
+ * A production server with the mock identity provider (anyone signs in as
+ * anyone), demo mode (generated keys and demo staff) or no public URL (origin
+ * checks and cookies would assume http://localhost) is a misconfiguration, not
+ * a choice: refused before anything is generated. The demo, the tests and the
+ * bench run the production build on purpose and say so with PORTAL_ALLOW_UNSAFE=1.
+ */
+function refuseUnsafeProduction(e: z.infer<typeof schema>): void {
+  if (e.NODE_ENV !== "production" || e.PORTAL_ALLOW_UNSAFE) return;
+  const problems = [
+    ...(e.PORTAL_MOCK_IDP ? ["PORTAL_MOCK_IDP is set"] : []),
+    ...(e.PORTAL_DEMO ? ["PORTAL_DEMO is set"] : []),
+    ...(e.PORTAL_PUBLIC_URL ? [] : ["PORTAL_PUBLIC_URL is missing"]),
+  ];
+  if (problems.length) {
+    throw new EnvError(`Refusing to start with NODE_ENV=production: ${problems.join(", ")} (PORTAL_ALLOW_UNSAFE=1 allows it for demos and tests)`);
+  }
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
@@ -192,6 +213,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Invalid environment: ${names}`);
   }
   const e = result.data;
+  refuseUnsafeProduction(e);
   const dataDir = path.resolve(e.DATA_DIR);
   const demo = e.PORTAL_DEMO ? loadDemoSecrets(dataDir) : undefined;
 

@@ -1,7 +1,7 @@
 // One error type for the portal and the callbacks. A callback answer carries a
 // KooGallery result code; a portal answer an HTTP status. Unknown errors become
 // a generic internal error: their message never reaches a client.
-export type PortalErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "internal";
+export type PortalErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
 
 const httpStatus: Record<PortalErrorCode, number> = {
   bad_request: 400,
@@ -9,6 +9,8 @@ const httpStatus: Record<PortalErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
 };

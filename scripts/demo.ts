@@ -41,7 +41,8 @@ try {
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts")], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, PORTAL_DEMO: "1", PORTAL_MOCK_IDP: "1", DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production" },
+  // The production build in demo mode with the mock identity provider: production refuses both unless told (lib/env.ts).
+  env: { ...process.env, PORTAL_DEMO: "1", PORTAL_MOCK_IDP: "1", PORTAL_ALLOW_UNSAFE: "1", DATA_DIR: dataDir, PORT: String(port), NODE_ENV: "production" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

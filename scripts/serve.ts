@@ -10,6 +10,7 @@ import { startPortal } from "../lib/start-portal";
 import { stopPortal } from "../lib/stop-portal";
 import { getEnv } from "../lib/env";
 import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from "../lib/http/client-address";
+import { isSecureUrl } from "../lib/auth/sso-cookies";
 import { createMockIdp, type MockIdp } from "../lib/mock-idp/mock-idp";
 
 const MOCK_IDP_BASE_PATH = "/mock-idp";
@@ -31,9 +32,14 @@ const mockIdp: MockIdp | undefined = env.auth.isMockIdp
   : undefined;
 if (mockIdp) console.log(`[portal] mock KooGallery identity provider at ${MOCK_IDP_BASE_PATH} (demo and tests only)`);
 
+// The other security headers are in next.config.mjs; this one depends on the
+// public URL, which the build does not know. Browsers heed it only over https.
+const isHttps = isSecureUrl(env.publicUrl);
+
 const server = createServer((req, res) => {
   // Handlers behind Next.js cannot see the socket: the address goes on in a header no client can set.
   req.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustedProxyHops);
+  if (isHttps) res.setHeader("strict-transport-security", "max-age=31536000");
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const pathname = q < 0 ? url : url.slice(0, q);

@@ -141,17 +141,33 @@ describe("updateInstanceStatus and releaseInstance", () => {
     assert.equal(rows[0]?.state, "RELEASED");
   });
 
-  test("the built-in front-end URL says whether the instance can be used, and never shows the account", async () => {
+  test("the built-in front-end URL shows nothing without a hand-off token, the same whether the instance exists or not", async () => {
     const { instanceId, orderId, orderLineId, answer } = await createInstance();
-    const appInfo = answer.json.appInfo as { frontEndUrl: string; password: string };
-    const ready = await fetch(appInfo.frontEndUrl);
-    const readyHtml = await ready.text();
-    assert.equal(ready.status, 200);
-    assert.match(readyHtml, /Ready/);
-    assert.ok(!readyHtml.includes(appInfo.password));
+    const appInfo = answer.json.appInfo as { frontEndUrl: string; adminUrl: string; password: string };
+    // What a visitor sees: the page's text, without the framework's data (which repeats the URL).
+    const visible = async (url: string) => {
+      const res = await fetch(url);
+      const html = await res.text();
+      return { status: res.status, text: html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim() };
+    };
+    const unknownId = `no-such-${randomUUID()}`;
+    const pages = {
+      existing: await visible(appInfo.frontEndUrl),
+      admin: await visible(appInfo.adminUrl),
+      invalidToken: await visible(`${appInfo.frontEndUrl}?kg_token=not.a.token`),
+      unknown: await visible(`${portal.baseUrl}/app/${unknownId}`),
+      unknownAdmin: await visible(`${portal.baseUrl}/app/${unknownId}/admin`),
+    };
+    for (const [which, page] of Object.entries(pages)) {
+      assert.equal(page.status, 200, which);
+      assert.match(page.text, /Sign in through KooGallery/, which);
+      assert.doesNotMatch(page.text, /Ready|Being prepared|Frozen|Released|Subscription ends|Trial ends/, which);
+      assert.ok(!page.text.includes(instanceId) && !page.text.includes(unknownId), `${which}: no instance id`);
+      assert.ok(!page.text.includes(appInfo.password), which);
+      assert.equal(page.text, pages.existing.text, `${which} looks the same as an existing instance`);
+    }
     assertCallbackAnswer(await callV2(portal, { activity: "releaseInstance", instanceId, orderId, orderLineId }), "000000");
-    assert.match(await (await fetch(appInfo.frontEndUrl)).text(), /Released/);
-    assert.equal((await fetch(`${portal.baseUrl}/app/no-such-instance`)).status, 404);
+    assert.equal((await visible(appInfo.frontEndUrl)).text, pages.existing.text);
   });
 
   test("unknown instances are 000003; a bad status is 000002", async () => {

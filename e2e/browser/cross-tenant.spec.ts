@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { BrowserContext, Page } from "@playwright/test";
-import { createTenant, expect, signInAsStaff, signInFromLoginPage, test, type TestTenant, type World } from "./fixtures";
+import { createTenant, expect, fromPortalPage, signInAsStaff, signInFromLoginPage, test, type TestTenant, type World } from "./fixtures";
 
 type Ids = { rowId: string; instanceId: string; logId: string };
 /** `ok`: the statuses that count as allowed (a repeated write may be a 409). */
@@ -64,6 +64,7 @@ test("the table covers every portal API route and page", () => {
 
 let a: TestTenant;
 let b: TestTenant;
+let portalOrigin: string;
 const rows: Record<string, Ids> = {};
 
 async function rowIdOf(page: Page, tenantId: string): Promise<string> {
@@ -94,7 +95,8 @@ async function newSignedIn(world: World, browserContext: () => Promise<BrowserCo
 }
 
 async function statusOf(page: Page, target: Target, ids: Ids): Promise<number> {
-  if (target.kind === "api" && target.method === "POST") return (await page.request.post(target.path(ids), { data: target.body ?? {}, maxRedirects: 0 })).status();
+  // From the portal's origin, as its own pages send it: what is checked here is who may, not where from.
+  if (target.kind === "api" && target.method === "POST") return (await page.request.post(target.path(ids), { data: target.body ?? {}, maxRedirects: 0, headers: { origin: portalOrigin } })).status();
   if (target.kind === "api") return (await page.request.get(target.path(ids), { maxRedirects: 0 })).status();
   const res = await page.goto(target.path(ids));
   return res?.status() ?? 0;
@@ -102,6 +104,7 @@ async function statusOf(page: Page, target: Target, ids: Ids): Promise<number> {
 
 test.describe("cross-tenant access", () => {
   test.beforeAll(async ({ world, browser }) => {
+    portalOrigin = world.portal.baseUrl;
     const admin = { name: "Admin", role: "admin" as const, orgCode: "100" };
     a = await createTenant(world, { users: [{ ...admin, userName: "ann" }, { userName: "al", name: "Al User", role: "user", orgCode: "110" }] });
     b = await createTenant(world, { users: [{ ...admin, userName: "ben" }] });
@@ -132,7 +135,7 @@ test.describe("cross-tenant access", () => {
     await page.goto("/portal/settings");
     await expect(page.getByText("Settings are for merchant staff.", { exact: false })).toBeVisible();
     // Writing is never open to a tenant admin either.
-    expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" } })).status()).toBe(403);
+    expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" }, headers: fromPortalPage(page) })).status()).toBe(403);
     await page.context().close();
   });
 

@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test as base, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test as base, type Page } from "@playwright/test";
 import { encryptClientSecret } from "../../lib/koogallery/rsa-oaep";
 import { buildKitV2Request, sendSignedRequest } from "../../lib/koogallery/signer";
 import type { KitName } from "../../lib/koogallery/schemas";
@@ -45,6 +45,18 @@ export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld:
     { scope: "worker", timeout: 240_000 },
   ],
   world: async ({ workerWorld }, provide) => provide(workerWorld),
+  // The pages must work under their Content-Security-Policy (next.config.mjs):
+  // Chromium reports each thing it blocked on the console, and that fails the test.
+  // A blocked frame-ancestors is the policy keeping us out of someone else's frame, not a page breaking.
+  page: async ({ page }, provide) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      const text = message.text();
+      if (/Content Security Policy/i.test(text) && !/frame-ancestors/.test(text)) violations.push(`${page.url()}: ${text}`);
+    });
+    await provide(page);
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
   baseURL: async ({ workerWorld }, provide) => provide(workerWorld.portal.baseUrl),
 });
 
@@ -137,10 +149,19 @@ export async function signInFromKooGallery(page: Page, world: World, t: TestTena
   await signInAtIdp(page, userName);
 }
 
-/** Creates a staff account through the owner-only API, as the signed-in owner. */
-export async function createStaff(request: APIRequestContext, role: "operator" | "viewer" | "owner"): Promise<{ email: string; password: string }> {
+/**
+ * Headers a browser puts on a fetch from one of the portal's pages. Playwright's
+ * API requests send no Origin, and the portal's APIs refuse a change without
+ * one (lib/portal/portal-route.ts).
+ */
+export function fromPortalPage(page: Page): { origin: string } {
+  return { origin: new URL(page.url()).origin };
+}
+
+/** Creates a staff account through the owner-only API, as the owner signed in on this page. */
+export async function createStaff(page: Page, role: "operator" | "viewer" | "owner"): Promise<{ email: string; password: string }> {
   const account = { email: `${role}-${randomBytes(3).toString("hex")}@example.com`, password: `Pw-${randomBytes(12).toString("base64url")}` };
-  const res = await request.post("/api/portal/staff", { data: { ...account, name: `Test ${role}`, role } });
+  const res = await page.request.post("/api/portal/staff", { data: { ...account, name: `Test ${role}`, role }, headers: fromPortalPage(page) });
   expect(res.status(), await res.text()).toBe(201);
   return account;
 }

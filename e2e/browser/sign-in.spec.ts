@@ -27,8 +27,8 @@ test("staff sign in with each role and get what the role allows", async ({ page,
   await page.goto("/portal/settings");
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
   await expect(page.getByText(`${world.portal.baseUrl}/api/koogallery/saas`).first()).toBeVisible();
-  const operator = await createStaff(page.request, "operator");
-  const viewer = await createStaff(page.request, "viewer");
+  const operator = await createStaff(page, "operator");
+  const viewer = await createStaff(page, "viewer");
   expect((await (await page.request.get("/api/portal/me")).json()).role).toBe("owner");
 
   for (const [account, role] of [[operator, "operator"], [viewer, "viewer"]] as const) {

@@ -5,7 +5,7 @@
 // database on every request (lib/auth/viewer.ts), so a revoked grant or a
 // disabled staff account loses access at once.
 import type { AuthOptions, User } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import Credentials from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import { KOOGALLERY_PROVIDER_ID, KooGalleryProvider, refreshAccessToken, SsoRequestError, type KooGalleryProfileUser } from "@/lib/koogallery/sso";
@@ -14,18 +14,32 @@ import { guardRedirect } from "@/lib/auth/safe-redirect";
 import { buyerSignInMethod, shouldRefreshBuyerToken } from "@/lib/auth/buyer-token";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { reportSsoFailure } from "@/lib/auth/sso-failure";
+import { isSecureUrl } from "@/lib/auth/sso-cookies";
+import { isSessionExpired, nowInSeconds, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-lifetime";
+import { clientAddressOfHeaders } from "@/lib/http/client-address";
 import { signInStaff } from "@/lib/staff/sign-in-staff";
 
 export const STAFF_PROVIDER_ID = "staff";
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string };
+// The bundle unwraps this CommonJS module's default export; plain Node ESM (the
+// in-process tests that build these options) hands over the module object.
+const CredentialsProvider = (Credentials as unknown as { default?: typeof Credentials }).default ?? Credentials;
 
-function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : undefined);
+type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role?: string; sessionVersion?: number };
+
+/**
+ * The staff provider's authorize. The rate limit's address is the one
+ * scripts/serve.ts took from the socket (or from the trusted proxies'
+ * X-Forwarded-For entry): a client's own X-Forwarded-For would let every guess
+ * name a fresh address and a fresh budget.
+ */
+export async function authorizeStaff(credentials: Record<string, string> | undefined, headers: Record<string, unknown> | undefined): Promise<PortalUser> {
+  const ip = clientAddressOfHeaders(headers, getEnv().trustedProxyHops);
+  const result = await signInStaff({ email: credentials?.email ?? "", password: credentials?.password ?? "", ip });
+  // next-auth passes an error's message to the sign-in form as `error`.
+  if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
+  const { staff } = result;
+  return { id: staff.id, name: staff.name, email: staff.email, kind: "staff", role: staff.role.toLowerCase(), sessionVersion: staff.sessionVersion } as PortalUser;
 }
 
 function staffProvider() {
@@ -33,12 +47,7 @@ function staffProvider() {
     id: STAFF_PROVIDER_ID,
     name: "Staff account",
     credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-    async authorize(credentials, req) {
-      const result = await signInStaff({ email: credentials?.email ?? "", password: credentials?.password ?? "", ip: clientIp(req.headers) });
-      // next-auth passes an error's message to the sign-in form as `error`.
-      if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
-      return { id: result.staff.id, name: result.staff.name, email: result.staff.email, kind: "staff", role: result.staff.role.toLowerCase() } as PortalUser;
-    },
+    authorize: (credentials, req) => authorizeStaff(credentials, req.headers),
   });
 }
 
@@ -73,6 +82,9 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
   process.env.NEXTAUTH_URL ??= env.publicUrl;
   return {
     secret: env.auth.secret,
+    // Explicit, not inferred from NEXTAUTH_URL (which an operator may set apart):
+    // on https the session and CSRF cookies are Secure and __Secure-/__Host- prefixed.
+    useSecureCookies: isSecureUrl(env.publicUrl),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/auth/error" },
     providers: [staffProvider(), ...(sso ? [KooGalleryProvider(sso, { scope: env.auth.ssoScope, usePkce: env.auth.ssoPkce })] : [])],
@@ -106,8 +118,9 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
       async jwt({ token, user, account }) {
         if (account && user) {
           const u = user as PortalUser;
+          const signedInAt = nowInSeconds();
           if (account.provider === STAFF_PROVIDER_ID) {
-            return { ...token, kind: "staff", staffId: u.id, role: u.role, name: u.name ?? u.email ?? "", email: u.email };
+            return { ...token, kind: "staff", staffId: u.id, role: u.role, name: u.name ?? u.email ?? "", email: u.email, signedInAt, sessionVersion: u.sessionVersion };
           }
           // The grant, not the identity provider, decides the role (SPEC §4.3).
           const grant = u.tenant && u.userName ? await checkBuyerGrant(u.tenant, u.userName) : undefined;
@@ -122,14 +135,19 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
             accessToken: account.access_token,
             refreshToken: account.refresh_token,
             accessTokenExpiresAt: account.expires_at ?? Math.floor(Date.now() / 1000) + 7200,
+            signedInAt,
           };
         }
+        // Past its absolute lifetime the token keeps only the mark: no identity, no KooGallery tokens.
+        if (isSessionExpired(token.signedInAt)) return { error: "session-expired", signedInAt: token.signedInAt };
         if (canRefresh && shouldRefreshBuyerToken(token, Date.now() / 1000)) {
           return refreshBuyerToken(token);
         }
         return token;
       },
       session({ session, token }) {
+        // An empty answer is "no session" to /api/auth/session's clients and to getServerSession.
+        if (token.error === "session-expired") return {} as typeof session;
         session.user = {
           kind: token.kind ?? "staff",
           name: token.name ?? "",
@@ -139,6 +157,8 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
           tenantId: token.tenantId,
           userName: token.userName,
           orgCode: token.orgCode,
+          signedInAt: token.signedInAt,
+          sessionVersion: token.sessionVersion,
         };
         if (token.error) session.error = token.error;
         return session;

@@ -9,12 +9,12 @@ import { encode } from "next-auth/jwt";
 import { getEnv } from "@/lib/env";
 import { safeEqual } from "@/lib/koogallery/constant-time";
 import { validateCasTicket } from "@/lib/koogallery/sso";
-import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/auth-options";
+import { nowInSeconds, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session-lifetime";
 import { checkBuyerGrant, findSsoTenant } from "@/lib/auth/sso-tenant";
 import { enterFromKooGallery, refusedUrl } from "@/lib/auth/handle-auth-request";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { CAS_CALLBACK_PATH } from "@/lib/auth/start-sso";
-import { clearCookie, isSecureUrl, redirectWithCookies, serializeCookie, SSO_CAS_NONCE_COOKIE, SSO_ENTRY_COOKIE } from "@/lib/auth/sso-cookies";
+import { clearSsoCookie, isSecureUrl, readSsoCookie, redirectWithCookies, serializeCookie, SSO_CAS_NONCE_COOKIE, SSO_ENTRY_COOKIE } from "@/lib/auth/sso-cookies";
 
 /** next-auth's session cookie name for our origin (the __Secure- prefix on https). */
 export function sessionCookieName(publicUrl: string): string {
@@ -39,13 +39,13 @@ export async function finishCasSignIn(req: NextRequest): Promise<Response> {
   const nonce = params.get("n");
   // A KooGallery entry (ticket without our nonce) restarts as our own flow.
   if (!nonce) return enterFromKooGallery(req, "cas");
-  const cleared = [clearCookie(SSO_CAS_NONCE_COOKIE, secure), clearCookie(SSO_ENTRY_COOKIE, secure)];
+  const cleared = [clearSsoCookie(SSO_CAS_NONCE_COOKIE, secure), clearSsoCookie(SSO_ENTRY_COOKIE, secure)];
   const refuse = async (reason: string, subject?: string) => {
     await recordSignIn({ method: "koogallery-cas", outcome: "refused", reason, subject, tenantId });
     return redirectWithCookies(`${env.publicUrl}${refusedUrl(reason, tenantId)}`, cleared);
   };
 
-  const expected = req.cookies.get(SSO_CAS_NONCE_COOKIE)?.value;
+  const expected = readSsoCookie(req, SSO_CAS_NONCE_COOKIE, secure);
   if (!expected || !safeEqual(expected, nonce)) return refuse("no-state");
   if (!ticket) return refuse("cas-failed");
   const found = await findSsoTenant(tenantId);
@@ -66,7 +66,7 @@ export async function finishCasSignIn(req: NextRequest): Promise<Response> {
   const token = await encode({
     secret: env.auth.secret,
     maxAge: SESSION_MAX_AGE_SECONDS,
-    token: { kind: "buyer", sub: `${user.tenant}:${user.userName}`, name: grant.name || user.name || user.userName, tenantId: user.tenant, userName: user.userName, role: grant.role, orgCode: grant.orgCode },
+    token: { kind: "buyer", sub: `${user.tenant}:${user.userName}`, name: grant.name || user.name || user.userName, tenantId: user.tenant, userName: user.userName, role: grant.role, orgCode: grant.orgCode, signedInAt: nowInSeconds() },
   });
   await recordSignIn({ method: "koogallery-cas", outcome: "ok", subject: user.userName, tenantId: user.tenant });
   return redirectWithCookies(`${env.publicUrl}/sso/continue`, [...cleared, serializeCookie({ name: sessionCookieName(env.publicUrl), value: token, maxAge: SESSION_MAX_AGE_SECONDS }, secure)]);

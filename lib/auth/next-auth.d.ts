@@ -11,6 +11,10 @@ type PortalSessionUser = {
   tenantId?: string;
   userName?: string;
   orgCode?: string;
+  /** Epoch seconds of the sign-in (lib/auth/session-lifetime.ts). */
+  signedInAt?: number;
+  /** Staff: StaffUser.sessionVersion at sign-in; a change since signs the session out. */
+  sessionVersion?: number;
 };
 
 declare module "next-auth" {
@@ -33,6 +37,11 @@ declare module "next-auth/jwt" {
     refreshToken?: string;
     /** Epoch seconds. */
     accessTokenExpiresAt?: number;
-    error?: "refresh-failed";
+    /** Epoch seconds of the sign-in: the session ends 12 hours later, however often it is read. */
+    signedInAt?: number;
+    /** Staff: StaffUser.sessionVersion at sign-in. */
+    sessionVersion?: number;
+    /** session-expired: past its absolute lifetime; what is left of the token names nobody. */
+    error?: "refresh-failed" | "session-expired";
   }
 }

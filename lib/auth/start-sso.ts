@@ -8,7 +8,7 @@ import { endpointsOf } from "@/lib/koogallery/sso";
 import { findSsoTenant } from "@/lib/auth/sso-tenant";
 import { refusedUrl } from "@/lib/auth/handle-auth-request";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
-import { isSecureUrl, redirectWithCookies, serializeCookie, SSO_CAS_NONCE_COOKIE, SSO_TENANT_COOKIE } from "@/lib/auth/sso-cookies";
+import { isSecureUrl, redirectWithCookies, serializeSsoCookie, SSO_CAS_NONCE_COOKIE, SSO_TENANT_COOKIE } from "@/lib/auth/sso-cookies";
 
 /** How long a started sign-in may take at KooGallery before our cookies lapse. */
 const START_COOKIE_SECONDS = 15 * 60;
@@ -27,8 +27,8 @@ export async function startSso(tenantRef: string | null, callbackUrl: string | n
   if (env.auth.ssoMethod === "cas") {
     const nonce = randomBytes(18).toString("base64url");
     const login = `${endpointsOf(tenant.domainName).casLogin}?service=${encodeURIComponent(casServiceUrl(tenant.tenantId, nonce))}`;
-    return redirectWithCookies(login, [serializeCookie({ name: SSO_CAS_NONCE_COOKIE, value: nonce, maxAge: START_COOKIE_SECONDS }, secure)]);
+    return redirectWithCookies(login, [serializeSsoCookie(SSO_CAS_NONCE_COOKIE, nonce, START_COOKIE_SECONDS, secure)]);
   }
   const go = `${env.publicUrl}/sso/go?callbackUrl=${encodeURIComponent(safeCallbackPath(callbackUrl))}`;
-  return redirectWithCookies(go, [serializeCookie({ name: SSO_TENANT_COOKIE, value: tenant.tenantId, maxAge: START_COOKIE_SECONDS }, secure)]);
+  return redirectWithCookies(go, [serializeSsoCookie(SSO_TENANT_COOKIE, tenant.tenantId, START_COOKIE_SECONDS, secure)]);
 }

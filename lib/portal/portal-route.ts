@@ -1,8 +1,10 @@
-// One wrapper for every /api/portal route: the viewer is checked first (401
-// when signed out, 403 for ordinary buyers), PortalErrors become their status
-// with a JSON message, anything else a generic 500 whose cause stays in the log.
+// One wrapper for every /api/portal route: a request that changes something
+// must come from our own pages (below), then the viewer is checked (401 when
+// signed out, 403 for ordinary buyers), PortalErrors become their status with a
+// JSON message, anything else a generic 500 whose cause stays in the log.
 import type { NextRequest } from "next/server";
 import { requirePortalViewer, type PortalViewer } from "@/lib/auth/viewer";
+import { getEnv } from "@/lib/env";
 import { describeError, PortalError } from "@/lib/errors";
 
 export type PortalRouteContext<P> = { params: Promise<P> };
@@ -13,9 +15,28 @@ export function errorResponse(error: unknown): Response {
   return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500, headers: { "cache-control": "no-store" } });
 }
 
+/**
+ * Cross-site request forgery: SameSite=Lax cookies still ride requests from
+ * other origins of the same site (a merchant's app on a sibling subdomain,
+ * another port), and a `text/plain` fetch or form post needs no CORS
+ * preflight. So a request that is not GET or HEAD must say it is JSON (which a
+ * form cannot, and a cross-origin fetch cannot without a preflight we never
+ * grant) and come from our own origin: its Origin header, or, from a browser
+ * that sent none, Sec-Fetch-Site. Checked before the session or the body is read.
+ */
+export function checkSameOriginJson(req: Request, publicUrl: string): void {
+  if (req.method === "GET" || req.method === "HEAD") return;
+  const origin = req.headers.get("origin");
+  const isOwnOrigin = origin !== null ? origin === new URL(publicUrl).origin : req.headers.get("sec-fetch-site") === "same-origin";
+  if (!isOwnOrigin) throw new PortalError("forbidden", "cross-origin request refused: changes are accepted only from the portal's own pages");
+  const mediaType = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json") throw new PortalError("unsupported_media_type", "send the request as Content-Type: application/json");
+}
+
 export function portalRoute<P = Record<string, never>>(handler: (args: { req: NextRequest; viewer: PortalViewer; params: P }) => Promise<unknown>) {
   return async (req: NextRequest, ctx: PortalRouteContext<P>): Promise<Response> => {
     try {
+      checkSameOriginJson(req, getEnv().publicUrl);
       const viewer = await requirePortalViewer();
       const params = (await ctx.params) ?? ({} as P);
       const body = await handler({ req, viewer, params });

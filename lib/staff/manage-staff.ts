@@ -1,6 +1,9 @@
 // Staff accounts: create, list, change password, role and status. Nothing here
 // returns a password hash. The last active OWNER can be neither demoted nor
 // disabled, also when two such changes race (the OWNER rows are locked first).
+// A new password, a new role or disabling bumps sessionVersion, which signs out
+// every session that began before (lib/auth/viewer.ts); `npm run staff` changes
+// accounts through these functions too.
 import { z } from "zod";
 import { getDb, type Tx } from "@/lib/db";
 import { isUniqueViolation, PortalError } from "@/lib/errors";
@@ -70,7 +73,7 @@ export async function setStaffPassword(email: string, password: string): Promise
   const normalised = normaliseEmail(email);
   const passwordHash = await strongHash(password);
   const db = await getDb();
-  const { count } = await db.staffUser.updateMany({ where: { email: normalised }, data: { passwordHash } });
+  const { count } = await db.staffUser.updateMany({ where: { email: normalised }, data: { passwordHash, sessionVersion: { increment: 1 } } });
   if (count === 0) throw notFound();
   await clearSignInFailures(normalised);
   return db.staffUser.findUniqueOrThrow({ where: { email: normalised }, select: summary });
@@ -108,7 +111,8 @@ export async function setStaffRole(email: string, role: StaffRole | string): Pro
   return changeGuardingLastOwner(
     email,
     () => newRole !== "OWNER",
-    (tx, id) => tx.staffUser.update({ where: { id }, data: { role: newRole } }),
+    // Keeping the same role changes nothing and signs nobody out.
+    (tx, id) => tx.staffUser.updateMany({ where: { id, role: { not: newRole } }, data: { role: newRole, sessionVersion: { increment: 1 } } }),
     "cannot change the role of the last active owner: make another account owner first",
   );
 }
@@ -118,7 +122,8 @@ export async function disableStaffUser(email: string): Promise<StaffSummary> {
   return changeGuardingLastOwner(
     email,
     () => true,
-    (tx, id) => tx.staffUser.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date() } }),
+    // Sessions end with it, so enabling the account again does not bring them back.
+    (tx, id) => tx.staffUser.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } }),
     "cannot disable the last active owner: make another account owner first",
   );
 }

@@ -1,12 +1,14 @@
 // Staff sign-in with email and password. Every attempt leaves a SignInEvent
 // (never the password or its hash). The answer does not tell an unknown email
 // from a wrong password, in words or (as far as one argon2 verification goes) in time.
+// The rate limit is taken before the password is looked at (lib/staff/rate-limit.ts).
 import { getDb } from "@/lib/db";
 import type { StaffRole } from "@/lib/generated/prisma/client";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/staff/password";
-import { clearSignInFailures, isSignInLimited, normaliseEmail, recordSignInFailure } from "@/lib/staff/rate-limit";
+import { beginSignInAttempt, completeSignInAttempt, normaliseEmail, withdrawSignInAttempt } from "@/lib/staff/rate-limit";
 
-export type StaffIdentity = { id: string; email: string; name: string; role: StaffRole };
+/** sessionVersion goes into the session: a later password or role change signs it out. */
+export type StaffIdentity = { id: string; email: string; name: string; role: StaffRole; sessionVersion: number };
 
 export type SignInStaffResult =
   | { ok: true; staff: StaffIdentity }
@@ -26,33 +28,35 @@ export async function signInStaff(input: { email: string; password: string; ip?:
   const record = (outcome: "ok" | "refused", reason?: string) =>
     db.signInEvent.create({ data: { method: "staff", outcome, reason: reason ?? null, subject: email || null, ip } });
 
-  const limit = await isSignInLimited({ email, ip });
-  if (limit.limited) {
+  const attempt = await beginSignInAttempt({ email, ip });
+  if (attempt.limited) {
+    await withdrawSignInAttempt(attempt);
     await record("refused", "rate-limited");
-    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
   }
 
   const user = email
     ? await db.staffUser.findUnique({
         where: { email },
-        select: { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true },
+        select: { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true, sessionVersion: true },
       })
     : null;
   const isPasswordRight = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
   if (!user || !isPasswordRight) {
-    await recordSignInFailure({ email, ip });
+    // The attempt's rows stay: this is what the limit counts.
     await record("refused", "invalid");
     return { ok: false, reason: "invalid" };
   }
   // Only someone who knows the password learns that the account is disabled.
   if (user.disabledAt) {
+    await withdrawSignInAttempt(attempt);
     await record("refused", "disabled");
     return { ok: false, reason: "disabled" };
   }
 
   const passwordHash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
   await db.staffUser.update({ where: { id: user.id }, data: { lastSignInAt: new Date(), ...(passwordHash ? { passwordHash } : {}) } });
-  await clearSignInFailures(email);
+  await completeSignInAttempt(attempt);
   await record("ok");
-  return { ok: true, staff: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  return { ok: true, staff: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } };
 }

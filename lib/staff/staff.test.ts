@@ -96,7 +96,7 @@ test("signInStaff: ok, wrong password, unknown email, disabled; one event each, 
   const user = await createStaffUser({ email, name: "Sam", role: "VIEWER", password: PASSWORD });
 
   const ok = await signInStaff({ email: ` ${email.toUpperCase()}`, password: PASSWORD, ip });
-  assert.deepEqual(ok, { ok: true, staff: { id: user.id, email, name: "Sam", role: "VIEWER" } });
+  assert.deepEqual(ok, { ok: true, staff: { id: user.id, email, name: "Sam", role: "VIEWER", sessionVersion: 0 } });
   const db = await getDb();
   assert.ok((await db.staffUser.findUniqueOrThrow({ where: { email } })).lastSignInAt);
 
@@ -170,7 +170,9 @@ test("five failures limit the email (without checking the password), across inst
 
   // It lifts when the window has passed.
   const later = new Date(Date.now() + rateLimit.SIGN_IN_WINDOW_SECONDS * 1000 + 1000);
-  assert.deepEqual(await rateLimit.isSignInLimited({ email }, later), { limited: false });
+  const afterWindow = await rateLimit.beginSignInAttempt({ email }, later);
+  assert.equal(afterWindow.limited, false);
+  await rateLimit.withdrawSignInAttempt(afterWindow);
   // Rate-limited attempts are not failures: they do not extend the limit.
   assert.equal(await (await getDb()).signInAttempt.count({ where: { key: `email:${email}` } }), rateLimit.MAX_FAILURES_PER_EMAIL);
   // An owner resetting the password lifts it at once.
@@ -181,11 +183,15 @@ test("five failures limit the email (without checking the password), across inst
 test("thirty failures limit an address across emails; old attempts are swept", async () => {
   const ip = uniqueIp();
   const now = new Date();
-  for (let i = 0; i < rateLimit.MAX_FAILURES_PER_IP; i++) await rateLimit.recordSignInFailure({ email: uniqueEmail("spray"), ip }, now);
-  const limited = await rateLimit.isSignInLimited({ email: uniqueEmail("fresh"), ip }, now);
+  // Thirty wrong guesses: attempts that were let through and then failed keep their rows.
+  for (let i = 0; i < rateLimit.MAX_FAILURES_PER_IP; i++) assert.equal((await rateLimit.beginSignInAttempt({ email: uniqueEmail("spray"), ip }, now)).limited, false);
+  const limited = await rateLimit.beginSignInAttempt({ email: uniqueEmail("fresh"), ip }, now);
   assert.equal(limited.limited, true);
   assert.equal(limited.retryAfterSeconds, rateLimit.SIGN_IN_WINDOW_SECONDS);
-  assert.deepEqual(await rateLimit.isSignInLimited({ email: uniqueEmail("fresh"), ip: uniqueIp() }, now), { limited: false });
+  await rateLimit.withdrawSignInAttempt(limited);
+  const elsewhere = await rateLimit.beginSignInAttempt({ email: uniqueEmail("fresh"), ip: uniqueIp() }, now);
+  assert.equal(elsewhere.limited, false);
+  await rateLimit.withdrawSignInAttempt(elsewhere);
   assert.equal((await signInStaff({ email: uniqueEmail("fresh"), password: PASSWORD, ip })).ok, false);
 
   const db = await getDb();
@@ -193,6 +199,53 @@ test("thirty failures limit an address across emails; old attempts are swept", a
   const swept = await rateLimit.deleteOldSignInAttempts(new Date(Date.now() + rateLimit.SIGN_IN_ATTEMPT_RETENTION_MS + 60_000));
   assert.ok(swept >= rateLimit.MAX_FAILURES_PER_IP * 2);
   assert.equal(await db.signInAttempt.count(), 0);
+});
+
+test("fifty parallel wrong passwords for one account: at most five are checked", async () => {
+  const email = uniqueEmail("storm");
+  await createStaffUser({ email, name: "S", role: "VIEWER", password: PASSWORD });
+  // From fifty addresses, so only the email's limit can stop them.
+  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => signInStaff({ email, password: `Wrong ${i} password`, ip: uniqueIp() })));
+  assert.ok(results.every((r) => !r.ok));
+  const db = await getDb();
+  const reasons = (await db.signInEvent.findMany({ where: { subject: email }, select: { reason: true } })).map((e) => e.reason);
+  const checked = reasons.filter((r) => r === "invalid").length;
+  assert.equal(reasons.length, 50);
+  assert.ok(checked <= rateLimit.MAX_FAILURES_PER_EMAIL, `${checked} passwords were checked`);
+  assert.equal(reasons.filter((r) => r === "rate-limited").length, 50 - checked);
+  // Refused attempts take their rows back: only the checked guesses count.
+  assert.equal(await db.signInAttempt.count({ where: { key: `email:${email}` } }), checked);
+});
+
+test("sixty parallel guesses at sixty accounts from one address: at most thirty are checked", async () => {
+  const ip = uniqueIp();
+  const results = await Promise.all(Array.from({ length: 60 }, (_, i) => signInStaff({ email: uniqueEmail(`spray-${i}`), password: "Wrong password 9", ip })));
+  assert.ok(results.every((r) => !r.ok));
+  const db = await getDb();
+  const reasons = (await db.signInEvent.findMany({ where: { ip }, select: { reason: true } })).map((e) => e.reason);
+  assert.equal(reasons.length, 60);
+  assert.ok(reasons.filter((r) => r === "invalid").length <= rateLimit.MAX_FAILURES_PER_IP);
+});
+
+test("a forged X-Forwarded-For gets no fresh address budget: the limit keys on the address the server saw", async () => {
+  process.env.NEXTAUTH_URL ??= "http://127.0.0.1:3000";
+  const { buildAuthOptions } = await import("@/lib/auth/auth-options");
+  type StaffProvider = { options: { id: string; authorize: (c: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown> } };
+  // next-auth merges a provider's options over its defaults when it starts; here they are still apart.
+  const provider = (buildAuthOptions().providers as unknown as StaffProvider[]).find((p) => p.options?.id === "staff")!;
+  const authorize = (email: string, headers: Record<string, string>) => provider.options.authorize({ email, password: "Wrong password 7" }, { headers });
+  const refusal = (reason: RegExp) => (e: unknown) => e instanceof Error && reason.test(e.message);
+
+  // The address scripts/serve.ts saw (x-kg-client-address) has used up its budget.
+  const seen = uniqueIp();
+  const db = await getDb();
+  await db.signInAttempt.createMany({ data: Array.from({ length: rateLimit.MAX_FAILURES_PER_IP }, () => ({ key: `ip:${seen}`, createdAt: new Date() })) });
+  await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": "203.0.113.9" }), refusal(/^rate-limited:/));
+  await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": `${uniqueIp()}, ${uniqueIp()}` }), refusal(/^rate-limited:/));
+  // Under `next start` (no serve.ts), the entry Next.js appended for the socket counts, not the client's own.
+  await assert.rejects(authorize(uniqueEmail("forged"), { "x-forwarded-for": `203.0.113.9, ${seen}` }), refusal(/^rate-limited:/));
+  // Another address still has its own budget.
+  await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": uniqueIp(), "x-forwarded-for": seen }), refusal(/^invalid$/));
 });
 
 test("the last active owner cannot be demoted or disabled, also when two changes race", async () => {

@@ -1,10 +1,11 @@
 // /app/<instanceId>: the front-end URL the built-in provisioning adapter hands
-// to buyers. A stand-in for the merchant's own application: it says which
-// instance this is and whether it can be used, nothing more (no account data).
-// With `?kg_token=` (the SSO hand-off) it verifies the token the way a
-// merchant's app would and says who signed in.
+// to buyers. A stand-in for the merchant's own application, and like one it
+// shows nothing to a visitor it cannot identify: only with a valid `?kg_token=`
+// (the SSO hand-off, verified the way a merchant's app would) does it say who
+// signed in and whether the instance can be used. Without a token, or with an
+// invalid or expired one, every id gets the same neutral page, so the page
+// tells nobody which instances exist or what state they are in.
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { HandoffTokenError, verifyHandoffToken, type HandoffTokenPayload } from "@/lib/sso/handoff-token";
 
@@ -43,10 +44,12 @@ export default async function InstanceLandingPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { instanceId } = await params;
+  // The token first: nothing about the instance is looked up for a visitor without one.
+  const handoff = await checkHandoff((await searchParams).kg_token, instanceId);
+  if (!handoff?.isValid) return <SignInThroughKooGallery />;
   const db = await getDb();
   const instance = await db.instance.findUnique({ where: { id: instanceId }, select: { id: true, state: true, expireAt: true, isTrial: true } });
-  if (!instance) notFound();
-  const handoff = await checkHandoff((await searchParams).kg_token, instance.id);
+  if (!instance) return <SignInThroughKooGallery />;
   const text = STATE_TEXT[instance.state] ?? STATE_TEXT.ACTIVE!;
   return (
     <main className="mx-auto max-w-xl px-6 py-16">
@@ -58,21 +61,27 @@ export default async function InstanceLandingPage({
           {instance.isTrial ? "Trial ends" : "Subscription ends"} {instance.expireAt.toISOString().slice(0, 10)} (UTC)
         </p>
       ) : null}
-      {handoff?.isValid ? (
-        <section className="mt-8 rounded-md border border-emerald-200 bg-emerald-50 p-4">
-          <p className="font-medium text-emerald-800">
-            Signed in as {handoff.claims.name} ({handoff.claims.userName}), role {handoff.claims.role}, tenant {handoff.claims.tenant}
-          </p>
-          <p className="mt-2 text-sm text-slate-600">
-            Your application receives this from KooGallery sign-in as a signed token and checks it against the portal&apos;s published keys.
-          </p>
-        </section>
-      ) : null}
-      {handoff && !handoff.isValid ? (
-        <section role="alert" className="mt-8 rounded-md border border-rose-200 bg-rose-50 p-4 text-rose-800">
-          This sign-in link is invalid or has expired. Open the application again from KooGallery.
-        </section>
-      ) : null}
+      <section className="mt-8 rounded-md border border-emerald-200 bg-emerald-50 p-4">
+        <p className="font-medium text-emerald-800">
+          Signed in as {handoff.claims.name} ({handoff.claims.userName}), role {handoff.claims.role}, tenant {handoff.claims.tenant}
+        </p>
+        <p className="mt-2 text-sm text-slate-600">
+          Your application receives this from KooGallery sign-in as a signed token and checks it against the portal&apos;s published keys.
+        </p>
+      </section>
+    </main>
+  );
+}
+
+/** The same for every visitor without a valid hand-off: no instance id, no state, nothing that differs between ids. */
+function SignInThroughKooGallery() {
+  return (
+    <main className="mx-auto max-w-xl px-6 py-16">
+      <h1 className="text-3xl font-semibold text-slate-900">Sign in through KooGallery</h1>
+      <p className="mt-4 text-slate-700">
+        Open this application from KooGallery (华为云云商店): it signs you in and brings you here. A sign-in link works once and only for a minute, so if you
+        followed an old link or reloaded the page, open the application from KooGallery again.
+      </p>
     </main>
   );
 }

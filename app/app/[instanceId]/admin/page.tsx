@@ -1,4 +1,5 @@
-// /app/<instanceId>/admin: the built-in adapter's admin URL; same stand-in page.
-export { default } from "../page";
+// /app/<instanceId>/admin: the built-in adapter's admin URL; the same stand-in
+// page with the same rules (nothing without a valid hand-off token, no Referer).
+export { default, metadata } from "../page";
 
 export const dynamic = "force-dynamic";
