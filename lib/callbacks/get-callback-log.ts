@@ -120,7 +120,7 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
     canRetry: reason === null,
     request: requestMasked,
     response: parseResponse(responseMasked),
-    signature: explainVerification({ verification: row.verification, verificationInfo, endpoint: row.endpoint, generation: row.generation, retryOfId: row.retryOfId }),
+    signature: explainVerification({ verification: row.verification, verificationInfo, endpoint: row.endpoint, generation: row.generation, retryOfId: row.retryOfId, reader: scope.reader }),
     handler,
     retries: retries.map(toSummary),
     original: original ? toSummary(original) : null,

@@ -130,3 +130,54 @@ test("a stale re-run is skipped: re-running a freeze made before the instance's 
   assert.match(row.handlerNote ?? "", /skipped: older than the last applied status change/, "the re-run keeps the original's time");
   assert.equal(await stateOf(instanceId), "ACTIVE");
 });
+
+// ------------------------------------------------------------------ re-applying a call that succeeded
+
+const { parseRetryBody } = await import("@/lib/callbacks/retry-callback");
+const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
+const { ALL_CALLBACKS } = await import("@/lib/callbacks/callback-log-scope");
+
+test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, which the new row records", async () => {
+  const instanceId = await newActiveInstance();
+  const ok = await sendAt({ activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, 5_000);
+  assert.equal(ok.resultCode, "000000");
+
+  await assert.rejects(retryCallback(ok.logId, "staff:op@example.com"), (e: unknown) => e instanceof PortalError && e.code === "conflict" && e.status === 409 && /succeeded/.test(e.message) && /reapply/.test(e.message));
+  const db = await getDb();
+  assert.equal(await db.callbackLog.count({ where: { retryOfId: ok.logId } }), 0, "refused before anything ran");
+
+  const reason = "the merchant's app lost the freeze; apply it again";
+  const result = await retryCallback(ok.logId, "staff:op@example.com", parseRetryBody({ reapply: true, reason: `  ${reason} ` }));
+  assert.equal(result.resultCode, "000000");
+  const row = await db.callbackLog.findUniqueOrThrow({ where: { id: result.logId! } });
+  assert.deepEqual(row.verificationInfo, { retryOf: ok.logId, actor: "staff:op@example.com", reapply: true, reason }, "who and why, in the re-run's own row (when: its receivedAt)");
+
+  const detail = await getCallbackLog(db, ALL_CALLBACKS, row.id);
+  assert.equal(detail?.signature.isReapply, true);
+  assert.equal(detail?.signature.retryActor, "staff:op@example.com");
+  assert.equal(detail?.signature.reapplyReason, reason);
+  assert.match(detail?.signature.summary ?? "", /applied again on purpose by staff:op@example\.com/);
+  const forTenant = await getCallbackLog(db, { ...ALL_CALLBACKS, reader: "tenantAdmin" }, row.id);
+  assert.equal(forTenant?.signature.retryActor, "merchant staff", "tenant admins are not told which staff member");
+  assert.equal(forTenant?.signature.reapplyReason, null);
+  assert.ok(!JSON.stringify(forTenant).includes("op@example.com"));
+
+  // A plain retry records who ran it too.
+  const failed = await sendAt({ activity: "updateInstanceStatus", instanceId: randomUUID(), status: "FREEZE" }, 1_000);
+  const plain = await retryCallback(failed.logId, "staff:op@example.com", parseRetryBody(undefined));
+  assert.deepEqual((await db.callbackLog.findUniqueOrThrow({ where: { id: plain.logId! } })).verificationInfo, { retryOf: failed.logId, actor: "staff:op@example.com" });
+});
+
+test("the retry body: {} or nothing for a retry; reapply needs a reason of at most 500 characters", () => {
+  assert.deepEqual(parseRetryBody(undefined), {});
+  assert.deepEqual(parseRetryBody({}), {});
+  assert.deepEqual(parseRetryBody({ reapply: false }), {});
+  assert.deepEqual(parseRetryBody({ reapply: true, reason: "why" }), { reapply: { reason: "why" } });
+  const refused = (value: unknown, pattern: RegExp) => assert.throws(() => parseRetryBody(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
+  refused({ reapply: true }, /reason is required/);
+  refused({ reapply: true, reason: "   " }, /reason is required/);
+  refused({ reapply: true, reason: "x".repeat(501) }, /reason must be at most 500 characters/);
+  refused({ reapply: "yes", reason: "x" }, /reapply must be true or false/);
+  refused({ force: true }, /unknown field "force"/);
+  refused([], /body must be a JSON object/);
+});
