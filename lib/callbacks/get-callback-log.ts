@@ -44,6 +44,8 @@ export type CallbackLogDetail = CallbackLogSummary & {
   cannotRetryReason: string | null;
   /** A later call of the same request, or a retry of this one, that succeeded. */
   appliedById: string | null;
+  /** A newer call of another request for the same instance (or tenant and sync) that succeeded since. */
+  supersededById: string | null;
   retryWindow: RetryWindow | null;
 };
 
@@ -142,6 +144,7 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
     original: original ? shownSummary(original) : null,
     cannotRetryReason: reason,
     appliedById,
+    supersededById: states.get(row.id)?.supersededById ?? null,
     retryWindow,
   };
 }

@@ -179,6 +179,11 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
           Already applied: <LogLink log={{ id: log.appliedById }}>a later call of the same request succeeded</LogLink>.
         </p>
       ) : null}
+      {!log.appliedById && log.supersededById ? (
+        <p className="mb-2">
+          Superseded: <LogLink log={{ id: log.supersededById }}>a newer call for the same {log.endpoint.startsWith("kit/") ? "tenant and sync" : "instance"} succeeded</LogLink> since; a re-run of this older one is skipped if it is older than what was applied.
+        </p>
+      ) : null}
       {log.retries.length === 0 ? (
         <p>Not re-run yet.</p>
       ) : (
