@@ -59,6 +59,7 @@ const tree = { tenantId: uid("tree"), instanceId: uid("inst") };
 const full = { tenantId: uid("full"), instanceId: uid("inst") };
 const big = { tenantId: `${BIG_TENANT_PREFIX}${randomUUID().slice(0, 8)}`, instanceId: uid("inst") };
 const forged = uid("forged");
+const ordered = { tenantId: uid("ordered"), instanceId: uid("inst"), orderId: uid("CS") };
 
 const tenantBody = (t: { tenantId: string; instanceId: string; orderId: string }, flag: number, name = "Acme", domainName = "https://acme.example") => ({
   ...t,
@@ -320,6 +321,18 @@ describe("canonical forms (SPEC §14.1)", () => {
 
 const bigTree = generateOrgTree({ count: 20_000, depth: 6, prefix: "BIG" });
 
+describe("ordering (ADR 0006)", () => {
+  const minuteAgo = () => formatV1Timestamp(new Date(Date.now() - 60_000), 8 * 60);
+  test("a sync made before the last one applied arrives late: 000000, a note, nothing changed", async () => {
+    await ok(kitV2(portal, "tenantSync", { ...tenantBody(ordered, 1, "Ordered Inc") }), "the newer add");
+    await ok(kitV2(portal, "tenantSync", { ...tenantBody(ordered, 2, "Stale Name"), timeStamp: minuteAgo() }), "an older modify: success, KooGallery has nothing to fix");
+    const user = { userName: "zed", name: "Zed", orgCode: "D1", role: "admin", enable: "true" };
+    const grant = (role: string, at: string) => ({ ...ordered, appId: "crm", userList: [{ ...user, role }], currentSyncTime: at, flag: 1, testFlag: 0, timeStamp: timeStamp() });
+    await ok(kitV2(portal, "authSync", grant("admin", timeStamp())), "the newer grant");
+    await ok(kitV2(portal, "authSync", grant("user", minuteAgo())), "an older grant (currentSyncTime)");
+  });
+});
+
 describe("a 20,000-department allOrgSync", () => {
   test("is accepted over HTTP within the time limits", async (t) => {
     const body = { ...big, orgInfoList: bigTree.entries, testFlag: 0, timeStamp: timeStamp() };
@@ -507,6 +520,18 @@ describe("what the database holds afterwards", () => {
     assert.deepEqual(formOf(forms.raw), ["raw"]);
     assert.deepEqual(formOf(forms.deep), ["deep-sorted"]);
     assert.ok(logsOf(s, acme.tenantId).every((l) => l.verification !== "OK" || l.verificationInfo?.key === "kit"));
+  });
+
+  test("ordering: the late syncs were answered 000000 with a 'skipped' note and changed nothing", () => {
+    const tenant = s.tenants.find((t) => t.tenantId === ordered.tenantId && t.instanceKey === ordered.instanceId);
+    assert.equal(tenant?.name, "Ordered Inc", "the older modify did not rename it");
+    assert.equal(s.users.find((u) => u.tenantId === ordered.tenantId && u.userName === "zed")?.role, "admin", "the older grant did not demote the user");
+    const logs = logsOf(s, ordered.tenantId);
+    assert.deepEqual(logs.map((l) => l.resultCode), ["000000", "000000", "000000", "000000"]);
+    const skipped = logs.filter((l) => /skipped: older than the last applied/.test(l.handlerNote ?? ""));
+    assert.deepEqual(skipped.map((l) => l.activity), ["tenantSync", "authSync"]);
+    const eventLogs = new Set(eventsOf(s, ordered.tenantId).map((e) => e.callbackLogId));
+    assert.ok(skipped.every((l) => !eventLogs.has(l.id)), "no SyncEvent: nothing was applied");
   });
 
   test("the 20,000-department full sync stored every department with the right parent", () => {

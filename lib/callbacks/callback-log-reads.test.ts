@@ -57,6 +57,13 @@ async function kit(kitName: "tenantSync" | "authSync", body: Record<string, unkn
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 
+async function kitAny(kitName: "tenantSync" | "authSync" | "applicationSync", body: Record<string, unknown>) {
+  const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation: "V2", kitName });
+  return JSON.parse(answer.body) as Record<string, unknown>;
+}
+
 async function lastLog(where: Record<string, unknown>) {
   const db = await getDb();
   return db.callbackLog.findFirstOrThrow({ where, orderBy: [{ receivedAt: "desc" }, { id: "desc" }] });
@@ -302,35 +309,45 @@ test("a failed renewal's window runs from KooGallery's first attempt, also when 
 
 // ------------------------------------------------------------------ bulk retry
 
-test("Retry matching…: the dry run counts would-run, already-applied, cannot-retry and duplicates; the run re-runs and links", async () => {
+test("Retry matching…: the dry run counts would-run, already-applied, superseded, cannot-retry and duplicates; the run re-runs and links", async () => {
   const db = await getDb();
   const since = await startOfTest();
+  // Instance A's renewal fails (A does not exist yet), twice; instance B gets a renewal, a freeze and a refused call.
   const instanceId = randomUUID();
+  const other = randomUUID();
   const [o1, o2, o3] = [newOrder(), newOrder(), newOrder()];
-  const refresh = (o: { orderId: string; orderLineId: string }) => ({ activity: "refreshInstance", scene: "RENEWAL", instanceId, ...o, expireTime: "20300101000000" });
+  const refresh = (o: { orderId: string; orderLineId: string }, id = instanceId) => ({ activity: "refreshInstance", scene: "RENEWAL", instanceId: id, ...o, expireTime: "20300101000000" });
   assert.equal((await v2(refresh(o1))).resultCode, "000003");
   const r1 = await lastLog({ instanceId });
   assert.equal((await v2(refresh(o1))).resultCode, "000003");
   const r1b = await lastLog({ instanceId });
-  assert.equal((await v2(refresh(o2))).resultCode, "000003");
-  const r2 = await lastLog({ instanceId });
-  assert.equal((await v2(refresh(o3), { key: "not-the-key" })).resultCode, "000001");
+  assert.equal((await v2({ activity: "updateInstanceStatus", instanceId: other, status: "FREEZE" })).resultCode, "000003");
+  const freeze = await lastLog({ instanceId: other });
+  assert.equal((await v2(refresh(o2, other))).resultCode, "000003");
+  const r2 = await lastLog({ instanceId: other });
+  assert.equal((await v2(refresh(o3, other), { key: "not-the-key" })).resultCode, "000001");
   const refused = await lastLog({ verification: "BAD_SIGNATURE", receivedAt: { gte: since } });
-  // The instance arrives; KooGallery's own re-send of o2 then succeeds.
+  // B arrives; KooGallery's own re-send of o2 then succeeds: o2 is applied, and the older freeze of B is superseded by it.
+  assert.equal((await v2({ activity: "newInstance", ...newOrder(), businessId: other })).resultCode, "000000");
+  assert.equal((await v2(refresh(o2, other))).resultCode, "000000");
+  const o2Success = await lastLog({ instanceId: other, resultCode: "000000", activity: "refreshInstance" });
+  // A arrives after its renewal failed: a purchase supersedes nothing (that renewal is exactly what to re-run).
   assert.equal((await v2({ activity: "newInstance", ...newOrder(), businessId: instanceId })).resultCode, "000000");
-  assert.equal((await v2(refresh(o2))).resultCode, "000000");
 
-  const filter: CallbackLogFilter = { activity: "refreshInstance", from: since };
+  const filter: CallbackLogFilter = { from: since };
   const scope = ALL_CALLBACKS.logs;
   const dry = await retryMatchingCallbacks(db, scope, { filter, isDryRun: true, actor: "staff:test" });
   const decisions = Object.fromEntries(dry.items.map((i) => [i.id, i.decision]));
-  assert.deepEqual(decisions, { [r1.id]: "run", [r1b.id]: "duplicate", [r2.id]: "alreadyApplied", [refused.id]: "cannotRetry" });
+  assert.deepEqual(decisions, { [r1.id]: "run", [r1b.id]: "duplicate", [freeze.id]: "superseded", [r2.id]: "alreadyApplied", [refused.id]: "cannotRetry" });
   assert.deepEqual(
-    { wouldRun: dry.counts.wouldRun, alreadyApplied: dry.counts.alreadyApplied, cannotRetry: dry.counts.cannotRetry, duplicates: dry.counts.duplicates },
-    { wouldRun: 1, alreadyApplied: 1, cannotRetry: 1, duplicates: 1 },
+    { wouldRun: dry.counts.wouldRun, alreadyApplied: dry.counts.alreadyApplied, superseded: dry.counts.superseded, cannotRetry: dry.counts.cannotRetry, duplicates: dry.counts.duplicates },
+    { wouldRun: 1, alreadyApplied: 1, superseded: 1, cannotRetry: 1, duplicates: 1 },
   );
-  assert.match(dry.message, /^1 would run, 1 already applied, 1 cannot be retried/);
+  assert.match(dry.message, /^1 would run, 1 already applied, 1 superseded by a newer call, 1 cannot be retried/);
+  assert.equal(dry.items.find((i) => i.id === freeze.id)?.supersededById, o2Success.id, "the newer call that superseded it");
+  assert.match(dry.items.find((i) => i.id === freeze.id)?.reason ?? "", /newer call for the same instance succeeded/);
   assert.equal(dry.items.find((i) => i.id === r1b.id)?.sameAsId, r1.id);
+  assert.equal((await getCallbackLog(db, ALL_CALLBACKS, freeze.id))?.supersededById, o2Success.id, "the detail says so too");
   assert.equal(await db.callbackLog.count({ where: { retryOfId: { not: null }, receivedAt: { gte: since } } }), 0, "a dry run re-runs nothing");
 
   // Bounded: a limit below the number of matches says so.
@@ -342,14 +359,15 @@ test("Retry matching…: the dry run counts would-run, already-applied, cannot-r
 
   const run = await retryMatchingCallbacks(db, scope, { filter, isDryRun: false, actor: "staff:test" });
   assert.equal(run.isDryRun, false);
-  assert.deepEqual({ succeeded: run.counts.succeeded, failed: run.counts.failed }, { succeeded: 1, failed: 0 });
+  assert.deepEqual({ succeeded: run.counts.succeeded, failed: run.counts.failed, superseded: run.counts.superseded }, { succeeded: 1, failed: 0, superseded: 1 });
+  assert.match(run.message, /1 superseded by a newer call/);
   const ran = run.items.find((i) => i.id === r1.id)?.retry;
   assert.ok(ran && "logId" in ran && ran.logId);
   assert.equal(ran.resultCode, "000000");
   const retryRow = await db.callbackLog.findUniqueOrThrow({ where: { id: ran.logId } });
   assert.equal(retryRow.retryOfId, r1.id, "the re-run is its own row, linked to the call it re-ran");
   assert.equal(retryRow.verification, "RETRY");
-  assert.equal(await db.callbackLog.count({ where: { retryOfId: { in: [r1b.id, r2.id, refused.id] } } }), 0, "only the one that had to run ran");
+  assert.equal(await db.callbackLog.count({ where: { retryOfId: { in: [r1b.id, r2.id, freeze.id, refused.id] } } }), 0, "only the one that had to run ran");
 
   const again = await retryMatchingCallbacks(db, scope, { filter, isDryRun: true, actor: "staff:test" });
   assert.equal(again.counts.wouldRun, 0, "after the run, nothing is left to do");
@@ -384,4 +402,26 @@ test("a V1 call is the same request across re-sends, whatever its timeStamp and 
     ["run", "duplicate", "run"],
     "the FREEZE re-send is a duplicate; NORMAL is another request",
   );
+});
+
+test("Retry matching…: a failed Kit sync is superseded by a newer success of the same tenant and sync, not by another tenant's or another sync", async () => {
+  const db = await getDb();
+  const since = await startOfTest();
+  const [a, b] = [`t-${randomUUID()}`, `t-${randomUUID()}`];
+  const app = (tenantId: string, flag: number) => ({ instanceId: `i-${tenantId}`, tenantId, appId: "app-1", clientId: "client-1", clientSecret: "not-rsa-ciphertext", flag });
+  // No RSA key is configured here: an add is refused (000101) and a delete (no secret) succeeds.
+  assert.notEqual((await kitAny("applicationSync", app(a, 1))).resultCode, "000000");
+  const failedA = await lastLog({ tenantId: a });
+  assert.notEqual((await kitAny("applicationSync", app(b, 1))).resultCode, "000000");
+  const failedB = await lastLog({ tenantId: b });
+  assert.equal((await kit("tenantSync", { tenantId: b, instanceId: `i-${b}`, orderId: "CS1", tenantCode: "b", name: "B", domainName: "https://b.example", flag: 1 })).resultCode, "000000");
+  assert.equal((await kitAny("applicationSync", app(a, 0))).resultCode, "000000");
+  const newerA = await lastLog({ tenantId: a, resultCode: "000000" });
+
+  const dry = await retryMatchingCallbacks(db, ALL_CALLBACKS.logs, { filter: { from: since }, isDryRun: true, actor: "staff:test" });
+  const byId = new Map(dry.items.map((i) => [i.id, i]));
+  assert.equal(byId.get(failedA.id)?.decision, "superseded");
+  assert.equal(byId.get(failedA.id)?.supersededById, newerA.id);
+  assert.match(byId.get(failedA.id)?.reason ?? "", /the same tenant's applicationSync/);
+  assert.equal(byId.get(failedB.id)?.decision, "run", "B's tenantSync is another sync; A's delete another tenant");
 });

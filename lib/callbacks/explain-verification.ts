@@ -4,6 +4,7 @@
 // of verificationInfo fields (lib/callbacks/verify-call.ts), so nothing else
 // the row may hold is ever shown, and a key is only ever named, never printed.
 import type { Generation } from "@/lib/generated/prisma/client";
+import type { LogReader } from "@/lib/callbacks/callback-log-scope";
 
 export type SignatureCheck = {
   outcome: string;
@@ -31,6 +32,12 @@ export type SignatureCheck = {
   missing: string[];
   /** For a staff re-run: the call whose stored request was re-run. */
   retryOfId: string | null;
+  /** For a staff re-run: who ran it ("merchant staff" for tenant admins). */
+  retryActor: string | null;
+  /** A call that had succeeded, applied again on purpose (ADR 0006). */
+  isReapply: boolean;
+  /** Why it was applied again, as the operator wrote it (staff only). */
+  reapplyReason: string | null;
 };
 
 const KEY_LABELS: Record<string, string> = {
@@ -75,7 +82,7 @@ function describeSkew(skewSeconds: number): string {
   return `${-skewSeconds} s in the future`;
 }
 
-export function explainVerification(input: { verification: string; verificationInfo: unknown; endpoint: string; generation: Generation; retryOfId?: string | null }): SignatureCheck {
+export function explainVerification(input: { verification: string; verificationInfo: unknown; endpoint: string; generation: Generation; retryOfId?: string | null; reader?: LogReader }): SignatureCheck {
   const info = input.verificationInfo && typeof input.verificationInfo === "object" && !Array.isArray(input.verificationInfo) ? (input.verificationInfo as Record<string, unknown>) : {};
   const keyName = knownName(info.key, KEY_LABELS);
   const form = knownName(info.form, FORM_LABELS) ?? knownName(info.decoding, FORM_LABELS);
@@ -112,14 +119,25 @@ export function explainVerification(input: { verification: string; verificationI
     failure: null,
     missing,
     retryOfId: input.verification === "RETRY" ? (input.retryOfId ?? null) : null,
+    retryActor: null,
+    isReapply: false,
+    reapplyReason: null,
   };
   const skewText = skewSeconds !== null ? `; the call was ${describeSkew(skewSeconds)}` : "";
 
   switch (input.verification) {
     case "OK":
       return { ...base, summary: `Verified with ${base.keyLabel ?? "a configured key"}${form ? ` over ${FORM_LABELS[form]}` : ""}${skewText}.` };
-    case "RETRY":
-      return { ...base, summary: "A staff re-run of a stored call that was verified when it first arrived; its signature has expired since, so it is not checked again." };
+    case "RETRY": {
+      const isTenantAdmin = input.reader === "tenantAdmin";
+      const actor = typeof info.actor === "string" ? (isTenantAdmin && info.actor.startsWith("staff:") ? "merchant staff" : info.actor.slice(0, 320)) : null;
+      const isReapply = info.reapply === true;
+      const reapplyReason = isReapply && !isTenantAdmin && typeof info.reason === "string" ? info.reason.slice(0, 500) : null;
+      const summary = isReapply
+        ? `A call that had succeeded, applied again on purpose${actor ? ` by ${actor}` : ""}${reapplyReason ? `: "${reapplyReason}"` : ""}. It was verified when it first arrived; its signature has expired since, so it is not checked again.`
+        : "A staff re-run of a stored call that was verified when it first arrived; its signature has expired since, so it is not checked again.";
+      return { ...base, summary, retryActor: actor, isReapply, reapplyReason };
+    }
     case "MISSING_CREDENTIALS": {
       const failure = missing.length > 0 ? `The call did not carry ${missing.join(", ")}.` : "The call's signature material was missing or malformed (e.g. an over-long nonce).";
       return { ...base, summary: "Refused before any signature was computed.", failure };

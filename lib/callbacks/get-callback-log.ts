@@ -2,8 +2,15 @@
 // signature check explained (key named, never shown), what the handler did
 // (its note, the instance/order/tenant it touched, the events it recorded),
 // the retry chain, whether the request has since succeeded, and how much of
-// KooGallery's retry window is left. Never the sealed request.
+// KooGallery's retry window is left. Never the sealed request. What the viewer
+// reads depends on who they are (scope.reader): URL credentials and configured
+// secrets are redacted for everyone; signatures are fingerprints for all but
+// operators and owners; tenant admins read no back-end error text and no
+// staff names (ADR 0006).
 import type { Db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { fingerprintSignatures } from "@/lib/callbacks/mask";
+import { handlerNoteFor, redactDeep, redactText, secretValuesOf } from "@/lib/portal/error-text";
 import type { InstanceState, Prisma } from "@/lib/generated/prisma/client";
 import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
 import type { CallbackViewerScope } from "@/lib/callbacks/callback-log-scope";
@@ -37,6 +44,8 @@ export type CallbackLogDetail = CallbackLogSummary & {
   cannotRetryReason: string | null;
   /** A later call of the same request, or a retry of this one, that succeeded. */
   appliedById: string | null;
+  /** A newer call of another request for the same instance (or tenant and sync) that succeeded since. */
+  supersededById: string | null;
   retryWindow: RetryWindow | null;
 };
 
@@ -68,7 +77,8 @@ async function chainRoot(db: Db, row: { id: string; retryOfId: string | null; re
   return current;
 }
 
-async function handlerEffects(db: Db, scope: CallbackViewerScope, row: { id: string; handlerNote: string | null; instanceId: string | null; orderId: string | null; orderLineId: string | null; tenantId: string | null }): Promise<HandlerEffects> {
+async function handlerEffects(db: Db, scope: CallbackViewerScope, row: { id: string; handlerNote: string | null; instanceId: string | null; orderId: string | null; orderLineId: string | null; tenantId: string | null }, secrets: readonly string[]): Promise<HandlerEffects> {
+  const isStaff = scope.reader !== "tenantAdmin";
   const [instance, tenants] = await Promise.all([
     row.instanceId ? db.instance.findFirst({ where: { AND: [{ id: row.instanceId }, scope.instances] }, select: { id: true, state: true } }) : null,
     row.tenantId ? db.tenant.findMany({ where: { AND: [{ tenantId: row.tenantId }, scope.tenants] }, select: { id: true, name: true, instanceKey: true, deletedAt: true }, orderBy: { createdAt: "asc" }, take: 20 }) : [],
@@ -80,13 +90,19 @@ async function handlerEffects(db: Db, scope: CallbackViewerScope, row: { id: str
   // The tenant row of this call's instance, else the live one, else any.
   const tenant = tenants.find((t) => t.instanceKey === (row.instanceId ?? "")) ?? tenants.find((t) => !t.deletedAt) ?? tenants[0];
   return {
-    note: row.handlerNote,
+    note: handlerNoteFor(row.handlerNote, { isStaff, secrets }),
     instance: row.instanceId ? { id: row.instanceId, isKnown: instance !== null, state: instance?.state ?? null } : null,
     order: row.orderId ? { orderId: row.orderId, orderLineId: row.orderLineId } : null,
     tenant: row.tenantId ? { tenantId: row.tenantId, tenantRowId: tenant?.id ?? null, name: tenant?.name ?? null } : null,
-    instanceEvents,
+    instanceEvents: isStaff ? instanceEvents : instanceEvents.map((e) => ({ ...e, actor: e.actor.startsWith("staff:") ? "merchant staff" : e.actor })),
     syncEvents,
   };
+}
+
+/** A summary as people read it: our answer's message, URL credentials removed. */
+function shownSummary(row: Parameters<typeof toSummary>[0]): CallbackLogSummary {
+  const summary = toSummary(row);
+  return summary.resultMsg ? { ...summary, resultMsg: redactText(summary.resultMsg, []) } : summary;
 }
 
 export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: string, now = new Date()): Promise<CallbackLogDetail | null> {
@@ -97,10 +113,11 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
   if (!row) return null;
   const { verificationInfo, requestMasked, responseMasked, requestSealed, handlerNote, ...summaryRow } = row;
   const isFailed = row.resultCode !== SUCCESS_CODE;
+  const secrets = secretValuesOf(getEnv());
   const [retries, original, handler, states] = await Promise.all([
     db.callbackLog.findMany({ where: { AND: [{ retryOfId: row.id }, scope.logs] }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }], take: 100, select: callbackLogSummarySelect }),
     row.retryOfId ? db.callbackLog.findFirst({ where: { AND: [{ id: row.retryOfId }, scope.logs] }, select: callbackLogSummarySelect }) : null,
-    handlerEffects(db, scope, { id: row.id, handlerNote, instanceId: row.instanceId, orderId: row.orderId, orderLineId: row.orderLineId, tenantId: row.tenantId }),
+    handlerEffects(db, scope, { id: row.id, handlerNote, instanceId: row.instanceId, orderId: row.orderId, orderLineId: row.orderLineId, tenantId: row.tenantId }, secrets),
     isFailed ? describeRequests(db, [row.id]) : new Map(),
   ]);
   const appliedById = appliedByOf(states.get(row.id));
@@ -115,17 +132,19 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
   }
 
   const reason = cannotRetryReason({ requestSealed, endpoint: row.endpoint, verification: row.verification });
+  const request = redactDeep(requestMasked, secrets);
   return {
-    ...toSummary(summaryRow),
+    ...shownSummary(summaryRow),
     canRetry: reason === null,
-    request: requestMasked,
-    response: parseResponse(responseMasked),
-    signature: explainVerification({ verification: row.verification, verificationInfo, endpoint: row.endpoint, generation: row.generation, retryOfId: row.retryOfId }),
+    request: scope.reader === "operator" ? request : (fingerprintSignatures(request) as Prisma.JsonValue),
+    response: redactDeep(parseResponse(responseMasked), secrets),
+    signature: explainVerification({ verification: row.verification, verificationInfo, endpoint: row.endpoint, generation: row.generation, retryOfId: row.retryOfId, reader: scope.reader }),
     handler,
-    retries: retries.map(toSummary),
-    original: original ? toSummary(original) : null,
+    retries: retries.map(shownSummary),
+    original: original ? shownSummary(original) : null,
     cannotRetryReason: reason,
     appliedById,
+    supersededById: states.get(row.id)?.supersededById ?? null,
     retryWindow,
   };
 }

@@ -14,7 +14,8 @@ import { syncUserGrants } from "@/lib/tenants/sync-user-grants";
 import type { KitContext, KitOutcome } from "@/lib/tenants/types";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
-import { runPipeline, type ParseResult, type RetryOptions } from "@/lib/callbacks/run-pipeline";
+import { retryVerificationInfo, type RetryRequest } from "@/lib/callbacks/retry-audit";
+import { runPipeline, type ParseResult } from "@/lib/callbacks/run-pipeline";
 import { kitKeys, sentAtOfStoredCall, verifyV1KitCall, verifyV2Call, type Verification } from "@/lib/callbacks/verify-call";
 
 export type KitRoute = { generation: "V1" | "V2"; kitName: string };
@@ -62,7 +63,7 @@ function dispatch(ctx: KitContext, call: KitCall): Promise<KitOutcome> {
 
 const text = (value: unknown) => (typeof value === "string" && value !== "" ? value.slice(0, 64) : undefined);
 
-export async function handleKitCallback(call: IncomingCall, route: { generation: "V1" | "V2"; kitName: string }, retry?: RetryOptions): Promise<CallbackAnswer> {
+export async function handleKitCallback(call: IncomingCall, route: { generation: "V1" | "V2"; kitName: string }, retry?: RetryRequest): Promise<CallbackAnswer> {
   const env = getEnv();
   const { generation, kitName } = route;
   const isKnown = isKitName(kitName);
@@ -78,7 +79,7 @@ export async function handleKitCallback(call: IncomingCall, route: { generation:
       if (!isKnown) return { ok: false, outcome: "MALFORMED", resultCode: ResultCode.INVALID_PARAMS, resultMsg: "unknown Kit interface", info: { kitName: kitName.slice(0, 64) }, activity: kitName.slice(0, 64) };
       if (retry) {
         // A stored call was verified when it arrived; its signature has since expired.
-        return { ok: true, payload: JSON.parse(call.rawBody) as Record<string, unknown>, sentAt: sentAtOfStoredCall(call, "kit", env.v1KitUtcOffsetMinutes), info: { retryOf: retry.retryOfId } };
+        return { ok: true, payload: JSON.parse(call.rawBody) as Record<string, unknown>, sentAt: sentAtOfStoredCall(call, "kit", env.v1KitUtcOffsetMinutes), info: retryVerificationInfo(retry) };
       }
       return generation === "V2"
         ? verifyV2Call(call, "kit", [{ name: "kit", key: env.kitAccessKey }])

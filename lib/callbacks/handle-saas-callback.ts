@@ -14,7 +14,8 @@ import { getDb } from "@/lib/db";
 import { jobEvents, kickWorker } from "@/lib/jobs/worker";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
-import { runPipeline, type ParseResult, type RetryOptions } from "@/lib/callbacks/run-pipeline";
+import { retryVerificationInfo, type RetryRequest } from "@/lib/callbacks/retry-audit";
+import { runPipeline, type ParseResult } from "@/lib/callbacks/run-pipeline";
 import { decodeStoredV1Query, refuse, sentAtOfStoredCall, verifyV1Call, verifyV2Call, v2BasicKeys, type Verification } from "@/lib/callbacks/verify-call";
 
 export const SAAS_ENDPOINT = "saas";
@@ -79,7 +80,7 @@ export function refuseKeyOfOtherInterface(v: Verification): Verification {
 
 type SaasRequest = { generation: "V1"; req: V1Request } | { generation: "V2"; req: V2BasicRequest };
 
-export async function handleSaasCallback(call: IncomingCall, retry?: RetryOptions): Promise<CallbackAnswer> {
+export async function handleSaasCallback(call: IncomingCall, retry?: RetryRequest): Promise<CallbackAnswer> {
   const env = getEnv();
   const generation: Generation = call.method === "GET" ? "V1" : "V2";
   const adapter = createAdapter(env);
@@ -95,7 +96,7 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryOption
       if (retry) {
         // A stored call was verified when it arrived; its signature has since expired.
         const payload = generation === "V1" ? decodeStoredV1Query(call, env.accessKey) : (JSON.parse(call.rawBody) as Record<string, unknown>);
-        return { ok: true, payload, sentAt: sentAtOfStoredCall(call, "saas", env.v1KitUtcOffsetMinutes), info: { retryOf: retry.retryOfId } };
+        return { ok: true, payload, sentAt: sentAtOfStoredCall(call, "saas", env.v1KitUtcOffsetMinutes), info: retryVerificationInfo(retry) };
       }
       if (generation === "V1") return verifyV1Call(call, env.accessKey, env.v1MaxSkewMs);
       return refuseKeyOfOtherInterface(verifyV2Call(call, "basic", v2BasicKeys(env)));

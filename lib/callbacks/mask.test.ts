@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MASK, maskDeep, maskHeaders, maskJsonText, maskJsonExcerpt } from "./mask";
+import { fingerprintSignatures, MASK, maskDeep, maskHeaders, maskJsonExcerpt, maskJsonText } from "./mask";
 
 test("passwords and secrets are masked at any depth", () => {
   const masked = maskDeep({
@@ -43,4 +43,23 @@ test("an excerpt masks the secrets and contacts it shows and never ends inside a
   assert.ok(masked.includes('"name":"Acme"'));
   assert.ok(masked.endsWith('"note":"…'), masked);
   assert.ok(!maskJsonExcerpt('{"password":"hunt').includes("hunt"));
+});
+
+test("signatures become a fingerprint (6 characters and the length) wherever the request carries one; nothing else changes", () => {
+  const sig = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90";
+  const request = {
+    path: "/api/koogallery/saas",
+    query: { signature: sig, timestamp: "1700000000000", nonce: "n1", authToken: "pqlrW7+PHC/1JE+MEjKxC94GGJreoS6PZHd982auw2o=" },
+    headers: { "x-sign": sig, authtoken: "tok-123456789", "content-type": "application/json" },
+    body: { activity: "queryInstance", instanceId: "i1" },
+  };
+  assert.deepEqual(fingerprintSignatures(request), {
+    path: "/api/koogallery/saas",
+    query: { signature: "A1B2C3… (64 chars)", timestamp: "1700000000000", nonce: "n1", authToken: "pqlrW7… (44 chars)" },
+    headers: { "x-sign": "A1B2C3… (64 chars)", authtoken: "tok-12… (13 chars)", "content-type": "application/json" },
+    body: { activity: "queryInstance", instanceId: "i1" },
+  });
+  assert.equal(request.query.signature, sig, "the stored value is not changed in place");
+  assert.equal(fingerprintSignatures(null), null);
+  assert.deepEqual(fingerprintSignatures({ query: {}, headers: { "x-sign": "" } }), { query: {}, headers: { "x-sign": "" } });
 });

@@ -1,7 +1,9 @@
 // Masks what the callback log shows people. Passwords and secrets are replaced;
 // contact data (mobile, e-mail: ciphertext in V1, plain in order data) is cut to
-// a hint. Signatures and tokens are HMAC outputs, not secrets: they stay visible
-// so the signature check can be explained.
+// a hint. Signatures and tokens are HMAC outputs, not keys: they are stored so
+// the signature check can be explained, and shown in full to operators and
+// owners only (fingerprintSignatures below; ADR 0006). A captured token is
+// still a call that could be replayed while its timestamp is fresh.
 const SECRET_KEY = /pass(word)?|secret|private|cookie|^authorization$|clientsecret|credential/i;
 const CONTACT_KEY = /^(mobile(phone)?|email|phone)$/i;
 
@@ -75,5 +77,33 @@ export function maskJsonExcerpt(text: string): string {
   // An unterminated string value at the end (the cut) could be a secret's first characters.
   const tail = /"((?:[^"\\]|\\.)*)"\s*:\s*"(?:[^"\\]|\\.)*$/.exec(out);
   if (tail) out = out.slice(0, tail.index) + `"${tail[1]}":"…`;
+  return out;
+}
+
+/**
+ * Where a logged request carries its signature: V2 `signature` (query), V1
+ * `authToken` (query; the Kit's header `authtoken`), Kit V2 `x-sign` (header).
+ */
+const SIGNATURE_KEY = /^(signature|authtoken|x-sign)$/i;
+
+/** A signature shown short: enough to tell two apart, not enough to replay the call. */
+export function fingerprintSignature(value: string): string {
+  return `${value.slice(0, 6)}… (${value.length} chars)`;
+}
+
+/**
+ * The stored request ({path, query, headers, body}) for someone who may not see
+ * signatures in full (staff viewers, tenant admins): each signature becomes its
+ * fingerprint. Operators and owners read the request as stored (they compare
+ * signatures when one does not match).
+ */
+export function fingerprintSignatures(request: unknown): unknown {
+  if (!request || typeof request !== "object" || Array.isArray(request)) return request;
+  const out: Record<string, unknown> = { ...(request as Record<string, unknown>) };
+  for (const part of ["query", "headers", "body"]) {
+    const value = out[part];
+    if (!value || typeof value !== "object" || Array.isArray(value)) continue;
+    out[part] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SIGNATURE_KEY.test(k) && typeof v === "string" && v !== "" ? fingerprintSignature(v) : v]));
+  }
   return out;
 }

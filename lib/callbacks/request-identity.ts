@@ -43,7 +43,23 @@ export type RequestState = {
   successfulRetryId: string | null;
   /** A later call of the same request (KooGallery's own re-send, or any retry of it) that answered 000000. */
   laterSuccessId: string | null;
+  /**
+   * The newest later call of another request that answered 000000 for the
+   * same instance (SaaS) or the same tenant and sync (Kit): re-running this row
+   * after it could undo it (ADR 0006).
+   */
+  supersededById: string | null;
 };
+
+/**
+ * SaaS activities whose success does not supersede an older failed call of the
+ * instance: the purchase (calls that failed because the instance did not exist
+ * yet are exactly the ones to re-run once it does), queries and notifications
+ * (they change no instance).
+ */
+export const NON_SUPERSEDING_ACTIVITIES = ["newInstance", "queryInstance", "orderNotify"] as const;
+
+const nonSuperseding = Prisma.raw(`ARRAY[${NON_SUPERSEDING_ACTIVITIES.map((a) => `'${a}'`).join(",")}]::text[]`);
 
 /** The first of the two: why the row counts as already applied, or null. */
 export function appliedByOf(state: RequestState | undefined): string | null {
@@ -51,9 +67,12 @@ export function appliedByOf(state: RequestState | undefined): string | null {
 }
 
 /**
- * For each row, its request fingerprint and whether the request has since
- * succeeded. Successful rows are always linked (the verbs return their links),
- * so candidates are found through the orderId, instanceId and tenantId indexes.
+ * For each row, its request fingerprint, whether the request has since
+ * succeeded, and whether a newer call of another request has (superseded).
+ * Successful rows are always linked (the verbs return their links), so
+ * candidates are found through the orderId, instanceId and (tenantId,
+ * receivedAt) indexes; the superseding call is the first such index entry
+ * newer than the row, read newest first.
  */
 export async function describeRequests(db: Db, ids: readonly string[]): Promise<Map<string, RequestState>> {
   if (ids.length === 0) return new Map();
@@ -73,7 +92,20 @@ export async function describeRequests(db: Db, ids: readonly string[]): Promise<
           AND c."resultCode" = ${SUCCESS_CODE} AND c."receivedAt" > t."receivedAt"
           AND c.endpoint = t.endpoint AND c.activity IS NOT DISTINCT FROM t.activity
           AND ${fingerprintSql("c")} = t.fp
-        ORDER BY c."receivedAt" LIMIT 1) AS "laterSuccessId"
+        ORDER BY c."receivedAt" LIMIT 1) AS "laterSuccessId",
+      CASE
+        WHEN t.endpoint = 'saas' THEN
+          (SELECT s.id FROM "CallbackLog" s
+            WHERE s."instanceId" = t."instanceKey" AND s."receivedAt" > t."receivedAt"
+              AND s."resultCode" = ${SUCCESS_CODE} AND s.endpoint = t.endpoint
+              AND NOT (s.activity = ANY(${nonSuperseding}))
+            ORDER BY s."receivedAt" DESC LIMIT 1)
+        WHEN t.endpoint LIKE 'kit/%' THEN
+          (SELECT s.id FROM "CallbackLog" s
+            WHERE s."tenantId" = t."tenantKey" AND s."receivedAt" > t."receivedAt"
+              AND s."resultCode" = ${SUCCESS_CODE} AND s.endpoint = t.endpoint
+            ORDER BY s."receivedAt" DESC LIMIT 1)
+      END AS "supersededById"
     FROM t`);
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -61,3 +61,123 @@ test("a call that failed verification cannot be re-run", async () => {
   await assert.rejects(retryCallback(refused.id, "staff:test"), (e: unknown) => e instanceof PortalError && e.code === "conflict");
   await assert.rejects(retryCallback(randomUUID(), "staff:test"), (e: unknown) => e instanceof PortalError && e.code === "not_found");
 });
+
+// ------------------------------------------------------------------ ordering (ADR 0006)
+
+const { buildV1GetRequest } = await import("@/lib/koogallery/signer");
+const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
+const { freezeInstance } = await import("@/lib/instances/staff-actions");
+
+/** A V2 call signed at `agoMs` before now (inside the 60 s window), with its log row. */
+async function sendAt(body: Record<string, unknown>, agoMs: number) {
+  const req = buildV2BasicRequest({ baseUrl: URL_BASE, accessKey: "retry-test-key", body, timestamp: String(Date.now() - agoMs) });
+  const answer = await handleSaasCallback({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
+  const db = await getDb();
+  const log = await db.callbackLog.findFirstOrThrow({ orderBy: [{ receivedAt: "desc" }, { id: "desc" }], select: { id: true, handlerNote: true } });
+  return { resultCode: String((JSON.parse(answer.body) as { resultCode: string }).resultCode), note: log.handlerNote ?? "", logId: log.id };
+}
+
+async function newActiveInstance(): Promise<string> {
+  const instanceId = randomUUID();
+  const orderId = `CS${randomUUID().slice(0, 10).toUpperCase()}`;
+  assert.equal((await send({ activity: "newInstance", orderId, orderLineId: `${orderId}-000001`, businessId: instanceId })).resultCode, "000000");
+  return instanceId;
+}
+
+const stateOf = async (instanceId: string) => (await (await getDb()).instance.findUniqueOrThrow({ where: { id: instanceId }, select: { state: true } })).state;
+
+test("a status change sent before the last one applied is skipped (V2 and V1); staff actions do not move the mark", async () => {
+  const instanceId = await newActiveInstance();
+  const status = (s: "FREEZE" | "UNFREEZE") => ({ activity: "updateInstanceStatus", instanceId, status: s });
+  assert.equal((await sendAt(status("FREEZE"), 20_000)).resultCode, "000000");
+  assert.equal(await stateOf(instanceId), "FROZEN");
+  assert.equal((await sendAt(status("UNFREEZE"), 10_000)).resultCode, "000000");
+  assert.equal(await stateOf(instanceId), "ACTIVE");
+
+  const late = await sendAt(status("FREEZE"), 15_000);
+  assert.equal(late.resultCode, "000000", "answered success: KooGallery has nothing to re-send");
+  assert.match(late.note, /skipped: older than the last applied status change/);
+  assert.equal(await stateOf(instanceId), "ACTIVE", "the delayed freeze did not undo the newer unfreeze");
+
+  // V1 (timeStamp in UTC): an expiry made before the unfreeze is skipped too.
+  const v1 = buildV1GetRequest({ baseUrl: URL_BASE, accessKey: "retry-test-key", params: { activity: "expireInstance", instanceId, orderId: "CSV1" }, timeStamp: formatV1Timestamp(new Date(Date.now() - 12_000)) });
+  const v1Answer = JSON.parse((await handleSaasCallback({ method: "GET", url: v1.url, headers: {}, rawBody: "" })).body) as { resultCode: string };
+  assert.equal(v1Answer.resultCode, "000000");
+  assert.equal(await stateOf(instanceId), "ACTIVE");
+
+  // Staff are not KooGallery: their freeze leaves the mark where it was, and KooGallery's next (newer) call applies.
+  const db = await getDb();
+  const staff = await db.staffUser.create({ data: { email: `op-${randomUUID()}@example.com`, name: "Op", passwordHash: "x", role: "OPERATOR" } });
+  const markBefore = (await db.instance.findUniqueOrThrow({ where: { id: instanceId } })).statusSentAt;
+  await freezeInstance({ actor: { staffId: staff.id, email: staff.email }, instanceId });
+  assert.equal((await db.instance.findUniqueOrThrow({ where: { id: instanceId } })).statusSentAt?.getTime(), markBefore?.getTime());
+  assert.equal((await sendAt(status("UNFREEZE"), 5_000)).resultCode, "000000");
+  assert.equal(await stateOf(instanceId), "ACTIVE");
+});
+
+test("a stale re-run is skipped: re-running a freeze made before the instance's last status change changes nothing", async () => {
+  const instanceId = randomUUID();
+  const failed = await sendAt({ activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, 40_000);
+  assert.equal(failed.resultCode, "000003", "the instance did not exist yet");
+  const orderId = `CS${randomUUID().slice(0, 10).toUpperCase()}`;
+  assert.equal((await send({ activity: "newInstance", orderId, orderLineId: `${orderId}-000001`, businessId: instanceId })).resultCode, "000000");
+  assert.equal((await sendAt({ activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, 20_000)).resultCode, "000000");
+  assert.equal((await sendAt({ activity: "updateInstanceStatus", instanceId, status: "UNFREEZE" }, 10_000)).resultCode, "000000");
+
+  const retried = await retryCallback(failed.logId, "staff:test");
+  assert.equal(retried.resultCode, "000000");
+  const row = await (await getDb()).callbackLog.findUniqueOrThrow({ where: { id: retried.logId! } });
+  assert.match(row.handlerNote ?? "", /skipped: older than the last applied status change/, "the re-run keeps the original's time");
+  assert.equal(await stateOf(instanceId), "ACTIVE");
+});
+
+// ------------------------------------------------------------------ re-applying a call that succeeded
+
+const { parseRetryBody } = await import("@/lib/callbacks/retry-callback");
+const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
+const { ALL_CALLBACKS } = await import("@/lib/callbacks/callback-log-scope");
+
+test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, which the new row records", async () => {
+  const instanceId = await newActiveInstance();
+  const ok = await sendAt({ activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, 5_000);
+  assert.equal(ok.resultCode, "000000");
+
+  await assert.rejects(retryCallback(ok.logId, "staff:op@example.com"), (e: unknown) => e instanceof PortalError && e.code === "conflict" && e.status === 409 && /succeeded/.test(e.message) && /reapply/.test(e.message));
+  const db = await getDb();
+  assert.equal(await db.callbackLog.count({ where: { retryOfId: ok.logId } }), 0, "refused before anything ran");
+
+  const reason = "the merchant's app lost the freeze; apply it again";
+  const result = await retryCallback(ok.logId, "staff:op@example.com", parseRetryBody({ reapply: true, reason: `  ${reason} ` }));
+  assert.equal(result.resultCode, "000000");
+  const row = await db.callbackLog.findUniqueOrThrow({ where: { id: result.logId! } });
+  assert.deepEqual(row.verificationInfo, { retryOf: ok.logId, actor: "staff:op@example.com", reapply: true, reason }, "who and why, in the re-run's own row (when: its receivedAt)");
+
+  const detail = await getCallbackLog(db, ALL_CALLBACKS, row.id);
+  assert.equal(detail?.signature.isReapply, true);
+  assert.equal(detail?.signature.retryActor, "staff:op@example.com");
+  assert.equal(detail?.signature.reapplyReason, reason);
+  assert.match(detail?.signature.summary ?? "", /applied again on purpose by staff:op@example\.com/);
+  const forTenant = await getCallbackLog(db, { ...ALL_CALLBACKS, reader: "tenantAdmin" }, row.id);
+  assert.equal(forTenant?.signature.retryActor, "merchant staff", "tenant admins are not told which staff member");
+  assert.equal(forTenant?.signature.reapplyReason, null);
+  assert.ok(!JSON.stringify(forTenant).includes("op@example.com"));
+
+  // A plain retry records who ran it too.
+  const failed = await sendAt({ activity: "updateInstanceStatus", instanceId: randomUUID(), status: "FREEZE" }, 1_000);
+  const plain = await retryCallback(failed.logId, "staff:op@example.com", parseRetryBody(undefined));
+  assert.deepEqual((await db.callbackLog.findUniqueOrThrow({ where: { id: plain.logId! } })).verificationInfo, { retryOf: failed.logId, actor: "staff:op@example.com" });
+});
+
+test("the retry body: {} or nothing for a retry; reapply needs a reason of at most 500 characters", () => {
+  assert.deepEqual(parseRetryBody(undefined), {});
+  assert.deepEqual(parseRetryBody({}), {});
+  assert.deepEqual(parseRetryBody({ reapply: false }), {});
+  assert.deepEqual(parseRetryBody({ reapply: true, reason: "why" }), { reapply: { reason: "why" } });
+  const refused = (value: unknown, pattern: RegExp) => assert.throws(() => parseRetryBody(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
+  refused({ reapply: true }, /reason is required/);
+  refused({ reapply: true, reason: "   " }, /reason is required/);
+  refused({ reapply: true, reason: "x".repeat(501) }, /reason must be at most 500 characters/);
+  refused({ reapply: "yes", reason: "x" }, /reapply must be true or false/);
+  refused({ force: true }, /unknown field "force"/);
+  refused([], /body must be a JSON object/);
+});

@@ -1,6 +1,10 @@
 // Re-runs a stored callback through the same pipeline (the portal's retry
 // button). Only calls that passed verification were sealed, so only they can
 // be re-run; the new attempt is logged as its own row linked to the original.
+// A retry is for a call that failed. Applying a call that succeeded again is a
+// deliberate act (it may undo what came after it, were the verbs not ordered):
+// it needs `reapply` with a reason, which the new row records (ADR 0006).
+import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { PortalError } from "@/lib/errors";
@@ -9,17 +13,48 @@ import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { handleKitCallback } from "@/lib/callbacks/handle-kit-callback";
 import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
+import { MAX_REAPPLY_REASON, type RetryRequest } from "@/lib/callbacks/retry-audit";
+import { formatIssues, SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
 
 export type RetryResult = { answer: CallbackAnswer; logId: string | null; resultCode: string };
 
-export async function retryCallback(logId: string, actor: string): Promise<RetryResult> {
+/** Confirms re-applying a call that succeeded; the reason is recorded with the re-run. */
+export type RetryConfirmation = { reapply?: { reason: string } };
+
+const retryBodySchema = z.strictObject({
+  reapply: z.boolean({ error: "must be true or false" }).optional(),
+  reason: z
+    .string({ error: "must be a string" })
+    .trim()
+    .max(MAX_REAPPLY_REASON, { error: `must be at most ${MAX_REAPPLY_REASON} characters` })
+    .optional(),
+});
+
+/** The retry's JSON body: `{}` (or none) for a failed call, `{"reapply": true, "reason": "…"}` to apply a successful one again. */
+export function parseRetryBody(value: unknown): RetryConfirmation {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new PortalError("bad_request", 'body must be a JSON object: {} or {"reapply": true, "reason": "…"}');
+  const parsed = retryBodySchema.safeParse(value);
+  if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "field"));
+  if (!parsed.data.reapply) return {};
+  if (!parsed.data.reason) throw new PortalError("bad_request", "reason is required to re-apply a call: say why it must be applied again");
+  return { reapply: { reason: parsed.data.reason } };
+}
+
+export async function retryCallback(logId: string, actor: string, confirmation: RetryConfirmation = {}): Promise<RetryResult> {
   const db = await getDb();
   const env = getEnv();
-  const original = await db.callbackLog.findUnique({ where: { id: logId }, select: { id: true, endpoint: true, generation: true, requestSealed: true } });
+  const original = await db.callbackLog.findUnique({ where: { id: logId }, select: { id: true, endpoint: true, generation: true, resultCode: true, requestSealed: true } });
   if (!original) throw new PortalError("not_found", "callback not found");
   if (!original.requestSealed) throw new PortalError("conflict", "only calls that passed verification can be re-run");
+  if (original.resultCode === SUCCESS_CODE && !confirmation.reapply) {
+    throw new PortalError(
+      "conflict",
+      'this call succeeded (000000): Retry is for failed calls. To apply it again anyway, confirm with {"reapply": true, "reason": "…"}; the re-apply is recorded with your name and reason',
+    );
+  }
   const call = JSON.parse(openSecret(original.requestSealed, env.encryptionKey)) as IncomingCall;
-  const retry = { retryOfId: original.id, actor };
+  const retry: RetryRequest = { retryOfId: original.id, actor, ...(confirmation.reapply ? { reapply: confirmation.reapply } : {}) };
   let answer: CallbackAnswer;
   if (original.endpoint === SAAS_ENDPOINT) answer = await handleSaasCallback(call, retry);
   else if (original.endpoint.startsWith("kit/")) {

@@ -3,6 +3,9 @@
 // re-ran). A dry run answers what would happen. Per call, one of:
 // - cannotRetry: failed verification (never stored) or an endpoint without re-runs;
 // - alreadyApplied: the request has since succeeded (a later call of it, or a retry);
+// - superseded: a newer call of another request succeeded for the same instance
+//   (SaaS) or the same tenant and sync (Kit); re-running this one could undo it
+//   (ADR 0006). A single retry is still possible, where the verbs' ordering applies;
 // - duplicate: the same request as an older call in this run, which runs instead;
 // - run.
 // Runs are bounded: at most `limit` (≤ 500) calls, the newest that match; the
@@ -20,7 +23,7 @@ import { retryCallback } from "@/lib/callbacks/retry-callback";
 export const MAX_BULK_RETRY = 500;
 export const DEFAULT_BULK_RETRY = 100;
 
-export type BulkDecision = "run" | "alreadyApplied" | "cannotRetry" | "duplicate";
+export type BulkDecision = "run" | "alreadyApplied" | "superseded" | "cannotRetry" | "duplicate";
 
 export type BulkRetryItem = {
   id: string;
@@ -32,6 +35,8 @@ export type BulkRetryItem = {
   /** For people: why this decision. */
   reason: string | null;
   appliedById: string | null;
+  /** The newer successful call of another request that superseded this one. */
+  supersededById: string | null;
   sameAsId: string | null;
   /** After a real run: the new log row and what it answered, or why the re-run could not start. */
   retry?: { logId: string | null; resultCode: string } | { error: string };
@@ -43,7 +48,7 @@ export type BulkRetryResult = {
   /** More calls matched than the limit: only the newest `limit` were considered. */
   isCapped: boolean;
   message: string;
-  counts: { considered: number; wouldRun: number; alreadyApplied: number; cannotRetry: number; duplicates: number; succeeded: number; failed: number };
+  counts: { considered: number; wouldRun: number; alreadyApplied: number; superseded: number; cannotRetry: number; duplicates: number; succeeded: number; failed: number };
   /** Oldest first: the order the calls are (or would be) re-run in. */
   items: BulkRetryItem[];
 };
@@ -88,7 +93,7 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
   const firstOfRequest = new Map<string, string>();
 
   const items = chosen.map((r): BulkRetryItem => {
-    const base = { id: r.id, receivedAt: r.receivedAt, endpoint: r.endpoint, activity: r.activity, resultCode: r.resultCode, appliedById: null, sameAsId: null };
+    const base = { id: r.id, receivedAt: r.receivedAt, endpoint: r.endpoint, activity: r.activity, resultCode: r.resultCode, appliedById: null, supersededById: null, sameAsId: null };
     if (!sealed.has(r.id)) {
       const why = r.verification === "OK" || r.verification === "RETRY" ? "the request was not stored" : `it failed verification (${r.verification}), so its request was never stored`;
       return { ...base, decision: "cannotRetry", reason: why };
@@ -97,6 +102,10 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
     const state = states.get(r.id);
     const appliedById = appliedByOf(state);
     if (appliedById) return { ...base, decision: "alreadyApplied", appliedById, reason: state?.successfulRetryId ? "a retry of it succeeded" : "a later call of the same request succeeded" };
+    if (state?.supersededById) {
+      const what = r.endpoint.startsWith("kit/") ? `the same tenant's ${r.endpoint.slice("kit/".length)}` : "the same instance";
+      return { ...base, decision: "superseded", supersededById: state.supersededById, reason: `a newer call for ${what} succeeded since; re-running this older one could undo it` };
+    }
     const fingerprint = state?.fingerprint ?? r.id;
     const first = firstOfRequest.get(fingerprint);
     if (first) return { ...base, decision: "duplicate", sameAsId: first, reason: "the same request as an older call in this run" };
@@ -109,7 +118,7 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
     isDryRun: true,
     limit,
     isCapped,
-    counts: { considered: items.length, wouldRun: count("run"), alreadyApplied: count("alreadyApplied"), cannotRetry: count("cannotRetry"), duplicates: count("duplicate"), succeeded: 0, failed: 0 },
+    counts: { considered: items.length, wouldRun: count("run"), alreadyApplied: count("alreadyApplied"), superseded: count("superseded"), cannotRetry: count("cannotRetry"), duplicates: count("duplicate"), succeeded: 0, failed: 0 },
     items,
   };
 }
@@ -117,8 +126,8 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
 function summarise(result: Omit<BulkRetryResult, "message">): string {
   const c = result.counts;
   const parts = result.isDryRun
-    ? [`${c.wouldRun} would run`, `${c.alreadyApplied} already applied`, `${c.cannotRetry} cannot be retried`]
-    : [`${c.wouldRun} re-run (${c.succeeded} succeeded, ${c.failed} failed)`, `${c.alreadyApplied} already applied`, `${c.cannotRetry} cannot be retried`];
+    ? [`${c.wouldRun} would run`, `${c.alreadyApplied} already applied`, `${c.superseded} superseded by a newer call`, `${c.cannotRetry} cannot be retried`]
+    : [`${c.wouldRun} re-run (${c.succeeded} succeeded, ${c.failed} failed)`, `${c.alreadyApplied} already applied`, `${c.superseded} superseded by a newer call`, `${c.cannotRetry} cannot be retried`];
   if (c.duplicates > 0) parts.push(`${plural(c.duplicates, "duplicate", "duplicates")} of another call in this run`);
   const capped = result.isCapped ? ` More failed calls match than the limit of ${result.limit}: only the newest ${result.limit} were considered; narrow the filter (e.g. the time range) to reach the rest.` : "";
   return `${parts.join(", ")}.${capped}`;

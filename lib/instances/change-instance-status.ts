@@ -1,6 +1,10 @@
 // Freeze and unfreeze (V2 updateInstanceStatus; V1 instanceStatus and expireInstance).
 // Repeats succeed without a second effect. Freezing a released instance is
 // answered with success (it is already unusable); unfreezing it is 000003.
+// A call sent before the last status change applied (Instance.statusSentAt)
+// arrived late and is skipped with success: a delayed FREEZE must not undo a
+// newer UNFREEZE, nor the reverse (ADR 0006). Staff actions do not move that
+// mark: they are not KooGallery's calls and have no time of KooGallery's clock.
 // The transition rules and the write are shared with the staff actions
 // (lib/instances/staff-actions.ts), which refuse instead of answering success.
 import type { Db, Tx } from "@/lib/db";
@@ -31,11 +35,11 @@ export async function applyStatusChange(
   tx: Tx | Db,
   instance: { id: string; state: InstanceState },
   next: InstanceState,
-  event: { kind: string; actor: string; orderId?: string | null; callbackLogId?: string | null; detail?: Prisma.InputJsonValue },
+  event: { kind: string; actor: string; orderId?: string | null; callbackLogId?: string | null; detail?: Prisma.InputJsonValue; statusSentAt?: Date },
 ): Promise<void> {
   await tx.instance.update({
     where: { id: instance.id },
-    data: { state: next, frozenAt: next === "FROZEN" ? new Date() : null },
+    data: { state: next, frozenAt: next === "FROZEN" ? new Date() : null, ...(event.statusSentAt ? { statusSentAt: event.statusSentAt } : {}) },
   });
   await tx.instanceEvent.create({
     data: {
@@ -57,9 +61,20 @@ export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand)
   const links = { instanceId: cmd.instanceId, orderId: cmd.orderId };
   const ok = (note: string): SaasOutcome => ({ resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note });
 
+  const sentAt = ctx.sentAt;
+  if (sentAt && instance.statusSentAt && sentAt < instance.statusSentAt) {
+    return ok(`skipped: older than the last applied status change (this one sent ${sentAt.toISOString()}, the applied one ${instance.statusSentAt.toISOString()}); nothing changed`);
+  }
+  // Only forward; equal times (a re-send of the same call) apply again, idempotently.
+  const isNewer = sentAt !== undefined && (!instance.statusSentAt || sentAt > instance.statusSentAt);
+
   const plan = planStatusChange(instance, cmd.action);
-  if (plan.kind === "no-effect") return ok(plan.why);
   if (plan.kind === "refused") throw new CallbackError(ResultCode.INSTANCE_NOT_FOUND, plan.why);
+  if (plan.kind === "no-effect") {
+    // Still the latest word on the status: an older opposite call must not apply after it.
+    if (isNewer) await tx.instance.update({ where: { id: instance.id }, data: { statusSentAt: sentAt } });
+    return ok(plan.why);
+  }
   const next = plan.next;
 
   await applyStatusChange(tx, instance, next, {
@@ -67,6 +82,7 @@ export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand)
     actor: ctx.actor,
     orderId: cmd.orderId,
     callbackLogId: ctx.callbackLogId,
+    ...(isNewer ? { statusSentAt: sentAt } : {}),
   });
   return ok(cmd.action === "FREEZE" ? `frozen${cmd.reason === "expiry" ? " (expired)" : ""}` : `unfrozen to ${next.toLowerCase()}`);
 }

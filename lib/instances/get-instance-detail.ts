@@ -4,8 +4,12 @@
 // callbacks that named it (CallbackLog.instanceId) and the Kit syncs of the
 // tenants bound to it (SyncEvent). Each source is capped, newest first, so a
 // busy instance stays one quick page; `isTimelineCapped` says when older
-// items were left out.
+// items were left out. Stored URLs and texts are shown with URL credentials
+// and configured secrets redacted; back-end error texts (provisioning, order
+// fetch, handler notes) are for staff: tenant admins read a generic sentence.
 import type { Db, Tx } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { errorTextFor, handlerNoteFor, redactText, secretValuesOf, STAFF_ONLY_ERROR } from "@/lib/portal/error-text";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** Items read from each timeline source. */
@@ -72,6 +76,8 @@ export type DetailOptions = {
   tenantScope?: Prisma.TenantWhereInput;
   /** Tenant admins see "merchant staff", not which staff member acted. */
   showStaffIdentity?: boolean;
+  /** Staff read back-end error texts (redacted); others a generic sentence (the default). */
+  showErrorDetail?: boolean;
 };
 
 const EVENT_TITLES: Record<string, string> = {
@@ -97,12 +103,15 @@ const EVENT_TITLES: Record<string, string> = {
 /** Keys kept in the row for the record but not worth a reader's attention (the actor already names the staff member). */
 const UNSHOWN_KEYS = new Set(["staffId"]);
 
-function describeJson(value: Prisma.JsonValue | null): string {
+/** Event detail keys that quote a back-end error (complete-provisioning.ts, staff-actions.ts). */
+const ERROR_KEYS = new Set(["error", "previousError", "lastError"]);
+
+function describeJson(value: Prisma.JsonValue | null, showErrorDetail = true): string {
   if (value === null || value === undefined) return "";
   if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
   return Object.entries(value)
     .filter(([k, v]) => !UNSHOWN_KEYS.has(k) && v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}: ${!showErrorDetail && ERROR_KEYS.has(k) ? STAFF_ONLY_ERROR : typeof v === "string" ? v : JSON.stringify(v)}`)
     .join("; ");
 }
 
@@ -113,6 +122,8 @@ function shownActor(actor: string, showStaffIdentity: boolean): string {
 
 export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhereInput, instanceId: string, opts: DetailOptions = {}): Promise<InstanceDetail | null> {
   const showStaffIdentity = opts.showStaffIdentity ?? true;
+  const reader = { isStaff: opts.showErrorDetail ?? false, secrets: secretValuesOf(getEnv()) };
+  const redact = (text: string | null) => (text === null ? null : redactText(text, reader.secrets));
   const row = await db.instance.findFirst({
     where: { AND: [{ id: instanceId }, scope] },
     select: {
@@ -157,14 +168,14 @@ export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhere
   const timeline: TimelineItem[] = [
     ...events.map((e): TimelineItem => {
       const change = e.fromState && e.toState && e.fromState !== e.toState ? `${e.fromState} → ${e.toState}` : e.toState && !e.fromState ? `→ ${e.toState}` : "";
-      const detail = [change, e.orderId ? `order ${e.orderId}` : "", describeJson(e.detail)].filter(Boolean).join("; ");
+      const detail = redactText([change, e.orderId ? `order ${e.orderId}` : "", describeJson(e.detail, reader.isStaff)].filter(Boolean).join("; "), reader.secrets);
       return { at: e.createdAt, kind: "event", title: EVENT_TITLES[e.kind] ?? e.kind, detail, actor: shownActor(e.actor, showStaffIdentity), ...(e.callbackLogId ? { callbackLogId: e.callbackLogId } : {}) };
     }),
     ...callbacks.map((c): TimelineItem => ({
       at: c.receivedAt,
       kind: "callback",
       title: `Callback ${c.activity ?? c.endpoint}`,
-      detail: [`result ${c.resultCode}${c.resultMsg ? ` (${c.resultMsg})` : ""}`, `verification ${c.verification}`, c.retryOfId ? "re-run of an earlier call" : "", c.handlerNote ?? ""].filter(Boolean).join("; "),
+      detail: redactText([`result ${c.resultCode}${c.resultMsg ? ` (${c.resultMsg})` : ""}`, `verification ${c.verification}`, c.retryOfId ? "re-run of an earlier call" : "", handlerNoteFor(c.handlerNote, reader) ?? ""].filter(Boolean).join("; "), reader.secrets),
       actor: c.verification === "RETRY" ? "merchant staff (re-run)" : "koogallery",
       callbackLogId: c.id,
     })),
@@ -178,12 +189,12 @@ export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhere
     })),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 
-  const { frontEndUrl, adminUrl, adminUserName, memo, adminPasswordEnc, ...instance } = row;
+  const { frontEndUrl, adminUrl, adminUserName, memo, adminPasswordEnc, provisionError, ...fields } = row;
   const hasPassword = adminPasswordEnc !== null;
   return {
-    instance,
-    appInfo: { frontEndUrl, adminUrl, adminUserName, hasPassword, memo },
-    orders: orders.map((o) => ({ ...o, amount: o.amount === null ? null : o.amount.toString() })),
+    instance: { ...fields, provisionError: errorTextFor(provisionError, reader) },
+    appInfo: { frontEndUrl: redact(frontEndUrl), adminUrl: redact(adminUrl), adminUserName, hasPassword, memo: redact(memo) },
+    orders: orders.map((o) => ({ ...o, fetchError: errorTextFor(o.fetchError, reader), amount: o.amount === null ? null : o.amount.toString() })),
     tenants,
     timeline,
     isTimelineCapped: [events, callbacks, syncs].some((list) => list.length >= TIMELINE_CAP_PER_SOURCE),

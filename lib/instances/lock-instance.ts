@@ -12,11 +12,13 @@ export type LockedInstance = {
   isTest: boolean;
   orderId: string;
   expireAt: Date | null;
+  /** When KooGallery sent the last status change applied (change-instance-status.ts). */
+  statusSentAt: Date | null;
 };
 
 export async function lockInstance(tx: Tx, id: string): Promise<LockedInstance | null> {
   const rows = await tx.$queryRaw<LockedInstance[]>`
-    SELECT id, state, "provisionStatus", "isTest", "orderId", "expireAt" FROM "Instance" WHERE id = ${id} FOR UPDATE`;
+    SELECT id, state, "provisionStatus", "isTest", "orderId", "expireAt", "statusSentAt" FROM "Instance" WHERE id = ${id} FOR UPDATE`;
   return rows[0] ?? null;
 }
 

@@ -15,6 +15,7 @@ import { kickWorker } from "@/lib/jobs/worker";
 import { applyStatusChange, planStatusChange, type StatusAction } from "@/lib/instances/change-instance-status";
 import { lockInstance, type LockedInstance } from "@/lib/instances/lock-instance";
 import { provisionJob } from "@/lib/instances/provision-instance";
+import { redactText } from "@/lib/portal/error-text";
 
 export type StaffActor = { staffId: string; email: string };
 
@@ -147,6 +148,8 @@ export async function revealAppInfo(input: Omit<StaffActionInput, "reason">): Pr
     await tx.instanceEvent.create({
       data: { instanceId: row.id, kind: "app-info-revealed", fromState: row.state, toState: row.state, actor: actorName(input.actor), detail: { staffId: input.actor.staffId } },
     });
-    return { instanceId: row.id, frontEndUrl: row.frontEndUrl, adminUrl: row.adminUrl, adminUserName: row.adminUserName, password };
+    // The addresses as the page shows them everywhere: without URL credentials.
+    const url = (value: string | null) => (value === null ? null : redactText(value, []));
+    return { instanceId: row.id, frontEndUrl: url(row.frontEndUrl), adminUrl: url(row.adminUrl), adminUserName: row.adminUserName, password };
   });
 }

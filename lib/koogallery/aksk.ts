@@ -14,6 +14,12 @@ export interface ApigSignInput {
   sk: string;
   /** Signing time; ignored when headers already carry X-Sdk-Date. Defaults to now. */
   date?: Date;
+  /**
+   * The query string exactly as the request line carries it, built with
+   * `encodeQuery`: signed as given. Without it the query is read back from `url`
+   * (where a `+` would be read as a space, unlike the gateway does).
+   */
+  query?: string;
 }
 
 export interface ApigSignedHeaders {
@@ -45,12 +51,21 @@ function canonicalUri(pathname: string): string {
   return encoded.endsWith("/") ? encoded : `${encoded}/`;
 }
 
-function canonicalQuery(searchParams: URLSearchParams): string {
-  return [...searchParams.entries()]
+function canonicalQuery(entries: Iterable<[string, string]>): string {
+  return [...entries]
     .map(([name, value]) => [encodeRfc3986(name), encodeRfc3986(value)] as const)
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1))
     .map(([name, value]) => `${name}=${value}`)
     .join("&");
+}
+
+/**
+ * The query as the gateway's canonical form has it: names sorted, names and
+ * values percent-encoded per RFC 3986 (a space is %20, never +). Sending this
+ * very string in the URL makes what is sent and what is signed the same bytes.
+ */
+export function encodeQuery(params: Record<string, string>): string {
+  return canonicalQuery(Object.entries(params));
 }
 
 function sha256Hex(data: string | Uint8Array): string {
@@ -83,7 +98,7 @@ export function signApigRequest(input: ApigSignInput): ApigSignedHeaders {
   const canonicalRequest = [
     input.method.toUpperCase(),
     canonicalUri(url.pathname),
-    canonicalQuery(url.searchParams),
+    input.query ?? canonicalQuery(url.searchParams.entries()),
     canonicalHeaders,
     signedHeaders,
     bodyHash,

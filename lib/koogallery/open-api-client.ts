@@ -1,7 +1,7 @@
 // Outbound Open API calls (SPEC §7), signed with AK/SK. Only the China site has
 // a documented fallback host; it is tried when the main host cannot be reached.
 // TLS is verified by Node's fetch as the spec requires (no override exists here).
-import { signApigRequest } from "./aksk";
+import { encodeQuery, signApigRequest } from "./aksk";
 
 export type OpenApiConfig = { baseUrl: string; ak: string; sk: string; timeoutMs?: number };
 
@@ -26,10 +26,14 @@ export type OrderQueryAnswer = {
 };
 
 async function signedGet(config: OpenApiConfig, base: string, path: string, query: Record<string, string>): Promise<{ status: number; text: string }> {
+  // One query string for the request line and the signature: URLSearchParams
+  // would send a space as "+", which the gateway reads as a literal plus and so
+  // computes another signature (an orderId with a space or non-ASCII characters).
+  const search = encodeQuery(query);
   const url = new URL(path, base);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  url.search = search ? `?${search}` : "";
   const headers = { "Content-Type": "application/json;charset=UTF-8" };
-  const signed = signApigRequest({ method: "GET", url: url.toString(), headers, body: "", ak: config.ak, sk: config.sk });
+  const signed = signApigRequest({ method: "GET", url: url.toString(), headers, body: "", ak: config.ak, sk: config.sk, query: search });
   const res = await fetch(url, {
     method: "GET",
     headers: { ...headers, "X-Sdk-Date": signed["X-Sdk-Date"], Authorization: signed.Authorization },

@@ -13,7 +13,8 @@ import { loadDepartments } from "@/lib/org/load-departments";
 import { openOrgSync } from "@/lib/org/open-org-sync";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
 import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
-import type { KitContext, KitOutcome } from "@/lib/tenants/types";
+import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
+import { instanceKeyOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 /** Entries kept per list in SyncEvent.diff; counts always hold the full numbers. */
 export const DIFF_LIST_CAP = 500;
@@ -101,6 +102,9 @@ function cappedDiff(diff: OrgTreeDiff) {
 }
 
 export async function applyAllOrgSync(ctx: KitContext, req: KitRequest<"allOrgSync">): Promise<KitOutcome> {
+  // An older full list delivered late would undo the newer tree (ADR 0006).
+  const order = await claimKitSync(ctx, { tenantId: req.tenantId, instanceKey: instanceKeyOf(req.instanceId), kind: "allOrgSync" }, "", "this tenant", req.timeStamp);
+  if (order.isStale) return skippedKitOutcome(req, `allOrgSync: ${order.note}`);
   const target = await openOrgSync(ctx.tx, req);
   const current = await loadDepartments(ctx.tx, target.tenantRowId);
   let diff: OrgTreeDiff;

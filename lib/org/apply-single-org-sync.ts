@@ -10,7 +10,8 @@ import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { openOrgSync } from "@/lib/org/open-org-sync";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
-import type { KitContext, KitOutcome } from "@/lib/tenants/types";
+import { claimKitSync, kitSyncTimeOf, readSyncWatermark, skippedKitOutcome, staleNote } from "@/lib/tenants/sync-watermark";
+import { instanceKeyOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type SingleOrgRequest = KitRequest<"singleOrgSync">;
 
@@ -150,7 +151,17 @@ export async function applySingleOrgSync(ctx: KitContext, req: SingleOrgRequest)
   if (req.flag !== 0 && req.parentCode === req.orgCode) {
     throw new CallbackError(ResultCode.INVALID_PARAMS, `parentCode ${quote(req.parentCode)} is orgCode ${quote(req.orgCode)} itself`);
   }
+  // Per department: two departments' changes are independent, so only an
+  // older change of this very department is skipped (ADR 0006)…
+  const tenantKey = { tenantId: req.tenantId, instanceKey: instanceKeyOf(req.instanceId) };
+  const order = await claimKitSync(ctx, { ...tenantKey, kind: "singleOrgSync" }, req.orgCode, `department ${quote(req.orgCode)}`, req.timeStamp);
+  if (order.isStale) return skippedKitOutcome(req, `singleOrgSync flag ${req.flag}: ${order.note}`);
   const target = await openOrgSync(ctx.tx, req);
+  // …and so is a change older than the last full list, which already holds the
+  // department as it was then. Read under the tenant's lock, which a full sync also takes.
+  const at = kitSyncTimeOf(ctx, req.timeStamp);
+  const fullSyncAt = at ? await readSyncWatermark(ctx.tx, { ...tenantKey, kind: "allOrgSync" }, "") : null;
+  if (at && fullSyncAt && fullSyncAt > at) return skippedKitOutcome(req, `singleOrgSync flag ${req.flag}: ${staleNote("allOrgSync", "this tenant", at, fullSyncAt)}`);
   const applied = req.flag === 0 ? await deleteDepartment(ctx.tx, target.tenantRowId, req) : await upsertDepartment(ctx.tx, target.tenantRowId, req);
   await ctx.tx.syncEvent.create({
     data: {

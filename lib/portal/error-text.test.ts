@@ -27,3 +27,24 @@ describe("toDisplayError", () => {
     assert.equal(toDisplayError("", []), null);
   });
 });
+
+describe("redaction for readers", () => {
+  it("removes the whole user:password, also when the password holds an @", async () => {
+    const { redactText } = await import("./error-text");
+    assert.equal(redactText("GET https://u:p@ss@host.example/x?y=a@b failed", []), "GET https://***@host.example/x?y=a@b failed");
+    assert.equal(redactText("postgres://svc:pw@db:5432/app and https://plain.example/a@b", []), "postgres://***@db:5432/app and https://plain.example/a@b");
+  });
+
+  it("gives tenant admins a generic sentence for errors and for the error part of a handler note", async () => {
+    const { errorTextFor, handlerNoteFor, STAFF_ONLY_ERROR } = await import("./error-text");
+    const staff = { isStaff: true, secrets: ["a-configured-secret"] };
+    const admin = { isStaff: false, secrets: ["a-configured-secret"] };
+    assert.equal(errorTextFor("HTTP 500 from https://a:b@backend with a-configured-secret", staff), "HTTP 500 from https://***@backend with ***");
+    assert.equal(errorTextFor("HTTP 500 from https://a:b@backend", admin), STAFF_ONLY_ERROR);
+    assert.equal(errorTextFor(null, admin), null);
+    assert.equal(handlerNoteFor("internal error: TypeError: x at https://a:b@h", admin), STAFF_ONLY_ERROR);
+    assert.equal(handlerNoteFor("internal error: TypeError: x at https://a:b@h", staff), "internal error: TypeError: x at https://***@h");
+    assert.equal(handlerNoteFor("repeat: no effect; provisioning had failed: Error: 502", admin), "repeat: no effect; provisioning had failed (merchant staff can see why)");
+    assert.equal(handlerNoteFor("tenant marked deleted", admin), "tenant marked deleted");
+  });
+});

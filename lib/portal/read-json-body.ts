@@ -20,3 +20,15 @@ export async function readJsonBody<S extends z.ZodType>(req: NextRequest, schema
   if (!parsed.success) throw new PortalError("bad_request", formatZodIssues(parsed.error));
   return parsed.data;
 }
+
+/** A small JSON body that may be absent (undefined then), or a 400. */
+export async function readOptionalJson(req: NextRequest): Promise<unknown> {
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_PORTAL_BODY_BYTES) throw new PortalError("bad_request", "request body too large");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new PortalError("bad_request", "request body must be JSON");
+  }
+}

@@ -13,6 +13,7 @@ import { KIT_APP_SECRET_INVALID, ResultCode, defaultResultMessages } from "@/lib
 import { decryptClientSecret, type DecryptedClientSecret } from "@/lib/koogallery/rsa-oaep";
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { ensureTenantRow, findTenantRow } from "@/lib/tenants/ensure-tenant";
+import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
 import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type ApplicationSyncRequest = KitRequest<"applicationSync">;
@@ -56,6 +57,9 @@ export async function syncApplication(ctx: KitContext, req: ApplicationSyncReque
   const app = `app ${JSON.stringify(req.appId)}`;
   let tenantRowId: string | undefined;
   let note: string;
+  // Per app: an older sync of it delivered late is skipped (ADR 0006).
+  const order = await claimKitSync(ctx, { tenantId: req.tenantId, instanceKey, kind: "applicationSync" }, req.appId, app, req.timeStamp);
+  if (order.isStale) return skippedKitOutcome(req, `applicationSync flag ${req.flag}: ${order.note}`);
 
   if (req.flag === 0) {
     const tenant = await findTenantRow(tx, req.tenantId, instanceKey);

@@ -7,6 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
+import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
 import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type TenantSyncRequest = KitRequest<"tenantSync">;
@@ -38,6 +39,9 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
   const isTest = isKitTest(req);
   const counts = zeroCounts();
   const key = { tenantId: req.tenantId, instanceKey };
+  // An older sync delivered late must not undo a newer one (a delete above all): ADR 0006.
+  const order = await claimKitSync(ctx, { ...key, kind: "tenantSync" }, "", "this tenant", req.timeStamp);
+  if (order.isStale) return skippedKitOutcome(req, `tenantSync flag ${req.flag}: ${order.note}`);
   let tenantRowId: string | undefined;
   let diff: Prisma.InputJsonObject | undefined;
   let note: string;

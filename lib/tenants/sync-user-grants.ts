@@ -12,6 +12,7 @@ import type { KitRequest, KitUser } from "@/lib/koogallery/schemas";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
 import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import { ensureTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
+import { claimSyncWatermarks, grantSubject, kitSyncTimeOf, describeSyncTime } from "@/lib/tenants/sync-watermark";
 import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type AuthSyncRequest = KitRequest<"authSync">;
@@ -29,6 +30,8 @@ type GrantCounts = {
   unknown: number;
   orphanedUsers: number;
   restoredUsers: number;
+  /** Users whose grant a newer authSync already set: left alone (ADR 0006). */
+  skipped: number;
 };
 
 const zeroCounts = (received: number): GrantCounts => ({
@@ -41,6 +44,7 @@ const zeroCounts = (received: number): GrantCounts => ({
   unknown: 0,
   orphanedUsers: 0,
   restoredUsers: 0,
+  skipped: 0,
 });
 
 /** A grant's synced fields, in one shape for the stored row and the incoming user. */
@@ -146,7 +150,6 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
   const instanceKey = instanceKeyOf(req.instanceId);
   const isTest = isKitTest(req);
   const byName = new Map(req.userList.map((u) => [u.userName, toFields(u)]));
-  const userNames = [...byName.keys()];
   const counts = zeroCounts(byName.size);
   const action = FLAG_NAMES[req.flag];
   const isRemoval = req.flag === 0 || req.flag === 3;
@@ -159,10 +162,29 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
     counts,
   });
 
+  // Per user: a grant that a newer authSync (currentSyncTime) already set is
+  // left alone, whatever else this call carries (ADR 0006). Claimed before
+  // anything is written, so a fully stale call changes nothing at all.
+  const syncedAt = kitSyncTimeOf(ctx, req.currentSyncTime);
+  if (syncedAt && byName.size > 0) {
+    const key = { tenantId: req.tenantId, instanceKey, kind: "authSync" as const };
+    const claimed = await claimSyncWatermarks(tx, key, [...byName.keys()].map((u) => grantSubject(req.appId, u)), syncedAt);
+    for (const userName of [...byName.keys()]) {
+      if (claimed.has(grantSubject(req.appId, userName))) continue;
+      byName.delete(userName);
+      counts.skipped += 1;
+    }
+    if (byName.size === 0) {
+      return done(`skipped: older than the last applied authSync for ${counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`} (this one made ${describeSyncTime(syncedAt)}); nothing changed`);
+    }
+  }
+  const userNames = [...byName.keys()];
+  const staleNote = counts.skipped > 0 ? `; ${counts.skipped} skipped: older than the last applied authSync for them` : "";
+
   const tenant = isRemoval ? await findTenantRow(tx, req.tenantId, instanceKey) : await ensureTenantRow(tx, req.tenantId, instanceKey, isTest);
   if (!tenant) {
-    counts.unknown = counts.received;
-    return done("tenant not known: nothing to do");
+    counts.unknown = byName.size;
+    return done(`tenant not known: nothing to do${staleNote}`);
   }
   await lockTenantRow(tx, tenant.id);
   const stored = userNames.length > 0 ? await loadGrants(tx, tenant.id, req.appId, userNames) : new Map<string, StoredGrant>();
@@ -202,5 +224,5 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
   }
 
   await tx.syncEvent.create({ data: { tenantRowId: tenant.id, kind: "authSync", flag: req.flag, counts, isTest, callbackLogId: ctx.callbackLogId } });
-  return done(note + (tenant.deletedAt ? " (tenant is marked deleted)" : ""));
+  return done(note + staleNote + (tenant.deletedAt ? " (tenant is marked deleted)" : ""));
 }

@@ -160,7 +160,9 @@ test("a stored Kit call (V2 and V1) can be re-run; it is logged as a retry and h
   assert.deepEqual([row.endpoint, row.generation, row.verification, row.retryOfId], ["kit/singleOrgSync", "V2", "RETRY", refused.id]);
 
   const v1 = await db.callbackLog.findFirstOrThrow({ where: { tenantId: t.tenantId, generation: "V1" } });
-  const again = await retryCallback(v1.id, "staff:test");
+  // It succeeded: applying it again is a confirmed re-apply (ADR 0006), not a retry.
+  await assert.rejects(retryCallback(v1.id, "staff:test"), (e: unknown) => e instanceof PortalError && e.code === "conflict");
+  const again = await retryCallback(v1.id, "staff:test", { reapply: { reason: "test: no second effect" } });
   assert.equal(again.resultCode, "000000");
   const v1Retry = await db.callbackLog.findUniqueOrThrow({ where: { id: again.logId! } });
   assert.deepEqual([v1Retry.endpoint, v1Retry.generation, v1Retry.verification], ["kit/singleOrgSync", "V1", "RETRY"]);

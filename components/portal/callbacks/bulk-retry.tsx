@@ -14,16 +14,39 @@ const SHOWN = 20;
 function Counts({ result }: { result: BulkRetryResultJson }) {
   const c = result.counts;
   const cannot = result.items.filter((i) => i.decision === "cannotRetry");
+  const superseded = result.items.filter((i) => i.decision === "superseded");
   return (
     <div className="space-y-2">
       <p className="font-medium text-slate-900">
-        {c.wouldRun} would run, {c.alreadyApplied} already applied, {c.cannotRetry} cannot be retried
+        {c.wouldRun} {result.isDryRun ? "would run" : "re-run"}, {c.alreadyApplied} already applied, {c.superseded} superseded by a newer call, {c.cannotRetry} cannot be retried
         {c.duplicates > 0 ? `, ${c.duplicates} repeat${c.duplicates === 1 ? "" : "s"} of another call in the run` : ""}.
       </p>
       {result.isCapped ? (
         <p className="rounded bg-amber-50 px-3 py-2 text-amber-900">
           More failed calls match than the limit of {result.limit}: only the newest {result.limit} are considered. Narrow the filter (e.g. the time range) to reach the rest.
         </p>
+      ) : null}
+      {superseded.length > 0 ? (
+        <details>
+          <summary className="cursor-pointer">Which are superseded (not run)</summary>
+          <ul className="mt-1 max-h-40 list-disc overflow-auto pl-5 text-xs">
+            {superseded.slice(0, SHOWN).map((i) => (
+              <li key={i.id}>
+                <Link href={`/portal/callbacks/${i.id}`} className="underline">
+                  {formatTime(i.receivedAt)} {i.activity ?? i.endpoint}
+                </Link>
+                : {i.reason}
+                {i.supersededById ? (
+                  <>
+                    {" "}
+                    (<Link href={`/portal/callbacks/${i.supersededById}`} className="underline">the newer call</Link>)
+                  </>
+                ) : null}
+              </li>
+            ))}
+            {superseded.length > SHOWN ? <li>and {superseded.length - SHOWN} more</li> : null}
+          </ul>
+        </details>
       ) : null}
       {cannot.length > 0 ? (
         <details>

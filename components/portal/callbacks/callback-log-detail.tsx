@@ -1,10 +1,11 @@
 "use client";
 // One logged call: summary, KooGallery's retry window, the signature check,
 // the masked request and response, what the handler did, the retry chain, and
-// for operators a "Retry" that re-runs the stored call and links the new log.
+// for operators a "Retry" of a failed call that re-runs the stored call and
+// links the new log, or a "Re-apply…" of a call that succeeded, which asks why.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, callbackQueries, type CallbackLogDetailJson, type CallbackLogItem } from "@/components/portal/callback-queries";
@@ -104,6 +105,8 @@ function SignatureCheck({ log }: { log: CallbackLogDetailJson }) {
   if (s.timeZone) rows.push(["timeStamp read as", s.timeZone]);
   if (s.nonce) rows.push(["Nonce", <span key="n" className="font-mono text-xs">{s.nonce}</span>]);
   if (s.retryOfId) rows.push(["Re-run of", <LogLink key="r" log={{ id: s.retryOfId }}>the original call</LogLink>]);
+  if (s.retryActor) rows.push(["Re-run by", s.retryActor]);
+  if (s.isReapply) rows.push(["Re-applied because", s.reapplyReason ?? "(the reason is shown to merchant staff)"]);
   return (
     <Section id="signature-heading" title="Signature check">
       <p className="mb-3">{s.summary}</p>
@@ -176,6 +179,11 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
           Already applied: <LogLink log={{ id: log.appliedById }}>a later call of the same request succeeded</LogLink>.
         </p>
       ) : null}
+      {!log.appliedById && log.supersededById ? (
+        <p className="mb-2">
+          Superseded: <LogLink log={{ id: log.supersededById }}>a newer call for the same {log.endpoint.startsWith("kit/") ? "tenant and sync" : "instance"} succeeded</LogLink> since; a re-run of this older one is skipped if it is older than what was applied.
+        </p>
+      ) : null}
       {log.retries.length === 0 ? (
         <p>Not re-run yet.</p>
       ) : (
@@ -193,27 +201,53 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
   );
 }
 
+const MAX_REASON = 500;
+
 function RetryButton({ log }: { log: CallbackLogDetailJson }) {
   const queryClient = useQueryClient();
+  const reasonId = useId();
+  const [reason, setReason] = useState("");
+  const isSucceeded = log.resultCode === "000000";
   const retry = useMutation({
-    mutationFn: () => callbackMutations.retryOne(log.id),
+    mutationFn: () => (isSucceeded ? callbackMutations.reapplyOne(log.id, reason.trim()) : callbackMutations.retryOne(log.id)),
     // The original gains a retry; lists gain a row.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: callbackKeys.all }),
   });
   if (!log.canRetry) return <p className="text-sm text-slate-700">{log.cannotRetryReason}</p>;
   return (
     <div className="flex flex-wrap items-center gap-4">
-      <ConfirmAction
-        label="Retry"
-        title="Re-run this callback?"
-        confirmLabel="Re-run now"
-        onConfirm={async () => {
-          await retry.mutateAsync();
-        }}
-      >
-        <p>The stored request is run through the same handler again, as you. It is logged as a new call linked to this one.</p>
-        {log.appliedById ? <p className="mt-2 font-medium">This request has already succeeded; a re-run is harmless (handlers are idempotent) but changes nothing.</p> : null}
-      </ConfirmAction>
+      {isSucceeded ? (
+        // A call that succeeded is not retried: applying it again is a deliberate, recorded act.
+        <ConfirmAction
+          label="Re-apply…"
+          title="Apply this successful call again?"
+          confirmLabel="Re-apply now"
+          isConfirmDisabled={reason.trim() === "" || reason.trim().length > MAX_REASON}
+          onOpen={() => setReason("")}
+          onConfirm={async () => {
+            await retry.mutateAsync();
+          }}
+        >
+          <p>This call already succeeded. Its stored request is run through the handler again, as you, and logged as a new call linked to this one with your name and reason.</p>
+          <p className="mt-2">A call older than what was applied since is skipped (answered 000000, nothing changed).</p>
+          <label htmlFor={reasonId} className="mt-3 block font-medium text-slate-800">
+            Why must it be applied again? (required)
+          </label>
+          <textarea id={reasonId} className="mt-1 w-full rounded border border-slate-300 p-2 text-sm" rows={3} maxLength={MAX_REASON} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </ConfirmAction>
+      ) : (
+        <ConfirmAction
+          label="Retry"
+          title="Re-run this callback?"
+          confirmLabel="Re-run now"
+          onConfirm={async () => {
+            await retry.mutateAsync();
+          }}
+        >
+          <p>The stored request is run through the same handler again, as you. It is logged as a new call linked to this one.</p>
+          {log.appliedById ? <p className="mt-2 font-medium">This request has already succeeded; a re-run is harmless (handlers are idempotent) but changes nothing.</p> : null}
+        </ConfirmAction>
+      )}
       {retry.data ? (
         <p role="status" className="inline-flex flex-wrap items-center gap-2 text-sm">
           Re-run answered <ResultCodeBadge code={retry.data.resultCode} /> {retry.data.resultMsg ?? ""}

@@ -11,6 +11,7 @@ export const GET = portalRoute<{ instanceId: string }>(async ({ viewer, params }
   const detail = await getInstanceDetail(await getDb(), await instanceScope(viewer), params.instanceId, {
     tenantScope: tenantScope(viewer),
     showStaffIdentity: viewer.kind === "staff",
+    showErrorDetail: viewer.kind === "staff",
   });
   if (!detail) throw new PortalError("not_found", "no such instance");
   return detail;
