@@ -14,7 +14,7 @@ const database = await prepareInProcessDatabase("kg-prune", { KOOGALLERY_ACCESS_
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
 const { housekeeping } = await import("@/lib/jobs/handlers");
-const { nonceRetentionMs, pruneOldRows, retentionPolicyOf, PRUNE_BUDGET_MS } = await import("@/lib/jobs/prune-old-rows");
+const { nonceRetentionMs, pruneOldRows, retentionPolicyOf } = await import("@/lib/jobs/prune-old-rows");
 const { getEnv } = await import("@/lib/env");
 type Db = import("@/lib/db").Db;
 
@@ -205,11 +205,7 @@ describe("batches and the time budget", () => {
        SELECT gen_random_uuid()::text, $1::timestamp(3) - make_interval(secs => g), 'saas', 'V2', 'POST', CASE WHEN g % 2 = 0 THEN 'OK' ELSE 'BAD_SIGNATURE' END, '000000', 1, '{}'::jsonb FROM generate_series(1, 3000) g`,
       [ago(30 * DAY).toISOString()],
     );
-    const started = performance.now();
     const r = await housekeeping(await getDb());
-    const ms = performance.now() - started;
-    // A batch of 1,000 rows takes milliseconds on either engine: the run is done well within its budget.
-    assert.ok(ms < PRUNE_BUDGET_MS, `${Math.round(ms)} ms`);
     assert.deepEqual({ pruned: r.pruned, isComplete: r.isComplete }, { pruned: { "CallbackLog refused": 1500 }, isComplete: true });
     const [left] = await raw.query<{ n: number }>(`SELECT count(*)::int AS n FROM "CallbackLog" WHERE verification = 'OK'`);
     assert.equal(left?.n, 1500, "the accepted calls of 30 days ago stay");
