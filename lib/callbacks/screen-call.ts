@@ -6,6 +6,8 @@
 import type { Env } from "@/lib/env";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { isKitName } from "@/lib/koogallery/schemas";
+import { urlOf } from "@/lib/callbacks/call-parts";
+import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { checkV1Query, checkV2Material, refuse, v2MaterialOf, type RefusedCall } from "@/lib/callbacks/verify-call";
 
 /** A request before its body: what the adapters (node:http, Next.js) can tell at once. */
@@ -40,7 +42,7 @@ export function screenCall(route: ScreenedRoute, head: CallHead, env: Pick<Env, 
   if (route.generation === "V2") return refusalOf(checkV2Material(v2MaterialOf(head, "basic"), nowMs));
   let params: Record<string, string>;
   try {
-    params = Object.fromEntries(new URL(head.url).searchParams);
+    params = Object.fromEntries(urlOf(head as IncomingCall).searchParams);
   } catch {
     return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "the request URL cannot be read", { reason: "The request URL could not be parsed." });
   }

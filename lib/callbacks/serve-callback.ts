@@ -49,14 +49,17 @@ export async function serveCallback(route: CallbackRoute, head: CallHead & { cli
   const startedAt = performance.now();
   const env = getEnv();
   const signKey = route.keyFamily === "kit" ? env.kitAccessKey : env.accessKey;
-  const refusal = screenCall(route, head, env);
+  // One object from the screen to the pipeline: its URL is parsed once (call-parts.ts); the body is filled in once read.
+  const call: IncomingCall = { method: head.method, url: head.url, headers: head.headers, rawBody: "", clientAddress: head.clientAddress };
+  const refusal = screenCall(route, call, env);
   if (refusal) {
-    const call: IncomingCall = { ...head, rawBody: "", bodyBytes: declaredBodyBytes(head.headers) };
+    call.bodyBytes = declaredBodyBytes(head.headers);
     const answer = await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal });
     return { answer, isBodyUnread: declaresBody(head.headers) };
   }
   const { body, isTooLarge, bytes } = await readBody(route.maxBodyBytes);
-  const call: IncomingCall = { ...head, rawBody: body, bodyBytes: bytes };
+  call.rawBody = body;
+  call.bodyBytes = bytes;
   if (isTooLarge) {
     const tooLarge = refuse("TOO_LARGE", ResultCode.INVALID_PARAMS, `request body is larger than ${route.maxBodyBytes} bytes`, { limitBytes: route.maxBodyBytes, bodyBytes: bytes });
     return { answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: tooLarge }), isBodyUnread: false };
