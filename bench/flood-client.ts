@@ -35,9 +35,10 @@ function junkBody(bytes: number): Buffer {
 
 const body = junkBody(Number(values["body-mib"]) * 1024 * 1024);
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const counts = { sent: 0, answered: 0, failed: 0, bytes: 0, codes: {} as Record<string, number> };
+const counts = { sent: 0, answered: 0, failed: 0, bytes: 0, codes: {} as Record<string, number>, slowestMs: 0, totalMs: 0 };
 
 function send(): Promise<void> {
+  const started = performance.now();
   return new Promise((resolve) => {
     const req = http.request(
       url!,
@@ -57,7 +58,10 @@ function send(): Promise<void> {
         res.setEncoding("utf8");
         res.on("data", (c: string) => (text += c));
         res.on("end", () => {
+          const ms = performance.now() - started;
           counts.answered++;
+          counts.totalMs += ms;
+          counts.slowestMs = Math.max(counts.slowestMs, ms);
           const code = /"resultCode":"(\d+)"/.exec(text)?.[1] ?? `http-${res.statusCode}`;
           counts.codes[code] = (counts.codes[code] ?? 0) + 1;
           resolve();

@@ -152,3 +152,63 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     agent.destroy();
   }
 }
+
+export type RateLoadOptions = {
+  /** Requests per second, sent on schedule whatever the answers take. */
+  rps: number;
+  durationMs: number;
+  makeRequest: (i: number) => LoadRequest;
+  check: (status: number, bodyText: string) => boolean;
+  timeoutMs?: number;
+};
+
+/**
+ * Open-loop load: request i is due at start + i / rps and is sent then, even
+ * while earlier ones wait; its latency counts from when it was due. A closed
+ * loop (runLoad) stops sending while the server stalls, so a stall of seconds
+ * delays only a handful of requests and hides from every percentile
+ * ("coordinated omission"); here every request due during a stall waits it out.
+ */
+export async function runRateLoad(opts: RateLoadOptions): Promise<LoadResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
+  const intervalMs = 1000 / opts.rps;
+  const total = Math.floor((opts.durationMs / 1000) * opts.rps);
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  try {
+    for (let i = 0; i < total; i++) {
+      const due = started + i * intervalMs;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const req = opts.makeRequest(i);
+      inFlight.push(
+        send(agent, req, timeoutMs).then(
+          (a) => {
+            latencies.push(performance.now() - due);
+            if (opts.check(a.status, a.body)) ok++;
+            else {
+              errors++;
+              firstError ??= `HTTP ${a.status}: ${a.body.slice(0, 200)}`;
+            }
+          },
+          (error: unknown) => {
+            latencies.push(performance.now() - due);
+            errors++;
+            firstError ??= error instanceof Error ? error.message : String(error);
+          },
+        ),
+      );
+    }
+    await Promise.all(inFlight);
+    const used = process.cpuUsage(cpu);
+    return summarize(Float64Array.from(latencies).sort(), errors, ok, performance.now() - started, (used.user + used.system) / 1000, firstError);
+  } finally {
+    agent.destroy();
+  }
+}

@@ -37,15 +37,16 @@ if (mockIdp) console.log(`[portal] mock KooGallery identity provider at ${MOCK_I
 const isHttps = isSecureUrl(env.publicUrl);
 
 const server = createServer((req, res) => {
-  // Handlers behind Next.js cannot see the socket: the address goes on in a header no client can set.
-  req.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustedProxyHops);
   if (isHttps) res.setHeader("strict-transport-security", "max-age=31536000");
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const pathname = q < 0 ? url : url.slice(0, q);
+  // Callbacks read the socket's address themselves (serve-node-callback.ts).
   const route = callbackRouteOf(pathname, req.method ?? "GET");
-  if (route) void serveNodeCallback(req, res, route);
-  else if (mockIdp && pathname.startsWith(MOCK_IDP_BASE_PATH + "/")) void mockIdp.handle(req, res);
+  if (route) return void serveNodeCallback(req, res, route);
+  // Handlers behind Next.js cannot see the socket: the address goes on in a header no client can set.
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.trustedProxyHops);
+  if (mockIdp && pathname.startsWith(MOCK_IDP_BASE_PATH + "/")) void mockIdp.handle(req, res);
   else void handleNext(req, res);
 });
 server.keepAliveTimeout = 65_000;

@@ -139,6 +139,7 @@ describe("a body read and refused", () => {
     assert.equal(a.json.resultCode, "000001");
     const [row] = await logsOf(client);
     assert.equal(row?.verification, "BAD_SIGNATURE");
+    assert.equal(row?.verificationInfo?.checkedOffThread, true, "checked on the worker thread, never parsed on the event loop");
     assert.equal(row?.requestMasked.bodyBytes, big.length);
     assert.equal(row?.requestMasked.bodySha256, createHash("sha256").update(big).digest("hex"));
     const body = row?.requestMasked.body as { excerpt: string; isTruncated: boolean };

@@ -18,6 +18,13 @@ export type IncomingCall = {
   clientAddress?: string;
   /** The body's size when it was not kept (over the limit, or refused before it was read). */
   bodyBytes?: number;
+  /**
+   * The sender is over its refusal budget (refusal-budget.ts): a large body is
+   * checked against its raw bytes only, not parsed and re-serialised.
+   */
+  isRestricted?: boolean;
+  /** A large body refused before it was decoded (serve-callback.ts): what the log keeps of it. */
+  bodyPreview?: { excerpt: string; sha256: string };
   /** A verified V1 GET's query as its verification decoded it (sealed with it: verify-call.ts). */
   decodedQuery?: Record<string, string>;
 };
@@ -102,6 +109,9 @@ export const REFUSED_BODY_KEPT_CHARS = 2048;
 const MAX_LOGGED_VALUE_CHARS = 512;
 
 function refusedBody(call: IncomingCall): { body: unknown; bodyBytes: number; bodySha256?: string } {
+  if (call.bodyPreview) {
+    return { body: { excerpt: maskJsonExcerpt(call.bodyPreview.excerpt), isTruncated: true }, bodyBytes: call.bodyBytes ?? 0, bodySha256: call.bodyPreview.sha256 };
+  }
   const bodyBytes = call.rawBody === "" ? (call.bodyBytes ?? 0) : Buffer.byteLength(call.rawBody);
   if (call.rawBody === "") return { body: null, bodyBytes };
   const bodySha256 = createHash("sha256").update(call.rawBody).digest("hex");

@@ -62,3 +62,18 @@ test("memory stays bounded: forgotten clients and overflow tallies", () => {
   assert.equal(tallies.find((t) => t.client === "*")?.count, 990);
   assert.equal(tallies.reduce((n, t) => n + t.count, 0), 1000, "every refusal is counted somewhere");
 });
+
+test("a client out of rows, or out of expensive verifications, is restricted until its buckets refill", () => {
+  const b = new RefusalBudget({ perClientPerMinute: 2, totalPerMinute: 100, expensivePerClientPerMinute: 2 });
+  assert.equal(b.isRestricted("c", 0), false, "a client never seen is not");
+  b.admit("c", 0);
+  b.admit("c", 0);
+  assert.equal(b.isRestricted("c", 0), true, "no rows left");
+  assert.equal(b.isRestricted("c", 30_000), false, "a row back after 30 s");
+  b.spendExpensive("d", 0);
+  assert.equal(b.isRestricted("d", 0), false);
+  b.spendExpensive("d", 0);
+  assert.equal(b.isRestricted("d", 0), true, "no expensive verification left");
+  assert.equal(b.isRestricted("d", 30_000), false);
+  assert.equal(b.isRestricted("e", 0), false, "others are not affected");
+});

@@ -1,9 +1,15 @@
-// How many refused callbacks get a log row of their own. A refused call is
-// unauthenticated: anyone can send one, so each row it costs must be bounded.
-// Per client address (and for all clients together) a token bucket admits a
-// steady trickle of rows; beyond it, refusals are only counted, and the counts
-// reach the log as one summary row per client and endpoint per minute
-// (verification "COUNTED"). Verified calls never touch the budget.
+// What refused callbacks may cost, per client address. A refused call is
+// unauthenticated: anyone can send one, so what it costs must be bounded.
+// - Log rows: a token bucket per client (and one for all clients together)
+//   admits a steady trickle of rows; beyond it, refusals are only counted, and
+//   the counts reach the log as one summary row per client and endpoint per
+//   minute (verification "COUNTED").
+// - Expensive verifications: checking a large body against the forms that
+//   need it parsed and re-serialised costs ~30 ms of event loop per MiB; a
+//   client whose large bodies were refused after that gets only a few a minute.
+// A client out of either is "restricted" (serve-callback.ts: its large bodies
+// are read slowly and checked against their raw bytes only). Verified calls
+// never spend from the budget, and a verified call is never refused by it.
 //
 // Kept in memory, per process (ADR 0007): refusals are exactly the requests
 // that must not cost a database write to be throttled, and a budget per app
@@ -14,6 +20,8 @@ export type RefusalBudgetOptions = {
   perClientPerMinute: number;
   /** Rows per minute for all clients together (a crowd of addresses). */
   totalPerMinute: number;
+  /** Large refused bodies per client per minute that were verified the expensive way. */
+  expensivePerClientPerMinute?: number;
   /** Clients remembered at once; the least recently seen are forgotten first. */
   maxClients?: number;
   /** Tallies per summary period; past it, further clients are summed under "*". */
@@ -48,38 +56,63 @@ type Bucket = { tokens: number; at: number };
 const OVERFLOW_CLIENT = "*";
 
 export class RefusalBudget {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly rows = new Map<string, Bucket>();
+  private readonly expensive = new Map<string, Bucket>();
   private readonly total: Bucket;
   private tallies = new Map<string, RefusalTally>();
   private readonly maxClients: number;
   private readonly maxTallies: number;
+  private readonly expensivePerMinute: number;
 
   constructor(private readonly opts: RefusalBudgetOptions) {
     this.maxClients = opts.maxClients ?? 10_000;
     this.maxTallies = opts.maxTallies ?? 1_000;
+    this.expensivePerMinute = opts.expensivePerClientPerMinute ?? 2;
     this.total = { tokens: opts.totalPerMinute, at: 0 };
   }
 
   /** Takes a row from the client's bucket and the shared one: true = log this refusal in full (a few KiB). */
   admit(client: string, nowMs: number): boolean {
-    let bucket = this.buckets.get(client);
-    if (bucket) {
-      // Re-inserted so the map's order is least recently seen first.
-      this.buckets.delete(client);
-    } else {
-      bucket = { tokens: this.opts.perClientPerMinute, at: nowMs };
-      if (this.buckets.size >= this.maxClients) {
-        const oldest = this.buckets.keys().next().value;
-        if (oldest !== undefined) this.buckets.delete(oldest);
-      }
-    }
-    this.buckets.set(client, bucket);
-    refill(bucket, this.opts.perClientPerMinute, nowMs);
+    const bucket = this.bucketOf(this.rows, client, this.opts.perClientPerMinute, nowMs);
     refill(this.total, this.opts.totalPerMinute, nowMs);
     if (bucket.tokens < 1 || this.total.tokens < 1) return false;
     bucket.tokens -= 1;
     this.total.tokens -= 1;
     return true;
+  }
+
+  /** A large body of this client was refused after the expensive verification. */
+  spendExpensive(client: string, nowMs: number): void {
+    const bucket = this.bucketOf(this.expensive, client, this.expensivePerMinute, nowMs);
+    bucket.tokens = Math.max(0, bucket.tokens - 1);
+  }
+
+  /** Out of rows or of expensive verifications: its next large bodies are treated with suspicion. */
+  isRestricted(client: string, nowMs: number): boolean {
+    const isOut = (map: Map<string, Bucket>, perMinute: number) => {
+      const bucket = map.get(client);
+      if (!bucket) return false;
+      refill(bucket, perMinute, nowMs);
+      return bucket.tokens < 1;
+    };
+    return isOut(this.rows, this.opts.perClientPerMinute) || isOut(this.expensive, this.expensivePerMinute);
+  }
+
+  private bucketOf(map: Map<string, Bucket>, client: string, perMinute: number, nowMs: number): Bucket {
+    let bucket = map.get(client);
+    if (bucket) {
+      // Re-inserted so the map's order is least recently seen first.
+      map.delete(client);
+    } else {
+      bucket = { tokens: perMinute, at: nowMs };
+      if (map.size >= this.maxClients) {
+        const oldest = map.keys().next().value;
+        if (oldest !== undefined) map.delete(oldest);
+      }
+    }
+    map.set(client, bucket);
+    refill(bucket, perMinute, nowMs);
+    return bucket;
   }
 
   /** Counts a refusal that was not admitted. */

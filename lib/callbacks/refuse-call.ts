@@ -9,6 +9,7 @@ import { getRawSql } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import type { Generation } from "@/lib/generated/prisma/client";
+import { CHEAP_FIRST_ABOVE_CHARS } from "@/lib/koogallery/canonical-json";
 import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
 import { RefusalBudget, type RefusalTally } from "@/lib/callbacks/refusal-budget";
 import { recordCallback, type CallbackLogEntry, type IncomingCall, type VerificationOutcome } from "@/lib/callbacks/record-callback";
@@ -30,6 +31,17 @@ function state(): BudgetState {
   return g.__portalRefusalBudget;
 }
 
+/** How fast a restricted client's body is read: a 1.4 MiB org sync in three seconds, a 15 MiB junk body in half a minute. */
+export const RESTRICTED_BYTES_PER_SECOND = 512 * 1024;
+
+/** Whether this client is over its refusal budget (its large bodies are read slowly and checked cheaply). */
+export function isRestrictedClient(client: string): boolean {
+  return g.__portalRefusalBudget?.budget.isRestricted(client, Date.now()) ?? false;
+}
+
+/** Outcomes reached after a body was parsed or checked against every form. */
+const EXPENSIVE_OUTCOMES: ReadonlySet<string> = new Set(["BAD_SIGNATURE", "MALFORMED"]);
+
 export type RefusalInput = {
   call: IncomingCall;
   endpoint: string;
@@ -47,6 +59,8 @@ export async function answerRefusal(input: RefusalInput): Promise<CallbackAnswer
   const s = state();
   const client = call.clientAddress ?? "unknown";
   const now = Date.now();
+  const isLarge = call.bodyPreview !== undefined || call.rawBody.length > CHEAP_FIRST_ABOVE_CHARS;
+  if (isLarge && !call.isRestricted && EXPENSIVE_OUTCOMES.has(refusal.outcome)) s.budget.spendExpensive(client, now);
   if (!s.budget.admit(client, now)) {
     s.budget.count({ client, endpoint: input.endpoint, generation: input.generation, outcome: refusal.outcome, resultCode: refusal.resultCode, bodyBytes: call.bodyBytes ?? Buffer.byteLength(call.rawBody) }, now);
     s.timer ??= setInterval(() => void flushRefusalCounts(), SUMMARY_INTERVAL_MS).unref();

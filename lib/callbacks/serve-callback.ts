@@ -7,11 +7,13 @@ import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { handleKitCallback, kitEndpointOf, kitRouteOf } from "@/lib/callbacks/handle-kit-callback";
 import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
 import { KIT_MAX_BODY_BYTES, MAX_BODY_BYTES, readLimitedBody, type LimitedBody } from "@/lib/callbacks/read-request";
-import type { IncomingCall } from "@/lib/callbacks/record-callback";
-import { answerRefusal } from "@/lib/callbacks/refuse-call";
+import { REFUSED_BODY_KEPT_CHARS, type IncomingCall } from "@/lib/callbacks/record-callback";
+import { answerRefusal, isRestrictedClient, RESTRICTED_BYTES_PER_SECOND } from "@/lib/callbacks/refuse-call";
 import { declaredBodyBytes, declaresBody, screenCall, type CallHead } from "@/lib/callbacks/screen-call";
-import { refuse } from "@/lib/callbacks/verify-call";
-import { getEnv } from "@/lib/env";
+import { checkLargeBody, type LargeBodyCheck, type LargeBodyVerdict } from "@/lib/callbacks/large-body-check";
+import { kitKeys, refuse, v2BasicKeys, v2MaterialOf, type RefusedCall } from "@/lib/callbacks/verify-call";
+import { CHEAP_FIRST_ABOVE_CHARS } from "@/lib/koogallery/canonical-json";
+import { getEnv, type Env } from "@/lib/env";
 import { clientAddressOfHeaders } from "@/lib/http/client-address";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 
@@ -45,7 +47,17 @@ export type ServedCallback = {
   isBodyUnread: boolean;
 };
 
-export async function serveCallback(route: CallbackRoute, head: CallHead & { clientAddress: string }, readBody: (limitBytes: number) => Promise<LimitedBody>): Promise<ServedCallback> {
+/** How an adapter checks a large body's signature: on a worker thread (node:http, verify-off-thread.ts) or inline (Next.js bundles). */
+export type LargeBodyChecker = (check: LargeBodyCheck) => Promise<LargeBodyVerdict>;
+
+const checkInline: LargeBodyChecker = (check) => Promise.resolve(checkLargeBody(check));
+
+export async function serveCallback(
+  route: CallbackRoute,
+  head: CallHead & { clientAddress: string },
+  readBody: (limitBytes: number, bytesPerSecond?: number) => Promise<LimitedBody>,
+  checkLarge: LargeBodyChecker = checkInline,
+): Promise<ServedCallback> {
   const startedAt = performance.now();
   const env = getEnv();
   const signKey = route.keyFamily === "kit" ? env.kitAccessKey : env.accessKey;
@@ -57,14 +69,46 @@ export async function serveCallback(route: CallbackRoute, head: CallHead & { cli
     const answer = await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal });
     return { answer, isBodyUnread: declaresBody(head.headers) };
   }
-  const { body, isTooLarge, bytes } = await readBody(route.maxBodyBytes);
-  call.rawBody = body;
+  // A client over its refusal budget still has every call verified, but its large bodies are read slowly and checked against their raw bytes only.
+  call.isRestricted = isRestrictedClient(head.clientAddress);
+  const { data, isTooLarge, bytes } = await readBody(route.maxBodyBytes, call.isRestricted ? RESTRICTED_BYTES_PER_SECOND : undefined);
   call.bodyBytes = bytes;
   if (isTooLarge) {
     const tooLarge = refuse("TOO_LARGE", ResultCode.INVALID_PARAMS, `request body is larger than ${route.maxBodyBytes} bytes`, { limitBytes: route.maxBodyBytes, bodyBytes: bytes });
     return { answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: tooLarge }), isBodyUnread: false };
   }
+  if (data.length > CHEAP_FIRST_ABOVE_CHARS) {
+    const unsigned = await refuseUnsignedLargeBody(route, call, data, env, checkLarge);
+    if (unsigned) {
+      call.bodyPreview = { excerpt: data.subarray(0, REFUSED_BODY_KEPT_CHARS).toString("utf8"), sha256: unsigned.sha256 };
+      return { answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: unsigned.refusal }), isBodyUnread: false };
+    }
+  }
+  call.rawBody = data.toString("utf8");
   return { answer: await route.handle(call), isBodyUnread: false };
+}
+
+/**
+ * A large body's signature is checked first, on a worker thread when the
+ * adapter has one (verify-off-thread.ts): when no key signed it, it is refused
+ * here, never decoded or parsed on this thread.
+ * The screen has already checked the signature material's presence and age.
+ */
+async function refuseUnsignedLargeBody(route: CallbackRoute, call: IncomingCall, data: Buffer, env: Env, checkLarge: LargeBodyChecker): Promise<{ refusal: RefusedCall; sha256: string } | undefined> {
+  const h = call.headers;
+  const keys = route.keyFamily === "kit" ? (route.generation === "V2" ? [{ name: "kit", key: env.kitAccessKey }] : kitKeys(env)) : v2BasicKeys(env);
+  let check: LargeBodyCheck;
+  if (route.generation === "V1") {
+    if (route.kind !== "kit") return undefined;
+    check = { kind: "v1-kit", keys, body: data, token: h.authtoken, isRawOnly: false };
+  } else {
+    const m = v2MaterialOf(call, route.kind === "kit" ? "kit" : "basic");
+    check = { kind: route.kind === "kit" ? "v2-kit" : "v2-basic", keys, body: data, signature: m.signature ?? "", timestamp: m.timestamp ?? "", nonce: m.nonce ?? "", isRawOnly: call.isRestricted === true };
+  }
+  const verdict = await checkLarge(check);
+  if (verdict.keyName) return undefined;
+  const refusal = refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: [...new Set(keys.map((k) => k.name))], checkedOffThread: true, ...(call.isRestricted ? { rawFormOnly: true } : {}) });
+  return { refusal, sha256: verdict.sha256 };
 }
 
 /** The Next.js adapter: what the app/api/koogallery route files export. */
@@ -77,7 +121,7 @@ export async function serveNextCallback(req: Request): Promise<Response> {
       headers[k.toLowerCase()] = v;
     });
     const head = { method: req.method, url: req.url, headers, clientAddress: clientAddressOfHeaders(req.headers, getEnv().trustedProxyHops) };
-    const { answer } = await serveCallback(route, head, (limit) => (req.body ? readLimitedBody(req.body as unknown as AsyncIterable<Uint8Array>, limit) : Promise.resolve({ body: "", isTooLarge: false, bytes: 0 })));
+    const { answer } = await serveCallback(route, head, (limit, rate) => (req.body ? readLimitedBody(req.body as unknown as AsyncIterable<Uint8Array>, limit, rate) : Promise.resolve({ data: Buffer.alloc(0), isTooLarge: false, bytes: 0 })));
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   } catch (error) {
     return answerInternalError(error, route?.keyFamily);

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerInternalError } from "@/lib/callbacks/internal-error";
 import { KIT_MAX_BODY_BYTES, readNodeBody } from "@/lib/callbacks/read-request";
 import { serveCallback, type CallbackRoute } from "@/lib/callbacks/serve-callback";
+import { checkLargeBodyOffThread } from "@/lib/callbacks/verify-off-thread";
 import { getEnv } from "@/lib/env";
 import { clientAddressFrom } from "@/lib/http/client-address";
 
@@ -36,7 +37,7 @@ export async function serveNodeCallback(req: IncomingMessage, res: ServerRespons
       headers,
       clientAddress: clientAddressFrom(req.socket.remoteAddress, req.headers["x-forwarded-for"], getEnv().trustedProxyHops),
     };
-    const { answer, isBodyUnread } = await serveCallback(route, head, (limit) => readNodeBody(req, limit));
+    const { answer, isBodyUnread } = await serveCallback(route, head, (limit, rate) => readNodeBody(req, limit, rate), checkLargeBodyOffThread);
     const length = Number(headers["content-length"]);
     const isLargeUnread = isBodyUnread && !(Number.isFinite(length) && length <= MAX_DRAINED_BYTES);
     send(res, answer.status, isLargeUnread ? { ...answer.headers, connection: "close" } : answer.headers, answer.body);

@@ -115,7 +115,7 @@ export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: Nam
   const verify = family === "basic" ? verifyBasicSignature : verifyKitSignature;
   const body = () => bodyObjectOf(call);
   for (const { name, key } of distinctKeys(keys)) {
-    const result = verify({ accessKey: key, rawBody: call.rawBody, body, signature, timestamp, nonce });
+    const result = verify({ accessKey: key, rawBody: call.rawBody, body, signature, timestamp, nonce, isRawOnlyWhenLarge: call.isRestricted });
     if (!result.ok) continue;
     const payload = body();
     if (!payload) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", { skewMs }, activity);

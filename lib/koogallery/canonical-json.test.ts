@@ -133,6 +133,16 @@ describe("the JSON.stringify shortcut for parsed bodies", () => {
     assert.equal(parsed, 1);
   });
 
+  it("a sender over its refusal budget gets its large bodies checked against the raw form only", () => {
+    const raw = JSON.stringify({ list: "x".repeat(100_000), a: 1 });
+    let parsed = 0;
+    const forms = [...iterateCandidatePayloads(raw, () => (parsed++, JSON.parse(raw) as Record<string, unknown>), { isRawOnlyWhenLarge: true })].map((c) => c.form);
+    assert.deepEqual(forms, ["raw"]);
+    assert.equal(parsed, 0);
+    const small = '{"b":1,"a":2}';
+    assert.deepEqual([...iterateCandidatePayloads(small, JSON.parse(small) as Record<string, unknown>, { isRawOnlyWhenLarge: true })].map((c) => c.form), ["top-sorted", "raw"]);
+  });
+
   it("nothing is parsed while the raw form is being tried", () => {
     const raw = JSON.stringify({ list: "x".repeat(100_000) });
     let parsed = 0;

@@ -144,7 +144,7 @@ export function candidatePayloads(raw: string, parsed: Record<string, unknown>):
  * otherwise). `parsed` is asked for only when a form needs it. Large bodies try
  * the cheap raw form first and skip the expensive forms (the constants above).
  */
-export function* iterateCandidatePayloads(raw: string, parsed: Record<string, unknown> | (() => Record<string, unknown> | undefined)): Generator<CandidatePayload> {
+export function* iterateCandidatePayloads(raw: string, parsed: Record<string, unknown> | (() => Record<string, unknown> | undefined), opts: { isRawOnlyWhenLarge?: boolean } = {}): Generator<CandidatePayload> {
   // `parsed` must come from JSON.parse of `raw` (the fast serialisation path relies on it).
   const tree = typeof parsed === "function" ? parsed : () => parsed;
   const fromTree = (f: (t: Record<string, unknown>) => string | null) => () => {
@@ -153,8 +153,9 @@ export function* iterateCandidatePayloads(raw: string, parsed: Record<string, un
   };
   const topSorted: [CandidateForm, () => string | null] = ["top-sorted", fromTree((t) => canonicalPayload(t, "top-sorted", true))];
   const asReceived: [CandidateForm, () => string | null] = ["raw", () => raw];
-  const forms = raw.length > CHEAP_FIRST_ABOVE_CHARS ? [asReceived, topSorted] : [topSorted, asReceived];
-  if (raw.length <= MAX_EXPENSIVE_FORM_CHARS) {
+  const isLarge = raw.length > CHEAP_FIRST_ABOVE_CHARS;
+  const forms = isLarge ? (opts.isRawOnlyWhenLarge ? [asReceived] : [asReceived, topSorted]) : [topSorted, asReceived];
+  if (raw.length <= MAX_EXPENSIVE_FORM_CHARS && !(isLarge && opts.isRawOnlyWhenLarge)) {
     forms.push(["deep-sorted", fromTree((t) => canonicalPayload(t, "deep-sorted", true))], ["top-sorted-java-numbers", () => javaNumbersPayload(raw)]);
   }
   const seen = new Set<string>();

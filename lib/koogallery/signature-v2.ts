@@ -17,6 +17,8 @@ export interface VerifyInput {
   rawBody: string;
   /** The parsed body, or how to get it: large bodies try the raw form before anything is parsed. */
   body: Record<string, unknown> | (() => Record<string, unknown> | undefined);
+  /** A large body is checked against its raw form only (a sender over its refusal budget). */
+  isRawOnlyWhenLarge?: boolean;
   signature: string | null | undefined;
   timestamp: string;
   nonce: string;
@@ -59,7 +61,7 @@ function verifyAgainstCandidates(input: VerifyInput, compute: (payload: string) 
   const received = input.signature;
   // Stops at the first match: which canonical form the sender used is not a
   // secret (it is in the callback log), and the rarer forms cost every call.
-  for (const { form, payload } of iterateCandidatePayloads(input.rawBody, input.body)) {
+  for (const { form, payload } of iterateCandidatePayloads(input.rawBody, input.body, { isRawOnlyWhenLarge: input.isRawOnlyWhenLarge })) {
     if (safeEqualIgnoreCase(compute(payload), received)) return { ok: true, form };
   }
   return { ok: false, reason: "mismatch" };
