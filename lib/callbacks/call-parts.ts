@@ -17,7 +17,8 @@ export function urlOf(call: IncomingCall): URL {
   return url;
 }
 
-function parseJsonObject(raw: string): Record<string, unknown> | undefined {
+/** The text as a JSON object, or undefined when it is not JSON or not an object. */
+export function parseJsonObject(raw: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(raw);
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

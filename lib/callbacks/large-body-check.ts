@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { verifyBasicSignature, verifyKitSignature } from "../koogallery/signature-v2";
 import { authTokenParamsFromBody, computeAuthToken } from "../koogallery/v1-auth-token";
 import { safeEqual } from "../koogallery/constant-time";
+import { parseJsonObject } from "./call-parts";
 
 export type LargeBodyCheck = {
   kind: "v2-basic" | "v2-kit" | "v1-kit";
@@ -23,21 +24,12 @@ export type LargeBodyCheck = {
 
 export type LargeBodyVerdict = { keyName: string | null; sha256: string };
 
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function checkLargeBody(c: LargeBodyCheck): LargeBodyVerdict {
   const bytes = Buffer.from(c.body.buffer, c.body.byteOffset, c.body.byteLength);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const text = bytes.toString("utf8");
   let parsed: Record<string, unknown> | undefined | null = null;
-  const body = () => (parsed === null ? (parsed = parseObject(text)) : parsed);
+  const body = () => (parsed === null ? (parsed = parseJsonObject(text)) : parsed);
   const seen = new Set<string>();
   for (const { name, key } of c.keys) {
     if (!key || seen.has(key)) continue;
