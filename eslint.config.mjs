@@ -1,9 +1,11 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import prettier from "eslint-config-prettier/flat";
 
 const config = [
   ...nextVitals,
   ...nextTs,
+  prettier,
   {
     ignores: ["lib/generated/**", ".next/**", "node_modules/**", "data/**", "e2e/output/**", "next-env.d.ts"],
   },
