@@ -21,7 +21,9 @@ export default function HomePage() {
           </div>
           <div>
             <dt className="font-medium text-slate-700">Joint-operation Kit (KooGallery appends the sync path itself)</dt>
-            <dd className="mt-1 font-mono break-all text-slate-900">{saasUrl}/produceAPI/v2/&lt;tenantSync|applicationSync|authSync|singleOrgSync|allOrgSync&gt;</dd>
+            <dd className="mt-1 font-mono break-all text-slate-900">
+              {saasUrl}/produceAPI/v2/&lt;tenantSync|applicationSync|authSync|singleOrgSync|allOrgSync&gt;
+            </dd>
           </div>
         </dl>
         {env.isDemo ? <p className="mt-6 text-sm text-amber-700">Demo mode: keys were generated locally and are stored under the data folder.</p> : null}

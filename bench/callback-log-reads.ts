@@ -93,7 +93,9 @@ async function runWorker(): Promise<void> {
   await raw.query(`ANALYZE "CallbackLog"`);
   const seedMs = performance.now() - seedStarted;
 
-  const failedIds = (await raw.query<{ id: string }>(`SELECT id FROM "CallbackLog" WHERE "resultCode" = '000003' ORDER BY "receivedAt" DESC LIMIT ${RUNS}`)).map((r) => r.id);
+  const failedIds = (
+    await raw.query<{ id: string }>(`SELECT id FROM "CallbackLog" WHERE "resultCode" = '000003' ORDER BY "receivedAt" DESC LIMIT ${RUNS}`)
+  ).map((r) => r.id);
   const deepAt = new Date(Date.now() - 60 * 86_400_000);
   /** A real cursor from the middle of the history: after the newest row older than 60 days that matches. */
   const cursorAt = async (filter: Filter, scope: object = ALL_CALLBACKS.logs): Promise<string | undefined> => {
@@ -117,7 +119,11 @@ async function runWorker(): Promise<void> {
   /** The deep page's cursor is found before the clock starts: only the page read is timed. */
   const list = async (name: string, filter: (i: number) => Filter, opts: { deep?: boolean } = {}) => {
     const cursors = opts.deep ? await Promise.all(Array.from({ length: RUNS }, (_, i) => cursorAt(filter(i)))) : [];
-    await measure(`${name}${opts.deep ? " (deep page)" : ""}`, "list", async (i) => (await listCallbackLogs(db, ALL_CALLBACKS.logs, { ...filter(i), cursor: cursors[i], limit: 50 })).items.length);
+    await measure(
+      `${name}${opts.deep ? " (deep page)" : ""}`,
+      "list",
+      async (i) => (await listCallbackLogs(db, ALL_CALLBACKS.logs, { ...filter(i), cursor: cursors[i], limit: 50 })).items.length,
+    );
   };
 
   const dayStart = (i: number) => new Date(Date.now() - (30 + (i % 30)) * 86_400_000);
@@ -147,10 +153,18 @@ async function runWorker(): Promise<void> {
   const tenantScope = (i: number) => ({ OR: [{ tenantId: `tenant-${i % 2000}` }, { instanceId: { in: [`inst-${i % 20000}`, `inst-${(i + 1) % 20000}`] } }] });
   for (const deep of [false, true]) {
     const cursors = deep ? await Promise.all(Array.from({ length: RUNS }, (_, i) => cursorAt({}, tenantScope(i)))) : [];
-    await measure(`tenant admin scope${deep ? " (deep page)" : ""}`, "list", async (i) => (await listCallbackLogs(db, tenantScope(i), { cursor: cursors[i], limit: 50 })).items.length);
+    await measure(
+      `tenant admin scope${deep ? " (deep page)" : ""}`,
+      "list",
+      async (i) => (await listCallbackLogs(db, tenantScope(i), { cursor: cursors[i], limit: 50 })).items.length,
+    );
   }
   await measure("detail of a failed call", "other", async (i) => ((await getCallbackLog(db, ALL_CALLBACKS, failedIds[i % failedIds.length]!)) ? 1 : 0));
-  await measure("bulk dry run, 1 day failed (limit 500)", "other", async (i) => (await planBulkRetry(db, {}, { from: dayStart(i), to: new Date(dayStart(i).getTime() + 86_400_000) }, 500)).items.length);
+  await measure(
+    "bulk dry run, 1 day failed (limit 500)",
+    "other",
+    async (i) => (await planBulkRetry(db, {}, { from: dayStart(i), to: new Date(dayStart(i).getTime() + 86_400_000) }, 500)).items.length,
+  );
 
   await closeDb();
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ rows: ROWS, seedMs, measures } satisfies WorkerResult)}\n`);
@@ -191,14 +205,25 @@ function formatTable(r: WorkerResult): string[] {
   const body = r.measures.map((m) => [m.name, String(m.rows), m.p50.toFixed(1), m.p95.toFixed(1), m.max.toFixed(1)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [`postgres: ${r.rows.toLocaleString("en")} rows seeded and analysed in ${(r.seedMs / 1000).toFixed(0)} s; ${RUNS} runs per query, 50 rows a page`, line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)];
+  return [
+    `postgres: ${r.rows.toLocaleString("en")} rows seeded and analysed in ${(r.seedMs / 1000).toFixed(0)} s; ${RUNS} runs per query, 50 rows a page`,
+    line(header),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...body.map(line),
+  ];
 }
 
 export const callbackLogReads: Section = {
   name: "callback-log-reads",
   title: `callback log list/detail/bulk-plan in-process on PostgreSQL with ${ROWS.toLocaleString("en")} rows`,
   async run(ctx) {
-    if (!ctx.engines.includes("postgres")) return { rows: [], lines: ["PostgreSQL not run: this section measures PostgreSQL only"], targets: [{ name: `list p95 < ${MAX_P95_MS} ms`, met: undefined, detail: "PostgreSQL not run" }], failures: [] };
+    if (!ctx.engines.includes("postgres"))
+      return {
+        rows: [],
+        lines: ["PostgreSQL not run: this section measures PostgreSQL only"],
+        targets: [{ name: `list p95 < ${MAX_P95_MS} ms`, met: undefined, detail: "PostgreSQL not run" }],
+        failures: [],
+      };
     let result: WorkerResult;
     try {
       console.log("postgres: seeding and measuring ...");
@@ -209,7 +234,11 @@ export const callbackLogReads: Section = {
     const lists = result.measures.filter((m) => m.kind === "list");
     const worst = lists.reduce((a, b) => (b.p95 > a.p95 ? b : a), lists[0]!);
     const targets: TargetCheck[] = [
-      { name: `postgres every callback-log list query p95 < ${MAX_P95_MS} ms (${result.rows.toLocaleString("en")} rows)`, met: worst.p95 < MAX_P95_MS, detail: `worst ${worst.name}: p95 ${worst.p95.toFixed(1)} ms` },
+      {
+        name: `postgres every callback-log list query p95 < ${MAX_P95_MS} ms (${result.rows.toLocaleString("en")} rows)`,
+        met: worst.p95 < MAX_P95_MS,
+        detail: `worst ${worst.name}: p95 ${worst.p95.toFixed(1)} ms`,
+      },
     ];
     return { rows: [], lines: formatTable(result), targets, failures: [] };
   },

@@ -126,7 +126,14 @@ export async function startChild(opts: ChildOptions): Promise<ChildServer> {
  * so its memory and JIT state never mix with the load generator's. Killed after
  * timeoutMs; any other exit fails with the output's last lines.
  */
-export function runWorkerProcess<T>(opts: { label: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string; resultPrefix: string; timeoutMs: number }): Promise<T> {
+export function runWorkerProcess<T>(opts: {
+  label: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  resultPrefix: string;
+  timeoutMs: number;
+}): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", ...opts.args], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -40,7 +40,10 @@ let installed = false;
 export function installSignalHandlers(): void {
   if (installed) return;
   installed = true;
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     process.once(signal, () => {
       console.error(`\n[bench] ${signal}: cleaning up`);
       void runCleanups().finally(() => process.exit(code));

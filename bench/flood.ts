@@ -37,7 +37,17 @@ function signed(origin: string, body: V2Body): LoadRequest {
 
 const resultCode = (text: string) => /"resultCode":"(\d+)"/.exec(text)?.[1];
 
-type FloodResult = { sent: number; answered: number; failed: number; bytes: number; bodyBytes: number; codes: Record<string, number>; elapsedMs: number; totalMs: number; slowestMs: number };
+type FloodResult = {
+  sent: number;
+  answered: number;
+  failed: number;
+  bytes: number;
+  bodyBytes: number;
+  codes: Record<string, number>;
+  elapsedMs: number;
+  totalMs: number;
+  slowestMs: number;
+};
 type LogSize = { rows: number; bytes: number };
 
 async function logSize(url: string): Promise<LogSize> {
@@ -45,7 +55,9 @@ async function logSize(url: string): Promise<LogSize> {
   await c.connect();
   try {
     // Only the Kit path's rows (the signed load's rows are logged too); pg_column_size of the whole row is what it takes on disk, TOAST compression included.
-    const r = await c.query<{ rows: string; bytes: string }>(`SELECT count(*) AS rows, coalesce(sum(pg_column_size(l.*)), 0) AS bytes FROM "CallbackLog" l WHERE l.endpoint LIKE 'kit/%'`);
+    const r = await c.query<{ rows: string; bytes: string }>(
+      `SELECT count(*) AS rows, coalesce(sum(pg_column_size(l.*)), 0) AS bytes FROM "CallbackLog" l WHERE l.endpoint LIKE 'kit/%'`,
+    );
     return { rows: Number(r.rows[0]?.rows ?? 0), bytes: Number(r.rows[0]?.bytes ?? 0) };
   } finally {
     await c.end();
@@ -58,7 +70,8 @@ export const flood: Section = {
   async run(ctx) {
     const rows: Row[] = [];
     const lines: string[] = [];
-    if (!ctx.engines.includes("postgres")) return { rows, lines: ["flood: PostgreSQL only (the log is measured from a second connection)"], targets: [], failures: [] };
+    if (!ctx.engines.includes("postgres"))
+      return { rows, lines: ["flood: PostgreSQL only (the log is measured from a second connection)"], targets: [], failures: [] };
     ensureBuild(portalEnv(ACCESS_KEY, { dataDir: path.join(ctx.workDir, "build-data") }));
     const setup = await setUpEngine("postgres", ctx.workDir);
     const databaseUrl = setup.portal.databaseUrl!;
@@ -69,7 +82,14 @@ export const flood: Section = {
       await runLoad({
         concurrency: 8,
         requests: INSTANCES,
-        makeRequest: (i) => signed(portal.origin, { activity: "newInstance", businessId: randomUUID(), orderId: `CSFLOOD${run}${i}`, orderLineId: `CSFLOOD${run}${i}-000001`, testFlag: "0" }),
+        makeRequest: (i) =>
+          signed(portal.origin, {
+            activity: "newInstance",
+            businessId: randomUUID(),
+            orderId: `CSFLOOD${run}${i}`,
+            orderLineId: `CSFLOOD${run}${i}-000001`,
+            testFlag: "0",
+          }),
         check: (status, text) => {
           const id = /"instanceId":"([^"]+)"/.exec(text)?.[1];
           if (status !== 200 || !id) return false;
@@ -77,7 +97,8 @@ export const flood: Section = {
           return true;
         },
       });
-      const makeQuery = () => signed(portal.origin, { activity: "queryInstance", instanceId: ids[Math.floor(Math.random() * ids.length)] ?? "", testFlag: "0" });
+      const makeQuery = () =>
+        signed(portal.origin, { activity: "queryInstance", instanceId: ids[Math.floor(Math.random() * ids.length)] ?? "", testFlag: "0" });
       const isAnswered = (status: number, text: string) => status === 200 && resultCode(text) === "000000";
       // Warm the hot path (JIT, pool) before anything is measured.
       await runLoad({ concurrency: 8, requests: 1000, makeRequest: makeQuery, check: isAnswered });
@@ -86,10 +107,22 @@ export const flood: Section = {
       console.log("  signed queryInstance alone ...");
       const alone = await query(ctx.durationMs);
       const before = await logSize(databaseUrl);
-      console.log(`  flooding ${JUNK_MIB} MiB junk bodies at /api/koogallery/saas/produceAPI/v2/tenantSync, signed queryInstance measured after ${RAMP_MS / 1000} s ...`);
+      console.log(
+        `  flooding ${JUNK_MIB} MiB junk bodies at /api/koogallery/saas/produceAPI/v2/tenantSync, signed queryInstance measured after ${RAMP_MS / 1000} s ...`,
+      );
       const flooding = runWorkerProcess<FloodResult>({
         label: "flood client",
-        args: [path.join(ROOT, "bench", "flood-client.ts"), "--url", `${portal.origin}/api/koogallery/saas/produceAPI/v2/tenantSync`, "--duration-ms", String(ctx.durationMs + RAMP_MS), "--body-mib", String(JUNK_MIB), "--connections", String(FLOOD_CONNECTIONS)],
+        args: [
+          path.join(ROOT, "bench", "flood-client.ts"),
+          "--url",
+          `${portal.origin}/api/koogallery/saas/produceAPI/v2/tenantSync`,
+          "--duration-ms",
+          String(ctx.durationMs + RAMP_MS),
+          "--body-mib",
+          String(JUNK_MIB),
+          "--connections",
+          String(FLOOD_CONNECTIONS),
+        ],
         env: process.env,
         cwd: ROOT,
         resultPrefix: "FLOOD_RESULT ",
@@ -115,8 +148,16 @@ export const flood: Section = {
       );
       const p99Factor = underFlood.p99 / Math.max(alone.p99, 0.001);
       const targets = [
-        { name: `signed queryInstance p99 under the flood < ${MAX_P99_UNDER_FLOOD_MS} ms`, met: underFlood.errors === 0 && underFlood.p99 < MAX_P99_UNDER_FLOOD_MS, detail: `${underFlood.p99.toFixed(1)} ms (${p99Factor.toFixed(1)} x its ${alone.p99.toFixed(1)} ms alone)${underFlood.errors ? `, ${underFlood.errors} errors` : ""}` },
-        { name: `callback log growth per junk request <= ${MAX_LOG_BYTES_PER_JUNK / 1024} KiB`, met: junk.answered > 0 && bytesPerJunk <= MAX_LOG_BYTES_PER_JUNK, detail: `${(bytesPerJunk / 1024).toFixed(1)} KiB over ${junk.answered} junk requests` },
+        {
+          name: `signed queryInstance p99 under the flood < ${MAX_P99_UNDER_FLOOD_MS} ms`,
+          met: underFlood.errors === 0 && underFlood.p99 < MAX_P99_UNDER_FLOOD_MS,
+          detail: `${underFlood.p99.toFixed(1)} ms (${p99Factor.toFixed(1)} x its ${alone.p99.toFixed(1)} ms alone)${underFlood.errors ? `, ${underFlood.errors} errors` : ""}`,
+        },
+        {
+          name: `callback log growth per junk request <= ${MAX_LOG_BYTES_PER_JUNK / 1024} KiB`,
+          met: junk.answered > 0 && bytesPerJunk <= MAX_LOG_BYTES_PER_JUNK,
+          detail: `${(bytesPerJunk / 1024).toFixed(1)} KiB over ${junk.answered} junk requests`,
+        },
       ];
       return { rows, lines, targets, failures: [] };
     } finally {
@@ -125,5 +166,3 @@ export const flood: Section = {
     }
   },
 };
-
-

@@ -29,7 +29,9 @@ const refuse = (resultCode: string, resultMsg: string): V2Check => ({ ok: false,
 
 /** SPEC §1.3: top-level keys sorted, nulls dropped, compact JSON. */
 function canonicalPayload(body: Record<string, unknown>): string {
-  const keys = Object.keys(body).filter((k) => body[k] !== null).sort();
+  const keys = Object.keys(body)
+    .filter((k) => body[k] !== null)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(body[k])}`).join(",")}}`;
 }
 
@@ -50,7 +52,10 @@ export function verifyV2(accessKey: string, params: URLSearchParams, raw: string
   if (typeof body !== "object" || body === null || Array.isArray(body)) return refuse("000002", "body is not a JSON object");
   const record = body as Record<string, unknown>;
   const inner = createHmac("sha256", accessKey).update(canonicalPayload(record)).digest("hex");
-  const expected = createHmac("sha256", accessKey).update(accessKey + nonce + timestamp + inner).digest("hex").toUpperCase();
+  const expected = createHmac("sha256", accessKey)
+    .update(accessKey + nonce + timestamp + inner)
+    .digest("hex")
+    .toUpperCase();
   // Case-insensitive, constant time; the length test first because timingSafeEqual throws on a mismatch.
   const given = Buffer.from(signature.toUpperCase());
   const want = Buffer.from(expected);

@@ -95,7 +95,14 @@ export function combineLoads(results: LoadResult[]): LoadResult {
   }
   const sum = (f: (r: LoadResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const cpuMs = sum((r) => (r.clientCpu * r.elapsedMs) / 100);
-  return summarize(latencies.sort(), sum((r) => r.errors), sum((r) => r.ok), sum((r) => r.elapsedMs), cpuMs, results.find((r) => r.firstError)?.firstError);
+  return summarize(
+    latencies.sort(),
+    sum((r) => r.errors),
+    sum((r) => r.ok),
+    sum((r) => r.elapsedMs),
+    cpuMs,
+    results.find((r) => r.firstError)?.firstError,
+  );
 }
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {

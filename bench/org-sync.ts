@@ -104,8 +104,7 @@ async function runWorker(engine: Engine): Promise<void> {
   const parse = (raw: string) => kitSchemas.allOrgSync.parse(JSON.parse(raw));
   type AllOrgRequest = ReturnType<typeof parse>;
   // The body is parsed before the clock starts: the row "parse body" shows that cost.
-  const sync = (req: AllOrgRequest) =>
-    db.$transaction((tx) => applyAllOrgSync({ tx, env, actor: "bench" }, req), { timeout: 120_000, maxWait: 30_000 });
+  const sync = (req: AllOrgRequest) => db.$transaction((tx) => applyAllOrgSync({ tx, env, actor: "bench" }, req), { timeout: 120_000, maxWait: 30_000 });
   const summary = (counts: Record<string, number>) =>
     ["added", "renamed", "moved", "removed", "unchanged", "orphanedUsers", "restoredUsers"]
       .filter((k) => (counts[k] ?? 0) > 0)
@@ -113,7 +112,12 @@ async function runWorker(engine: Engine): Promise<void> {
       .join(", ");
 
   // A small sync first: Prisma's and the engine's first-use costs are not the sync's.
-  await phase("warm-up sync (other tenant)", 50, () => sync(parse(body("bench-warmup", generateOrgTree({ count: 50, depth: 3, prefix: "W" }).entries))), (o) => summary(o.counts));
+  await phase(
+    "warm-up sync (other tenant)",
+    50,
+    () => sync(parse(body("bench-warmup", generateOrgTree({ count: 50, depth: 3, prefix: "W" }).entries))),
+    (o) => summary(o.counts),
+  );
 
   const tree = generateOrgTree({ count: DEPARTMENTS, depth: LEVELS });
   const next = reshapeOrgTree(tree, { move: MOVED, remove: REMOVED });
@@ -139,15 +143,50 @@ async function runWorker(engine: Engine): Promise<void> {
     return tenant.id;
   });
 
-  const firstRequest = await phase("parse body (JSON + zod)", DEPARTMENTS, async () => parse(firstBody), () => `${(Buffer.byteLength(firstBody) / 2 ** 20).toFixed(2)} MiB body`);
+  const firstRequest = await phase(
+    "parse body (JSON + zod)",
+    DEPARTMENTS,
+    async () => parse(firstBody),
+    () => `${(Buffer.byteLength(firstBody) / 2 ** 20).toFixed(2)} MiB body`,
+  );
   const secondRequest = parse(secondBody);
-  await phase("initial full sync", DEPARTMENTS, () => sync(firstRequest), (o) => summary(o.counts));
-  await phase("tree read", DEPARTMENTS, () => getOrgTree(db, tenantRowId), (t) => `${t.departmentCount} departments, ${t.roots.length} roots`);
-  await phase("second full sync", next.length, () => sync(secondRequest), (o) => summary(o.counts));
-  await phase("tree read", next.length, () => getOrgTree(db, tenantRowId), (t) => `${t.departmentCount} departments, ${t.roots.length} roots`);
+  await phase(
+    "initial full sync",
+    DEPARTMENTS,
+    () => sync(firstRequest),
+    (o) => summary(o.counts),
+  );
+  await phase(
+    "tree read",
+    DEPARTMENTS,
+    () => getOrgTree(db, tenantRowId),
+    (t) => `${t.departmentCount} departments, ${t.roots.length} roots`,
+  );
+  await phase(
+    "second full sync",
+    next.length,
+    () => sync(secondRequest),
+    (o) => summary(o.counts),
+  );
+  await phase(
+    "tree read",
+    next.length,
+    () => getOrgTree(db, tenantRowId),
+    (t) => `${t.departmentCount} departments, ${t.roots.length} roots`,
+  );
   const subtreeRoot = tree.levels[2]?.[0] ?? "";
-  await phase("subtree read (level 3)", next.length, () => getOrgTree(db, tenantRowId, { rootOrgCode: subtreeRoot }), (t) => `total users ${t.roots[0]?.totalUserCount ?? 0}`);
-  await phase("search", next.length, () => searchDepartments(db, tenantRowId, "部门 8-12", 20), (m) => `${m.length} matches with paths`);
+  await phase(
+    "subtree read (level 3)",
+    next.length,
+    () => getOrgTree(db, tenantRowId, { rootOrgCode: subtreeRoot }),
+    (t) => `total users ${t.roots[0]?.totalUserCount ?? 0}`,
+  );
+  await phase(
+    "search",
+    next.length,
+    () => searchDepartments(db, tenantRowId, "部门 8-12", 20),
+    (m) => `${m.length} matches with paths`,
+  );
 
   const countsText = (counts: Record<string, number>) =>
     Object.entries(counts)
@@ -169,12 +208,35 @@ async function runWorker(engine: Engine): Promise<void> {
       email: `user${i}@example.com`,
     }));
   const authBody = (flag: number, suffix: string) =>
-    kitSchemas.authSync.parse(JSON.parse(JSON.stringify({ instanceId, tenantId, appId: "bench-auth-app", userList: users(suffix), currentSyncTime: "20260101120000000", flag, testFlag: 0, timeStamp: "20260101120000000" })));
+    kitSchemas.authSync.parse(
+      JSON.parse(
+        JSON.stringify({
+          instanceId,
+          tenantId,
+          appId: "bench-auth-app",
+          userList: users(suffix),
+          currentSyncTime: "20260101120000000",
+          flag,
+          testFlag: 0,
+          timeStamp: "20260101120000000",
+        }),
+      ),
+    );
   const authSync = (req: ReturnType<typeof authBody>) => db.$transaction((tx) => syncUserGrants({ tx, env, actor: "bench" }, req), { timeout: 60_000 });
   const addRequest = authBody(1, "");
   const modifyRequest = authBody(2, " (renamed)");
-  await phase(`authSync add`, AUTH_USERS, () => authSync(addRequest), (o) => countsText(o.counts));
-  await phase(`authSync modify`, AUTH_USERS, () => authSync(modifyRequest), (o) => countsText(o.counts));
+  await phase(
+    `authSync add`,
+    AUTH_USERS,
+    () => authSync(addRequest),
+    (o) => countsText(o.counts),
+  );
+  await phase(
+    `authSync modify`,
+    AUTH_USERS,
+    () => authSync(modifyRequest),
+    (o) => countsText(o.counts),
+  );
 
   rss.stop();
   const sampledPeak = Math.max(...phases.map((p) => p.peakRssMb));
@@ -212,7 +274,14 @@ async function measureEngine(engine: Engine, ctx: SectionContext): Promise<Worke
   mkdirSync(dataDir, { recursive: true });
   const pgDb = engine === "postgres" ? await createBenchDatabase() : undefined;
   try {
-    return await runWorkerProcess<WorkerResult>({ label: `worker (${engine})`, args: [FILE, WORKER_FLAG, engine], cwd: ROOT, resultPrefix: RESULT_PREFIX, timeoutMs: WORKER_TIMEOUT_MS, env: workerEnv({ dataDir, databaseUrl: pgDb?.url }) });
+    return await runWorkerProcess<WorkerResult>({
+      label: `worker (${engine})`,
+      args: [FILE, WORKER_FLAG, engine],
+      cwd: ROOT,
+      resultPrefix: RESULT_PREFIX,
+      timeoutMs: WORKER_TIMEOUT_MS,
+      env: workerEnv({ dataDir, databaseUrl: pgDb?.url }),
+    });
   } finally {
     await pgDb?.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -223,14 +292,10 @@ async function measureEngine(engine: Engine, ctx: SectionContext): Promise<Worke
 function formatTable(results: WorkerResult[]): string[] {
   const header = ["engine", "activity", "departments", "wall ms", "peak rss MB", "detail"];
   const numeric = new Set([2, 3, 4]);
-  const body = results.flatMap((r) =>
-    r.phases.map((p) => [r.engine, p.activity, String(p.departments), p.ms.toFixed(0), p.peakRssMb.toFixed(0), p.detail]),
-  );
+  const body = results.flatMap((r) => r.phases.map((p) => [r.engine, p.activity, String(p.departments), p.ms.toFixed(0), p.peakRssMb.toFixed(0), p.detail]));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
-      .join("  ");
+    cells.map((c, i) => (i === cells.length - 1 ? c : numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)];
 }
 
@@ -249,7 +314,11 @@ function targetsFor(results: WorkerResult[], ctx: SectionContext): TargetCheck[]
   }
   for (const activity of ["authSync add", "authSync modify"]) {
     const ms = phaseMs(activity);
-    checks.push({ name: `postgres ${activity} of ${AUTH_USERS} users < ${MAX_AUTH_SYNC_MS} ms`, met: ms === undefined ? undefined : ms < MAX_AUTH_SYNC_MS, detail: ms === undefined ? why : `${ms.toFixed(0)} ms` });
+    checks.push({
+      name: `postgres ${activity} of ${AUTH_USERS} users < ${MAX_AUTH_SYNC_MS} ms`,
+      met: ms === undefined ? undefined : ms < MAX_AUTH_SYNC_MS,
+      detail: ms === undefined ? why : `${ms.toFixed(0)} ms`,
+    });
   }
   checks.push({
     name: `postgres sync process peak RSS < ${MAX_RSS_MB} MB`,

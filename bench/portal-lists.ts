@@ -222,9 +222,7 @@ export async function seedPortalLists(databaseUrl: string, log: (line: string) =
     await step("orders, jobs, tenants", async () => (await exec(SEED_ORDERS)) + (await exec(SEED_JOBS)) + (await exec(SEED_TENANTS)));
     await step("callback logs", async () => {
       const per = Math.ceil(CALLBACK_LOGS / SEED_PARALLEL);
-      const counts = await Promise.all(
-        Array.from({ length: SEED_PARALLEL }, (_, p) => exec(seedLogsSql(p * per + 1, Math.min(CALLBACK_LOGS, (p + 1) * per)))),
-      );
+      const counts = await Promise.all(Array.from({ length: SEED_PARALLEL }, (_, p) => exec(seedLogsSql(p * per + 1, Math.min(CALLBACK_LOGS, (p + 1) * per)))));
       return counts.reduce((a, b) => a + b, 0);
     });
     await step("analyze", async () => {
@@ -271,7 +269,10 @@ export const APIS: { api: string; path: (s: Samples) => string; secondPage?: boo
   { api: "tenants", path: () => "/api/portal/tenants" },
 ];
 
-type Measured = { api: string; status: "ok"; p50: number; p95: number; max: number } | { api: string; status: "missing"; detail: string } | { api: string; status: "error"; detail: string };
+type Measured =
+  | { api: string; status: "ok"; p50: number; p95: number; max: number }
+  | { api: string; status: "missing"; detail: string }
+  | { api: string; status: "error"; detail: string };
 
 class CookieJar {
   private readonly cookies = new Map<string, string>();
@@ -321,7 +322,8 @@ async function measureApi(origin: string, cookie: string, probe: (typeof APIS)[n
     const first = await get(path);
     const body = (await first.json().catch(() => ({}))) as { nextCursor?: string | null };
     if (first.status === 404) return { api: probe.api, status: "missing", detail: "route answered 404" };
-    if (!first.ok || !body.nextCursor) return { api: probe.api, status: "error", detail: `first page: HTTP ${first.status}, nextCursor ${body.nextCursor ?? "missing"}` };
+    if (!first.ok || !body.nextCursor)
+      return { api: probe.api, status: "error", detail: `first page: HTTP ${first.status}, nextCursor ${body.nextCursor ?? "missing"}` };
     target = `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(body.nextCursor)}`;
   }
   const times: number[] = [];
@@ -364,7 +366,12 @@ export const portalLists: Section = {
     const lines: string[] = [];
     const failures: string[] = [];
     if (!ctx.engines.includes("postgres")) {
-      return { rows: [], lines: ["PostgreSQL only: not run (add --engine postgres)"], failures, targets: [{ name: `portal lists p95 < ${MAX_P95_MS} ms`, met: undefined, detail: "PostgreSQL not run" }] };
+      return {
+        rows: [],
+        lines: ["PostgreSQL only: not run (add --engine postgres)"],
+        failures,
+        targets: [{ name: `portal lists p95 < ${MAX_P95_MS} ms`, met: undefined, detail: "PostgreSQL not run" }],
+      };
     }
     const accessKey = `bench-${randomBytes(16).toString("hex")}`;
     if (!ctx.floorOnly) {
@@ -380,7 +387,11 @@ export const portalLists: Section = {
       console.log(`postgres: seeding ${db.name} ...`);
       const seed = await seedPortalLists(db.url, console.log);
       lines.push(`seeded in ${(seed.ms / 1000).toFixed(1)} s (${seed.steps.map((s) => `${s.name} ${(s.ms / 1000).toFixed(1)} s`).join(", ")})`);
-      lines.push(`rows: ${Object.entries(seed.counts).map(([t, n]) => `${t} ${n.toLocaleString("en")}`).join(", ")}`);
+      lines.push(
+        `rows: ${Object.entries(seed.counts)
+          .map(([t, n]) => `${t} ${n.toLocaleString("en")}`)
+          .join(", ")}`,
+      );
       lines.push(`filters ask for order ${seed.samples.orderId}, product ${seed.samples.productId}, logged order ${seed.samples.logOrderId}`);
       if (ctx.floorOnly || failures.length > 0) {
         lines.push(ctx.floorOnly ? "--floor-only: seeding only, the portal was not started" : "portal not started: the build failed");
@@ -401,7 +412,9 @@ export const portalLists: Section = {
         const results: Measured[] = [];
         for (const probe of APIS) {
           const m = await measureApi(portal.origin, cookie, probe, seed.samples);
-          console.log(`  ${probe.api}: ${m.status === "ok" ? `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms` : m.status === "missing" ? "not available (404)" : m.detail}`);
+          console.log(
+            `  ${probe.api}: ${m.status === "ok" ? `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms` : m.status === "missing" ? "not available (404)" : m.detail}`,
+          );
           results.push(m);
         }
         lines.unshift(...tableOf(results), "");

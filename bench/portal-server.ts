@@ -40,7 +40,13 @@ export function ensureBuild(env: NodeJS.ProcessEnv): void {
 }
 
 /** Starts the production server (`npm start`: scripts/serve.ts) on a free port and waits for GET /api/health. */
-export async function startPortal(opts: { accessKey: string; db: PortalDatabase; logFile: string; label: string; env?: Record<string, string> }): Promise<ChildServer> {
+export async function startPortal(opts: {
+  accessKey: string;
+  db: PortalDatabase;
+  logFile: string;
+  label: string;
+  env?: Record<string, string>;
+}): Promise<ChildServer> {
   const port = await freePort();
   const env = { ...portalEnv(opts.accessKey, opts.db, port), ...opts.env };
   return startChild({

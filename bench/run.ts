@@ -30,7 +30,7 @@ function parseOptions() {
     },
   });
   const sections = values.section ? values.section.map((name) => SECTIONS.find((s) => s.name === name) ?? unknown("section", name)) : SECTIONS;
-  const engines = values.engine ? values.engine.map((e) => (ENGINES as readonly string[]).includes(e) ? (e as Engine) : unknown("engine", e)) : [...ENGINES];
+  const engines = values.engine ? values.engine.map((e) => ((ENGINES as readonly string[]).includes(e) ? (e as Engine) : unknown("engine", e))) : [...ENGINES];
   const seconds = Number(values.duration);
   if (!(seconds > 0)) throw new Error(`--duration must be a positive number of seconds, got ${values.duration}`);
   const rounds = Number(values.rounds);
@@ -50,7 +50,8 @@ function checkSigning(): void {
   const params = new URLSearchParams({ signature: v.signature.toLowerCase(), timestamp: v.timestamp, nonce: v.nonce });
   const raw = JSON.stringify(v.body);
   if (!verifyV2(v.accessKey, params, raw, Number(v.timestamp)).ok) throw new Error("floor verifier refuses the SPEC §13.1 vector");
-  if (verifyV2(v.accessKey, params, raw.replace("newInstance", "newInstancf"), Number(v.timestamp)).ok) throw new Error("floor verifier accepts a tampered body");
+  if (verifyV2(v.accessKey, params, raw.replace("newInstance", "newInstancf"), Number(v.timestamp)).ok)
+    throw new Error("floor verifier accepts a tampered body");
   if (verifyV2(v.accessKey, params, raw, Number(v.timestamp) + 60_001).ok) throw new Error("floor verifier accepts a stale timestamp");
 }
 
@@ -77,14 +78,20 @@ async function main(): Promise<void> {
 
   const cpus = os.cpus();
   console.log("KooGallery portal bench");
-  console.log(`machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`);
+  console.log(
+    `machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
+  );
   console.log(`node ${process.version}; load generator in this process, servers in children, one server under load at a time`);
   if (opts.engines.includes("postgres")) console.log(await describePostgres());
   // Builds or tests running beside the bench share the cores and skew every figure.
   const idle = await idlePercent(1000);
   const busy = idle !== undefined && idle < 90;
-  console.log(`cpu idle before start ${idle === undefined ? "unknown" : `${idle.toFixed(0)}%`}, load average ${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`);
-  console.log(`duration ${opts.durationMs / 1000} s per load, ${opts.rounds} interleaved round(s) for portal-versus-floor sections${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`);
+  console.log(
+    `cpu idle before start ${idle === undefined ? "unknown" : `${idle.toFixed(0)}%`}, load average ${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`,
+  );
+  console.log(
+    `duration ${opts.durationMs / 1000} s per load, ${opts.rounds} interleaved round(s) for portal-versus-floor sections${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`,
+  );
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), "koogallery-bench-"));
   let keep = false;
@@ -97,7 +104,14 @@ async function main(): Promise<void> {
   for (const section of opts.sections) {
     console.log(`\n== ${section.name}: ${section.title}`);
     const started = Date.now();
-    const result = await section.run({ engines: opts.engines, durationMs: opts.durationMs, rounds: opts.rounds, floorOnly: opts.floorOnly, workDir, keepWorkDir: () => (keep = true) });
+    const result = await section.run({
+      engines: opts.engines,
+      durationMs: opts.durationMs,
+      rounds: opts.rounds,
+      floorOnly: opts.floorOnly,
+      workDir,
+      keepWorkDir: () => (keep = true),
+    });
     console.log("");
     if (result.rows.length > 0) printRows(result.rows);
     for (const line of result.lines) console.log(line);

@@ -95,7 +95,9 @@ async function measureRounds(ctx: SectionContext, engine: Engine, contenders: Co
         if (activity === "queryInstance" && c.createdIds.length === 0) continue;
         const result = await measureActivity(c.child.origin, activity, c.createdIds, ctx.durationMs);
         c.loads[activity].push(result);
-        console.log(`  round ${round + 1}/${ctx.rounds} ${c.server} ${activity}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ""}`);
+        console.log(
+          `  round ${round + 1}/${ctx.rounds} ${c.server} ${activity}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ""}`,
+        );
       }
     }
   }
@@ -116,22 +118,38 @@ async function measureRounds(ctx: SectionContext, engine: Engine, contenders: Co
       console.log(`  ${c.child.label} had errors; its log: ${c.child.logFile}`);
     }
   }
-  return contenders.flatMap((c) => ACTIVITIES.filter((a) => c.loads[a].length > 0).map((activity) => ({ engine, server: c.server, activity, result: combineLoads(c.loads[activity]) })));
+  return contenders.flatMap((c) =>
+    ACTIVITIES.filter((a) => c.loads[a].length > 0).map((activity) => ({ engine, server: c.server, activity, result: combineLoads(c.loads[activity]) })),
+  );
 }
 
 function targetsFor(rows: Row[], ctx: SectionContext): TargetCheck[] {
   const find = (server: Row["server"], activity: string) => rows.find((r) => r.engine === "postgres" && r.server === server && r.activity === activity)?.result;
   const why = !ctx.engines.includes("postgres") ? "PostgreSQL not run" : ctx.floorOnly ? "floor only" : "no result";
   const judge = (name: string, value: LoadResult | undefined, test: (r: LoadResult) => boolean, detail: (r: LoadResult) => string): TargetCheck =>
-    value ? { name, met: value.errors === 0 && test(value), detail: `${detail(value)}${value.errors > 0 ? `, ${value.errors} errors` : ""}` } : { name, met: undefined, detail: why };
+    value
+      ? { name, met: value.errors === 0 && test(value), detail: `${detail(value)}${value.errors > 0 ? `, ${value.errors} errors` : ""}` }
+      : { name, met: undefined, detail: why };
 
   const checks: TargetCheck[] = [
-    judge(`postgres portal newInstance >= ${MIN_NEW_INSTANCE_RPS} req/s`, find("portal", "newInstance"), (r) => r.rps >= MIN_NEW_INSTANCE_RPS, (r) => `${r.rps.toFixed(0)} req/s`),
+    judge(
+      `postgres portal newInstance >= ${MIN_NEW_INSTANCE_RPS} req/s`,
+      find("portal", "newInstance"),
+      (r) => r.rps >= MIN_NEW_INSTANCE_RPS,
+      (r) => `${r.rps.toFixed(0)} req/s`,
+    ),
   ];
   for (const activity of ["newInstance", "queryInstance"]) {
     const portal = find("portal", activity);
     const floor = find("floor", activity);
-    checks.push(judge(`postgres portal ${activity} p99 < ${MAX_P99_MS} ms`, portal, (r) => r.p99 < MAX_P99_MS, (r) => `p99 ${r.p99.toFixed(1)} ms`));
+    checks.push(
+      judge(
+        `postgres portal ${activity} p99 < ${MAX_P99_MS} ms`,
+        portal,
+        (r) => r.p99 < MAX_P99_MS,
+        (r) => `p99 ${r.p99.toFixed(1)} ms`,
+      ),
+    );
     const ratio = portal && floor && floor.rps > 0 ? portal.rps / floor.rps : undefined;
     checks.push({
       name: `postgres portal ${activity} >= ${MIN_FLOOR_RATIO} x floor throughput`,
@@ -175,7 +193,9 @@ export const saasCallbacks: Section = {
       try {
         if (measurePortal) {
           const logFile = path.join(ctx.workDir, `portal-${engine}.log`);
-          await attempt(`portal (${engine})`, () => contend("portal", () => startPortal({ accessKey: ACCESS_KEY, db: setup.portal, logFile, label: `portal (${engine})` })));
+          await attempt(`portal (${engine})`, () =>
+            contend("portal", () => startPortal({ accessKey: ACCESS_KEY, db: setup.portal, logFile, label: `portal (${engine})` })),
+          );
         }
         await contend("floor", async () => {
           const port = await freePort();
@@ -207,11 +227,14 @@ export const saasCallbacks: Section = {
       for (const activity of ["newInstance", "queryInstance"]) {
         const portal = rows.find((r) => r.engine === engine && r.server === "portal" && r.activity === activity)?.result;
         const floor = rows.find((r) => r.engine === engine && r.server === "floor" && r.activity === activity)?.result;
-        if (portal && floor && floor.rps > 0) lines.push(`portal/floor throughput ${engine} ${activity}, rounds pooled: ${(portal.rps / floor.rps).toFixed(2)}`);
+        if (portal && floor && floor.rps > 0)
+          lines.push(`portal/floor throughput ${engine} ${activity}, rounds pooled: ${(portal.rps / floor.rps).toFixed(2)}`);
       }
     }
     // Little's law for a closed loop: mean latency = connections / throughput.
-    lines.push(`closed loop at ${CONCURRENCY} connections: mean latency = ${CONCURRENCY} / rps, so p99 < ${MAX_P99_MS} ms needs well over ${Math.ceil((CONCURRENCY * 1000) / MAX_P99_MS)} req/s`);
+    lines.push(
+      `closed loop at ${CONCURRENCY} connections: mean latency = ${CONCURRENCY} / rps, so p99 < ${MAX_P99_MS} ms needs well over ${Math.ceil((CONCURRENCY * 1000) / MAX_P99_MS)} req/s`,
+    );
     return { rows, lines, targets: targetsFor(rows, ctx), failures };
   },
 };

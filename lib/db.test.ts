@@ -22,7 +22,10 @@ test("the URL's own options come first and leave the URL, so UTC wins over a Tim
     connectionString: "postgresql://db.example/portal?sslmode=require",
     options: "-c TimeZone=Asia/Shanghai -c TimeZone=UTC",
   });
-  assert.deepEqual(utcSessionConfigOf("postgresql://db.example/portal?a=1&options=x&b=2"), { connectionString: "postgresql://db.example/portal?a=1&b=2", options: "x -c TimeZone=UTC" });
+  assert.deepEqual(utcSessionConfigOf("postgresql://db.example/portal?a=1&options=x&b=2"), {
+    connectionString: "postgresql://db.example/portal?a=1&b=2",
+    options: "x -c TimeZone=UTC",
+  });
 });
 
 test("a URL node-postgres reads with a dummy host (socket in the query) keeps working", () => {

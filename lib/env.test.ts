@@ -13,11 +13,21 @@ test("keys default to the basic key; names of missing variables are in the messa
   assert.equal(env.kitAccessKey, "basic");
   assert.equal(env.licenseCodeAccessKey, "basic");
   assert.equal(env.apiBaseUrl, "https://mkt.myhuaweicloud.com");
-  assert.deepEqual(env.configured, { accessKey: true, kitAccessKey: false, licenseCodeAccessKey: false, aksk: false, encryptionKey: true, rsaPrivateKey: false });
+  assert.deepEqual(env.configured, {
+    accessKey: true,
+    kitAccessKey: false,
+    licenseCodeAccessKey: false,
+    aksk: false,
+    encryptionKey: true,
+    rsaPrivateKey: false,
+  });
   assert.equal(env.rsaPrivateKeyPem, undefined);
   assert.throws(() => parseEnv({ PORTAL_ENCRYPTION_KEY: encryptionKey }), /KOOGALLERY_ACCESS_KEY is required/);
   assert.throws(() => parseEnv({ KOOGALLERY_ACCESS_KEY: "k" }), /PORTAL_ENCRYPTION_KEY is required/);
-  assert.throws(() => parseEnv({ KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: "short-secret-value" }), (e: unknown) => e instanceof EnvError && !e.message.includes("short-secret-value"));
+  assert.throws(
+    () => parseEnv({ KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: "short-secret-value" }),
+    (e: unknown) => e instanceof EnvError && !e.message.includes("short-secret-value"),
+  );
   assert.throws(() => parseEnv({ KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: encryptionKey, KOOGALLERY_AK: "ak" }), /set together/);
   assert.throws(() => parseEnv({ KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: encryptionKey, PROVISIONING_ADAPTER: "http" }), /PROVISIONING_HTTP_URL/);
 });
@@ -45,14 +55,26 @@ test("KOOGALLERY_RSA_PRIVATE_KEY_FILE must be a readable RSA key of at least 307
     return file;
   };
   try {
-    const good = generateKeyPairSync("rsa", { modulusLength: 3072, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const good = generateKeyPairSync("rsa", {
+      modulusLength: 3072,
+      privateKeyEncoding: { type: "pkcs1", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const env = parseEnv({ ...base, KOOGALLERY_RSA_PRIVATE_KEY_FILE: write("good.pem", good.privateKey) });
     assert.equal(env.configured.rsaPrivateKey, true);
     assert.match(env.rsaPrivateKeyPem ?? "", /^-----BEGIN PRIVATE KEY-----/, "normalised to PKCS#8");
     assert.equal(createPrivateKey(env.rsaPrivateKeyPem!).asymmetricKeyDetails?.modulusLength, 3072);
 
-    const small = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    const ec = generateKeyPairSync("ec", { namedCurve: "P-256", privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const small = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    const ec = generateKeyPairSync("ec", {
+      namedCurve: "P-256",
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const cases: Array<[string, RegExp]> = [
       [path.join(dir, "missing.pem"), /readable/],
       [write("small.pem", small.privateKey), /at least 3072 bits \(got 2048\)/],
@@ -63,7 +85,8 @@ test("KOOGALLERY_RSA_PRIVATE_KEY_FILE must be a readable RSA key of at least 307
     for (const [file, reason] of cases) {
       assert.throws(
         () => parseEnv({ ...base, KOOGALLERY_RSA_PRIVATE_KEY_FILE: file }),
-        (e: unknown) => e instanceof EnvError && e.message.includes("KOOGALLERY_RSA_PRIVATE_KEY_FILE") && reason.test(e.message) && !e.message.includes("BEGIN"),
+        (e: unknown) =>
+          e instanceof EnvError && e.message.includes("KOOGALLERY_RSA_PRIVATE_KEY_FILE") && reason.test(e.message) && !e.message.includes("BEGIN"),
         file,
       );
     }
@@ -89,11 +112,21 @@ test("demo mode generates a 3072-bit RSA pair once and reuses it", () => {
 test("retention days default to 180/14/30/365 and must be whole numbers of at least 1", () => {
   const base = { KOOGALLERY_ACCESS_KEY: "basic", PORTAL_ENCRYPTION_KEY: encryptionKey };
   assert.deepEqual(parseEnv(base).retention, { callbackLogDays: 180, refusedCallbackLogDays: 14, jobDays: 30, signInEventDays: 365 });
-  const set = parseEnv({ ...base, CALLBACK_LOG_RETENTION_DAYS: "90", CALLBACK_LOG_REFUSED_RETENTION_DAYS: "3", JOB_RETENTION_DAYS: "7", SIGN_IN_EVENT_RETENTION_DAYS: "" });
+  const set = parseEnv({
+    ...base,
+    CALLBACK_LOG_RETENTION_DAYS: "90",
+    CALLBACK_LOG_REFUSED_RETENTION_DAYS: "3",
+    JOB_RETENTION_DAYS: "7",
+    SIGN_IN_EVENT_RETENTION_DAYS: "",
+  });
   assert.deepEqual(set.retention, { callbackLogDays: 90, refusedCallbackLogDays: 3, jobDays: 7, signInEventDays: 365 });
   for (const name of ["CALLBACK_LOG_RETENTION_DAYS", "CALLBACK_LOG_REFUSED_RETENTION_DAYS", "JOB_RETENTION_DAYS", "SIGN_IN_EVENT_RETENTION_DAYS"]) {
     for (const value of ["0", "-1", "1.5", "soon"]) {
-      assert.throws(() => parseEnv({ ...base, [name]: value }), (e: unknown) => e instanceof EnvError && e.message.includes(name), `${name}=${value}`);
+      assert.throws(
+        () => parseEnv({ ...base, [name]: value }),
+        (e: unknown) => e instanceof EnvError && e.message.includes(name),
+        `${name}=${value}`,
+      );
     }
   }
 });
@@ -103,7 +136,11 @@ test("production refuses the mock identity provider, demo mode and a missing pub
   const base = { KOOGALLERY_ACCESS_KEY: "k", PORTAL_ENCRYPTION_KEY: encryptionKey, DATA_DIR: dir, NODE_ENV: "production" };
   const publicUrl = { PORTAL_PUBLIC_URL: "https://portal.example.com" };
   const refused = (names: string[]) => (e: unknown) =>
-    e instanceof EnvError && e.message.includes("NODE_ENV=production") && names.every((n) => e.message.includes(n)) && !e.message.includes("portal.example.com") && !e.message.includes(encryptionKey);
+    e instanceof EnvError &&
+    e.message.includes("NODE_ENV=production") &&
+    names.every((n) => e.message.includes(n)) &&
+    !e.message.includes("portal.example.com") &&
+    !e.message.includes(encryptionKey);
   try {
     assert.equal(parseEnv({ ...base, ...publicUrl }).publicUrl, "https://portal.example.com");
     assert.throws(() => parseEnv(base), refused(["PORTAL_PUBLIC_URL"]));

@@ -245,8 +245,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     accessKey,
     kitAccessKey: e.KOOGALLERY_KIT_ACCESS_KEY ?? (e.KOOGALLERY_ACCESS_KEY ? accessKey : (demo?.kitAccessKey ?? accessKey)),
-    licenseCodeAccessKey:
-      e.KOOGALLERY_LICENSE_CODE_ACCESS_KEY ?? (e.KOOGALLERY_ACCESS_KEY ? accessKey : (demo?.licenseCodeAccessKey ?? accessKey)),
+    licenseCodeAccessKey: e.KOOGALLERY_LICENSE_CODE_ACCESS_KEY ?? (e.KOOGALLERY_ACCESS_KEY ? accessKey : (demo?.licenseCodeAccessKey ?? accessKey)),
     apiBaseUrl: e.KOOGALLERY_API_BASE_URL.replace(/\/+$/, ""),
     ak: e.KOOGALLERY_AK,
     sk: e.KOOGALLERY_SK,

@@ -1,7 +1,8 @@
 // One error type for the portal and the callbacks. A callback answer carries a
 // KooGallery result code; a portal answer an HTTP status. Unknown errors become
 // a generic internal error: their message never reaches a client.
-export type PortalErrorCode = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
+export type PortalErrorCode =
+  "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal";
 
 const httpStatus: Record<PortalErrorCode, number> = {
   bad_request: 400,

@@ -59,10 +59,11 @@ export async function applyMigrations(raw: RawSql, migrations = readMigrations()
           continue;
         }
         const id = randomUUID();
-        await conn.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-          [id, m.checksum, m.name],
-        );
+        await conn.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+          id,
+          m.checksum,
+          m.name,
+        ]);
         try {
           await conn.exec(`BEGIN;\n${m.sql}\nCOMMIT;`);
         } catch (error) {

@@ -38,11 +38,13 @@ test("on shutdown: health 503 at once, the request in flight finishes, then the 
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
   const inFlight = new Promise<string>((resolve, reject) => {
-    http.get(`http://127.0.0.1:${port}/`, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve(text));
-    }).on("error", reject);
+    http
+      .get(`http://127.0.0.1:${port}/`, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve(text));
+      })
+      .on("error", reject);
   });
   await new Promise((r) => setTimeout(r, 100));
 

@@ -29,7 +29,19 @@ const people = [
 mkdirSync(dataDir, { recursive: true });
 writeFileSync(
   path.join(dataDir, "mock-idp-tenants.json"),
-  JSON.stringify([{ tenantId: DEMO_TENANT_ID, clientId: "demo-client-id", clientSecret: "demo-client-secret", projectName: "Acme Demo Ltd", users: people.map(([userName, name, orgCode, role]) => ({ userName, name, orgCode, role })) }], null, 2),
+  JSON.stringify(
+    [
+      {
+        tenantId: DEMO_TENANT_ID,
+        clientId: "demo-client-id",
+        clientSecret: "demo-client-secret",
+        projectName: "Acme Demo Ltd",
+        users: people.map(([userName, name, orgCode, role]) => ({ userName, name, orgCode, role })),
+      },
+    ],
+    null,
+    2,
+  ),
 );
 
 try {
@@ -72,38 +84,98 @@ async function v1(params: Record<string, string>): Promise<Record<string, unknow
 }
 
 const bid = (n: number) => `demo-instance-${String(n).padStart(4, "0")}`;
-const order = (n: number) => ({ orderId: `CSDEMO${String(n).padStart(6, "0")}`, orderLineId: `CSDEMO${String(n).padStart(6, "0")}-000001`, businessId: bid(n) });
+const order = (n: number) => ({
+  orderId: `CSDEMO${String(n).padStart(6, "0")}`,
+  orderLineId: `CSDEMO${String(n).padStart(6, "0")}-000001`,
+  businessId: bid(n),
+});
 let sent = 0;
 const unexpected: string[] = [];
 /** Counts the call; 000000 (and 000004, provisioning) are expected of every demo call but the refused one. */
 const count = <T>(p: Promise<T>, expect = ["000000", "000004"]) =>
   p.then((r) => {
     sent += 1;
-    const code = String((r as { resultCode?: unknown; json?: { resultCode?: unknown } }).resultCode ?? (r as { json?: { resultCode?: unknown } }).json?.resultCode);
+    const code = String(
+      (r as { resultCode?: unknown; json?: { resultCode?: unknown } }).resultCode ?? (r as { json?: { resultCode?: unknown } }).json?.resultCode,
+    );
     if (!expect.includes(code)) unexpected.push(`call ${sent}: ${code}`);
     return r;
   });
 
 for (let n = 1; n <= 12; n++) await count(v2({ activity: "newInstance", ...order(n), testFlag: "0" }));
-await count(v2({ activity: "refreshInstance", scene: "RENEWAL", instanceId: bid(2), orderId: "CSDEMORENEW02", orderLineId: "CSDEMORENEW02-000001", expireTime: "20271231000000" }));
-await count(v2({ activity: "refreshInstance", scene: "TRIAL_TO_FORMAL", instanceId: bid(3), orderId: "CSDEMOT2F03", orderLineId: "CSDEMOT2F03-000001", expireTime: "20280101000000" }));
+await count(
+  v2({
+    activity: "refreshInstance",
+    scene: "RENEWAL",
+    instanceId: bid(2),
+    orderId: "CSDEMORENEW02",
+    orderLineId: "CSDEMORENEW02-000001",
+    expireTime: "20271231000000",
+  }),
+);
+await count(
+  v2({
+    activity: "refreshInstance",
+    scene: "TRIAL_TO_FORMAL",
+    instanceId: bid(3),
+    orderId: "CSDEMOT2F03",
+    orderLineId: "CSDEMOT2F03-000001",
+    expireTime: "20280101000000",
+  }),
+);
 await count(v2({ activity: "upgradeInstance", instanceId: bid(4), orderId: "CSDEMOUPG04", orderLineId: "CSDEMOUPG04-000001" }));
 await count(v2({ activity: "updateInstanceStatus", instanceId: bid(5), status: "FREEZE" }));
 await count(v2({ activity: "releaseInstance", instanceId: bid(6), orderId: "CSDEMOUNSUB06", orderLineId: "CSDEMOUNSUB06-000001" }));
 await count(v2({ activity: "queryInstance", instanceId: [bid(1), bid(2), bid(3)].join(",") }));
-await count(v2({ activity: "newInstance", orderId: "CS1906666666ABCDE", orderLineId: "CS1906666666ABCDE-000001", businessId: "huaweitest123456", testFlag: "1" }));
-await count(v1({ activity: "newInstance", orderId: "CSDEMOV1000001", businessId: "demo-v1-instance-0001", customerId: "68cbc86abc2018ab880d92f36422fa0e", customerName: "Demo V1 Buyer", productId: "00301-666666-0--0", skuCode: "demo-sku", chargingMode: "1", periodType: "month", periodNumber: "1", expireTime: "20271124000000", saasExtendParams: encodeSaasExtendParams([{ name: "emailDomainName", value: "demo.example.com" }]) }));
+await count(
+  v2({ activity: "newInstance", orderId: "CS1906666666ABCDE", orderLineId: "CS1906666666ABCDE-000001", businessId: "huaweitest123456", testFlag: "1" }),
+);
+await count(
+  v1({
+    activity: "newInstance",
+    orderId: "CSDEMOV1000001",
+    businessId: "demo-v1-instance-0001",
+    customerId: "68cbc86abc2018ab880d92f36422fa0e",
+    customerName: "Demo V1 Buyer",
+    productId: "00301-666666-0--0",
+    skuCode: "demo-sku",
+    chargingMode: "1",
+    periodType: "month",
+    periodNumber: "1",
+    expireTime: "20271124000000",
+    saasExtendParams: encodeSaasExtendParams([{ name: "emailDomainName", value: "demo.example.com" }]),
+  }),
+);
 await count(v1({ activity: "instanceStatus", instanceId: "demo-v1-instance-0001", instanceStatus: "FREEZE" }));
 await count(v1({ activity: "instanceStatus", instanceId: "demo-v1-instance-0001", instanceStatus: "NORMAL" }));
 // A joint-operation tenant bound to demo instance 1: enterprise, app credential, org tree, users.
 async function kit(kitName: "tenantSync" | "applicationSync" | "authSync" | "singleOrgSync" | "allOrgSync", body: Record<string, unknown>) {
-  const res = await sendSignedRequest(buildKitV2Request({ baseUrl: saasUrl, kitName, accessKey: keys.kitAccessKey, body: { ...body, testFlag: 0, timeStamp: "20261124120000000" } }));
+  const res = await sendSignedRequest(
+    buildKitV2Request({ baseUrl: saasUrl, kitName, accessKey: keys.kitAccessKey, body: { ...body, testFlag: 0, timeStamp: "20261124120000000" } }),
+  );
   return res.json as Record<string, unknown>;
 }
 const tenant = { instanceId: bid(1), tenantId: DEMO_TENANT_ID };
 const publicKey = readFileSync(path.join(dataDir, "demo-rsa-public.pem"), "utf8");
-await count(kit("tenantSync", { ...tenant, orderId: order(1).orderId, tenantCode: "acme", name: "Acme Demo Ltd", domainName: `${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}`, flag: 1 }));
-await count(kit("applicationSync", { ...tenant, appId: "demo-app", clientId: "demo-client-id", clientSecret: encryptClientSecret("demo-client-secret", publicKey, "sha256-mgf1sha1"), flag: 1 }));
+await count(
+  kit("tenantSync", {
+    ...tenant,
+    orderId: order(1).orderId,
+    tenantCode: "acme",
+    name: "Acme Demo Ltd",
+    domainName: `${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}`,
+    flag: 1,
+  }),
+);
+await count(
+  kit("applicationSync", {
+    ...tenant,
+    appId: "demo-app",
+    clientId: "demo-client-id",
+    clientSecret: encryptClientSecret("demo-client-secret", publicKey, "sha256-mgf1sha1"),
+    flag: 1,
+  }),
+);
 const departments = [
   { orgCode: "100", orgName: "Acme", parentCode: "" },
   { orgCode: "110", orgName: "Engineering", parentCode: "100" },
@@ -113,11 +185,29 @@ const departments = [
   { orgCode: "130", orgName: "Finance", parentCode: "100" },
 ];
 await count(kit("allOrgSync", { ...tenant, orgInfoList: departments }));
-await count(kit("authSync", { ...tenant, appId: "demo-app", currentSyncTime: "20261124120000000", flag: 1, userList: people.map(([userName, name, orgCode, role]) => ({ userName, name, orgCode, role, enable: "true", position: role === "admin" ? "IT manager" : "staff" })) }));
+await count(
+  kit("authSync", {
+    ...tenant,
+    appId: "demo-app",
+    currentSyncTime: "20261124120000000",
+    flag: 1,
+    userList: people.map(([userName, name, orgCode, role]) => ({
+      userName,
+      name,
+      orgCode,
+      role,
+      enable: "true",
+      position: role === "admin" ? "IT manager" : "staff",
+    })),
+  }),
+);
 await count(kit("singleOrgSync", { ...tenant, orgCode: "113", orgName: "Data", parentCode: "110", flag: 1 }));
 
 // One refused call, so the callback log shows what a bad signature looks like.
-await count(sendSignedRequest(buildV2BasicRequest({ baseUrl: saasUrl, accessKey: "not-the-merchant-key", body: { activity: "queryInstance", instanceId: bid(1) } })), ["000001"]);
+await count(
+  sendSignedRequest(buildV2BasicRequest({ baseUrl: saasUrl, accessKey: "not-the-merchant-key", body: { activity: "queryInstance", instanceId: bid(1) } })),
+  ["000001"],
+);
 if (unexpected.length) console.warn(`[demo] unexpected answers: ${unexpected.join(", ")}`);
 
 const staffFile = path.join(dataDir, "demo-staff.json");

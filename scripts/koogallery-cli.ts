@@ -35,7 +35,11 @@ function demoSecrets(): Record<string, string> {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
 }
 const isKit = isKitName(activity);
-const key = opts.key ?? (isKit ? (process.env.KOOGALLERY_KIT_ACCESS_KEY ?? demoSecrets().kitAccessKey) : undefined) ?? process.env.KOOGALLERY_ACCESS_KEY ?? demoSecrets().accessKey;
+const key =
+  opts.key ??
+  (isKit ? (process.env.KOOGALLERY_KIT_ACCESS_KEY ?? demoSecrets().kitAccessKey) : undefined) ??
+  process.env.KOOGALLERY_ACCESS_KEY ??
+  demoSecrets().accessKey;
 delete opts.key;
 if (!key) {
   console.error("no key: pass --key=..., set KOOGALLERY_ACCESS_KEY, or run the demo once (it writes data/demo-secrets.json)");
@@ -69,9 +73,15 @@ if (activity === "newInstance") {
 let req: SignedRequest;
 if (isKit) {
   const base = url.replace(/\/+$/, "");
-  req = isV1 ? buildKitV1Request({ baseUrl: base, kitName: activity, accessKey: key, body: fields }) : buildKitV2Request({ baseUrl: base, kitName: activity, accessKey: key, body: fields });
+  req = isV1
+    ? buildKitV1Request({ baseUrl: base, kitName: activity, accessKey: key, body: fields })
+    : buildKitV2Request({ baseUrl: base, kitName: activity, accessKey: key, body: fields });
 } else if (isV1) {
-  req = buildV1GetRequest({ baseUrl: url, accessKey: key, params: { activity, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])) } });
+  req = buildV1GetRequest({
+    baseUrl: url,
+    accessKey: key,
+    params: { activity, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])) },
+  });
 } else {
   req = buildV2BasicRequest({ baseUrl: url, accessKey: key, body: { activity, ...fields } });
 }

@@ -22,9 +22,13 @@ if (!existsSync(chromium)) {
   }
 }
 
-const r = spawnSync(process.execPath, [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test", "-c", path.join("e2e", "playwright.config.ts"), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, CHROMIUM_PATH: chromium },
-});
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, "node_modules", "@playwright", "test", "cli.js"), "test", "-c", path.join("e2e", "playwright.config.ts"), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, CHROMIUM_PATH: chromium },
+  },
+);
 process.exit(r.status ?? 1);

@@ -9,10 +9,16 @@ import path from "node:path";
 import { ensureBuild } from "./lib/ensure-build";
 
 const root = path.resolve(import.meta.dirname, "..");
-const engines = (process.env.TEST_ENGINES ?? "pglite,postgres").split(",").map((s) => s.trim()).filter(Boolean);
+const engines = (process.env.TEST_ENGINES ?? "pglite,postgres")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync(path.join(root, "e2e", "api")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => path.join("e2e", "api", f));
+  : readdirSync(path.join(root, "e2e", "api"))
+      .filter((f) => f.endsWith(".test.ts"))
+      .sort()
+      .map((f) => path.join("e2e", "api", f));
 
 try {
   ensureBuild(root);

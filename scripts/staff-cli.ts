@@ -7,7 +7,15 @@
 import { closeDb, getRawSql } from "../lib/db";
 import { describeError, PortalError } from "../lib/errors";
 import { applyMigrations } from "../lib/migrations";
-import { createStaffUser, disableStaffUser, enableStaffUser, listStaffUsers, setStaffPassword, setStaffRole, type StaffSummary } from "../lib/staff/manage-staff";
+import {
+  createStaffUser,
+  disableStaffUser,
+  enableStaffUser,
+  listStaffUsers,
+  setStaffPassword,
+  setStaffRole,
+  type StaffSummary,
+} from "../lib/staff/manage-staff";
 
 const USAGE = "usage: npx tsx scripts/staff-cli.ts <create|list|set-password|set-role|disable|enable> [--email x] [--name y] [--role owner|operator|viewer]";
 const COMMANDS = ["create", "list", "set-password", "set-role", "disable", "enable"] as const;
@@ -109,7 +117,13 @@ function printTable(rows: StaffSummary[]): void {
   const table = rows.map((s) => [s.email, s.name, s.role, s.disabledAt ? "disabled" : "active", s.lastSignInAt?.toISOString() ?? "never"]);
   const header = ["EMAIL", "NAME", "ROLE", "STATUS", "LAST SIGN-IN"];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-  for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const row of [header, ...table])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 async function run(command: Command, opts: Record<string, string>): Promise<void> {

@@ -17,7 +17,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <main className="mx-auto mt-12 grid w-full max-w-4xl gap-6 px-4 md:grid-cols-2">
       <h1 className="sr-only">Sign in to the KooGallery merchant portal</h1>
       <section aria-labelledby="buyer-heading" className="rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-        <h2 id="buyer-heading" className="text-lg font-semibold">Customers</h2>
+        <h2 id="buyer-heading" className="text-lg font-semibold">
+          Customers
+        </h2>
         <p className="mt-2 text-sm text-slate-600">Sign in with your organisation&apos;s KooGallery account.</p>
         <form method="get" action="/sso/start" className="mt-6 space-y-4">
           <div>
@@ -25,7 +27,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               Tenant code
             </label>
             <input id="tenant" name="tenant" required defaultValue={tenant ?? ""} autoComplete="organization" className={inputClass} maxLength={128} />
-            <p className="mt-1 text-xs text-slate-500">Your administrator can tell you the code; opening the application from KooGallery fills it in for you.</p>
+            <p className="mt-1 text-xs text-slate-500">
+              Your administrator can tell you the code; opening the application from KooGallery fills it in for you.
+            </p>
           </div>
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
           <button type="submit" className={buttonClass}>
@@ -34,7 +38,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </form>
       </section>
       <section aria-labelledby="staff-heading" className="rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-        <h2 id="staff-heading" className="text-lg font-semibold">Merchant staff</h2>
+        <h2 id="staff-heading" className="text-lg font-semibold">
+          Merchant staff
+        </h2>
         <p className="mt-2 text-sm text-slate-600">Sign in with your portal account.</p>
         <StaffSignInForm callbackUrl={callbackUrl} />
       </section>

@@ -26,7 +26,12 @@ export function StaffSignInForm({ callbackUrl }: { callbackUrl: string }) {
     const data = new FormData(event.currentTarget);
     setIsPending(true);
     setError(undefined);
-    const result = await signIn("staff", { email: String(data.get("email") ?? ""), password: String(data.get("password") ?? ""), redirect: false, callbackUrl });
+    const result = await signIn("staff", {
+      email: String(data.get("email") ?? ""),
+      password: String(data.get("password") ?? ""),
+      redirect: false,
+      callbackUrl,
+    });
     setIsPending(false);
     if (!result || result.error) {
       setError(messageFor(result?.error ?? "invalid"));

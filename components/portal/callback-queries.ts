@@ -53,6 +53,8 @@ export function toFilterBody(filter: CallbackFilter): Record<string, string | bo
 export const callbackMutations = {
   retryOne: (logId: string) => sendJson<RetryOneResult>(`/api/portal/callbacks/${encodeURIComponent(logId)}/retry`, "POST", {}),
   /** A call that succeeded, applied again on purpose: the reason is recorded with the re-run. */
-  reapplyOne: (logId: string, reason: string) => sendJson<RetryOneResult>(`/api/portal/callbacks/${encodeURIComponent(logId)}/retry`, "POST", { reapply: true, reason }),
-  retryMatching: (filter: CallbackFilter, dryRun: boolean) => sendJson<BulkRetryResultJson>("/api/portal/callbacks/retry", "POST", { filter: toFilterBody(filter), dryRun }),
+  reapplyOne: (logId: string, reason: string) =>
+    sendJson<RetryOneResult>(`/api/portal/callbacks/${encodeURIComponent(logId)}/retry`, "POST", { reapply: true, reason }),
+  retryMatching: (filter: CallbackFilter, dryRun: boolean) =>
+    sendJson<BulkRetryResultJson>("/api/portal/callbacks/retry", "POST", { filter: toFilterBody(filter), dryRun }),
 };

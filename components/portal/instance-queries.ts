@@ -52,7 +52,8 @@ export const instanceQueries = {
   list: (filter: InstanceFilter) =>
     infiniteQueryOptions({
       queryKey: ["portal", "instances", instanceFilterParams(filter)],
-      queryFn: ({ pageParam }) => getJson<Page<InstanceListItem>>(withParams("/api/portal/instances", { ...instanceFilterParams(filter), cursor: pageParam, limit: "50" })),
+      queryFn: ({ pageParam }) =>
+        getJson<Page<InstanceListItem>>(withParams("/api/portal/instances", { ...instanceFilterParams(filter), cursor: pageParam, limit: "50" })),
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (last) => last.nextCursor ?? undefined,
     }),
@@ -64,7 +65,10 @@ export const instanceQueries = {
 };
 
 export function runInstanceAction(instanceId: string, action: InstanceAction, reason?: string) {
-  return sendJson<{ instanceId: string; state: string; provisionStatus: string }>(`/api/portal/instances/${encodeURIComponent(instanceId)}/actions`, "POST", { action, ...(reason?.trim() ? { reason: reason.trim() } : {}) });
+  return sendJson<{ instanceId: string; state: string; provisionStatus: string }>(`/api/portal/instances/${encodeURIComponent(instanceId)}/actions`, "POST", {
+    action,
+    ...(reason?.trim() ? { reason: reason.trim() } : {}),
+  });
 }
 
 /** Never cached: the password is shown once, from this answer only. */

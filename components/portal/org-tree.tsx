@@ -15,7 +15,12 @@ function OrgBranch({ tenantRowId, node, level }: { tenantRowId: string; node: Or
     <li role="treeitem" aria-expanded={node.childCount ? isOpen : undefined} aria-level={level} aria-selected={false}>
       <div className="flex items-center gap-2 py-1">
         {node.childCount ? (
-          <button type="button" onClick={() => setIsOpen(!isOpen)} className="h-6 w-6 rounded text-slate-700 hover:bg-slate-100" aria-label={`${isOpen ? "Collapse" : "Expand"} ${node.orgName}`}>
+          <button
+            type="button"
+            onClick={() => setIsOpen(!isOpen)}
+            className="h-6 w-6 rounded text-slate-700 hover:bg-slate-100"
+            aria-label={`${isOpen ? "Collapse" : "Expand"} ${node.orgName}`}
+          >
             {isOpen ? "▾" : "▸"}
           </button>
         ) : (
@@ -48,21 +53,28 @@ export function OrgTreeView({ tenantRowId }: { tenantRowId: string }) {
   const search = useQuery(portalQueries.orgSearch(tenantRowId, q.trim()));
   return (
     <section aria-labelledby="org-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h2 id="org-heading" className="text-lg font-semibold">Organisation</h2>
+      <h2 id="org-heading" className="text-lg font-semibold">
+        Organisation
+      </h2>
       {tree.data ? (
         <p className="mt-1 text-xs text-slate-600">
           {tree.data.departmentCount} departments{tree.data.unplacedUserCount ? `, ${tree.data.unplacedUserCount} users in no known department` : ""}
         </p>
       ) : null}
       <div className="mt-3 w-72">
-        <label htmlFor="org-search" className="block text-sm font-medium">Find a department</label>
+        <label htmlFor="org-search" className="block text-sm font-medium">
+          Find a department
+        </label>
         <input id="org-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} className={inputClass} placeholder="Name or code" />
       </div>
       {q.trim() ? (
         <ul className="mt-3 space-y-1 text-sm" aria-label="Matching departments">
           {search.data?.matches.map((m) => (
             <li key={m.orgCode}>
-              <span className="text-slate-500">{m.path.map((p) => p.orgName ?? p.orgCode).join(" / ")}{m.path.length ? " / " : ""}</span>
+              <span className="text-slate-500">
+                {m.path.map((p) => p.orgName ?? p.orgCode).join(" / ")}
+                {m.path.length ? " / " : ""}
+              </span>
               <span className="font-medium">{m.orgName}</span> <span className="font-mono text-xs text-slate-500">{m.orgCode}</span>
             </li>
           ))}
@@ -71,7 +83,9 @@ export function OrgTreeView({ tenantRowId }: { tenantRowId: string }) {
       ) : tree.isPending ? (
         <p className="mt-3 text-sm text-slate-600">Loading…</p>
       ) : tree.isError ? (
-        <p role="alert" className="mt-3 text-sm text-red-800">{tree.error.message}</p>
+        <p role="alert" className="mt-3 text-sm text-red-800">
+          {tree.error.message}
+        </p>
       ) : (
         <ul role="tree" aria-labelledby="org-heading" className="mt-3 text-sm">
           {tree.data.roots.map((n) => (

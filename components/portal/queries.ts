@@ -17,7 +17,12 @@ export class ApiError extends Error {
 
 /** Sends JSON and reads the answer; a 4xx/5xx becomes an ApiError with the server's message. */
 export async function sendJson<T>(url: string, method: "POST" | "PATCH" | "DELETE", body?: unknown): Promise<T> {
-  const res = await fetch(url, { method, credentials: "same-origin", headers: { "content-type": "application/json", accept: "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const answer = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
   if (!res.ok) throw new ApiError(res.status, answer.error?.message ?? `request failed (${res.status})`);
   return answer as T;
@@ -34,7 +39,6 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** A server type as it arrives through JSON (dates become ISO strings): the client never restates the server's shapes. */
 export type Serialized<T> = T extends Date ? string : T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
-
 
 export function withParams(path: string, params: Record<string, string | undefined>): string {
   const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
@@ -54,7 +58,10 @@ export const portalQueries = {
   tenants: (filter: { q?: string; test?: boolean; deleted?: boolean }) =>
     infiniteQueryOptions({
       queryKey: ["portal", "tenants", filter],
-      queryFn: ({ pageParam }) => getJson<Page<TenantListItem>>(withParams("/api/portal/tenants", { q: filter.q, test: filter.test ? "1" : undefined, deleted: filter.deleted ? "1" : undefined, cursor: pageParam })),
+      queryFn: ({ pageParam }) =>
+        getJson<Page<TenantListItem>>(
+          withParams("/api/portal/tenants", { q: filter.q, test: filter.test ? "1" : undefined, deleted: filter.deleted ? "1" : undefined, cursor: pageParam }),
+        ),
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (last) => last.nextCursor ?? undefined,
     }),
@@ -80,7 +87,8 @@ export const portalQueries = {
   syncEvents: (tenantRowId: string) =>
     infiniteQueryOptions({
       queryKey: ["portal", "tenant", tenantRowId, "sync-events"],
-      queryFn: ({ pageParam }) => getJson<Page<SyncEventItem>>(withParams(`/api/portal/tenants/${tenantRowId}/sync-events`, { cursor: pageParam, limit: "20" })),
+      queryFn: ({ pageParam }) =>
+        getJson<Page<SyncEventItem>>(withParams(`/api/portal/tenants/${tenantRowId}/sync-events`, { cursor: pageParam, limit: "20" })),
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (last) => last.nextCursor ?? undefined,
     }),

@@ -9,15 +9,23 @@ export function SyncHistory({ tenantRowId }: { tenantRowId: string }) {
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="sync-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-      <h2 id="sync-heading" className="text-lg font-semibold">Sync history</h2>
+      <h2 id="sync-heading" className="text-lg font-semibold">
+        Sync history
+      </h2>
       <QueryState query={query} isEmpty={rows.length === 0} empty="No syncs yet.">
         <ul className="mt-3 divide-y divide-slate-100 text-sm">
           {rows.map((e) => (
             <li key={e.id} className="py-2">
               <div className="flex flex-wrap gap-3">
                 <span className="font-medium">{e.kind}</span>
-                <time className="text-slate-600" dateTime={e.createdAt}>{new Date(e.createdAt).toLocaleString()}</time>
-                <span className="text-slate-700">{Object.entries(e.counts).map(([k, v]) => `${k} ${v}`).join(", ")}</span>
+                <time className="text-slate-600" dateTime={e.createdAt}>
+                  {new Date(e.createdAt).toLocaleString()}
+                </time>
+                <span className="text-slate-700">
+                  {Object.entries(e.counts)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(", ")}
+                </span>
                 {e.isTest ? <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900">test</span> : null}
               </div>
               {e.diff ? (

@@ -20,7 +20,14 @@ export function TenantList() {
           <label htmlFor="tenant-search" className="block text-sm font-medium">
             Search
           </label>
-          <input id="tenant-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, code, tenant, instance or order" className={inputClass} />
+          <input
+            id="tenant-search"
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="Name, code, tenant, instance or order"
+            className={inputClass}
+          />
         </div>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> Include test data

@@ -8,7 +8,25 @@ import { buttonClass, secondaryButtonClass } from "@/components/ui/card";
  * `onOpen` runs when the dialog opens (e.g. a dry run whose answer the dialog shows);
  * `isConfirmDisabled` keeps the confirm button off until the dialog has what it needs.
  */
-export function ConfirmAction({ label, title, children, confirmLabel, onConfirm, isDisabled, onOpen, isConfirmDisabled }: { label: string; title: string; children: ReactNode; confirmLabel?: string; onConfirm: () => Promise<void> | void; isDisabled?: boolean; onOpen?: () => void; isConfirmDisabled?: boolean }) {
+export function ConfirmAction({
+  label,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  isDisabled,
+  onOpen,
+  isConfirmDisabled,
+}: {
+  label: string;
+  title: string;
+  children: ReactNode;
+  confirmLabel?: string;
+  onConfirm: () => Promise<void> | void;
+  isDisabled?: boolean;
+  onOpen?: () => void;
+  isConfirmDisabled?: boolean;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   // useId, not the label: labels may hold spaces, which aria-labelledby would read as several ids.
   const titleId = useId();

@@ -58,17 +58,24 @@ describe("provisioning through the merchant's backend", () => {
     await waitFor(() => backend.calls.filter((c) => c.body.includes(order.businessId)).length >= 2 || undefined, 10_000, "retries");
 
     await portal.stop();
-    const jobs = await portal.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM "Job" WHERE kind = 'provision-instance' AND payload->>'instanceId' = $1`, [order.businessId]);
+    const jobs = await portal.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM "Job" WHERE kind = 'provision-instance' AND payload->>'instanceId' = $1`,
+      [order.businessId],
+    );
     assert.equal(jobs[0]?.status, "PENDING", "the job is still waiting when the portal stops");
     assert.ok((jobs[0]?.attempts ?? 0) >= 2);
     await portal.stop();
     isBackendUp = true;
     await portal.restart();
 
-    const done = await waitFor(async () => {
-      const r = await callV2(portal, { activity: "queryInstance", instanceId: order.businessId });
-      return r.json.resultCode === "000000" ? r : undefined;
-    }, 20_000, "provisioning after restart");
+    const done = await waitFor(
+      async () => {
+        const r = await callV2(portal, { activity: "queryInstance", instanceId: order.businessId });
+        return r.json.resultCode === "000000" ? r : undefined;
+      },
+      20_000,
+      "provisioning after restart",
+    );
     const info = done.json.info as Array<{ appInfo: { frontEndUrl: string; password: string } }>;
     assert.equal(info[0]?.appInfo.frontEndUrl, `https://app.example.com/${order.businessId}`);
     assert.equal(info[0]?.appInfo.password, "Initial-Passw0rd");
@@ -98,7 +105,13 @@ if (testEngine === "postgres") {
         const { instance } = JSON.parse(req.body) as { instance: { instanceId: string } };
         return { status: 200, body: { frontEndUrl: `https://app.example.com/${instance.instanceId}` }, delayMs: 50 };
       });
-      const env = { PROVISIONING_ADAPTER: "http", PROVISIONING_HTTP_URL: `${backend.url}/p`, PROVISIONING_HTTP_SECRET: SECRET, PROVISIONING_SYNC_TIMEOUT_MS: "0", JOBS_RETRY_BASE_MS: "100000" };
+      const env = {
+        PROVISIONING_ADAPTER: "http",
+        PROVISIONING_HTTP_URL: `${backend.url}/p`,
+        PROVISIONING_HTTP_SECRET: SECRET,
+        PROVISIONING_SYNC_TIMEOUT_MS: "0",
+        JOBS_RETRY_BASE_MS: "100000",
+      };
       const a = await startPortal(env);
       const b = await startPortal(env, { shareWith: a });
       try {
@@ -109,18 +122,28 @@ if (testEngine === "postgres") {
         }
         // Wait until every job has failed once and is back in the queue: a job still in flight when the backend
         // comes up would either answer 503 after the switch or put its retry 100 s out after runAt is reset.
-        await waitFor(async () => {
-          const rows = await a.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Job" WHERE kind = 'provision-instance' AND status = 'PENDING' AND attempts >= 1`);
-          return rows[0]?.n === orders.length || undefined;
-        }, 20_000, "every job failed once");
+        await waitFor(
+          async () => {
+            const rows = await a.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM "Job" WHERE kind = 'provision-instance' AND status = 'PENDING' AND attempts >= 1`,
+            );
+            return rows[0]?.n === orders.length || undefined;
+          },
+          20_000,
+          "every job failed once",
+        );
         // Then make them all due again and let both workers race.
         isUp = true;
         // In UTC like the column: this session runs in the database's default zone (Asia/Shanghai in CI).
         await a.query(`UPDATE "Job" SET "runAt" = now() AT TIME ZONE 'UTC' WHERE kind = 'provision-instance'`);
-        await waitFor(async () => {
-          const rows = await a.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Instance" WHERE "provisionStatus" = 'DONE'`);
-          return rows[0]?.n === orders.length || undefined;
-        }, 20_000, "all provisioned");
+        await waitFor(
+          async () => {
+            const rows = await a.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Instance" WHERE "provisionStatus" = 'DONE'`);
+            return rows[0]?.n === orders.length || undefined;
+          },
+          20_000,
+          "all provisioned",
+        );
         for (const o of orders) {
           // Counted by the answer, not the clock: a 503 can arrive in the same millisecond the backend comes up.
           const successes = backend.calls.filter((c) => c.body.includes(o.businessId) && c.status === 200);
@@ -167,7 +190,16 @@ describe("order details through the Open API", () => {
             orderType: "NEW",
             createTime: "20261124101010",
             buyerInfo: { customerId: "cust-1", customerName: "Acme Ltd" },
-            orderLine: [{ orderLineId: url.searchParams.get("orderLineId"), chargingMode: "PERIOD", periodType: "month", periodNumber: 3, orderAmount: "99.5", productInfo: [{ productId: "OFFI1", skuCode: "sku-1", linearValue: 1 }] }],
+            orderLine: [
+              {
+                orderLineId: url.searchParams.get("orderLineId"),
+                chargingMode: "PERIOD",
+                periodType: "month",
+                periodNumber: 3,
+                orderAmount: "99.5",
+                productInfo: [{ productId: "OFFI1", skuCode: "sku-1", linearValue: 1 }],
+              },
+            ],
           },
         },
       };
@@ -198,7 +230,14 @@ describe("order details through the Open API", () => {
          FROM "Order" o JOIN "Instance" i ON i.id = o."instanceId" WHERE o."orderId" = $1`,
       [order.orderId],
     );
-    assert.deepEqual(rows[0], { fetchStatus: "FETCHED", customerName: "Acme Ltd", skuCode: "sku-1", periodNumber: 3, amount: "99.5000", instCustomer: "Acme Ltd" });
+    assert.deepEqual(rows[0], {
+      fetchStatus: "FETCHED",
+      customerName: "Acme Ltd",
+      skuCode: "sku-1",
+      periodNumber: 3,
+      amount: "99.5000",
+      instCustomer: "Acme Ltd",
+    });
   });
 
   test("test orders are not queried", async () => {

@@ -43,7 +43,14 @@ function toAnswer(r: { status: number; headers: Record<string, string>; bodyText
 export type V2Options = { key?: string; timestamp?: string; nonce?: string; timeoutMs?: number };
 
 export async function kitV2(portal: Portal, kitName: KitName, body: Record<string, unknown>, opts: V2Options = {}): Promise<Answer> {
-  const req = buildKitV2Request({ baseUrl: portal.saasUrl, kitName, accessKey: opts.key ?? portal.keys.kitAccessKey, body, timestamp: opts.timestamp, nonce: opts.nonce });
+  const req = buildKitV2Request({
+    baseUrl: portal.saasUrl,
+    kitName,
+    accessKey: opts.key ?? portal.keys.kitAccessKey,
+    body,
+    timestamp: opts.timestamp,
+    nonce: opts.nonce,
+  });
   return toAnswer(await sendSignedRequest(req, { timeoutMs: opts.timeoutMs }));
 }
 
@@ -70,8 +77,26 @@ export function assertKitAnswer(portal: Portal, a: Answer, code: string, why?: s
   assert.ok(verifyBodySign(portal.keys.kitAccessKey, a.bodyText, a.headers["body-sign"]), "Body-Sign with the Kit key");
 }
 
-export type TenantRow = { tenantId: string; instanceKey: string; orderId: string | null; tenantCode: string; name: string; domainName: string; isTest: boolean; deletedAt: string | null };
-export type AppRow = { tenantId: string; instanceKey: string; appId: string; clientId: string; clientSecretEnc: string | null; oaepVariant: string | null; isTest: boolean; deletedAt: string | null };
+export type TenantRow = {
+  tenantId: string;
+  instanceKey: string;
+  orderId: string | null;
+  tenantCode: string;
+  name: string;
+  domainName: string;
+  isTest: boolean;
+  deletedAt: string | null;
+};
+export type AppRow = {
+  tenantId: string;
+  instanceKey: string;
+  appId: string;
+  clientId: string;
+  clientSecretEnc: string | null;
+  oaepVariant: string | null;
+  isTest: boolean;
+  deletedAt: string | null;
+};
 export type UserRow = {
   tenantId: string;
   appId: string;
@@ -89,7 +114,16 @@ export type UserRow = {
   isOrphaned: boolean;
 };
 export type DepartmentRow = { tenantId: string; orgCode: string; orgName: string; parentCode: string; linkedTo: string | null };
-export type EventRow = { tenantId: string; kind: string; flag: number | null; counts: Record<string, number>; diff: unknown; callbackLogId: string | null; isTest: boolean; hasLog: boolean };
+export type EventRow = {
+  tenantId: string;
+  kind: string;
+  flag: number | null;
+  counts: Record<string, number>;
+  diff: unknown;
+  callbackLogId: string | null;
+  isTest: boolean;
+  hasLog: boolean;
+};
 export type LogRow = {
   id: string;
   endpoint: string;

@@ -149,12 +149,30 @@ const grantBody = (t: { tenantId: string; instanceId: string }, flag: number, us
 describe("authSync", () => {
   test("add, repeat, modify, revoke, delete (the list as a JSON string): all 000000", async () => {
     await ok(kitV1(portal, "singleOrgSync", { ...grants, orgCode: "D1", orgName: "研发部", parentCode: "", flag: 1, testFlag: 0 }));
-    const users = v1UserList([{ userName: "zhangsan01", orgCode: "D1", role: "admin", ...contact }, { userName: "lisi02", orgCode: "D1" }, { userName: "wangwu03", orgCode: "D9" }]);
+    const users = v1UserList([
+      { userName: "zhangsan01", orgCode: "D1", role: "admin", ...contact },
+      { userName: "lisi02", orgCode: "D1" },
+      { userName: "wangwu03", orgCode: "D9" },
+    ]);
     await ok(kitV1(portal, "authSync", grantBody(grants, 1, users)), "add");
     await ok(kitV1(portal, "authSync", grantBody(grants, 1, users)), "repeated add");
     await ok(kitV1(portal, "authSync", grantBody(grants, 2, v1UserList([{ userName: "lisi02", orgCode: "D1", enable: "false" }]))), "modify");
     await ok(kitV1(portal, "authSync", grantBody(grants, 3, v1UserList([{ userName: "zhangsan01", orgCode: "D1" }]))), "revoke");
-    await ok(kitV1(portal, "authSync", grantBody(grants, 0, v1UserList([{ userName: "wangwu03", orgCode: "D9" }, { userName: "nobody", orgCode: "D1" }]))), "delete");
+    await ok(
+      kitV1(
+        portal,
+        "authSync",
+        grantBody(
+          grants,
+          0,
+          v1UserList([
+            { userName: "wangwu03", orgCode: "D9" },
+            { userName: "nobody", orgCode: "D1" },
+          ]),
+        ),
+      ),
+      "delete",
+    );
     await ok(kitV1(portal, "authSync", grantBody(grants, 0, v1UserList([{ userName: "wangwu03", orgCode: "D9" }]))), "repeated delete");
   });
 
@@ -164,7 +182,14 @@ describe("authSync", () => {
 });
 
 describe("singleOrgSync", () => {
-  const dept = (orgCode: string, parentCode: string, flag: number, orgName = `部门 ${orgCode}`) => ({ ...tree, orgCode, orgName, parentCode, flag, testFlag: 0 });
+  const dept = (orgCode: string, parentCode: string, flag: number, orgName = `部门 ${orgCode}`) => ({
+    ...tree,
+    orgCode,
+    orgName,
+    parentCode,
+    flag,
+    testFlag: 0,
+  });
 
   test("a child before its parent waits and is attached when the parent comes; a cycle is 000002", async () => {
     await ok(kitV1(portal, "singleOrgSync", dept("CHILD", "PARENT", 1)));
@@ -191,7 +216,20 @@ describe("allOrgSync", () => {
 
   test("a full list replaces the tree; the diff is recorded and users of removed departments are orphaned", async () => {
     await ok(kitV1(portal, "allOrgSync", body([{ orgCode: "A" }, { orgCode: "B", parentCode: "A" }, { orgCode: "C", parentCode: "B" }])));
-    await ok(kitV1(portal, "authSync", grantBody(full, 1, v1UserList([{ userName: "in-c", orgCode: "C" }, { userName: "in-b", orgCode: "B" }]))));
+    await ok(
+      kitV1(
+        portal,
+        "authSync",
+        grantBody(
+          full,
+          1,
+          v1UserList([
+            { userName: "in-c", orgCode: "C" },
+            { userName: "in-b", orgCode: "B" },
+          ]),
+        ),
+      ),
+    );
     await ok(kitV1(portal, "allOrgSync", body([{ orgCode: "A" }, { orgCode: "B", parentCode: "A" }])));
     await ok(kitV1(portal, "allOrgSync", body([{ orgCode: "A" }, { orgCode: "B", parentCode: "A" }])), "repeat");
   });
@@ -253,7 +291,9 @@ describe("a 20,000-department allOrgSync (orgInfo as a string)", () => {
     const ms = performance.now() - started;
     assertV1Answer(a, "000000");
     assert.ok(ms < 60_000);
-    t.diagnostic(`V1 20,000-department allOrgSync (${(Buffer.byteLength(body.orgInfo) / 1024 / 1024).toFixed(2)} MiB of orgInfo) answered in ${ms.toFixed(0)} ms`);
+    t.diagnostic(
+      `V1 20,000-department allOrgSync (${(Buffer.byteLength(body.orgInfo) / 1024 / 1024).toFixed(2)} MiB of orgInfo) answered in ${ms.toFixed(0)} ms`,
+    );
   });
 });
 
@@ -311,7 +351,15 @@ describe("what the database holds afterwards", () => {
     assert.deepEqual([users.get("lisi02")?.status, users.get("lisi02")?.isEnabled], ["ACTIVE", false]);
     assert.deepEqual([users.get("wangwu03")?.status, users.get("wangwu03")?.isOrphaned], ["DELETED", true]);
     assert.deepEqual(
-      eventsOf(s, grants.tenantId, "authSync").map((e) => [e.flag, e.counts.added, e.counts.updated, e.counts.unchanged, e.counts.revoked, e.counts.deleted, e.counts.unknown]),
+      eventsOf(s, grants.tenantId, "authSync").map((e) => [
+        e.flag,
+        e.counts.added,
+        e.counts.updated,
+        e.counts.unchanged,
+        e.counts.revoked,
+        e.counts.deleted,
+        e.counts.unknown,
+      ]),
       [
         [1, 3, 0, 0, 0, 0, 0],
         [1, 0, 0, 3, 0, 0, 0],
@@ -321,7 +369,9 @@ describe("what the database holds afterwards", () => {
         [0, 0, 0, 1, 0, 0, 0],
       ],
     );
-    const logged = logsOf(s, grants.tenantId).map((l) => l.requestMasked ?? "").join("\n");
+    const logged = logsOf(s, grants.tenantId)
+      .map((l) => l.requestMasked ?? "")
+      .join("\n");
     assert.ok(logged.includes("zhangsan01"));
     assert.ok(!logged.includes(contact.mobile) && !logged.includes(contact.email), "contact data inside the userList string is masked");
   });
@@ -333,11 +383,14 @@ describe("what the database holds afterwards", () => {
     assert.equal(s.users.find((u) => u.tenantId === tree.tenantId && u.userName === "temp-user")?.isOrphaned, true);
 
     const syncs = eventsOf(s, full.tenantId, "allOrgSync");
-    assert.deepEqual(syncs.map((e) => [e.counts.added, e.counts.removed, e.counts.unchanged, e.counts.orphanedUsers]), [
-      [3, 0, 0, 0],
-      [0, 1, 2, 1],
-      [0, 0, 2, 0],
-    ]);
+    assert.deepEqual(
+      syncs.map((e) => [e.counts.added, e.counts.removed, e.counts.unchanged, e.counts.orphanedUsers]),
+      [
+        [3, 0, 0, 0],
+        [0, 1, 2, 1],
+        [0, 0, 2, 0],
+      ],
+    );
     assert.deepEqual((syncs[1]?.diff as { removed: { orgCode: string; orgName: string }[] }).removed, [{ orgCode: "C", orgName: "部门 C", parentCode: "B" }]);
     const flags = Object.fromEntries(s.users.filter((u) => u.tenantId === full.tenantId).map((u) => [u.userName, u.isOrphaned]));
     assert.deepEqual(flags, { "in-c": true, "in-b": false });
@@ -349,18 +402,36 @@ describe("what the database holds afterwards", () => {
     assert.deepEqual(info(zones.basicKey), [["OK", "basic", "UTC+8"]]);
     // Refused calls are not linked to a tenant (their fields are unverified): the UTC one and the replay are among the refused counts below.
     assert.deepEqual(info(zones.utc), []);
-    assert.deepEqual(info(zones.repeat), [["OK", "kit", "UTC+8"], ["OK", "kit", "UTC+8"]]);
-    assert.deepEqual(eventsOf(s, zones.repeat).map((e) => [e.counts.added, e.counts.unchanged]), [[1, 0], [0, 1]]);
+    assert.deepEqual(info(zones.repeat), [
+      ["OK", "kit", "UTC+8"],
+      ["OK", "kit", "UTC+8"],
+    ]);
+    assert.deepEqual(
+      eventsOf(s, zones.repeat).map((e) => [e.counts.added, e.counts.unchanged]),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    );
     assert.ok(!s.tenants.some((t) => t.tenantId === forged));
     const refused = s.logs.filter((l) => l.generation === "V1" && l.verification !== "OK");
     const count = (v: string) => refused.filter((l) => l.verification === v).length;
-    assert.deepEqual([count("BAD_SIGNATURE"), count("MISSING_CREDENTIALS"), count("BAD_TIMESTAMP"), count("MALFORMED"), count("REPLAYED_NONCE")], [2, 2, 5, 1, 1]);
+    assert.deepEqual(
+      [count("BAD_SIGNATURE"), count("MISSING_CREDENTIALS"), count("BAD_TIMESTAMP"), count("MALFORMED"), count("REPLAYED_NONCE")],
+      [2, 2, 5, 1, 1],
+    );
     assert.ok(refused.every((l) => !l.isSealed));
     assert.equal(s.logs.find((l) => l.endpoint === "kit/orderSync")?.resultMsg, "unknown Kit interface");
   });
 
   test("the 20,000-department full sync stored every department with the right parent", () => {
-    assert.deepEqual(s.bigTrees.map((b) => [b.departments, b.wrongLinks]), [[20_000, 0]]);
-    assert.deepEqual(eventsOf(s, big.tenantId).map((e) => e.counts.added), [20_000]);
+    assert.deepEqual(
+      s.bigTrees.map((b) => [b.departments, b.wrongLinks]),
+      [[20_000, 0]],
+    );
+    assert.deepEqual(
+      eventsOf(s, big.tenantId).map((e) => e.counts.added),
+      [20_000],
+    );
   });
 });

@@ -122,7 +122,11 @@ const appBody = (t: { tenantId: string; instanceId: string }, appId: string, fla
 
 describe("applicationSync", () => {
   before(() => {
-    foreignPublicKey = generateKeyPairSync("rsa", { modulusLength: 3072, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } }).publicKey;
+    foreignPublicKey = generateKeyPairSync("rsa", {
+      modulusLength: 3072,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    }).publicKey;
   });
 
   for (const variant of oaepVariants) {
@@ -164,7 +168,14 @@ describe("applicationSync", () => {
 const contact = { mobile: "13912345678", email: "alice.secret@example.cn" };
 
 /** userList members in KooGallery's (unsorted) field order. */
-const member = (userName: string, orgCode: string, extra: Record<string, unknown> = {}) => ({ userName, role: "user", name: `Name of ${userName}`, orgCode, enable: "true", ...extra });
+const member = (userName: string, orgCode: string, extra: Record<string, unknown> = {}) => ({
+  userName,
+  role: "user",
+  name: `Name of ${userName}`,
+  orgCode,
+  enable: "true",
+  ...extra,
+});
 
 const grantBody = (t: { tenantId: string; instanceId: string }, flag: number, userList: unknown[], appId = "crm") => ({
   ...t,
@@ -183,7 +194,10 @@ describe("authSync", () => {
     const users = [alice, member("bob", "D-SALES"), member("carol", "D-NOPE")];
     await ok(kitV2(portal, "authSync", grantBody(grants, 1, users)), "add");
     await ok(kitV2(portal, "authSync", grantBody(grants, 1, users)), "repeated add");
-    await ok(kitV2(portal, "authSync", grantBody(grants, 2, [member("bob", "D-SALES", { role: "admin", enable: "false" }), member("carol", "D-SALES")])), "modify");
+    await ok(
+      kitV2(portal, "authSync", grantBody(grants, 2, [member("bob", "D-SALES", { role: "admin", enable: "false" }), member("carol", "D-SALES")])),
+      "modify",
+    );
     await ok(kitV2(portal, "authSync", grantBody(grants, 3, [member("alice", "D-SALES")])), "revoke");
     await ok(kitV2(portal, "authSync", grantBody(grants, 3, [member("alice", "D-SALES")])), "repeated revoke");
     await ok(kitV2(portal, "authSync", grantBody(grants, 0, [member("bob", "D-SALES"), member("nobody", "D-SALES")])), "delete");
@@ -192,14 +206,24 @@ describe("authSync", () => {
   });
 
   test("500 users in one call are accepted; 501 are 000002", async () => {
-    const many = Array.from({ length: 500 }, (_, i) => member(`bulk${String(i).padStart(3, "0")}`, "D-SALES", { mobile: `1390000${String(i).padStart(4, "0")}` }));
+    const many = Array.from({ length: 500 }, (_, i) =>
+      member(`bulk${String(i).padStart(3, "0")}`, "D-SALES", { mobile: `1390000${String(i).padStart(4, "0")}` }),
+    );
     await ok(kitV2(portal, "authSync", grantBody(grants, 1, many, "bulk")));
     await code("000002", kitV2(portal, "authSync", grantBody(grants, 1, [...many, member("one-too-many", "D-SALES")], "bulk")));
   });
 });
 
 describe("singleOrgSync", () => {
-  const dept = (orgCode: string, parentCode: string, flag: number, orgName = `Dept ${orgCode}`) => ({ ...tree, orgCode, orgName, parentCode, flag, testFlag: 0, timeStamp: timeStamp() });
+  const dept = (orgCode: string, parentCode: string, flag: number, orgName = `Dept ${orgCode}`) => ({
+    ...tree,
+    orgCode,
+    orgName,
+    parentCode,
+    flag,
+    testFlag: 0,
+    timeStamp: timeStamp(),
+  });
 
   test("a child before its parent waits, and is attached when the parent comes", async () => {
     await ok(kitV2(portal, "singleOrgSync", dept("CHILD", "PARENT", 1)));
@@ -292,7 +316,13 @@ describe("verification", () => {
 const forms = { raw: uid("raw"), deep: uid("deep"), top: uid("top") };
 
 describe("canonical forms (SPEC §14.1)", () => {
-  const post = async (tenantId: string, kitName: string, payloadToSign: (b: Record<string, unknown>) => string, rawBody: (b: Record<string, unknown>) => string, b: Record<string, unknown>) => {
+  const post = async (
+    tenantId: string,
+    kitName: string,
+    payloadToSign: (b: Record<string, unknown>) => string,
+    rawBody: (b: Record<string, unknown>) => string,
+    b: Record<string, unknown>,
+  ) => {
     const ts = String(Date.now());
     const nonce = generateNonce();
     const sign = computeKitSignature({ accessKey: portal.keys.kitAccessKey, payload: payloadToSign(b), timestamp: ts, nonce });
@@ -315,7 +345,15 @@ describe("canonical forms (SPEC §14.1)", () => {
 
   test("a signature over the recursively sorted form matches the deep-sorted form", async () => {
     const b = grantBody({ tenantId: forms.deep, instanceId: uid("inst") }, 1, [member("kim", "D1")]);
-    await ok(post(forms.deep, "authSync", (x) => canonicalPayload(x, "deep-sorted"), (x) => canonicalPayload(x, "top-sorted"), b));
+    await ok(
+      post(
+        forms.deep,
+        "authSync",
+        (x) => canonicalPayload(x, "deep-sorted"),
+        (x) => canonicalPayload(x, "top-sorted"),
+        b,
+      ),
+    );
   });
 });
 
@@ -325,9 +363,20 @@ describe("ordering (ADR 0006)", () => {
   const minuteAgo = () => formatV1Timestamp(new Date(Date.now() - 60_000), 8 * 60);
   test("a sync made before the last one applied arrives late: 000000, a note, nothing changed", async () => {
     await ok(kitV2(portal, "tenantSync", { ...tenantBody(ordered, 1, "Ordered Inc") }), "the newer add");
-    await ok(kitV2(portal, "tenantSync", { ...tenantBody(ordered, 2, "Stale Name"), timeStamp: minuteAgo() }), "an older modify: success, KooGallery has nothing to fix");
+    await ok(
+      kitV2(portal, "tenantSync", { ...tenantBody(ordered, 2, "Stale Name"), timeStamp: minuteAgo() }),
+      "an older modify: success, KooGallery has nothing to fix",
+    );
     const user = { userName: "zed", name: "Zed", orgCode: "D1", role: "admin", enable: "true" };
-    const grant = (role: string, at: string) => ({ ...ordered, appId: "crm", userList: [{ ...user, role }], currentSyncTime: at, flag: 1, testFlag: 0, timeStamp: timeStamp() });
+    const grant = (role: string, at: string) => ({
+      ...ordered,
+      appId: "crm",
+      userList: [{ ...user, role }],
+      currentSyncTime: at,
+      flag: 1,
+      testFlag: 0,
+      timeStamp: timeStamp(),
+    });
     await ok(kitV2(portal, "authSync", grant("admin", timeStamp())), "the newer grant");
     await ok(kitV2(portal, "authSync", grant("user", minuteAgo())), "an older grant (currentSyncTime)");
   });
@@ -358,9 +407,14 @@ describe("what the database holds afterwards", () => {
     const rows = s.tenants.filter((t) => t.tenantId === acme.tenantId);
     assert.equal(rows.length, 2);
     const main = rows.find((t) => t.instanceKey === acme.instanceId)!;
-    assert.deepEqual([main.name, main.domainName, main.tenantCode, main.orderId, main.deletedAt, main.isTest], ["Acme Again", "https://acme.example", "acme", acme.orderId, null, false]);
+    assert.deepEqual(
+      [main.name, main.domainName, main.tenantCode, main.orderId, main.deletedAt, main.isTest],
+      ["Acme Again", "https://acme.example", "acme", acme.orderId, null, false],
+    );
     assert.ok(rows.find((t) => t.instanceKey === acmeOther.instanceId)?.deletedAt, "the other instance's row is deleted");
-    const steps = eventsOf(s, acme.tenantId, "tenantSync").slice(0, 6).map((e) => e.counts);
+    const steps = eventsOf(s, acme.tenantId, "tenantSync")
+      .slice(0, 6)
+      .map((e) => e.counts);
     assert.deepEqual(
       steps.map((c) => [c.added, c.unchanged, c.updated, c.deleted, c.restored]),
       [
@@ -428,7 +482,10 @@ describe("what the database holds afterwards", () => {
       assert.match(l.handlerNote ?? "", /^refused: clientSecret refused: (OAEP_NO_VARIANT|BAD_CIPHERTEXT)/);
       assert.equal(l.verification, "OK");
     }
-    assert.ok(logs.some((l) => l.resultCode === "000002"), "a missing secret is a parameter error");
+    assert.ok(
+      logs.some((l) => l.resultCode === "000002"),
+      "a missing secret is a parameter error",
+    );
   });
 
   test("authSync: upserts, revoke and delete by status, unknown users skipped, orphan flags, contact data stored but masked in the log", () => {
@@ -444,7 +501,17 @@ describe("what the database holds afterwards", () => {
     const carol = users.get("carol")!;
     assert.deepEqual([carol.status, carol.orgCode, carol.isOrphaned], ["ACTIVE", "D-SALES", false], "moved into a department that exists: no longer orphaned");
 
-    const steps = eventsOf(s, grants.tenantId, "authSync").map((e) => [e.flag, e.counts.added, e.counts.updated, e.counts.unchanged, e.counts.revoked, e.counts.deleted, e.counts.unknown, e.counts.orphanedUsers, e.counts.restoredUsers]);
+    const steps = eventsOf(s, grants.tenantId, "authSync").map((e) => [
+      e.flag,
+      e.counts.added,
+      e.counts.updated,
+      e.counts.unchanged,
+      e.counts.revoked,
+      e.counts.deleted,
+      e.counts.unknown,
+      e.counts.orphanedUsers,
+      e.counts.restoredUsers,
+    ]);
     assert.deepEqual(steps.slice(0, 7), [
       [1, 3, 0, 0, 0, 0, 0, 1, 0],
       [1, 0, 0, 3, 0, 0, 0, 0, 0],
@@ -456,7 +523,9 @@ describe("what the database holds afterwards", () => {
     ]);
     assert.equal(s.users.filter((u) => u.tenantId === grants.tenantId && u.appId === "bulk").length, 500);
 
-    const logged = logsOf(s, grants.tenantId).map((l) => l.requestMasked ?? "").join("\n");
+    const logged = logsOf(s, grants.tenantId)
+      .map((l) => l.requestMasked ?? "")
+      .join("\n");
     assert.ok(logged.includes("alice"), "the log shows who");
     assert.ok(!logged.includes(contact.mobile) && !logged.includes(contact.email), "but not their contact data");
   });
@@ -482,14 +551,21 @@ describe("what the database holds afterwards", () => {
     assert.equal(syncs.length, 4);
     assert.deepEqual([syncs[0]?.counts.added, syncs[0]?.counts.total], [4, 4]);
     const diff = syncs[1]!.diff as { removed: { orgCode: string }[]; moved: { orgCode: string; toParentCode: string }[]; renamed: { orgCode: string }[] };
+    assert.deepEqual([syncs[1]?.counts.removed, syncs[1]?.counts.moved, syncs[1]?.counts.renamed, syncs[1]?.counts.orphanedUsers], [1, 1, 1, 1]);
     assert.deepEqual(
-      [syncs[1]?.counts.removed, syncs[1]?.counts.moved, syncs[1]?.counts.renamed, syncs[1]?.counts.orphanedUsers],
-      [1, 1, 1, 1],
+      diff.removed.map((d) => d.orgCode),
+      ["C"],
     );
-    assert.deepEqual(diff.removed.map((d) => d.orgCode), ["C"]);
-    assert.deepEqual(diff.moved.map((d) => [d.orgCode, d.toParentCode]), [["E", "B"]]);
+    assert.deepEqual(
+      diff.moved.map((d) => [d.orgCode, d.toParentCode]),
+      [["E", "B"]],
+    );
     for (const repeat of syncs.slice(2)) {
-      assert.deepEqual([repeat.counts.unchanged, repeat.counts.added, repeat.counts.removed, repeat.counts.moved], [3, 0, 0, 0], "a repeat (also as a JSON string) changes nothing");
+      assert.deepEqual(
+        [repeat.counts.unchanged, repeat.counts.added, repeat.counts.removed, repeat.counts.moved],
+        [3, 0, 0, 0],
+        "a repeat (also as a JSON string) changes nothing",
+      );
     }
     const flags = Object.fromEntries(s.users.filter((u) => u.tenantId === full.tenantId).map((u) => [u.userName, u.isOrphaned]));
     assert.deepEqual(flags, { "in-c": true, "in-e": false });
@@ -505,9 +581,15 @@ describe("what the database holds afterwards", () => {
     assert.ok((byOutcome.get("BAD_SIGNATURE") ?? 0) >= 3);
     assert.ok((byOutcome.get("MISSING_CREDENTIALS") ?? 0) >= 3);
     assert.ok((byOutcome.get("BAD_TIMESTAMP") ?? 0) >= 3);
-    assert.ok(s.logs.filter((l) => l.verification !== "OK").every((l) => !l.isSealed), "refused calls are not kept for a re-run");
+    assert.ok(
+      s.logs.filter((l) => l.verification !== "OK").every((l) => !l.isSealed),
+      "refused calls are not kept for a re-run",
+    );
     const replays = s.logs.filter((l) => l.verificationInfo?.nonce === nonces.replayed).map((l) => [l.verification, l.resultCode]);
-    assert.deepEqual(replays, [["OK", "000000"], ["REPLAYED_NONCE", "000001"]]);
+    assert.deepEqual(replays, [
+      ["OK", "000000"],
+      ["REPLAYED_NONCE", "000001"],
+    ]);
     const unknown = s.logs.find((l) => l.endpoint === "kit/deleteEverything");
     assert.deepEqual([unknown?.resultCode, unknown?.resultMsg, unknown?.generation], ["000002", "unknown Kit interface", "V2"]);
     const tooLarge = s.logs.find((l) => l.verification === "TOO_LARGE");
@@ -527,15 +609,27 @@ describe("what the database holds afterwards", () => {
     assert.equal(tenant?.name, "Ordered Inc", "the older modify did not rename it");
     assert.equal(s.users.find((u) => u.tenantId === ordered.tenantId && u.userName === "zed")?.role, "admin", "the older grant did not demote the user");
     const logs = logsOf(s, ordered.tenantId);
-    assert.deepEqual(logs.map((l) => l.resultCode), ["000000", "000000", "000000", "000000"]);
+    assert.deepEqual(
+      logs.map((l) => l.resultCode),
+      ["000000", "000000", "000000", "000000"],
+    );
     const skipped = logs.filter((l) => /skipped: older than the last applied/.test(l.handlerNote ?? ""));
-    assert.deepEqual(skipped.map((l) => l.activity), ["tenantSync", "authSync"]);
+    assert.deepEqual(
+      skipped.map((l) => l.activity),
+      ["tenantSync", "authSync"],
+    );
     const eventLogs = new Set(eventsOf(s, ordered.tenantId).map((e) => e.callbackLogId));
-    assert.ok(skipped.every((l) => !eventLogs.has(l.id)), "no SyncEvent: nothing was applied");
+    assert.ok(
+      skipped.every((l) => !eventLogs.has(l.id)),
+      "no SyncEvent: nothing was applied",
+    );
   });
 
   test("the 20,000-department full sync stored every department with the right parent", () => {
-    assert.deepEqual(s.bigTrees.map((b) => [b.departments, b.wrongLinks]), [[20_000, 0]]);
+    assert.deepEqual(
+      s.bigTrees.map((b) => [b.departments, b.wrongLinks]),
+      [[20_000, 0]],
+    );
     const [event] = eventsOf(s, big.tenantId, "allOrgSync");
     assert.deepEqual([event?.counts.added, event?.counts.total], [20_000, 20_000]);
     const [log] = logsOf(s, big.tenantId);

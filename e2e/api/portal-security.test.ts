@@ -76,7 +76,12 @@ function fromPortal(jar: CookieJar, method: string, body: unknown): RequestInit 
 }
 
 function newStaff(role: string) {
-  return { email: `${role}-${randomBytes(4).toString("hex")}@example.com`, name: `Test ${role}`, role, password: `Pw-${randomBytes(12).toString("base64url")}` };
+  return {
+    email: `${role}-${randomBytes(4).toString("hex")}@example.com`,
+    name: `Test ${role}`,
+    role,
+    password: `Pw-${randomBytes(12).toString("base64url")}`,
+  };
 }
 
 /** A request body streamed in chunks without a Content-Length (chunked), as a client that never says its size. */
@@ -108,7 +113,16 @@ describe("security headers", () => {
       const res = await fetch(`${portal.baseUrl}${path}`);
       await res.arrayBuffer();
       const csp = res.headers.get("content-security-policy") ?? "";
-      for (const directive of ["default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'"]) {
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+      ]) {
         assert.ok(csp.split(/;\s*/).includes(directive), `${path}: ${directive} in ${csp}`);
       }
       assert.doesNotMatch(csp, /unsafe-eval/, "no eval in production");
@@ -133,8 +147,16 @@ describe("request forgery", () => {
     const url = `${portal.baseUrl}/api/portal/staff`;
     const forged = newStaff("owner");
     const attempts: [string, Record<string, string>, number][] = [
-      ["text/plain from another port (a no-cors fetch)", { origin: "http://127.0.0.1:1", "content-type": "text/plain;charset=UTF-8", "sec-fetch-site": "same-site" }, 403],
-      ["text/plain form post from another port", { origin: "http://127.0.0.1:1", "content-type": "text/plain", "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate" }, 403],
+      [
+        "text/plain from another port (a no-cors fetch)",
+        { origin: "http://127.0.0.1:1", "content-type": "text/plain;charset=UTF-8", "sec-fetch-site": "same-site" },
+        403,
+      ],
+      [
+        "text/plain form post from another port",
+        { origin: "http://127.0.0.1:1", "content-type": "text/plain", "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate" },
+        403,
+      ],
       ["JSON from another origin", { origin: "https://evil.example.com", "content-type": "application/json" }, 403],
       ["JSON that says nothing of where it comes from", { "content-type": "application/json" }, 403],
       ["text/plain from our own origin", { origin: portal.baseUrl, "content-type": "text/plain" }, 415],
@@ -151,7 +173,11 @@ describe("request forgery", () => {
     const ours = newStaff("viewer");
     const created = await fetch(url, fromPortal(jar, "POST", ours));
     assert.equal(created.status, 201, await created.text());
-    const viaFetchMetadata = await fetch(url, { method: "PATCH", headers: { cookie: jar.header(), "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: ours.email, role: "operator" }) });
+    const viaFetchMetadata = await fetch(url, {
+      method: "PATCH",
+      headers: { cookie: jar.header(), "sec-fetch-site": "same-origin", "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ email: ours.email, role: "operator" }),
+    });
     assert.equal(viaFetchMetadata.status, 200, await viaFetchMetadata.text());
   });
 });

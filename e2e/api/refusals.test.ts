@@ -27,7 +27,11 @@ type Sent = { status: number; json: Record<string, unknown>; connection: string 
 function send(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; client: string }): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
-    const headers = { "x-forwarded-for": opts.client, ...(body ? { "content-type": "application/json", "content-length": String(body.length) } : {}), ...opts.headers };
+    const headers = {
+      "x-forwarded-for": opts.client,
+      ...(body ? { "content-type": "application/json", "content-length": String(body.length) } : {}),
+      ...opts.headers,
+    };
     const req = http.request(url, { method: opts.method ?? "POST", headers, agent: false }, (res) => {
       let text = "";
       res.setEncoding("utf8");
@@ -49,7 +53,15 @@ function junk(bytes: number): Buffer {
   return Buffer.from(`{"tenantId":"junk","userList":[${users.slice(0, -1)}]}`);
 }
 
-type LogRow = { endpoint: string; verification: string; resultCode: string; requestMasked: Record<string, unknown>; verificationInfo: Record<string, unknown> | null; handlerNote: string | null; stored: number };
+type LogRow = {
+  endpoint: string;
+  verification: string;
+  resultCode: string;
+  requestMasked: Record<string, unknown>;
+  verificationInfo: Record<string, unknown> | null;
+  handlerNote: string | null;
+  stored: number;
+};
 
 async function logsOf(client: string): Promise<LogRow[]> {
   return portal.query<LogRow>(
@@ -86,12 +98,20 @@ describe("refused from the path and headers alone", () => {
 
   test("a body larger than any endpoint takes is not drained: the answer comes at once and the connection closes", async () => {
     const a = await new Promise<Sent>((resolve, reject) => {
-      const req = http.request(kitUrl("tenantSync"), { method: "POST", agent: false, headers: { "x-forwarded-for": "198.51.100.11", "content-type": "application/json", "content-length": String(100 * MIB) } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown>, connection: res.headers.connection }));
-      });
+      const req = http.request(
+        kitUrl("tenantSync"),
+        {
+          method: "POST",
+          agent: false,
+          headers: { "x-forwarded-for": "198.51.100.11", "content-type": "application/json", "content-length": String(100 * MIB) },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown>, connection: res.headers.connection }));
+        },
+      );
       req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
       // One MiB of the hundred announced, then nothing more: the answer must not wait for the rest.
       req.write(Buffer.alloc(MIB, 0x20));
@@ -149,7 +169,12 @@ describe("a body read and refused", () => {
   });
 
   test("a signed call with a body over the limit is refused too large, its size logged", async () => {
-    const req = buildKitV2Request({ baseUrl: portal.saasUrl, kitName: "tenantSync", accessKey: portal.keys.kitAccessKey, body: { tenantId: "t", padding: "x".repeat(17 * MIB) } });
+    const req = buildKitV2Request({
+      baseUrl: portal.saasUrl,
+      kitName: "tenantSync",
+      accessKey: portal.keys.kitAccessKey,
+      body: { tenantId: "t", padding: "x".repeat(17 * MIB) },
+    });
     const a = await send(req.url, { client, body: req.body, headers: req.headers });
     assert.equal(a.json.resultCode, "000002");
     const rows = await logsOf(client);
@@ -166,7 +191,11 @@ describe("the refusal budget", () => {
       const a = await send(portal.saasUrl, { client, body: '{"activity":"queryInstance","instanceId":"x"}' });
       assert.equal(a.json.resultCode, "000002");
     }
-    const req = buildV2BasicRequest({ baseUrl: portal.saasUrl, accessKey: portal.keys.accessKey, body: { activity: "queryInstance", instanceId: "no-such-instance" } });
+    const req = buildV2BasicRequest({
+      baseUrl: portal.saasUrl,
+      accessKey: portal.keys.accessKey,
+      body: { activity: "queryInstance", instanceId: "no-such-instance" },
+    });
     const verified = await send(req.url, { client, body: req.body, headers: req.headers });
     assert.equal(verified.json.resultCode, "000003", "verified and answered, not refused");
   });
@@ -183,6 +212,9 @@ describe("the refusal budget", () => {
       ["saas", "000002", 7, { MISSING_CREDENTIALS: 7 }],
     );
     assert.match(counted[0]?.handlerNote ?? "", /^7 refused calls from 203\.0\.113\.50/);
-    assert.ok(rows.some((r) => r.verification === "OK"), "the verified call was logged in full");
+    assert.ok(
+      rows.some((r) => r.verification === "OK"),
+      "the verified call was logged in full",
+    );
   });
 });

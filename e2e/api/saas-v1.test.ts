@@ -270,17 +270,38 @@ describe("refreshInstance", () => {
     const stillTrial = await createInstance({ trialFlag: "1" });
     const refunded = await createInstance();
 
-    const renewal = { activity: "refreshInstance", instanceId: renewed.instanceId, orderId: newOrder("RN").orderId, expireTime: "20310101120000", periodType: "month", periodNumber: "1", orderAmount: "99.000" };
+    const renewal = {
+      activity: "refreshInstance",
+      instanceId: renewed.instanceId,
+      orderId: newOrder("RN").orderId,
+      expireTime: "20310101120000",
+      periodType: "month",
+      periodNumber: "1",
+      orderAmount: "99.000",
+    };
     assertCallbackAnswer(await callV1(portal, renewal), "000000");
     assertCallbackAnswer(await callV1(portal, renewal), "000000");
     const nextYear = { ...renewal, orderId: newOrder("RN").orderId, expireTime: "20320101120000", productId: "00301-666666-1--0", periodType: "year" };
     assertCallbackAnswer(await callV1(portal, nextYear), "000000");
 
-    const toFormal = { activity: "refreshInstance", instanceId: trial.instanceId, orderId: newOrder("TF").orderId, expireTime: "20310601000000", trialToFormal: "1", orderAmount: "120" };
+    const toFormal = {
+      activity: "refreshInstance",
+      instanceId: trial.instanceId,
+      orderId: newOrder("TF").orderId,
+      expireTime: "20310601000000",
+      trialToFormal: "1",
+      orderAmount: "120",
+    };
     assertCallbackAnswer(await callV1(portal, toFormal), "000000");
     assertCallbackAnswer(await callV1(portal, toFormal), "000000");
 
-    const refund = { activity: "refreshInstance", instanceId: refunded.instanceId, orderId: newOrder("RF").orderId, expireTime: "20301130235959", orderAmount: "-12.5" };
+    const refund = {
+      activity: "refreshInstance",
+      instanceId: refunded.instanceId,
+      orderId: newOrder("RF").orderId,
+      expireTime: "20301130235959",
+      orderAmount: "-12.5",
+    };
     assertCallbackAnswer(await callV1(portal, refund), "000000");
     assertCallbackAnswer(await callV1(portal, refund), "000000");
 
@@ -326,7 +347,11 @@ describe("expireInstance and instanceStatus", () => {
     for (const instanceStatus of ["FREEZE", "FREEZE"]) {
       assertCallbackAnswer(await callV1(portal, { activity: "instanceStatus", instanceId: frozen.instanceId, instanceStatus }), "000000");
     }
-    assertCallbackAnswer(await callV1(portal, { activity: "instanceStatus", instanceId: frozen.instanceId, instanceStatus: "UNFREEZE" }), "000002", "V1 says NORMAL, not V2's UNFREEZE");
+    assertCallbackAnswer(
+      await callV1(portal, { activity: "instanceStatus", instanceId: frozen.instanceId, instanceStatus: "UNFREEZE" }),
+      "000002",
+      "V1 says NORMAL, not V2's UNFREEZE",
+    );
 
     const rows = await readInstances([expired.instanceId, frozen.instanceId]);
     const e = rowOf(rows, expired.instanceId);
@@ -354,14 +379,29 @@ describe("releaseInstance and upgrade", () => {
     assertCallbackAnswer(await callV1(portal, { activity: "releaseInstance", instanceId }), "000000");
     assertCallbackAnswer(await callV1(portal, { activity: "instanceStatus", instanceId, instanceStatus: "FREEZE" }), "000000");
     assertCallbackAnswer(await callV1(portal, { activity: "instanceStatus", instanceId, instanceStatus: "NORMAL" }), "000003");
-    assertCallbackAnswer(await callV1(portal, { activity: "refreshInstance", instanceId, orderId: newOrder("RN").orderId, expireTime: "20310101000000" }), "000003");
-    assertCallbackAnswer(await callV1(portal, { activity: "upgrade", instanceId, orderId: newOrder("UP").orderId, skuCode: "SKU-PRO", productId: "00301-888888-0--0" }), "000003");
+    assertCallbackAnswer(
+      await callV1(portal, { activity: "refreshInstance", instanceId, orderId: newOrder("RN").orderId, expireTime: "20310101000000" }),
+      "000003",
+    );
+    assertCallbackAnswer(
+      await callV1(portal, { activity: "upgrade", instanceId, orderId: newOrder("UP").orderId, skuCode: "SKU-PRO", productId: "00301-888888-0--0" }),
+      "000003",
+    );
   });
 
   test("upgrade with skuCode/productId changes the instance's specification once per order", async () => {
     const { instanceId } = await createInstance();
-    const docExtendParams = "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFsdWUiOiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
-    const upgrade = { activity: "upgrade", instanceId, orderId: newOrder("UP").orderId, skuCode: "SKU-PRO", productId: "00301-888888-0--0", amount: "6456", saasExtendParams: docExtendParams };
+    const docExtendParams =
+      "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFsdWUiOiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
+    const upgrade = {
+      activity: "upgrade",
+      instanceId,
+      orderId: newOrder("UP").orderId,
+      skuCode: "SKU-PRO",
+      productId: "00301-888888-0--0",
+      amount: "6456",
+      saasExtendParams: docExtendParams,
+    };
     assertCallbackAnswer(await callV1(portal, upgrade), "000000");
     assertCallbackAnswer(await callV1(portal, upgrade), "000000");
     const noSku = { ...upgrade, orderId: newOrder("UP").orderId } as Params;
@@ -389,18 +429,28 @@ describe("queryInstance", () => {
     assertCallbackAnswer(a, "000000");
     assert.equal(a.json.encryptType, "1");
     const info = a.json.info as Array<{ instanceId: string; appInfo: unknown }>;
-    assert.deepEqual(info.map((i) => i.instanceId), ids);
+    assert.deepEqual(
+      info.map((i) => i.instanceId),
+      ids,
+    );
     info.forEach((i, n) => assert.deepEqual(decryptAppInfo(i.appInfo, a.json.encryptType), created[n]!.appInfo));
 
     const single = await callV1(portal, { activity: "queryInstance", instanceId: ids[1]! });
     assertCallbackAnswer(single, "000000");
     const one = single.json.info as Array<{ instanceId: string; appInfo: unknown }>;
-    assert.deepEqual(one.map((i) => i.instanceId), [ids[1]]);
+    assert.deepEqual(
+      one.map((i) => i.instanceId),
+      [ids[1]],
+    );
     assert.deepEqual(decryptAppInfo(one[0]!.appInfo, single.json.encryptType), created[1]!.appInfo);
 
     const mixed = await callV1(portal, { activity: "queryInstance", instanceId: `${ids[0]},no-such-instance` });
     assertCallbackAnswer(mixed, "000000");
-    assert.deepEqual((mixed.json.info as Array<{ instanceId: string }>).map((i) => i.instanceId), [ids[0]], "unknown ids are left out");
+    assert.deepEqual(
+      (mixed.json.info as Array<{ instanceId: string }>).map((i) => i.instanceId),
+      [ids[0]],
+      "unknown ids are left out",
+    );
   });
 
   test("blank or over 100 ids are 000002", async () => {

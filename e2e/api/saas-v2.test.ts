@@ -70,7 +70,9 @@ describe("newInstance", () => {
   test("50 concurrent duplicates create one instance and all answer it", async () => {
     const order = newOrder();
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => callV2(portal, { activity: "newInstance", orderId: order.orderId, orderLineId: order.orderLineId, businessId: randomUUID() })),
+      Array.from({ length: 50 }, () =>
+        callV2(portal, { activity: "newInstance", orderId: order.orderId, orderLineId: order.orderLineId, businessId: randomUUID() }),
+      ),
     );
     for (const a of answers) assertCallbackAnswer(a, "000000");
     const ids = new Set(answers.map((a) => a.json.instanceId));
@@ -99,7 +101,15 @@ describe("refreshInstance", () => {
     test(`${scene} sets the expiry once per order`, async () => {
       const { instanceId } = await createInstance();
       const order = newOrder("RN");
-      const body = { activity: "refreshInstance", scene, instanceId, orderId: order.orderId, orderLineId: order.orderLineId, expireTime: "20301124023618256", productId: "OFFI1" };
+      const body = {
+        activity: "refreshInstance",
+        scene,
+        instanceId,
+        orderId: order.orderId,
+        orderLineId: order.orderLineId,
+        expireTime: "20301124023618256",
+        productId: "OFFI1",
+      };
       assertCallbackAnswer(await callV2(portal, body), "000000");
       assertCallbackAnswer(await callV2(portal, body), "000000");
       const events = await portal.query<{ kind: string }>(`SELECT kind FROM "InstanceEvent" WHERE "instanceId" = $1 AND kind = $2`, [instanceId, scene]);
@@ -127,7 +137,10 @@ describe("updateInstanceStatus and releaseInstance", () => {
       assertCallbackAnswer(await callV2(portal, { activity: "updateInstanceStatus", instanceId, status }), "000000");
     }
     const events = await portal.query<{ kind: string }>(`SELECT kind FROM "InstanceEvent" WHERE "instanceId" = $1 ORDER BY "createdAt"`, [instanceId]);
-    assert.deepEqual(events.map((e) => e.kind), ["CREATED_AND_PROVISIONED", "FROZEN", "UNFROZEN"]);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ["CREATED_AND_PROVISIONED", "FROZEN", "UNFROZEN"],
+    );
   });
 
   test("release is idempotent; a released instance cannot be unfrozen", async () => {
@@ -148,7 +161,14 @@ describe("updateInstanceStatus and releaseInstance", () => {
     const visible = async (url: string) => {
       const res = await fetch(url);
       const html = await res.text();
-      return { status: res.status, text: html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim() };
+      return {
+        status: res.status,
+        text: html
+          .replace(/<script[\s\S]*?<\/script>/g, "")
+          .replace(/<[^>]+>/g, " ")
+          .replace(/\s+/g, " ")
+          .trim(),
+      };
     };
     const unknownId = `no-such-${randomUUID()}`;
     const pages = {
@@ -183,7 +203,10 @@ describe("queryInstance, upgradeInstance, orderNotify", () => {
     const a = await callV2(portal, { activity: "queryInstance", instanceId: ids.join(",") });
     assertCallbackAnswer(a, "000000");
     const info = a.json.info as Array<{ instanceId: string; appInfo: { frontEndUrl: string } }>;
-    assert.deepEqual(info.map((i) => i.instanceId), ids);
+    assert.deepEqual(
+      info.map((i) => i.instanceId),
+      ids,
+    );
     assert.ok(info.every((i) => i.appInfo.frontEndUrl));
   });
 
@@ -233,7 +256,10 @@ describe("verification", () => {
     assertCallbackAnswer(await callV2(portal, { activity: "queryInstance", instanceId: "x" }, { key: portal.keys.kitAccessKey }), "000001");
     assertCallbackAnswer(await callV2(portal, { activity: "queryInstance", instanceId: "x" }, { key: portal.keys.licenseCodeAccessKey }), "000001");
     const { instanceId } = await createInstance();
-    assertCallbackAnswer(await callV2(portal, { activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, { key: portal.keys.licenseCodeAccessKey }), "000001");
+    assertCallbackAnswer(
+      await callV2(portal, { activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, { key: portal.keys.licenseCodeAccessKey }),
+      "000001",
+    );
     const rows = await portal.query<{ state: string }>(`SELECT state FROM "Instance" WHERE id = $1`, [instanceId]);
     assert.notEqual(rows[0]?.state, "FROZEN", "nothing changed");
     // Verified (not 000001), then answered as this address answers License-code calls.
@@ -256,8 +282,14 @@ describe("verification", () => {
     const body = { activity: "updateInstanceStatus", instanceId, status: "FREEZE" };
     assertCallbackAnswer(await callV2(portal, body, { nonce, timestamp: ts }), "000000");
     assertCallbackAnswer(await callV2(portal, body, { nonce, timestamp: ts }), "000001");
-    const logs = await portal.query<{ verification: string }>(`SELECT verification FROM "CallbackLog" WHERE "verificationInfo"->>'nonce' = $1 ORDER BY "receivedAt"`, [nonce]);
-    assert.deepEqual(logs.map((l) => l.verification), ["OK", "REPLAYED_NONCE"]);
+    const logs = await portal.query<{ verification: string }>(
+      `SELECT verification FROM "CallbackLog" WHERE "verificationInfo"->>'nonce' = $1 ORDER BY "receivedAt"`,
+      [nonce],
+    );
+    assert.deepEqual(
+      logs.map((l) => l.verification),
+      ["OK", "REPLAYED_NONCE"],
+    );
   });
 
   test("missing signature is 000001, missing nonce or timestamp 000002", async () => {
@@ -295,7 +327,9 @@ describe("verification", () => {
     const ts = String(Date.now());
     const nonce = generateNonce();
     const inner = createHmac("sha256", portal.keys.accessKey).update(raw).digest("hex");
-    const signature = createHmac("sha256", portal.keys.accessKey).update(portal.keys.accessKey + nonce + ts + inner).digest("hex");
+    const signature = createHmac("sha256", portal.keys.accessKey)
+      .update(portal.keys.accessKey + nonce + ts + inner)
+      .digest("hex");
     assertCallbackAnswer(await rawPost(`${portal.saasUrl}?signature=${signature}&timestamp=${ts}&nonce=${nonce}`, raw), "000000");
     const logs = await portal.query<{ form: string }>(`SELECT "verificationInfo"->>'form' AS form FROM "CallbackLog" WHERE "orderId" = $1`, [order.orderId]);
     assert.equal(logs[0]?.form, "raw");

@@ -10,7 +10,16 @@ import { createTenant, expect, fromPortalPage, signInAsStaff, signInFromLoginPag
 
 type Ids = { rowId: string; instanceId: string; logId: string };
 /** `ok`: the statuses that count as allowed (a repeated write may be a 409). */
-type Target = { pattern: string; method?: "GET" | "POST" | "PATCH"; body?: unknown; ok?: number[]; path: (t: Ids) => string; kind: "api" | "page"; perTenant: boolean; staffOnly?: boolean };
+type Target = {
+  pattern: string;
+  method?: "GET" | "POST" | "PATCH";
+  body?: unknown;
+  ok?: number[];
+  path: (t: Ids) => string;
+  kind: "api" | "page";
+  perTenant: boolean;
+  staffOnly?: boolean;
+};
 
 const TARGETS: Target[] = [
   { pattern: "/api/portal/me", kind: "api", perTenant: false, path: () => "/api/portal/me" },
@@ -23,13 +32,45 @@ const TARGETS: Target[] = [
   { pattern: "/api/portal/instances", kind: "api", perTenant: false, path: () => "/api/portal/instances" },
   { pattern: "/api/portal/instances/export.csv", kind: "api", perTenant: false, path: () => "/api/portal/instances/export.csv" },
   { pattern: "/api/portal/instances/[instanceId]", kind: "api", perTenant: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}` },
-  { pattern: "/api/portal/instances/[instanceId]/actions", kind: "api", method: "POST", body: { action: "freeze" }, ok: [200, 409], perTenant: true, staffOnly: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}/actions` },
-  { pattern: "/api/portal/instances/[instanceId]/reveal", kind: "api", method: "POST", perTenant: true, staffOnly: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}/reveal` },
+  {
+    pattern: "/api/portal/instances/[instanceId]/actions",
+    kind: "api",
+    method: "POST",
+    body: { action: "freeze" },
+    ok: [200, 409],
+    perTenant: true,
+    staffOnly: true,
+    path: ({ instanceId }) => `/api/portal/instances/${instanceId}/actions`,
+  },
+  {
+    pattern: "/api/portal/instances/[instanceId]/reveal",
+    kind: "api",
+    method: "POST",
+    perTenant: true,
+    staffOnly: true,
+    path: ({ instanceId }) => `/api/portal/instances/${instanceId}/reveal`,
+  },
   { pattern: "/api/portal/callbacks", kind: "api", perTenant: false, path: () => "/api/portal/callbacks" },
   { pattern: "/api/portal/callbacks/[logId]", kind: "api", perTenant: true, path: ({ logId }) => `/api/portal/callbacks/${logId}` },
   // Re-running is for operators and owners: a tenant admin gets 403 for their own log too.
-  { pattern: "/api/portal/callbacks/[logId]/retry", kind: "api", method: "POST", ok: [200, 409], perTenant: true, staffOnly: true, path: ({ logId }) => `/api/portal/callbacks/${logId}/retry` },
-  { pattern: "/api/portal/callbacks/retry", kind: "api", method: "POST", body: { dryRun: true, filter: {} }, perTenant: false, staffOnly: true, path: () => "/api/portal/callbacks/retry" },
+  {
+    pattern: "/api/portal/callbacks/[logId]/retry",
+    kind: "api",
+    method: "POST",
+    ok: [200, 409],
+    perTenant: true,
+    staffOnly: true,
+    path: ({ logId }) => `/api/portal/callbacks/${logId}/retry`,
+  },
+  {
+    pattern: "/api/portal/callbacks/retry",
+    kind: "api",
+    method: "POST",
+    body: { dryRun: true, filter: {} },
+    perTenant: false,
+    staffOnly: true,
+    path: () => "/api/portal/callbacks/retry",
+  },
   { pattern: "/api/portal/dashboard", kind: "api", perTenant: false, path: () => "/api/portal/dashboard" },
   { pattern: "/api/portal/settings", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/settings" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
@@ -82,7 +123,11 @@ async function logIdOf(page: Page, tenantId: string): Promise<string> {
   return id;
 }
 
-async function newSignedIn(world: World, browserContext: () => Promise<BrowserContext>, as: { staff: true } | { tenant: TestTenant; userName: string }): Promise<Page> {
+async function newSignedIn(
+  world: World,
+  browserContext: () => Promise<BrowserContext>,
+  as: { staff: true } | { tenant: TestTenant; userName: string },
+): Promise<Page> {
   const context = await browserContext();
   const page = await context.newPage();
   if ("staff" in as) await signInAsStaff(page, world.owner.email, world.owner.password);
@@ -96,7 +141,8 @@ async function newSignedIn(world: World, browserContext: () => Promise<BrowserCo
 
 async function statusOf(page: Page, target: Target, ids: Ids): Promise<number> {
   // From the portal's origin, as its own pages send it: what is checked here is who may, not where from.
-  if (target.kind === "api" && target.method === "POST") return (await page.request.post(target.path(ids), { data: target.body ?? {}, maxRedirects: 0, headers: { origin: portalOrigin } })).status();
+  if (target.kind === "api" && target.method === "POST")
+    return (await page.request.post(target.path(ids), { data: target.body ?? {}, maxRedirects: 0, headers: { origin: portalOrigin } })).status();
   if (target.kind === "api") return (await page.request.get(target.path(ids), { maxRedirects: 0 })).status();
   const res = await page.goto(target.path(ids));
   return res?.status() ?? 0;
@@ -106,7 +152,12 @@ test.describe("cross-tenant access", () => {
   test.beforeAll(async ({ world, browser }) => {
     portalOrigin = world.portal.baseUrl;
     const admin = { name: "Admin", role: "admin" as const, orgCode: "100" };
-    a = await createTenant(world, { users: [{ ...admin, userName: "ann" }, { userName: "al", name: "Al User", role: "user", orgCode: "110" }] });
+    a = await createTenant(world, {
+      users: [
+        { ...admin, userName: "ann" },
+        { userName: "al", name: "Al User", role: "user", orgCode: "110" },
+      ],
+    });
     b = await createTenant(world, { users: [{ ...admin, userName: "ben" }] });
     const context = await browser.newContext({ baseURL: world.portal.baseUrl });
     const staff = await context.newPage();
@@ -129,13 +180,21 @@ test.describe("cross-tenant access", () => {
     expect(instances.items.map((i: { id: string }) => i.id)).toEqual([a.instanceId]);
     const calls = await (await page.request.get("/api/portal/callbacks?includeTest=1&limit=200")).json();
     expect(calls.items.length).toBeGreaterThan(0);
-    for (const c of calls.items as { tenantId: string | null; instanceId: string | null }[]) expect(c.tenantId === a.tenantId || c.instanceId === a.instanceId, "only A's callbacks").toBe(true);
+    for (const c of calls.items as { tenantId: string | null; instanceId: string | null }[])
+      expect(c.tenantId === a.tenantId || c.instanceId === a.instanceId, "only A's callbacks").toBe(true);
     // The dashboard is A's own: scoped, linking to A's tenant row.
     expect(await (await page.request.get("/api/portal/dashboard")).json()).toMatchObject({ scope: "tenant", tenantRowId: rows.a!.rowId });
     await page.goto("/portal/settings");
     await expect(page.getByText("Settings are for merchant staff.", { exact: false })).toBeVisible();
     // Writing is never open to a tenant admin either.
-    expect((await page.request.post("/api/portal/staff", { data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" }, headers: fromPortalPage(page) })).status()).toBe(403);
+    expect(
+      (
+        await page.request.post("/api/portal/staff", {
+          data: { email: "x@example.com", name: "x", role: "owner", password: "Aa1!aaaaaaaaaa" },
+          headers: fromPortalPage(page),
+        })
+      ).status(),
+    ).toBe(403);
     await page.context().close();
   });
 

@@ -12,7 +12,12 @@ import { expect, fromPortalPage, signInAsStaff, test } from "./fixtures";
 const escapeAttribute = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
 function newAccount(label: string) {
-  return { email: `${label}-${randomBytes(4).toString("hex")}@example.com`, name: "Mallory", role: "owner", password: `Pw-${randomBytes(12).toString("base64url")}` };
+  return {
+    email: `${label}-${randomBytes(4).toString("hex")}@example.com`,
+    name: "Mallory",
+    role: "owner",
+    password: `Pw-${randomBytes(12).toString("base64url")}`,
+  };
 }
 
 /**
@@ -61,7 +66,8 @@ test("a page on another origin of the same site cannot make a signed-in owner cr
   const attempts: { type: string; status: number }[] = [];
   page.on("response", (res) => {
     const req = res.request();
-    if (req.method() === "POST" && res.url() === `${world.portal.baseUrl}/api/portal/staff`) attempts.push({ type: req.headers()["content-type"] ?? "", status: res.status() });
+    if (req.method() === "POST" && res.url() === `${world.portal.baseUrl}/api/portal/staff`)
+      attempts.push({ type: req.headers()["content-type"] ?? "", status: res.status() });
   });
   await page.goto(attackerOrigin);
   // Both requests reached the portal (with the owner's cookie) and were refused.
@@ -79,15 +85,25 @@ test("a page on another origin of the same site cannot make a signed-in owner cr
   // The portal's own pages still change things: a same-origin JSON fetch, as components/portal/queries.ts sends it.
   const ours = { ...newAccount("same-origin"), role: "viewer", name: "Vera Viewer" };
   const created = await page.evaluate(async (body) => {
-    const res = await fetch("/api/portal/staff", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch("/api/portal/staff", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   }, ours);
   expect(created.status).toBe(201);
   expect(created.json).toMatchObject({ email: ours.email, role: "VIEWER" });
   // The same request as text/plain, even from our own page, is not JSON.
-  const plain = await page.evaluate(async (body) => (await fetch("/api/portal/staff", { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(body) })).status, newAccount("plain"));
+  const plain = await page.evaluate(
+    async (body) => (await fetch("/api/portal/staff", { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(body) })).status,
+    newAccount("plain"),
+  );
   expect(plain).toBe(415);
   // And Playwright's own requests, which carry no Origin, are refused as well unless they say where they come from.
   expect((await page.request.post("/api/portal/staff", { data: newAccount("no-origin") })).status()).toBe(403);
-  expect((await page.request.post("/api/portal/staff", { data: { ...newAccount("with-origin"), role: "viewer" }, headers: fromPortalPage(page) })).status()).toBe(201);
+  expect(
+    (await page.request.post("/api/portal/staff", { data: { ...newAccount("with-origin"), role: "viewer" }, headers: fromPortalPage(page) })).status(),
+  ).toBe(201);
 });

@@ -27,7 +27,11 @@ export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld:
   workerWorld: [
     async ({ ssoMethod }, provide) => {
       const dir = mkdtempSync(path.join(tmpdir(), "kg-browser-"));
-      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 3072, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+        modulusLength: 3072,
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      });
       writeFileSync(path.join(dir, "rsa.pem"), privateKey, { mode: 0o600 });
       const owner = { email: `owner-${randomBytes(3).toString("hex")}@example.com`, password: `Owner-${randomBytes(12).toString("base64url")}` };
       const idp = await startMockIdp({ port: 0 });
@@ -63,7 +67,14 @@ export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld:
 export { expect };
 
 async function kit(world: World, kitName: KitName, body: Record<string, unknown>): Promise<void> {
-  const res = await sendSignedRequest(buildKitV2Request({ baseUrl: world.portal.saasUrl, kitName, accessKey: world.portal.keys.kitAccessKey, body: { testFlag: 0, timeStamp: "20261125120000000", ...body } }));
+  const res = await sendSignedRequest(
+    buildKitV2Request({
+      baseUrl: world.portal.saasUrl,
+      kitName,
+      accessKey: world.portal.keys.kitAccessKey,
+      body: { testFlag: 0, timeStamp: "20261125120000000", ...body },
+    }),
+  );
   const code = (JSON.parse(res.bodyText) as { resultCode?: string }).resultCode;
   if (code !== "000000") throw new Error(`${kitName} answered ${res.bodyText}`);
 }
@@ -83,8 +94,21 @@ export async function createTenant(world: World, opts: { code?: string; users: T
   const instanceId = String(created.json.instanceId);
   const base = { instanceId, tenantId };
   await kit(world, "tenantSync", { ...base, orderId: order.orderId, tenantCode, name, domainName: idp.tenantBaseUrl(idp.origin, tenantId), flag: 1 });
-  await kit(world, "applicationSync", { ...base, appId: `app-${suffix}`, clientId, clientSecret: encryptClientSecret(clientSecret, world.publicKeyPem, "sha256-mgf1sha1"), flag: 1 });
-  await kit(world, "allOrgSync", { ...base, orgInfoList: [{ orgCode: "100", orgName: "Head office", parentCode: "" }, { orgCode: "110", orgName: "Engineering", parentCode: "100" }, { orgCode: "111", orgName: "Platform", parentCode: "110" }] });
+  await kit(world, "applicationSync", {
+    ...base,
+    appId: `app-${suffix}`,
+    clientId,
+    clientSecret: encryptClientSecret(clientSecret, world.publicKeyPem, "sha256-mgf1sha1"),
+    flag: 1,
+  });
+  await kit(world, "allOrgSync", {
+    ...base,
+    orgInfoList: [
+      { orgCode: "100", orgName: "Head office", parentCode: "" },
+      { orgCode: "110", orgName: "Engineering", parentCode: "100" },
+      { orgCode: "111", orgName: "Platform", parentCode: "110" },
+    ],
+  });
   await kit(world, "authSync", {
     ...base,
     appId: `app-${suffix}`,
@@ -92,7 +116,13 @@ export async function createTenant(world: World, opts: { code?: string; users: T
     flag: 1,
     userList: opts.users.map((u) => ({ userName: u.userName, name: u.name, orgCode: u.orgCode, role: u.role, enable: u.enable === false ? "false" : "true" })),
   });
-  idp.upsertTenant({ tenantId, clientId, clientSecret, projectName: name, users: [...opts.users, ...(opts.idpOnlyUsers ?? [])].map(({ enable: _enable, ...u }) => u) });
+  idp.upsertTenant({
+    tenantId,
+    clientId,
+    clientSecret,
+    projectName: name,
+    users: [...opts.users, ...(opts.idpOnlyUsers ?? [])].map(({ enable: _enable, ...u }) => u),
+  });
   return { tenantId, tenantCode, name, instanceId, clientId, users: opts.users, idp };
 }
 

@@ -18,7 +18,10 @@ async function checkPage(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), `axe on ${name}`).toEqual([]);
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    `axe on ${name}`,
+  ).toEqual([]);
 }
 
 let acme: TestTenant;
@@ -62,7 +65,12 @@ test("staff: dashboard, find an instance by order, timeline, CSV export, setting
 
   await link.click();
   await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
-  await expect(page.getByRole("region", { name: "Timeline" }).getByText(/newInstance/).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: "Timeline" })
+      .getByText(/newInstance/)
+      .first(),
+  ).toBeVisible();
   await checkPage(page, "staff-instance-detail");
 
   await page.goto("/portal/settings");

@@ -1,7 +1,19 @@
 // Signing in, in Chromium, through the mock KooGallery identity provider:
 // both entries (our login page; KooGallery's unified login), tenant admins and
 // users, staff of each role, and every refusal with a clear page.
-import { changeGrant, createStaff, createTenant, expect, forgetSession, signInAsStaff, signInAtIdp, signInFromKooGallery, signInFromLoginPage, test, type TestTenant } from "./fixtures";
+import {
+  changeGrant,
+  createStaff,
+  createTenant,
+  expect,
+  forgetSession,
+  signInAsStaff,
+  signInAtIdp,
+  signInFromKooGallery,
+  signInFromLoginPage,
+  test,
+  type TestTenant,
+} from "./fixtures";
 import { startMockIdp } from "../../lib/mock-idp/mock-idp";
 
 const people = [
@@ -31,7 +43,10 @@ test("staff sign in with each role and get what the role allows", async ({ page,
   const viewer = await createStaff(page, "viewer");
   expect((await (await page.request.get("/api/portal/me")).json()).role).toBe("owner");
 
-  for (const [account, role] of [[operator, "operator"], [viewer, "viewer"]] as const) {
+  for (const [account, role] of [
+    [operator, "operator"],
+    [viewer, "viewer"],
+  ] as const) {
     await forgetSession(page);
     await signInAsStaff(page, account.email, account.password);
     const me = await (await page.request.get("/api/portal/me")).json();

@@ -10,7 +10,15 @@ test("callback URLs: only paths on our own origin survive", () => {
   process.env.NEXTAUTH_URL = "https://portal.example.com";
   assert.equal(safeCallbackPath("/portal/tenants?x=1"), "/portal/tenants?x=1");
   assert.equal(safeCallbackPath("https://portal.example.com/portal#a"), "/portal#a");
-  for (const evil of ["https://evil.example.com/", "//evil.example.com/x", "/\\evil.example.com", "javascript:alert(1)", "portal", "/api/auth/signout", "https://portal.example.com.evil.com/"]) {
+  for (const evil of [
+    "https://evil.example.com/",
+    "//evil.example.com/x",
+    "/\\evil.example.com",
+    "javascript:alert(1)",
+    "portal",
+    "/api/auth/signout",
+    "https://portal.example.com.evil.com/",
+  ]) {
     const out = safeCallbackPath(evil);
     assert.equal(out, "/sso/continue", evil);
   }

@@ -39,7 +39,14 @@ export async function authorizeStaff(credentials: Record<string, string> | undef
   // next-auth passes an error's message to the sign-in form as `error`.
   if (!result.ok) throw new Error(result.reason === "rate-limited" ? `rate-limited:${result.retryAfterSeconds ?? 900}` : result.reason);
   const { staff } = result;
-  return { id: staff.id, name: staff.name, email: staff.email, kind: "staff", role: staff.role.toLowerCase(), sessionVersion: staff.sessionVersion } as PortalUser;
+  return {
+    id: staff.id,
+    name: staff.name,
+    email: staff.email,
+    kind: "staff",
+    role: staff.role.toLowerCase(),
+    sessionVersion: staff.sessionVersion,
+  } as PortalUser;
 }
 
 function staffProvider() {
@@ -65,7 +72,9 @@ async function refreshBuyerToken(token: import("next-auth/jwt").JWT): Promise<im
       error: undefined,
     };
   } catch (error) {
-    console.warn(`[auth] token refresh for ${token.tenantId}/${token.userName} failed: ${error instanceof SsoRequestError ? (error.oauthError ?? error.message) : describeError(error)}`);
+    console.warn(
+      `[auth] token refresh for ${token.tenantId}/${token.userName} failed: ${error instanceof SsoRequestError ? (error.oauthError ?? error.message) : describeError(error)}`,
+    );
     return { ...token, error: "refresh-failed" };
   }
 }
@@ -91,7 +100,7 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
     logger: {
       error(code, metadata) {
         reportSsoFailure(code, metadata);
-        console.error(`[auth] ${code}: ${describeError(metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error ?? metadata)}`);
+        console.error(`[auth] ${code}: ${describeError(metadata instanceof Error ? metadata : ((metadata as { error?: unknown })?.error ?? metadata))}`);
       },
       warn(code) {
         if (code !== "DEBUG_ENABLED") console.warn(`[auth] ${code}`);
@@ -120,7 +129,16 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
           const u = user as PortalUser;
           const signedInAt = nowInSeconds();
           if (account.provider === STAFF_PROVIDER_ID) {
-            return { ...token, kind: "staff", staffId: u.id, role: u.role, name: u.name ?? u.email ?? "", email: u.email, signedInAt, sessionVersion: u.sessionVersion };
+            return {
+              ...token,
+              kind: "staff",
+              staffId: u.id,
+              role: u.role,
+              name: u.name ?? u.email ?? "",
+              email: u.email,
+              signedInAt,
+              sessionVersion: u.sessionVersion,
+            };
           }
           // The grant, not the identity provider, decides the role (SPEC §4.3).
           const grant = u.tenant && u.userName ? await checkBuyerGrant(u.tenant, u.userName) : undefined;
@@ -169,7 +187,8 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
     },
     events: {
       async signOut({ token }) {
-        if (token?.kind === "buyer") await recordSignIn({ method: buyerSignInMethod(token), outcome: "signed-out", subject: token.userName, tenantId: token.tenantId });
+        if (token?.kind === "buyer")
+          await recordSignIn({ method: buyerSignInMethod(token), outcome: "signed-out", subject: token.userName, tenantId: token.tenantId });
       },
     },
   };

@@ -14,7 +14,15 @@ import { checkBuyerGrant, findSsoTenant } from "@/lib/auth/sso-tenant";
 import { enterFromKooGallery, refusedUrl } from "@/lib/auth/handle-auth-request";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { CAS_CALLBACK_PATH } from "@/lib/auth/start-sso";
-import { clearSsoCookie, isSecureUrl, readSsoCookie, redirectWithCookies, serializeCookie, SSO_CAS_NONCE_COOKIE, SSO_ENTRY_COOKIE } from "@/lib/auth/sso-cookies";
+import {
+  clearSsoCookie,
+  isSecureUrl,
+  readSsoCookie,
+  redirectWithCookies,
+  serializeCookie,
+  SSO_CAS_NONCE_COOKIE,
+  SSO_ENTRY_COOKIE,
+} from "@/lib/auth/sso-cookies";
 
 /** next-auth's session cookie name for our origin (the __Secure- prefix on https). */
 export function sessionCookieName(publicUrl: string): string {
@@ -66,8 +74,20 @@ export async function finishCasSignIn(req: NextRequest): Promise<Response> {
   const token = await encode({
     secret: env.auth.secret,
     maxAge: SESSION_MAX_AGE_SECONDS,
-    token: { kind: "buyer", sub: `${user.tenant}:${user.userName}`, name: grant.name || user.name || user.userName, tenantId: user.tenant, userName: user.userName, role: grant.role, orgCode: grant.orgCode, signedInAt: nowInSeconds() },
+    token: {
+      kind: "buyer",
+      sub: `${user.tenant}:${user.userName}`,
+      name: grant.name || user.name || user.userName,
+      tenantId: user.tenant,
+      userName: user.userName,
+      role: grant.role,
+      orgCode: grant.orgCode,
+      signedInAt: nowInSeconds(),
+    },
   });
   await recordSignIn({ method: "koogallery-cas", outcome: "ok", subject: user.userName, tenantId: user.tenant });
-  return redirectWithCookies(`${env.publicUrl}/sso/continue`, [...cleared, serializeCookie({ name: sessionCookieName(env.publicUrl), value: token, maxAge: SESSION_MAX_AGE_SECONDS }, secure)]);
+  return redirectWithCookies(`${env.publicUrl}/sso/continue`, [
+    ...cleared,
+    serializeCookie({ name: sessionCookieName(env.publicUrl), value: token, maxAge: SESSION_MAX_AGE_SECONDS }, secure),
+  ]);
 }

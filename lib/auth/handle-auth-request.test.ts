@@ -6,7 +6,11 @@ import { test } from "node:test";
 import { NextRequest } from "next/server";
 import { countedStream, streamedPost } from "@/lib/test-support/counted-stream";
 
-Object.assign(process.env, { KOOGALLERY_ACCESS_KEY: "auth-route-test-key", PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"), PORTAL_PUBLIC_URL: "http://127.0.0.1:3000" });
+Object.assign(process.env, {
+  KOOGALLERY_ACCESS_KEY: "auth-route-test-key",
+  PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  PORTAL_PUBLIC_URL: "http://127.0.0.1:3000",
+});
 const { handleAuthRequest, MAX_AUTH_BODY_BYTES } = await import("./handle-auth-request");
 
 const ctx = (...nextauth: string[]) => ({ params: Promise.resolve({ nextauth }) });
@@ -20,6 +24,10 @@ test("a POST to /api/auth/* over 16 KiB is a 413, found while reading", async ()
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /at most 16 KiB/);
     assert.ok(pulledBytes() <= MAX_AUTH_BODY_BYTES + 2 * 1024, `${route.join("/")}: read ${pulledBytes()} bytes of 8 MiB`);
   }
-  const declared = new NextRequest("http://127.0.0.1:3000/api/auth/callback/staff", { method: "POST", headers: { "content-length": String(1024 * 1024) }, body: "x" });
+  const declared = new NextRequest("http://127.0.0.1:3000/api/auth/callback/staff", {
+    method: "POST",
+    headers: { "content-length": String(1024 * 1024) },
+    body: "x",
+  });
   assert.equal((await handleAuthRequest(declared, ctx("callback", "staff"))).status, 413);
 });

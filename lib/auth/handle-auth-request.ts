@@ -16,7 +16,15 @@ import { buildAuthOptions } from "@/lib/auth/auth-options";
 import { findSsoTenant } from "@/lib/auth/sso-tenant";
 import { recordSignIn } from "@/lib/auth/record-sign-in";
 import { captureSsoFailure } from "@/lib/auth/sso-failure";
-import { clearSsoCookie, isSecureUrl, readSsoCookie, redirectWithCookies, serializeSsoCookie, SSO_ENTRY_COOKIE, SSO_TENANT_COOKIE } from "@/lib/auth/sso-cookies";
+import {
+  clearSsoCookie,
+  isSecureUrl,
+  readSsoCookie,
+  redirectWithCookies,
+  serializeSsoCookie,
+  SSO_ENTRY_COOKIE,
+  SSO_TENANT_COOKIE,
+} from "@/lib/auth/sso-cookies";
 
 type AuthContext = { params: Promise<{ nextauth?: string[] }> };
 
@@ -43,7 +51,9 @@ export function enterFromKooGallery(req: NextRequest, kind: "oauth" | "cas"): Re
     void recordSignIn({ method: kind === "cas" ? "koogallery-cas" : "koogallery-oauth", outcome: "refused", reason: "no-state", tenantId: tenant });
     return redirectWithCookies(absolute(refusedUrl("no-state", tenant)), [clearSsoCookie(SSO_ENTRY_COOKIE, secure)]);
   }
-  return redirectWithCookies(absolute(`/sso/start?tenant=${encodeURIComponent(tenant)}&entry=koogallery`), [serializeSsoCookie(SSO_ENTRY_COOKIE, "1", ENTRY_GUARD_SECONDS, secure)]);
+  return redirectWithCookies(absolute(`/sso/start?tenant=${encodeURIComponent(tenant)}&entry=koogallery`), [
+    serializeSsoCookie(SSO_ENTRY_COOKIE, "1", ENTRY_GUARD_SECONDS, secure),
+  ]);
 }
 
 function withExtraCookies(res: Response, cookies: string[], location?: string): Response {
@@ -60,7 +70,8 @@ async function capAuthBody(req: NextRequest): Promise<NextRequest | Response> {
     const body = await readCappedBody(req, MAX_AUTH_BODY_BYTES);
     return new NextRequest(req.url, { method: req.method, headers: req.headers, body: new Uint8Array(body) });
   } catch (error) {
-    if (error instanceof PortalError) return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
+    if (error instanceof PortalError)
+      return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
     throw error;
   }
 }
@@ -90,8 +101,16 @@ export async function handleAuthRequest(original: NextRequest, ctx: AuthContext)
   const failed = location ? new URL(location, env.publicUrl) : undefined;
   // next-auth sends a failed callback through /api/auth/error, which forwards
   // sign-in errors to the login page; send it to the error page, with the cause.
-  if (failed && (failed.pathname === "/api/auth/error" || failed.pathname === "/auth/error" || (failed.pathname === "/login" && failed.searchParams.has("error")))) {
-    await recordSignIn({ method: "koogallery-oauth", outcome: "refused", reason: failure ?? failed.searchParams.get("error") ?? "unknown", tenantId: found.tenant.tenantId });
+  if (
+    failed &&
+    (failed.pathname === "/api/auth/error" || failed.pathname === "/auth/error" || (failed.pathname === "/login" && failed.searchParams.has("error")))
+  ) {
+    await recordSignIn({
+      method: "koogallery-oauth",
+      outcome: "refused",
+      reason: failure ?? failed.searchParams.get("error") ?? "unknown",
+      tenantId: found.tenant.tenantId,
+    });
     const page = new URL("/auth/error", env.publicUrl);
     page.searchParams.set("error", failed.searchParams.get("error") ?? "Callback");
     if (failure) page.searchParams.set("reason", failure);

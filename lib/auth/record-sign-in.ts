@@ -4,7 +4,14 @@
 import { getDb } from "@/lib/db";
 import { describeError } from "@/lib/errors";
 
-export type SignInRecord = { method: "koogallery-oauth" | "koogallery-cas" | "staff"; outcome: "ok" | "refused" | "signed-out"; reason?: string; subject?: string; tenantId?: string; ip?: string };
+export type SignInRecord = {
+  method: "koogallery-oauth" | "koogallery-cas" | "staff";
+  outcome: "ok" | "refused" | "signed-out";
+  reason?: string;
+  subject?: string;
+  tenantId?: string;
+  ip?: string;
+};
 
 export async function recordSignIn(event: SignInRecord): Promise<void> {
   try {

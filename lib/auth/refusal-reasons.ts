@@ -3,11 +3,13 @@
 export const REFUSAL_REASONS = {
   "unknown-tenant": {
     title: "We do not know this organisation",
-    advice: "Check the tenant code, or open the application from KooGallery so we receive it automatically. If your organisation bought the product recently, the purchase may still be syncing: try again in a few minutes.",
+    advice:
+      "Check the tenant code, or open the application from KooGallery so we receive it automatically. If your organisation bought the product recently, the purchase may still be syncing: try again in a few minutes.",
   },
   "not-configured": {
     title: "Sign-in is not set up for this organisation yet",
-    advice: "KooGallery has not sent us this organisation's application credential. Ask your KooGallery administrator to bind the application to your organisation, or contact the merchant.",
+    advice:
+      "KooGallery has not sent us this organisation's application credential. Ask your KooGallery administrator to bind the application to your organisation, or contact the merchant.",
   },
   "tenant-removed": {
     title: "This organisation no longer uses the application",
@@ -15,11 +17,13 @@ export const REFUSAL_REASONS = {
   },
   "not-granted": {
     title: "Your account has not been given access",
-    advice: "Your organisation's KooGallery administrator grants access to this application per account. Ask them to authorise your account, then sign in again.",
+    advice:
+      "Your organisation's KooGallery administrator grants access to this application per account. Ask them to authorise your account, then sign in again.",
   },
   revoked: {
     title: "Your access was withdrawn",
-    advice: "Your organisation's administrator revoked your access to this application in KooGallery. Ask them to authorise your account again if you still need it.",
+    advice:
+      "Your organisation's administrator revoked your access to this application in KooGallery. Ask them to authorise your account again if you still need it.",
   },
   disabled: {
     title: "Your account is disabled for this application",
@@ -27,7 +31,8 @@ export const REFUSAL_REASONS = {
   },
   "wrong-tenant": {
     title: "You signed in to a different organisation",
-    advice: "The identity provider answered for another organisation than the one you chose. Sign out of KooGallery, then sign in again with the account of this organisation.",
+    advice:
+      "The identity provider answered for another organisation than the one you chose. Sign out of KooGallery, then sign in again with the account of this organisation.",
   },
   "no-state": {
     title: "This sign-in link cannot be used",

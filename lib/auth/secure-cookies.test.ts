@@ -6,7 +6,11 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { NextRequest } from "next/server";
 
-Object.assign(process.env, { KOOGALLERY_ACCESS_KEY: "cookie-test-key", PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"), PORTAL_PUBLIC_URL: "https://portal.example.com" });
+Object.assign(process.env, {
+  KOOGALLERY_ACCESS_KEY: "cookie-test-key",
+  PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  PORTAL_PUBLIC_URL: "https://portal.example.com",
+});
 const { readSsoCookie, serializeSsoCookie, clearSsoCookie, SSO_CAS_NONCE_COOKIE, SSO_ENTRY_COOKIE, SSO_TENANT_COOKIE } = await import("./sso-cookies");
 const { buildAuthOptions } = await import("./auth-options");
 
@@ -22,7 +26,9 @@ test("on https our sign-in cookies are __Host- cookies: Secure, Path=/, no Domai
   // A plain kg_sso_tenant (what a sibling subdomain could plant for the parent domain) is not read.
   const planted = new NextRequest("https://portal.example.com/api/auth/signin/koogallery", { headers: { cookie: "kg_sso_tenant=attacker-tenant" } });
   assert.equal(readSsoCookie(planted, SSO_TENANT_COOKIE, true), undefined);
-  const own = new NextRequest("https://portal.example.com/api/auth/signin/koogallery", { headers: { cookie: "kg_sso_tenant=attacker-tenant; __Host-kg_sso_tenant=t-1" } });
+  const own = new NextRequest("https://portal.example.com/api/auth/signin/koogallery", {
+    headers: { cookie: "kg_sso_tenant=attacker-tenant; __Host-kg_sso_tenant=t-1" },
+  });
   assert.equal(readSsoCookie(own, SSO_TENANT_COOKIE, true), "t-1");
 });
 

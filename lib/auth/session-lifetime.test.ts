@@ -34,7 +34,14 @@ const { jwt, session } = buildAuthOptions(undefined, false).callbacks!;
 async function signIn(email: string, password = PASSWORD): Promise<JWT> {
   const result = await signInStaff({ email, password, ip: "192.0.2.1" });
   assert.ok(result.ok);
-  const user = { id: result.staff.id, name: result.staff.name, email: result.staff.email, kind: "staff", role: result.staff.role.toLowerCase(), sessionVersion: result.staff.sessionVersion };
+  const user = {
+    id: result.staff.id,
+    name: result.staff.name,
+    email: result.staff.email,
+    kind: "staff",
+    role: result.staff.role.toLowerCase(),
+    sessionVersion: result.staff.sessionVersion,
+  };
   return jwt!({ token: { sub: user.id }, user, account: { provider: "staff", type: "credentials", providerAccountId: user.id } } as never);
 }
 

@@ -27,7 +27,11 @@ export function classifySsoError(error: unknown): SsoFailure {
     return "code-invalid";
   }
   if (oauthError === "invalid_client" || /invalid_client|bad client credentials/.test(description)) return "client";
-  if (/econnrefused|enotfound|etimedout|timeout|fetch failed|socket|network/.test(description) || e?.name === "RPError" && /outgoing request timed out/.test(description)) return "idp-unreachable";
+  if (
+    /econnrefused|enotfound|etimedout|timeout|fetch failed|socket|network/.test(description) ||
+    (e?.name === "RPError" && /outgoing request timed out/.test(description))
+  )
+    return "idp-unreachable";
   if (e?.cause !== undefined && e.cause !== error) {
     const inner = classifySsoError(e.cause);
     if (inner !== "unknown") return inner;
@@ -48,15 +52,20 @@ export function reportSsoFailure(code: string, metadata: unknown): void {
 export const SSO_FAILURE_TEXT: Record<SsoFailure, { title: string; advice: string }> = {
   state: {
     title: "This sign-in could not be matched to your browser",
-    advice: "The link was changed, used already, or opened in a different browser than the one that started the sign-in. Start again from KooGallery or from our sign-in page.",
+    advice:
+      "The link was changed, used already, or opened in a different browser than the one that started the sign-in. Start again from KooGallery or from our sign-in page.",
   },
   "code-expired": { title: "The sign-in code expired", advice: "Codes from KooGallery are valid for a short time only. Start the sign-in again." },
-  "code-used": { title: "This sign-in code was already used", advice: "Each code from KooGallery works once. Start the sign-in again instead of reusing or reloading the link." },
+  "code-used": {
+    title: "This sign-in code was already used",
+    advice: "Each code from KooGallery works once. Start the sign-in again instead of reusing or reloading the link.",
+  },
   "code-invalid": { title: "KooGallery did not accept the sign-in code", advice: "Start the sign-in again from KooGallery or from our sign-in page." },
   pkce: { title: "The sign-in could not be verified", advice: "Start the sign-in again in one browser tab." },
   client: {
     title: "The application's KooGallery credential is not valid",
-    advice: "KooGallery refused our client credentials for your organisation (domain name, client ID and secret must belong together). The merchant has been told; try again later or contact them.",
+    advice:
+      "KooGallery refused our client credentials for your organisation (domain name, client ID and secret must belong together). The merchant has been told; try again later or contact them.",
   },
   "idp-unreachable": { title: "KooGallery's sign-in service did not answer", advice: "This is usually temporary. Try again in a minute." },
   "idp-answer": { title: "KooGallery answered in a way we did not understand", advice: "Try again; if it keeps happening, contact the merchant." },

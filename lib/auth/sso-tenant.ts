@@ -20,7 +20,18 @@ export async function findSsoTenant(ref: string): Promise<SsoTenantLookup> {
     where: { deletedAt: null, OR: [{ tenantId: value }, { tenantCode: { equals: value, mode: "insensitive" } }] },
     orderBy: { updatedAt: "desc" },
     take: 20,
-    select: { tenantId: true, tenantCode: true, name: true, domainName: true, apps: { where: { deletedAt: null, clientSecretEnc: { not: null } }, orderBy: { updatedAt: "desc" }, take: 1, select: { appId: true, clientId: true, clientSecretEnc: true } } },
+    select: {
+      tenantId: true,
+      tenantCode: true,
+      name: true,
+      domainName: true,
+      apps: {
+        where: { deletedAt: null, clientSecretEnc: { not: null } },
+        orderBy: { updatedAt: "desc" },
+        take: 1,
+        select: { appId: true, clientId: true, clientSecretEnc: true },
+      },
+    },
   });
   if (rows.length === 0) return { ok: false, reason: "unknown-tenant" };
   // An exact tenantId beats a tenantCode that happens to look the same.

@@ -37,14 +37,25 @@ export async function viewerOfSession(session: Session | null, nowSeconds: numbe
   if (isSessionExpired(u.signedInAt, nowSeconds)) return null;
   if (u.kind === "staff" && u.staffId) {
     const db = await getDb();
-    const staff = await db.staffUser.findUnique({ where: { id: u.staffId }, select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionVersion: true } });
+    const staff = await db.staffUser.findUnique({
+      where: { id: u.staffId },
+      select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionVersion: true },
+    });
     if (!staff || staff.disabledAt || staff.sessionVersion !== u.sessionVersion) return null;
     return { kind: "staff", staffId: staff.id, email: staff.email, name: staff.name, role: staff.role };
   }
   if (u.kind === "buyer" && u.tenantId && u.userName) {
     const grant = await checkBuyerGrant(u.tenantId, u.userName);
     if (!grant.ok) return null;
-    return { kind: "buyer", tenantId: u.tenantId, userName: u.userName, name: grant.name || u.name, role: grant.role, orgCode: grant.orgCode, tenantRowIds: grant.tenantRowIds };
+    return {
+      kind: "buyer",
+      tenantId: u.tenantId,
+      userName: u.userName,
+      name: grant.name || u.name,
+      role: grant.role,
+      orgCode: grant.orgCode,
+      tenantRowIds: grant.tenantRowIds,
+    };
   }
   return null;
 }

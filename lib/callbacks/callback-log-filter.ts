@@ -8,14 +8,29 @@ import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { VerificationOutcome } from "@/lib/callbacks/record-callback";
 
-export const VERIFICATION_OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE", "COUNTED"] as const satisfies readonly VerificationOutcome[];
+export const VERIFICATION_OUTCOMES = [
+  "OK",
+  "RETRY",
+  "MISSING_CREDENTIALS",
+  "BAD_TIMESTAMP",
+  "BAD_SIGNATURE",
+  "REPLAYED_NONCE",
+  "MALFORMED",
+  "TOO_LARGE",
+  "COUNTED",
+] as const satisfies readonly VerificationOutcome[];
 // Fails to compile when record-callback.ts gains an outcome this list lacks.
 type MissingOutcome = Exclude<VerificationOutcome, (typeof VERIFICATION_OUTCOMES)[number]>;
 export const ALL_OUTCOMES_LISTED: [MissingOutcome] extends [never] ? true : MissingOutcome = true;
 
 export const SUCCESS_CODE = "000000";
 
-const text = (max: number) => z.string().trim().min(1, { error: "must not be empty" }).max(max, { error: `must be at most ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(max, { error: `must be at most ${max} characters` });
 /** Query strings say 1/0/true/false; JSON bodies say true/false. */
 const flag = z.union([z.boolean(), z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true")], { error: "must be true or false" });
 const time = z
@@ -52,7 +67,22 @@ export type CallbackLogFilter = z.output<typeof callbackLogFilterSchema>;
 /** The filter as the pages and the bulk retry body send it (times as ISO strings). */
 export type CallbackLogFilterInput = z.input<typeof callbackLogFilterSchema>;
 
-export const FILTER_KEYS = ["endpoint", "activity", "generation", "resultCode", "verification", "from", "to", "orderId", "instanceId", "tenantId", "q", "includeTest", "retriesOnly", "failedOnly"] as const satisfies readonly (keyof CallbackLogFilter)[];
+export const FILTER_KEYS = [
+  "endpoint",
+  "activity",
+  "generation",
+  "resultCode",
+  "verification",
+  "from",
+  "to",
+  "orderId",
+  "instanceId",
+  "tenantId",
+  "q",
+  "includeTest",
+  "retriesOnly",
+  "failedOnly",
+] as const satisfies readonly (keyof CallbackLogFilter)[];
 
 /** A 400's message: field and problem. The "must…" messages are this module's own and never echo the input. */
 export function formatIssues(error: z.ZodError, what: string): string {

@@ -89,7 +89,15 @@ test("the list filters by every field, pages by (receivedAt, id) without gaps, a
   const at = (minute: number) => new Date(Date.UTC(2001, 0, 1, 0, minute));
   const tenantId = `t-${randomUUID()}`;
   const instanceId = `i-${randomUUID()}`;
-  const base = { endpoint: "saas", generation: "V2" as "V1" | "V2", method: "POST", verification: "OK", resultCode: "000000", latencyMs: 3, requestMasked: { body: { secret: "x" } } };
+  const base = {
+    endpoint: "saas",
+    generation: "V2" as "V1" | "V2",
+    method: "POST",
+    verification: "OK",
+    resultCode: "000000",
+    latencyMs: 3,
+    requestMasked: { body: { secret: "x" } },
+  };
   const rows = Array.from({ length: 23 }, (_, i) => ({
     ...base,
     id: randomUUID(),
@@ -100,8 +108,29 @@ test("the list filters by every field, pages by (receivedAt, id) without gaps, a
     tenantId: i === 7 ? tenantId : null,
   }));
   rows.push(
-    { ...base, id: randomUUID(), receivedAt: at(30), activity: "queryInstance", generation: "V1", method: "GET", resultCode: "000003", orderId: null, instanceId: null, tenantId: null },
-    { ...base, id: randomUUID(), receivedAt: at(31), activity: "queryInstance", verification: "BAD_SIGNATURE", resultCode: "000001", orderId: null, instanceId: null, tenantId: null },
+    {
+      ...base,
+      id: randomUUID(),
+      receivedAt: at(30),
+      activity: "queryInstance",
+      generation: "V1",
+      method: "GET",
+      resultCode: "000003",
+      orderId: null,
+      instanceId: null,
+      tenantId: null,
+    },
+    {
+      ...base,
+      id: randomUUID(),
+      receivedAt: at(31),
+      activity: "queryInstance",
+      verification: "BAD_SIGNATURE",
+      resultCode: "000001",
+      orderId: null,
+      instanceId: null,
+      tenantId: null,
+    },
     { ...base, id: randomUUID(), receivedAt: at(32), activity: "authSync", endpoint: "kit/authSync", orderId: null, instanceId: null, tenantId },
   );
   await db.callbackLog.createMany({ data: rows });
@@ -121,35 +150,65 @@ test("the list filters by every field, pages by (receivedAt, id) without gaps, a
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
-  const all = await db.callbackLog.findMany({ where: { receivedAt: { gte: range.from, lt: range.to }, isTest: false }, orderBy: [{ receivedAt: "desc" }, { id: "desc" }], select: { id: true } });
+  const all = await db.callbackLog.findMany({
+    where: { receivedAt: { gte: range.from, lt: range.to }, isTest: false },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    select: { id: true },
+  });
   assert.equal(seen.length, rows.length + 1, "every non-test row once (the retry row included)");
-  assert.deepEqual(seen, all.map((r) => r.id), "newest first, ties broken by id, no gaps or repeats");
+  assert.deepEqual(
+    seen,
+    all.map((r) => r.id),
+    "newest first, ties broken by id, no gaps or repeats",
+  );
 
   const page = await listCallbackLogs(db, ALL_CALLBACKS.logs, { ...range, limit: 200 });
   const item = page.items[0]!;
-  for (const hidden of ["requestMasked", "responseMasked", "requestSealed", "verificationInfo", "handlerNote"]) assert.ok(!(hidden in item), `${hidden} is not in a summary`);
+  for (const hidden of ["requestMasked", "responseMasked", "requestSealed", "verificationInfo", "handlerNote"])
+    assert.ok(!(hidden in item), `${hidden} is not in a summary`);
 
   const ids = async (filter: CallbackLogFilter) => (await listCallbackLogs(db, ALL_CALLBACKS.logs, { ...range, ...filter, limit: 200 })).items;
   assert.equal((await ids({ activity: "newInstance" })).length, 13);
   assert.equal((await ids({ activity: "newInstance", includeTest: true })).length, 14, "test rows only on request");
-  assert.deepEqual((await ids({ generation: "V1" })).map((r) => r.method), ["GET"]);
-  assert.deepEqual((await ids({ resultCode: "000003" })).map((r) => r.activity), ["queryInstance"]);
+  assert.deepEqual(
+    (await ids({ generation: "V1" })).map((r) => r.method),
+    ["GET"],
+  );
+  assert.deepEqual(
+    (await ids({ resultCode: "000003" })).map((r) => r.activity),
+    ["queryInstance"],
+  );
   assert.deepEqual((await ids({ failedOnly: true })).map((r) => r.resultCode).sort(), ["000001", "000003", "000005"]);
-  assert.deepEqual((await ids({ verification: "BAD_SIGNATURE" })).map((r) => r.canRetry), [false]);
-  assert.deepEqual((await ids({ endpoint: "kit/authSync" })).map((r) => r.activity), ["authSync"]);
-  assert.deepEqual((await ids({ orderId: "CS-LIST-4" })).map((r) => r.id), [rows[4]!.id]);
+  assert.deepEqual(
+    (await ids({ verification: "BAD_SIGNATURE" })).map((r) => r.canRetry),
+    [false],
+  );
+  assert.deepEqual(
+    (await ids({ endpoint: "kit/authSync" })).map((r) => r.activity),
+    ["authSync"],
+  );
+  assert.deepEqual(
+    (await ids({ orderId: "CS-LIST-4" })).map((r) => r.id),
+    [rows[4]!.id],
+  );
   assert.equal((await ids({ instanceId })).length, 5);
   assert.equal((await ids({ tenantId })).length, 2);
   assert.equal((await ids({ q: tenantId })).length, 2, "the search box matches the tenant");
   assert.equal((await ids({ q: "CS-LIST-4" })).length, 1, "… and the order");
-  assert.deepEqual((await ids({ retriesOnly: true })).map((r) => r.retryOfId), [rows[0]!.id]);
+  assert.deepEqual(
+    (await ids({ retriesOnly: true })).map((r) => r.retryOfId),
+    [rows[0]!.id],
+  );
   assert.equal((await ids({ from: at(2), to: at(3) })).length, 3, "from is inclusive, to exclusive");
   assert.ok((await ids({ verification: "OK" })).every((r) => r.canRetry));
 });
 
 test("bad filters, bodies and ids are refused with a message that names the field; only operators and owners may re-run", () => {
   const refused = (value: unknown, pattern: RegExp) =>
-    assert.throws(() => parseCallbackLogFilter(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
+    assert.throws(
+      () => parseCallbackLogFilter(value),
+      (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message),
+    );
   refused({ generation: "V3" }, /generation must be V1 or V2/);
   refused({ resultCode: "abc" }, /resultCode must be six digits/);
   refused({ from: "yesterday" }, /from must be an ISO 8601 time/);
@@ -159,20 +218,33 @@ test("bad filters, bodies and ids are refused with a message that names the fiel
   refused({ failedOnly: "yes" }, /failedOnly must be true or false/);
   refused({ orderID: "x" }, /unknown filter "orderID"/);
   const badBody = (value: unknown, pattern: RegExp) =>
-    assert.throws(() => parseBulkRetryBody(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
+    assert.throws(
+      () => parseBulkRetryBody(value),
+      (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message),
+    );
   badBody([], /body must be a JSON object/);
   badBody({ filter: {} }, /dryRun must be true or false/);
   badBody({ dryRun: true, limit: 501 }, /limit must be at most 500/);
   badBody({ dryRun: true, limit: 0 }, /limit must be at least 1/);
   badBody({ dryRun: true, filter: { generation: "V9" } }, /filter\.generation must be V1 or V2/);
   badBody({ dryRun: true, everything: true }, /unknown field "everything"/);
-  assert.deepEqual(parseBulkRetryBody({ dryRun: false, filter: { failedOnly: true, from: "2026-11-25T00:00:00Z" } }), { dryRun: false, limit: undefined, filter: { failedOnly: true, from: new Date("2026-11-25T00:00:00Z") } });
+  assert.deepEqual(parseBulkRetryBody({ dryRun: false, filter: { failedOnly: true, from: "2026-11-25T00:00:00Z" } }), {
+    dryRun: false,
+    limit: undefined,
+    filter: { failedOnly: true, from: new Date("2026-11-25T00:00:00Z") },
+  });
   assert.throws(() => parseLogId("../../etc"), /logId must be a UUID/);
   const staff = (role: "OWNER" | "OPERATOR" | "VIEWER") => ({ kind: "staff" as const, staffId: "s1", email: "s@example.com", name: "S", role });
   assert.equal(requireOperator(staff("OPERATOR")).staffId, "s1");
   assert.equal(requireOperator(staff("OWNER")).staffId, "s1");
-  assert.throws(() => requireOperator(staff("VIEWER")), (e: unknown) => e instanceof PortalError && e.status === 403);
-  assert.throws(() => requireOperator({ kind: "buyer", tenantId: "t", userName: "u", name: "U", role: "admin", orgCode: "1", tenantRowIds: [] }), (e: unknown) => e instanceof PortalError && e.status === 403);
+  assert.throws(
+    () => requireOperator(staff("VIEWER")),
+    (e: unknown) => e instanceof PortalError && e.status === 403,
+  );
+  assert.throws(
+    () => requireOperator({ kind: "buyer", tenantId: "t", userName: "u", name: "U", role: "admin", orgCode: "1", tenantRowIds: [] }),
+    (e: unknown) => e instanceof PortalError && e.status === 403,
+  );
   const params = new URLSearchParams({ failedOnly: "1", includeTest: "false", activity: "newInstance", generation: "", cursor: "ignored" });
   assert.deepEqual(callbackLogFilterFromSearchParams(params), { failedOnly: true, includeTest: false, activity: "newInstance" });
 });
@@ -187,7 +259,20 @@ test("a tenant admin sees their enterprise's logs (by tenant or bound instance) 
     assert.equal(created.resultCode, "000000");
     const instanceId = String(created.instanceId);
     const tenantId = `t-${randomUUID()}`;
-    assert.equal((await kit("tenantSync", { tenantId, instanceId, orderId: order.orderId, tenantCode: `c${randomUUID().slice(0, 6)}`, name: "Acme", domainName: "https://idp.example", flag: 1 })).resultCode, "000000");
+    assert.equal(
+      (
+        await kit("tenantSync", {
+          tenantId,
+          instanceId,
+          orderId: order.orderId,
+          tenantCode: `c${randomUUID().slice(0, 6)}`,
+          name: "Acme",
+          domainName: "https://idp.example",
+          flag: 1,
+        })
+      ).resultCode,
+      "000000",
+    );
     return { instanceId, tenantId, order };
   };
   const a = await make();
@@ -226,7 +311,11 @@ test("the detail explains the signature check, names keys but never shows a key 
   assert.ok(detail.signature.skewSeconds !== null && Math.abs(detail.signature.skewSeconds) < 60);
   assert.equal(detail.canRetry, true);
   assert.equal(detail.handler.instance?.isKnown, true);
-  assert.deepEqual(detail.handler.instanceEvents.map((e) => e.kind), ["CREATED_AND_PROVISIONED"], "what the handler did, from the events it recorded");
+  assert.deepEqual(
+    detail.handler.instanceEvents.map((e) => e.kind),
+    ["CREATED_AND_PROVISIONED"],
+    "what the handler did, from the events it recorded",
+  );
   assert.equal(detail.retryWindow, null, "a success has no retry window");
 
   // A body with a password field, signed with a key we do not have.
@@ -316,7 +405,13 @@ test("Retry matching…: the dry run counts would-run, already-applied, supersed
   const instanceId = randomUUID();
   const other = randomUUID();
   const [o1, o2, o3] = [newOrder(), newOrder(), newOrder()];
-  const refresh = (o: { orderId: string; orderLineId: string }, id = instanceId) => ({ activity: "refreshInstance", scene: "RENEWAL", instanceId: id, ...o, expireTime: "20300101000000" });
+  const refresh = (o: { orderId: string; orderLineId: string }, id = instanceId) => ({
+    activity: "refreshInstance",
+    scene: "RENEWAL",
+    instanceId: id,
+    ...o,
+    expireTime: "20300101000000",
+  });
   assert.equal((await v2(refresh(o1))).resultCode, "000003");
   const r1 = await lastLog({ instanceId });
   assert.equal((await v2(refresh(o1))).resultCode, "000003");
@@ -340,7 +435,13 @@ test("Retry matching…: the dry run counts would-run, already-applied, supersed
   const decisions = Object.fromEntries(dry.items.map((i) => [i.id, i.decision]));
   assert.deepEqual(decisions, { [r1.id]: "run", [r1b.id]: "duplicate", [freeze.id]: "superseded", [r2.id]: "alreadyApplied", [refused.id]: "cannotRetry" });
   assert.deepEqual(
-    { wouldRun: dry.counts.wouldRun, alreadyApplied: dry.counts.alreadyApplied, superseded: dry.counts.superseded, cannotRetry: dry.counts.cannotRetry, duplicates: dry.counts.duplicates },
+    {
+      wouldRun: dry.counts.wouldRun,
+      alreadyApplied: dry.counts.alreadyApplied,
+      superseded: dry.counts.superseded,
+      cannotRetry: dry.counts.cannotRetry,
+      duplicates: dry.counts.duplicates,
+    },
     { wouldRun: 1, alreadyApplied: 1, superseded: 1, cannotRetry: 1, duplicates: 1 },
   );
   assert.match(dry.message, /^1 would run, 1 already applied, 1 superseded by a newer call, 1 cannot be retried/);
@@ -355,11 +456,17 @@ test("Retry matching…: the dry run counts would-run, already-applied, supersed
   assert.equal(capped.isCapped, true);
   assert.equal(capped.items.length, 2);
   assert.match(capped.message, /only the newest 2 were considered/);
-  await assert.rejects(retryMatchingCallbacks(db, scope, { filter, isDryRun: true, limit: 501, actor: "staff:test" }), (e: unknown) => e instanceof PortalError && e.code === "bad_request");
+  await assert.rejects(
+    retryMatchingCallbacks(db, scope, { filter, isDryRun: true, limit: 501, actor: "staff:test" }),
+    (e: unknown) => e instanceof PortalError && e.code === "bad_request",
+  );
 
   const run = await retryMatchingCallbacks(db, scope, { filter, isDryRun: false, actor: "staff:test" });
   assert.equal(run.isDryRun, false);
-  assert.deepEqual({ succeeded: run.counts.succeeded, failed: run.counts.failed, superseded: run.counts.superseded }, { succeeded: 1, failed: 0, superseded: 1 });
+  assert.deepEqual(
+    { succeeded: run.counts.succeeded, failed: run.counts.failed, superseded: run.counts.superseded },
+    { succeeded: 1, failed: 0, superseded: 1 },
+  );
   assert.match(run.message, /1 superseded by a newer call/);
   const ran = run.items.find((i) => i.id === r1.id)?.retry;
   assert.ok(ran && "logId" in ran && ran.logId);
@@ -375,7 +482,10 @@ test("Retry matching…: the dry run counts would-run, already-applied, supersed
   assert.equal(again.items.find((i) => i.id === r1b.id)?.appliedById, ran.logId, "the re-send is applied by the retry of its twin");
 
   const detail = await getCallbackLog(db, ALL_CALLBACKS, r1.id);
-  assert.deepEqual(detail?.retries.map((r) => r.id), [ran.logId]);
+  assert.deepEqual(
+    detail?.retries.map((r) => r.id),
+    [ran.logId],
+  );
   assert.equal(detail?.appliedById, ran.logId);
   assert.equal(detail?.retryWindow?.isSettled, true);
   assert.equal(detail?.retryWindow?.isOpen, false);
@@ -408,13 +518,24 @@ test("Retry matching…: a failed Kit sync is superseded by a newer success of t
   const db = await getDb();
   const since = await startOfTest();
   const [a, b] = [`t-${randomUUID()}`, `t-${randomUUID()}`];
-  const app = (tenantId: string, flag: number) => ({ instanceId: `i-${tenantId}`, tenantId, appId: "app-1", clientId: "client-1", clientSecret: "not-rsa-ciphertext", flag });
+  const app = (tenantId: string, flag: number) => ({
+    instanceId: `i-${tenantId}`,
+    tenantId,
+    appId: "app-1",
+    clientId: "client-1",
+    clientSecret: "not-rsa-ciphertext",
+    flag,
+  });
   // No RSA key is configured here: an add is refused (000101) and a delete (no secret) succeeds.
   assert.notEqual((await kitAny("applicationSync", app(a, 1))).resultCode, "000000");
   const failedA = await lastLog({ tenantId: a });
   assert.notEqual((await kitAny("applicationSync", app(b, 1))).resultCode, "000000");
   const failedB = await lastLog({ tenantId: b });
-  assert.equal((await kit("tenantSync", { tenantId: b, instanceId: `i-${b}`, orderId: "CS1", tenantCode: "b", name: "B", domainName: "https://b.example", flag: 1 })).resultCode, "000000");
+  assert.equal(
+    (await kit("tenantSync", { tenantId: b, instanceId: `i-${b}`, orderId: "CS1", tenantCode: "b", name: "B", domainName: "https://b.example", flag: 1 }))
+      .resultCode,
+    "000000",
+  );
   assert.equal((await kitAny("applicationSync", app(a, 0))).resultCode, "000000");
   const newerA = await lastLog({ tenantId: a, resultCode: "000000" });
 

@@ -56,7 +56,13 @@ const FORM_LABELS: Record<string, string> = {
   "literal-plus": "the raw query with + kept literal",
 };
 
-const MISSING_LABELS: Record<string, string> = { signature: "signature", timestamp: "timestamp", nonce: "nonce", authToken: "authToken", timeStamp: "timeStamp" };
+const MISSING_LABELS: Record<string, string> = {
+  signature: "signature",
+  timestamp: "timestamp",
+  nonce: "nonce",
+  authToken: "authToken",
+  timeStamp: "timeStamp",
+};
 
 /** V2 and Kit V2 accept calls at most 60 s from now (SPEC §1.7). */
 const V2_WINDOW_SECONDS = 60;
@@ -73,8 +79,13 @@ function knownName(v: unknown, names: Record<string, string>): string | null {
 
 function schemeOf(endpoint: string, generation: Generation): string {
   const isKit = endpoint.startsWith("kit/");
-  if (isKit) return generation === "V2" ? "Kit V2: x-sign over key + nonce + timestamp + payload (SPEC §1.4)" : "Kit V1: authToken header over the body fields (SPEC §1.1, §4.7)";
-  return generation === "V2" ? "V2: signature over the payload's HMAC, nonce and timestamp in the query (SPEC §1.3)" : "V1: authToken over the query parameters (SPEC §1.1)";
+  if (isKit)
+    return generation === "V2"
+      ? "Kit V2: x-sign over key + nonce + timestamp + payload (SPEC §1.4)"
+      : "Kit V1: authToken header over the body fields (SPEC §1.1, §4.7)";
+  return generation === "V2"
+    ? "V2: signature over the payload's HMAC, nonce and timestamp in the query (SPEC §1.3)"
+    : "V1: authToken over the query parameters (SPEC §1.1)";
 }
 
 function describeSkew(skewSeconds: number): string {
@@ -82,8 +93,18 @@ function describeSkew(skewSeconds: number): string {
   return `${-skewSeconds} s in the future`;
 }
 
-export function explainVerification(input: { verification: string; verificationInfo: unknown; endpoint: string; generation: Generation; retryOfId?: string | null; reader?: LogReader }): SignatureCheck {
-  const info = input.verificationInfo && typeof input.verificationInfo === "object" && !Array.isArray(input.verificationInfo) ? (input.verificationInfo as Record<string, unknown>) : {};
+export function explainVerification(input: {
+  verification: string;
+  verificationInfo: unknown;
+  endpoint: string;
+  generation: Generation;
+  retryOfId?: string | null;
+  reader?: LogReader;
+}): SignatureCheck {
+  const info =
+    input.verificationInfo && typeof input.verificationInfo === "object" && !Array.isArray(input.verificationInfo)
+      ? (input.verificationInfo as Record<string, unknown>)
+      : {};
   const keyName = knownName(info.key, KEY_LABELS);
   const form = knownName(info.form, FORM_LABELS) ?? knownName(info.decoding, FORM_LABELS);
   const skewMs = num(info.skewMs);
@@ -139,7 +160,10 @@ export function explainVerification(input: { verification: string; verificationI
       return { ...base, summary, retryActor: actor, isReapply, reapplyReason };
     }
     case "MISSING_CREDENTIALS": {
-      const failure = missing.length > 0 ? `The call did not carry ${missing.join(", ")}.` : "The call's signature material was missing or malformed (e.g. an over-long nonce).";
+      const failure =
+        missing.length > 0
+          ? `The call did not carry ${missing.join(", ")}.`
+          : "The call's signature material was missing or malformed (e.g. an over-long nonce).";
       return { ...base, summary: "Refused before any signature was computed.", failure };
     }
     case "BAD_TIMESTAMP": {
@@ -155,28 +179,47 @@ export function explainVerification(input: { verification: string; verificationI
       return { ...base, summary: "Refused: the timestamp is outside the allowed window.", failure };
     }
     case "BAD_SIGNATURE": {
-      if (typeof info.reason === "string") return { ...base, summary: `Refused: ${info.reason}.`, failure: "The seller center binds one key to each interface type; this call's key belongs to another one." };
+      if (typeof info.reason === "string")
+        return {
+          ...base,
+          summary: `Refused: ${info.reason}.`,
+          failure: "The seller center binds one key to each interface type; this call's key belongs to another one.",
+        };
       const tried = keysTried.map((k) => KEY_LABELS[k]!).join(" and ");
       const failure = `No configured key reproduces the signature${tried ? ` (tried ${tried})` : ""}${isV2 ? ", over any accepted form of the payload" : ""}. The seller center may have another key bound to this address, or the request was changed on the way.`;
       return { ...base, summary: `Refused: the signature does not match${skewText}.`, failure };
     }
     case "REPLAYED_NONCE":
-      return { ...base, summary: `The signature was valid (${base.keyLabel ?? "a configured key"}), but the nonce had been used before.`, failure: `Nonce ${nonce ?? "?"} was already claimed by an earlier call: a replay of a captured request, or the same signed request sent twice.` };
+      return {
+        ...base,
+        summary: `The signature was valid (${base.keyLabel ?? "a configured key"}), but the nonce had been used before.`,
+        failure: `Nonce ${nonce ?? "?"} was already claimed by an earlier call: a replay of a captured request, or the same signed request sent twice.`,
+      };
     case "MALFORMED":
       return {
         ...base,
         summary: "Refused: the request could not be read.",
-        failure: typeof info.reason === "string" ? info.reason : typeof info.kitName === "string" ? "The path names no known Kit interface." : "The body is not a JSON object.",
+        failure:
+          typeof info.reason === "string"
+            ? info.reason
+            : typeof info.kitName === "string"
+              ? "The path names no known Kit interface."
+              : "The body is not a JSON object.",
       };
     case "TOO_LARGE":
-      return { ...base, summary: "Refused: the body is over the size limit and was not read.", failure: "The body was larger than the endpoint accepts; nothing of it was stored." };
+      return {
+        ...base,
+        summary: "Refused: the body is over the size limit and was not read.",
+        failure: "The body was larger than the endpoint accepts; nothing of it was stored.",
+      };
     case "COUNTED": {
       const count = typeof info.count === "number" ? info.count : 0;
       const client = typeof info.client === "string" ? info.client : "one client";
       return {
         ...base,
         summary: `${count} refused call${count === 1 ? "" : "s"} from ${client}, counted rather than stored one by one.`,
-        failure: "This address was refused more often than the refusal budget logs in full (CALLBACK_REFUSALS_LOGGED_PER_MINUTE); the outcomes and result codes of the calls it stands for are listed below. After a key change in the seller center, KooGallery's own calls land here until the keys agree again.",
+        failure:
+          "This address was refused more often than the refusal budget logs in full (CALLBACK_REFUSALS_LOGGED_PER_MINUTE); the outcomes and result codes of the calls it stands for are listed below. After a key change in the seller center, KooGallery's own calls land here until the keys agree again.",
       };
     }
     default:

@@ -60,7 +60,9 @@ function parseResponse(text: string | null): unknown {
 
 function cannotRetryReason(row: { requestSealed: string | null; endpoint: string; verification: string }): string | null {
   if (!row.requestSealed) {
-    return row.verification === "OK" || row.verification === "RETRY" ? "The request was not stored, so it cannot be re-run." : `The call failed verification (${row.verification}); only verified calls are stored for a re-run.`;
+    return row.verification === "OK" || row.verification === "RETRY"
+      ? "The request was not stored, so it cannot be re-run."
+      : `The call failed verification (${row.verification}); only verified calls are stored for a re-run.`;
   }
   if (!isRetryableEndpoint(row.endpoint)) return `Re-running ${row.endpoint} calls is not supported.`;
   return null;
@@ -77,15 +79,39 @@ async function chainRoot(db: Db, row: { id: string; retryOfId: string | null; re
   return current;
 }
 
-async function handlerEffects(db: Db, scope: CallbackViewerScope, row: { id: string; handlerNote: string | null; instanceId: string | null; orderId: string | null; orderLineId: string | null; tenantId: string | null }, secrets: readonly string[]): Promise<HandlerEffects> {
+async function handlerEffects(
+  db: Db,
+  scope: CallbackViewerScope,
+  row: { id: string; handlerNote: string | null; instanceId: string | null; orderId: string | null; orderLineId: string | null; tenantId: string | null },
+  secrets: readonly string[],
+): Promise<HandlerEffects> {
   const isStaff = scope.reader !== "tenantAdmin";
   const [instance, tenants] = await Promise.all([
     row.instanceId ? db.instance.findFirst({ where: { AND: [{ id: row.instanceId }, scope.instances] }, select: { id: true, state: true } }) : null,
-    row.tenantId ? db.tenant.findMany({ where: { AND: [{ tenantId: row.tenantId }, scope.tenants] }, select: { id: true, name: true, instanceKey: true, deletedAt: true }, orderBy: { createdAt: "asc" }, take: 20 }) : [],
+    row.tenantId
+      ? db.tenant.findMany({
+          where: { AND: [{ tenantId: row.tenantId }, scope.tenants] },
+          select: { id: true, name: true, instanceKey: true, deletedAt: true },
+          orderBy: { createdAt: "asc" },
+          take: 20,
+        })
+      : [],
   ]);
   const [instanceEvents, syncEvents] = await Promise.all([
-    instance ? db.instanceEvent.findMany({ where: { instanceId: instance.id, callbackLogId: row.id }, select: { id: true, kind: true, fromState: true, toState: true, actor: true, createdAt: true }, orderBy: { createdAt: "asc" } }) : [],
-    tenants.length > 0 ? db.syncEvent.findMany({ where: { tenantRowId: { in: tenants.map((t) => t.id) }, callbackLogId: row.id }, select: { id: true, kind: true, flag: true, counts: true, tenantRowId: true, createdAt: true }, orderBy: { createdAt: "asc" } }) : [],
+    instance
+      ? db.instanceEvent.findMany({
+          where: { instanceId: instance.id, callbackLogId: row.id },
+          select: { id: true, kind: true, fromState: true, toState: true, actor: true, createdAt: true },
+          orderBy: { createdAt: "asc" },
+        })
+      : [],
+    tenants.length > 0
+      ? db.syncEvent.findMany({
+          where: { tenantRowId: { in: tenants.map((t) => t.id) }, callbackLogId: row.id },
+          select: { id: true, kind: true, flag: true, counts: true, tenantRowId: true, createdAt: true },
+          orderBy: { createdAt: "asc" },
+        })
+      : [],
   ]);
   // The tenant row of this call's instance, else the live one, else any.
   const tenant = tenants.find((t) => t.instanceKey === (row.instanceId ?? "")) ?? tenants.find((t) => !t.deletedAt) ?? tenants[0];
@@ -115,9 +141,19 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
   const isFailed = row.resultCode !== SUCCESS_CODE;
   const secrets = secretValuesOf(getEnv());
   const [retries, original, handler, states] = await Promise.all([
-    db.callbackLog.findMany({ where: { AND: [{ retryOfId: row.id }, scope.logs] }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }], take: 100, select: callbackLogSummarySelect }),
+    db.callbackLog.findMany({
+      where: { AND: [{ retryOfId: row.id }, scope.logs] },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      take: 100,
+      select: callbackLogSummarySelect,
+    }),
     row.retryOfId ? db.callbackLog.findFirst({ where: { AND: [{ id: row.retryOfId }, scope.logs] }, select: callbackLogSummarySelect }) : null,
-    handlerEffects(db, scope, { id: row.id, handlerNote, instanceId: row.instanceId, orderId: row.orderId, orderLineId: row.orderLineId, tenantId: row.tenantId }, secrets),
+    handlerEffects(
+      db,
+      scope,
+      { id: row.id, handlerNote, instanceId: row.instanceId, orderId: row.orderId, orderLineId: row.orderLineId, tenantId: row.tenantId },
+      secrets,
+    ),
     isFailed ? describeRequests(db, [row.id]) : new Map(),
   ]);
   const appliedById = appliedByOf(states.get(row.id));
@@ -128,7 +164,14 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
     // A retry re-runs the same request, so the chain's first call has the same activity.
     const root = row.retryOfId ? await chainRoot(db, row) : row;
     const firstAttemptAt = await findFirstAttempt(db, { id: root.id, receivedAt: root.receivedAt, activity: row.activity }, MAX_RETRY_WINDOW_MS);
-    retryWindow = computeRetryWindow({ activity: row.activity, generation: row.generation, resultCode: row.resultCode, firstAttemptAt, now, isSettled: appliedById !== null });
+    retryWindow = computeRetryWindow({
+      activity: row.activity,
+      generation: row.generation,
+      resultCode: row.resultCode,
+      firstAttemptAt,
+      now,
+      isSettled: appliedById !== null,
+    });
   }
 
   const reason = cannotRetryReason({ requestSealed, endpoint: row.endpoint, verification: row.verification });
@@ -138,7 +181,14 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
     canRetry: reason === null,
     request: scope.reader === "operator" ? request : (fingerprintSignatures(request) as Prisma.JsonValue),
     response: redactDeep(parseResponse(responseMasked), secrets),
-    signature: explainVerification({ verification: row.verification, verificationInfo, endpoint: row.endpoint, generation: row.generation, retryOfId: row.retryOfId, reader: scope.reader }),
+    signature: explainVerification({
+      verification: row.verification,
+      verificationInfo,
+      endpoint: row.endpoint,
+      generation: row.generation,
+      retryOfId: row.retryOfId,
+      reader: scope.reader,
+    }),
     handler,
     retries: retries.map(shownSummary),
     original: original ? shownSummary(original) : null,

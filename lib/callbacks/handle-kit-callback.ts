@@ -20,7 +20,6 @@ import { kitKeys, sentAtOfStoredCall, verifyV1KitCall, verifyV2Call, type Verifi
 
 export type KitRoute = { generation: "V1" | "V2"; kitName: string };
 
-
 /** A full sync of a large tree outlasts Prisma's 5 s interactive-transaction default. */
 const ALL_ORG_SYNC_TIMEOUT_MS = 60_000;
 
@@ -63,7 +62,11 @@ function dispatch(ctx: KitContext, call: KitCall): Promise<KitOutcome> {
 
 const text = (value: unknown) => (typeof value === "string" && value !== "" ? value.slice(0, 64) : undefined);
 
-export async function handleKitCallback(call: IncomingCall, route: { generation: "V1" | "V2"; kitName: string }, retry?: RetryRequest): Promise<CallbackAnswer> {
+export async function handleKitCallback(
+  call: IncomingCall,
+  route: { generation: "V1" | "V2"; kitName: string },
+  retry?: RetryRequest,
+): Promise<CallbackAnswer> {
   const env = getEnv();
   const { generation, kitName } = route;
   const isKnown = isKitName(kitName);
@@ -76,10 +79,23 @@ export async function handleKitCallback(call: IncomingCall, route: { generation:
     signKey: env.kitAccessKey,
     verify(): Verification {
       // The path is not signed: an unknown one is refused before anything else.
-      if (!isKnown) return { ok: false, outcome: "MALFORMED", resultCode: ResultCode.INVALID_PARAMS, resultMsg: "unknown Kit interface", info: { kitName: kitName.slice(0, 64) }, activity: kitName.slice(0, 64) };
+      if (!isKnown)
+        return {
+          ok: false,
+          outcome: "MALFORMED",
+          resultCode: ResultCode.INVALID_PARAMS,
+          resultMsg: "unknown Kit interface",
+          info: { kitName: kitName.slice(0, 64) },
+          activity: kitName.slice(0, 64),
+        };
       if (retry) {
         // A stored call was verified when it arrived; its signature has since expired.
-        return { ok: true, payload: JSON.parse(call.rawBody) as Record<string, unknown>, sentAt: sentAtOfStoredCall(call, "kit", env.v1KitUtcOffsetMinutes), info: retryVerificationInfo(retry) };
+        return {
+          ok: true,
+          payload: JSON.parse(call.rawBody) as Record<string, unknown>,
+          sentAt: sentAtOfStoredCall(call, "kit", env.v1KitUtcOffsetMinutes),
+          info: retryVerificationInfo(retry),
+        };
       }
       return generation === "V2"
         ? verifyV2Call(call, "kit", [{ name: "kit", key: env.kitAccessKey }])

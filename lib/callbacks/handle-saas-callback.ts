@@ -31,7 +31,12 @@ function renderAppInfo(info: AppInfo | undefined, generation: Generation, env: E
 }
 
 /** The generation's answer body for an outcome (field order as documented). */
-export function renderSaasAnswer(activity: string | undefined, generation: Generation, outcome: Pick<SaasOutcome, "resultCode" | "resultMsg" | "instanceId" | "appInfo" | "info">, env: Env): Record<string, unknown> {
+export function renderSaasAnswer(
+  activity: string | undefined,
+  generation: Generation,
+  outcome: Pick<SaasOutcome, "resultCode" | "resultMsg" | "instanceId" | "appInfo" | "info">,
+  env: Env,
+): Record<string, unknown> {
   const fields: Record<string, unknown> = { resultCode: outcome.resultCode, resultMsg: outcome.resultMsg };
   const isV1 = generation === "V1";
   if (activity === "newInstance" && outcome.instanceId) {
@@ -75,7 +80,13 @@ export function refuseKeyOfOtherInterface(v: Verification): Verification {
   if (!v.ok || v.info.key !== "licenseCode") return v;
   const activity = typeof v.payload.activity === "string" ? v.payload.activity : "";
   if (LICENSE_CODE_ACTIVITIES.has(activity)) return v;
-  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { ...v.info, reason: "signed with the License-code key, which is bound to the License-code interfaces only" }, activity.slice(0, 64));
+  return refuse(
+    "BAD_SIGNATURE",
+    ResultCode.AUTH_FAILED,
+    "authentication failed",
+    { ...v.info, reason: "signed with the License-code key, which is bound to the License-code interfaces only" },
+    activity.slice(0, 64),
+  );
 }
 
 type SaasRequest = { generation: "V1"; req: V1Request } | { generation: "V2"; req: V2BasicRequest };
@@ -109,7 +120,11 @@ export async function handleSaasCallback(call: IncomingCall, retry?: RetryReques
       const parsed = generation === "V1" ? v1RequestSchema.safeParse(payload) : v2BasicRequestSchema.safeParse(payload);
       if (parsed.success) return { ok: true, data: { generation, req: parsed.data } as SaasRequest };
       const isUnknownActivity = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === "activity");
-      return { ok: false, resultCode: ResultCode.INVALID_PARAMS, resultMsg: isUnknownActivity ? "activity is missing or not supported" : formatZodIssues(parsed.error) };
+      return {
+        ok: false,
+        resultCode: ResultCode.INVALID_PARAMS,
+        resultMsg: isUnknownActivity ? "activity is missing or not supported" : formatZodIssues(parsed.error),
+      };
     },
     act({ tx, data, actor, callbackLogId, sentAt }) {
       const ctx = { tx, env, adapter, generation, actor, callbackLogId, sentAt };

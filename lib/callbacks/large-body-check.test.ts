@@ -21,16 +21,25 @@ test("names the key that signed a large body, in any accepted form, and hashes t
   // Over the refusal budget: the raw form only, so the unsorted body no longer verifies, the sorted one does.
   assert.equal(checkLargeBody({ kind: "v2-kit", keys, body: unsorted, ...material, isRawOnly: true }).keyName, null);
   assert.equal(checkLargeBody({ kind: "v2-kit", keys, body: Buffer.from(req.body!), ...material, isRawOnly: true }).keyName, "kit");
-  assert.equal(checkLargeBody({ kind: "v2-kit", keys, body: unsorted, ...material, isRawOnly: false }).sha256, createHash("sha256").update(unsorted).digest("hex"));
+  assert.equal(
+    checkLargeBody({ kind: "v2-kit", keys, body: unsorted, ...material, isRawOnly: false }).sha256,
+    createHash("sha256").update(unsorted).digest("hex"),
+  );
 });
 
 test("V2 basic and V1 Kit bodies, and junk", () => {
   const basic = buildV2BasicRequest({ baseUrl: BASE, accessKey: "basic-key", body: { activity: "queryInstance", instanceId: "x".repeat(70_000) } });
   const q = new URL(basic.url).searchParams;
   const material = { signature: q.get("signature") ?? "", timestamp: q.get("timestamp") ?? "", nonce: q.get("nonce") ?? "" };
-  assert.equal(checkLargeBody({ kind: "v2-basic", keys: [{ name: "basic", key: "basic-key" }], body: Buffer.from(basic.body!), ...material, isRawOnly: false }).keyName, "basic");
+  assert.equal(
+    checkLargeBody({ kind: "v2-basic", keys: [{ name: "basic", key: "basic-key" }], body: Buffer.from(basic.body!), ...material, isRawOnly: false }).keyName,
+    "basic",
+  );
   const v1 = buildKitV1Request({ baseUrl: BASE, kitName: "authSync", accessKey: "kit-key", body: { tenantId: "t", userList: JSON.stringify(users) } });
-  const keys = [{ name: "kit", key: "other" }, { name: "basic", key: "kit-key" }];
+  const keys = [
+    { name: "kit", key: "other" },
+    { name: "basic", key: "kit-key" },
+  ];
   assert.equal(checkLargeBody({ kind: "v1-kit", keys, body: Buffer.from(v1.body!), token: lower(v1.headers).authtoken, isRawOnly: false }).keyName, "basic");
   assert.equal(checkLargeBody({ kind: "v1-kit", keys, body: Buffer.alloc(100_000, 0x78), token: "t", isRawOnly: false }).keyName, null);
 });
@@ -38,7 +47,15 @@ test("V2 basic and V1 Kit bodies, and junk", () => {
 test("off the event loop the answer is the same", async () => {
   const req = buildKitV2Request({ baseUrl: BASE, kitName: "authSync", accessKey: "kit-key", body: { tenantId: "t", userList: users } });
   const h = lower(req.headers);
-  const check = { kind: "v2-kit" as const, keys: [{ name: "kit", key: "kit-key" }], body: Buffer.from(req.body!), signature: h["x-sign"], timestamp: h["x-timestamp"], nonce: h["x-nonce"], isRawOnly: false };
+  const check = {
+    kind: "v2-kit" as const,
+    keys: [{ name: "kit", key: "kit-key" }],
+    body: Buffer.from(req.body!),
+    signature: h["x-sign"],
+    timestamp: h["x-timestamp"],
+    nonce: h["x-nonce"],
+    isRawOnly: false,
+  };
   assert.deepEqual(await checkLargeBodyOffThread(check), checkLargeBody(check));
   assert.equal((await checkLargeBodyOffThread({ ...check, keys: [{ name: "kit", key: "wrong" }] })).keyName, null);
 });

@@ -36,11 +36,20 @@ export function checkLargeBody(c: LargeBodyCheck): LargeBodyVerdict {
     seen.add(key);
     if (c.kind === "v1-kit") {
       const tree = body();
-      if (tree && typeof tree.timeStamp === "string" && c.token && safeEqual(computeAuthToken(authTokenParamsFromBody(tree), key), c.token)) return { keyName: name, sha256 };
+      if (tree && typeof tree.timeStamp === "string" && c.token && safeEqual(computeAuthToken(authTokenParamsFromBody(tree), key), c.token))
+        return { keyName: name, sha256 };
       continue;
     }
     const verify = c.kind === "v2-basic" ? verifyBasicSignature : verifyKitSignature;
-    const result = verify({ accessKey: key, rawBody: text, body, signature: c.signature ?? "", timestamp: c.timestamp ?? "", nonce: c.nonce ?? "", isRawOnlyWhenLarge: c.isRawOnly });
+    const result = verify({
+      accessKey: key,
+      rawBody: text,
+      body,
+      signature: c.signature ?? "",
+      timestamp: c.timestamp ?? "",
+      nonce: c.nonce ?? "",
+      isRawOnlyWhenLarge: c.isRawOnly,
+    });
     if (result.ok) return { keyName: name, sha256 };
   }
   return { keyName: null, sha256 };

@@ -54,10 +54,19 @@ export function afterCursor(cursor: string): Prisma.CallbackLogWhereInput[] {
   return [{ receivedAt: { lte: receivedAt } }, { OR: [{ receivedAt: { lt: receivedAt } }, { id: { lt: id } }] }];
 }
 
-export async function listCallbackLogs(db: Db, scope: CallbackLogScope, filter: CallbackLogFilter & { cursor?: string; limit?: number }): Promise<CallbackLogPage> {
+export async function listCallbackLogs(
+  db: Db,
+  scope: CallbackLogScope,
+  filter: CallbackLogFilter & { cursor?: string; limit?: number },
+): Promise<CallbackLogPage> {
   const limit = clampLimit(filter.limit, 50, 200);
   const and = [scope, ...callbackLogWhere(filter), ...(filter.cursor ? afterCursor(filter.cursor) : [])];
-  const rows = await db.callbackLog.findMany({ where: { AND: and }, orderBy: [{ receivedAt: "desc" }, { id: "desc" }], take: limit + 1, select: callbackLogSummarySelect });
+  const rows = await db.callbackLog.findMany({
+    where: { AND: and },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: callbackLogSummarySelect,
+  });
   const items = rows.slice(0, limit).map(toSummary);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null };

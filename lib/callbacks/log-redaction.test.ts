@@ -52,7 +52,11 @@ test("instance detail: staff read back-end errors redacted, tenant admins a gene
   const db = await getDb();
   const instanceId = randomUUID();
   const orderId = `CS${randomUUID().slice(0, 10).toUpperCase()}`;
-  const req = buildV2BasicRequest({ baseUrl: BASE, accessKey: BASIC_KEY, body: { activity: "newInstance", orderId, orderLineId: `${orderId}-000001`, businessId: instanceId } });
+  const req = buildV2BasicRequest({
+    baseUrl: BASE,
+    accessKey: BASIC_KEY,
+    body: { activity: "newInstance", orderId, orderLineId: `${orderId}-000001`, businessId: instanceId },
+  });
   assert.equal(JSON.parse((await handleSaasCallback({ method: "POST", url: req.url, headers: {}, rawBody: req.body ?? "" })).body).resultCode, "000000");
   await db.instance.update({
     where: { id: instanceId },
@@ -64,12 +68,26 @@ test("instance detail: staff read back-end errors redacted, tenant admins a gene
       memo: "sign in at ftp://u:memo-pw@files.example",
     },
   });
-  await db.order.updateMany({ where: { instanceId }, data: { fetchStatus: "FAILED", fetchError: "OpenApiError: https://x:fetch-pw@mkt.example refused: APIGW.0301" } });
-  await db.instanceEvent.create({ data: { instanceId, kind: "PROVISION_FAILED", actor: "system", detail: { adapter: "http", error: "fetch https://k:ev-pw@backend.internal failed" } } });
+  await db.order.updateMany({
+    where: { instanceId },
+    data: { fetchStatus: "FAILED", fetchError: "OpenApiError: https://x:fetch-pw@mkt.example refused: APIGW.0301" },
+  });
+  await db.instanceEvent.create({
+    data: { instanceId, kind: "PROVISION_FAILED", actor: "system", detail: { adapter: "http", error: "fetch https://k:ev-pw@backend.internal failed" } },
+  });
   await db.callbackLog.create({
     data: {
-      endpoint: "saas", generation: "V2", activity: "refreshInstance", method: "POST", verification: "OK", resultCode: "000005", resultMsg: "internal error, please retry",
-      latencyMs: 1, instanceId, requestMasked: {}, handlerNote: "internal error: Error: connect postgres://svc:db-pass-9@db.internal:5432/portal refused",
+      endpoint: "saas",
+      generation: "V2",
+      activity: "refreshInstance",
+      method: "POST",
+      verification: "OK",
+      resultCode: "000005",
+      resultMsg: "internal error, please retry",
+      latencyMs: 1,
+      instanceId,
+      requestMasked: {},
+      handlerNote: "internal error: Error: connect postgres://svc:db-pass-9@db.internal:5432/portal refused",
     },
   });
 
@@ -104,7 +122,10 @@ test("callback log detail: handler notes and stored requests per reader; no URL 
   const req = buildV2BasicRequest({ baseUrl: BASE, accessKey: BASIC_KEY, body });
   await handleSaasCallback({ method: "POST", url: req.url, headers: {}, rawBody: req.body ?? "" });
   const logId = await lastLogId();
-  await db.callbackLog.update({ where: { id: logId }, data: { handlerNote: "created; provisioning had failed: HttpError: https://admin:s3cret-pw@backend.internal/p answered 502" } });
+  await db.callbackLog.update({
+    where: { id: logId },
+    data: { handlerNote: "created; provisioning had failed: HttpError: https://admin:s3cret-pw@backend.internal/p answered 502" },
+  });
   for (const reader of readers) {
     const detail = await getCallbackLog(db, scopeOf(reader), logId);
     assert.ok(detail);
@@ -121,7 +142,16 @@ test("callback log detail: handler notes and stored requests per reader; no URL 
 test("signatures: in full for operators and owners, a fingerprint for staff viewers and tenant admins (V2, V1, Kit V2, Kit V1)", async () => {
   const db = await getDb();
   const tenantId = `t-${randomUUID()}`;
-  const kitBody = { instanceId: `i-${randomUUID()}`, orderId: "CS1", tenantId, tenantCode: "c", name: "N", domainName: "https://idp.example", flag: 1, testFlag: 0 };
+  const kitBody = {
+    instanceId: `i-${randomUUID()}`,
+    orderId: "CS1",
+    tenantId,
+    tenantCode: "c",
+    name: "N",
+    domainName: "https://idp.example",
+    flag: 1,
+    testFlag: 0,
+  };
 
   const v2 = buildV2BasicRequest({ baseUrl: BASE, accessKey: BASIC_KEY, body: { activity: "queryInstance", instanceId: `i-${randomUUID()}` } });
   await handleSaasCallback({ method: "POST", url: v2.url, headers: {}, rawBody: v2.body ?? "" });
@@ -130,10 +160,26 @@ test("signatures: in full for operators and owners, a fingerprint for staff view
   await handleSaasCallback({ method: "GET", url: v1.url, headers: {}, rawBody: "" });
   const v1Log = await lastLogId();
   const kit2 = buildKitV2Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: { ...kitBody, timeStamp: "20261201100000000" } });
-  await handleKitCallback({ method: "POST", url: kit2.url, headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])), rawBody: kit2.body ?? "" }, { generation: "V2", kitName: "tenantSync" });
+  await handleKitCallback(
+    {
+      method: "POST",
+      url: kit2.url,
+      headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      rawBody: kit2.body ?? "",
+    },
+    { generation: "V2", kitName: "tenantSync" },
+  );
   const kit2Log = await lastLogId();
   const kit1 = buildKitV1Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: kitBody });
-  await handleKitCallback({ method: "POST", url: kit1.url, headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])), rawBody: kit1.body ?? "" }, { generation: "V1", kitName: "tenantSync" });
+  await handleKitCallback(
+    {
+      method: "POST",
+      url: kit1.url,
+      headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      rawBody: kit1.body ?? "",
+    },
+    { generation: "V1", kitName: "tenantSync" },
+  );
   const kit1Log = await lastLogId();
 
   const cases = [
@@ -162,5 +208,8 @@ test("signatures: in full for operators and owners, a fingerprint for staff view
   assert.equal((await callbackViewerScope(db, staff("OWNER"))).reader, "operator");
   assert.equal((await callbackViewerScope(db, staff("OPERATOR"))).reader, "operator");
   assert.equal((await callbackViewerScope(db, staff("VIEWER"))).reader, "staffViewer");
-  assert.equal((await callbackViewerScope(db, { kind: "buyer", tenantId, userName: "ann", name: "Ann", role: "admin", orgCode: "1", tenantRowIds: [] })).reader, "tenantAdmin");
+  assert.equal(
+    (await callbackViewerScope(db, { kind: "buyer", tenantId, userName: "ann", name: "Ann", role: "admin", orgCode: "1", tenantRowIds: [] })).reader,
+    "tenantAdmin",
+  );
 });

@@ -103,7 +103,12 @@ export function fingerprintSignatures(request: unknown): unknown {
   for (const part of ["query", "headers", "body"]) {
     const value = out[part];
     if (!value || typeof value !== "object" || Array.isArray(value)) continue;
-    out[part] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SIGNATURE_KEY.test(k) && typeof v === "string" && v !== "" ? fingerprintSignature(v) : v]));
+    out[part] = Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        SIGNATURE_KEY.test(k) && typeof v === "string" && v !== "" ? fingerprintSignature(v) : v,
+      ]),
+    );
   }
   return out;
 }

@@ -111,7 +111,11 @@ const MAX_LOGGED_VALUE_CHARS = 512;
 
 function refusedBody(call: IncomingCall): { body: unknown; bodyBytes: number; bodySha256?: string } {
   if (call.bodyPreview) {
-    return { body: { excerpt: maskJsonExcerpt(call.bodyPreview.excerpt), isTruncated: true }, bodyBytes: call.bodyBytes ?? 0, bodySha256: call.bodyPreview.sha256 };
+    return {
+      body: { excerpt: maskJsonExcerpt(call.bodyPreview.excerpt), isTruncated: true },
+      bodyBytes: call.bodyBytes ?? 0,
+      bodySha256: call.bodyPreview.sha256,
+    };
   }
   const bodyBytes = call.rawBody === "" ? (call.bodyBytes ?? 0) : Buffer.byteLength(call.rawBody);
   if (call.rawBody === "") return { body: null, bodyBytes };
@@ -122,7 +126,8 @@ function refusedBody(call: IncomingCall): { body: unknown; bodyBytes: number; bo
 
 function capValues(values: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) out[k.slice(0, 128)] = v.length > MAX_LOGGED_VALUE_CHARS ? `${v.slice(0, MAX_LOGGED_VALUE_CHARS)}… (${v.length} characters)` : v;
+  for (const [k, v] of Object.entries(values))
+    out[k.slice(0, 128)] = v.length > MAX_LOGGED_VALUE_CHARS ? `${v.slice(0, MAX_LOGGED_VALUE_CHARS)}… (${v.length} characters)` : v;
   return out;
 }
 
@@ -164,9 +169,10 @@ export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCrea
     requestMasked: requestMasked as Prisma.InputJsonValue,
     responseMasked: JSON.stringify(entry.responseFields ? maskDeep(entry.responseFields) : maskJsonText(entry.responseBody)),
     // Only verified calls are sealed: only they may be re-run (and a refused body may be 16 MiB).
-    requestSealed: entry.sealKey && !isRefused
-      ? sealSecret(JSON.stringify({ method: call.method, url: call.url, headers, rawBody: call.rawBody, decodedQuery: call.decodedQuery }), entry.sealKey)
-      : null,
+    requestSealed:
+      entry.sealKey && !isRefused
+        ? sealSecret(JSON.stringify({ method: call.method, url: call.url, headers, rawBody: call.rawBody, decodedQuery: call.decodedQuery }), entry.sealKey)
+        : null,
     handlerNote: entry.handlerNote?.slice(0, 1000) ?? null,
     retryOfId: entry.retryOfId ?? null,
   };

@@ -42,14 +42,17 @@ test("counted refusals come out as one tally per client and endpoint, then start
   const tallies = b.takeTallies();
   assert.equal(tallies.length, 2);
   const kit = tallies.find((t) => t.endpoint === "kit/tenantSync");
-  assert.deepEqual(kit && { count: kit.count, bytes: kit.bodyBytes, outcomes: kit.outcomes, codes: kit.resultCodes, firstAt: kit.firstAt, lastAt: kit.lastAt }, {
-    count: 2,
-    bytes: 15 * 2 ** 20,
-    outcomes: { BAD_SIGNATURE: 1, BAD_TIMESTAMP: 1 },
-    codes: { "000001": 1, "000002": 1 },
-    firstAt: 1000,
-    lastAt: 2000,
-  });
+  assert.deepEqual(
+    kit && { count: kit.count, bytes: kit.bodyBytes, outcomes: kit.outcomes, codes: kit.resultCodes, firstAt: kit.firstAt, lastAt: kit.lastAt },
+    {
+      count: 2,
+      bytes: 15 * 2 ** 20,
+      outcomes: { BAD_SIGNATURE: 1, BAD_TIMESTAMP: 1 },
+      codes: { "000001": 1, "000002": 1 },
+      firstAt: 1000,
+      lastAt: 2000,
+    },
+  );
   assert.deepEqual(b.takeTallies(), []);
 });
 
@@ -60,7 +63,11 @@ test("memory stays bounded: forgotten clients and overflow tallies", () => {
   const tallies = b.takeTallies();
   assert.equal(tallies.length, 11);
   assert.equal(tallies.find((t) => t.client === "*")?.count, 990);
-  assert.equal(tallies.reduce((n, t) => n + t.count, 0), 1000, "every refusal is counted somewhere");
+  assert.equal(
+    tallies.reduce((n, t) => n + t.count, 0),
+    1000,
+    "every refusal is counted somewhere",
+  );
 });
 
 test("a client out of rows, or out of expensive verifications, is restricted until its buckets refill", () => {

@@ -125,7 +125,17 @@ export class RefusalBudget {
     }
     let tally = this.tallies.get(key);
     if (!tally) {
-      tally = { client, endpoint: facts.endpoint, generation: facts.generation, count: 0, bodyBytes: 0, outcomes: {}, resultCodes: {}, firstAt: nowMs, lastAt: nowMs };
+      tally = {
+        client,
+        endpoint: facts.endpoint,
+        generation: facts.generation,
+        count: 0,
+        bodyBytes: 0,
+        outcomes: {},
+        resultCodes: {},
+        firstAt: nowMs,
+        lastAt: nowMs,
+      };
       this.tallies.set(key, tally);
     }
     tally.count += 1;

@@ -62,7 +62,17 @@ export async function answerRefusal(input: RefusalInput): Promise<CallbackAnswer
   const isLarge = call.bodyPreview !== undefined || call.rawBody.length > CHEAP_FIRST_ABOVE_CHARS;
   if (isLarge && !call.isRestricted && EXPENSIVE_OUTCOMES.has(refusal.outcome)) s.budget.spendExpensive(client, now);
   if (!s.budget.admit(client, now)) {
-    s.budget.count({ client, endpoint: input.endpoint, generation: input.generation, outcome: refusal.outcome, resultCode: refusal.resultCode, bodyBytes: call.bodyBytes ?? Buffer.byteLength(call.rawBody) }, now);
+    s.budget.count(
+      {
+        client,
+        endpoint: input.endpoint,
+        generation: input.generation,
+        outcome: refusal.outcome,
+        resultCode: refusal.resultCode,
+        bodyBytes: call.bodyBytes ?? Buffer.byteLength(call.rawBody),
+      },
+      now,
+    );
     s.timer ??= setInterval(() => void flushRefusalCounts(), SUMMARY_INTERVAL_MS).unref();
     return answer;
   }
@@ -93,9 +103,23 @@ function summaryEntry(t: RefusalTally): CallbackLogEntry {
   return {
     endpoint: t.endpoint,
     generation: t.generation,
-    call: { method: t.generation === "V1" && t.endpoint === "saas" ? "GET" : "POST", url: `${getEnv().publicUrl}/`, headers: {}, rawBody: "", clientAddress: t.client },
+    call: {
+      method: t.generation === "V1" && t.endpoint === "saas" ? "GET" : "POST",
+      url: `${getEnv().publicUrl}/`,
+      headers: {},
+      rawBody: "",
+      clientAddress: t.client,
+    },
     verification: outcome,
-    verificationInfo: { client: t.client, count: t.count, outcomes: t.outcomes, resultCodes: t.resultCodes, bodyBytes: t.bodyBytes, firstAt: new Date(t.firstAt).toISOString(), lastAt: new Date(t.lastAt).toISOString() },
+    verificationInfo: {
+      client: t.client,
+      count: t.count,
+      outcomes: t.outcomes,
+      resultCodes: t.resultCodes,
+      bodyBytes: t.bodyBytes,
+      firstAt: new Date(t.firstAt).toISOString(),
+      lastAt: new Date(t.lastAt).toISOString(),
+    },
     resultCode: top(t.resultCodes),
     resultMsg: `${t.count} refused calls counted, not stored`,
     responseBody: "",

@@ -33,7 +33,14 @@ after(async () => {
 
 test("a failed call succeeds when re-run after the cause is fixed, and the re-run is linked", async () => {
   const instanceId = randomUUID();
-  const refresh = { activity: "refreshInstance", scene: "RENEWAL", instanceId, orderId: "CSRETRY1", orderLineId: "CSRETRY1-000001", expireTime: "20300101000000" };
+  const refresh = {
+    activity: "refreshInstance",
+    scene: "RENEWAL",
+    instanceId,
+    orderId: "CSRETRY1",
+    orderLineId: "CSRETRY1-000001",
+    expireTime: "20300101000000",
+  };
   assert.equal((await send(refresh)).resultCode, "000003");
   const db = await getDb();
   const failed = await db.callbackLog.findFirstOrThrow({ where: { instanceId, resultCode: "000003" } });
@@ -100,7 +107,12 @@ test("a status change sent before the last one applied is skipped (V2 and V1); s
   assert.equal(await stateOf(instanceId), "ACTIVE", "the delayed freeze did not undo the newer unfreeze");
 
   // V1 (timeStamp in UTC): an expiry made before the unfreeze is skipped too.
-  const v1 = buildV1GetRequest({ baseUrl: URL_BASE, accessKey: "retry-test-key", params: { activity: "expireInstance", instanceId, orderId: "CSV1" }, timeStamp: formatV1Timestamp(new Date(Date.now() - 12_000)) });
+  const v1 = buildV1GetRequest({
+    baseUrl: URL_BASE,
+    accessKey: "retry-test-key",
+    params: { activity: "expireInstance", instanceId, orderId: "CSV1" },
+    timeStamp: formatV1Timestamp(new Date(Date.now() - 12_000)),
+  });
   const v1Answer = JSON.parse((await handleSaasCallback({ method: "GET", url: v1.url, headers: {}, rawBody: "" })).body) as { resultCode: string };
   assert.equal(v1Answer.resultCode, "000000");
   assert.equal(await stateOf(instanceId), "ACTIVE");
@@ -142,7 +154,10 @@ test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, 
   const ok = await sendAt({ activity: "updateInstanceStatus", instanceId, status: "FREEZE" }, 5_000);
   assert.equal(ok.resultCode, "000000");
 
-  await assert.rejects(retryCallback(ok.logId, "staff:op@example.com"), (e: unknown) => e instanceof PortalError && e.code === "conflict" && e.status === 409 && /succeeded/.test(e.message) && /reapply/.test(e.message));
+  await assert.rejects(
+    retryCallback(ok.logId, "staff:op@example.com"),
+    (e: unknown) => e instanceof PortalError && e.code === "conflict" && e.status === 409 && /succeeded/.test(e.message) && /reapply/.test(e.message),
+  );
   const db = await getDb();
   assert.equal(await db.callbackLog.count({ where: { retryOfId: ok.logId } }), 0, "refused before anything ran");
 
@@ -150,7 +165,11 @@ test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, 
   const result = await retryCallback(ok.logId, "staff:op@example.com", parseRetryBody({ reapply: true, reason: `  ${reason} ` }));
   assert.equal(result.resultCode, "000000");
   const row = await db.callbackLog.findUniqueOrThrow({ where: { id: result.logId! } });
-  assert.deepEqual(row.verificationInfo, { retryOf: ok.logId, actor: "staff:op@example.com", reapply: true, reason }, "who and why, in the re-run's own row (when: its receivedAt)");
+  assert.deepEqual(
+    row.verificationInfo,
+    { retryOf: ok.logId, actor: "staff:op@example.com", reapply: true, reason },
+    "who and why, in the re-run's own row (when: its receivedAt)",
+  );
 
   const detail = await getCallbackLog(db, ALL_CALLBACKS, row.id);
   assert.equal(detail?.signature.isReapply, true);
@@ -165,7 +184,10 @@ test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, 
   // A plain retry records who ran it too.
   const failed = await sendAt({ activity: "updateInstanceStatus", instanceId: randomUUID(), status: "FREEZE" }, 1_000);
   const plain = await retryCallback(failed.logId, "staff:op@example.com", parseRetryBody(undefined));
-  assert.deepEqual((await db.callbackLog.findUniqueOrThrow({ where: { id: plain.logId! } })).verificationInfo, { retryOf: failed.logId, actor: "staff:op@example.com" });
+  assert.deepEqual((await db.callbackLog.findUniqueOrThrow({ where: { id: plain.logId! } })).verificationInfo, {
+    retryOf: failed.logId,
+    actor: "staff:op@example.com",
+  });
 });
 
 test("the retry body: {} or nothing for a retry; reapply needs a reason of at most 500 characters", () => {
@@ -173,7 +195,11 @@ test("the retry body: {} or nothing for a retry; reapply needs a reason of at mo
   assert.deepEqual(parseRetryBody({}), {});
   assert.deepEqual(parseRetryBody({ reapply: false }), {});
   assert.deepEqual(parseRetryBody({ reapply: true, reason: "why" }), { reapply: { reason: "why" } });
-  const refused = (value: unknown, pattern: RegExp) => assert.throws(() => parseRetryBody(value), (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message));
+  const refused = (value: unknown, pattern: RegExp) =>
+    assert.throws(
+      () => parseRetryBody(value),
+      (e: unknown) => e instanceof PortalError && e.code === "bad_request" && pattern.test(e.message),
+    );
   refused({ reapply: true }, /reason is required/);
   refused({ reapply: true, reason: "   " }, /reason is required/);
   refused({ reapply: true, reason: "x".repeat(501) }, /reason must be at most 500 characters/);

@@ -33,7 +33,8 @@ const retryBodySchema = z.strictObject({
 /** The retry's JSON body: `{}` (or none) for a failed call, `{"reapply": true, "reason": "…"}` to apply a successful one again. */
 export function parseRetryBody(value: unknown): RetryConfirmation {
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new PortalError("bad_request", 'body must be a JSON object: {} or {"reapply": true, "reason": "…"}');
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new PortalError("bad_request", 'body must be a JSON object: {} or {"reapply": true, "reason": "…"}');
   const parsed = retryBodySchema.safeParse(value);
   if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "field"));
   if (!parsed.data.reapply) return {};
@@ -44,7 +45,10 @@ export function parseRetryBody(value: unknown): RetryConfirmation {
 export async function retryCallback(logId: string, actor: string, confirmation: RetryConfirmation = {}): Promise<RetryResult> {
   const db = await getDb();
   const env = getEnv();
-  const original = await db.callbackLog.findUnique({ where: { id: logId }, select: { id: true, endpoint: true, generation: true, resultCode: true, requestSealed: true } });
+  const original = await db.callbackLog.findUnique({
+    where: { id: logId },
+    select: { id: true, endpoint: true, generation: true, resultCode: true, requestSealed: true },
+  });
   if (!original) throw new PortalError("not_found", "callback not found");
   if (!original.requestSealed) throw new PortalError("conflict", "only calls that passed verification can be re-run");
   if (original.resultCode === SUCCESS_CODE && !confirmation.reapply) {

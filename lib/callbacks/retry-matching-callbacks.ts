@@ -48,7 +48,16 @@ export type BulkRetryResult = {
   /** More calls matched than the limit: only the newest `limit` were considered. */
   isCapped: boolean;
   message: string;
-  counts: { considered: number; wouldRun: number; alreadyApplied: number; superseded: number; cannotRetry: number; duplicates: number; succeeded: number; failed: number };
+  counts: {
+    considered: number;
+    wouldRun: number;
+    alreadyApplied: number;
+    superseded: number;
+    cannotRetry: number;
+    duplicates: number;
+    succeeded: number;
+    failed: number;
+  };
   /** Oldest first: the order the calls are (or would be) re-run in. */
   items: BulkRetryItem[];
 };
@@ -93,18 +102,41 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
   const firstOfRequest = new Map<string, string>();
 
   const items = chosen.map((r): BulkRetryItem => {
-    const base = { id: r.id, receivedAt: r.receivedAt, endpoint: r.endpoint, activity: r.activity, resultCode: r.resultCode, appliedById: null, supersededById: null, sameAsId: null };
+    const base = {
+      id: r.id,
+      receivedAt: r.receivedAt,
+      endpoint: r.endpoint,
+      activity: r.activity,
+      resultCode: r.resultCode,
+      appliedById: null,
+      supersededById: null,
+      sameAsId: null,
+    };
     if (!sealed.has(r.id)) {
-      const why = r.verification === "OK" || r.verification === "RETRY" ? "the request was not stored" : `it failed verification (${r.verification}), so its request was never stored`;
+      const why =
+        r.verification === "OK" || r.verification === "RETRY"
+          ? "the request was not stored"
+          : `it failed verification (${r.verification}), so its request was never stored`;
       return { ...base, decision: "cannotRetry", reason: why };
     }
     if (!isRetryableEndpoint(r.endpoint)) return { ...base, decision: "cannotRetry", reason: `re-running ${r.endpoint} calls is not supported` };
     const state = states.get(r.id);
     const appliedById = appliedByOf(state);
-    if (appliedById) return { ...base, decision: "alreadyApplied", appliedById, reason: state?.successfulRetryId ? "a retry of it succeeded" : "a later call of the same request succeeded" };
+    if (appliedById)
+      return {
+        ...base,
+        decision: "alreadyApplied",
+        appliedById,
+        reason: state?.successfulRetryId ? "a retry of it succeeded" : "a later call of the same request succeeded",
+      };
     if (state?.supersededById) {
       const what = r.endpoint.startsWith("kit/") ? `the same tenant's ${r.endpoint.slice("kit/".length)}` : "the same instance";
-      return { ...base, decision: "superseded", supersededById: state.supersededById, reason: `a newer call for ${what} succeeded since; re-running this older one could undo it` };
+      return {
+        ...base,
+        decision: "superseded",
+        supersededById: state.supersededById,
+        reason: `a newer call for ${what} succeeded since; re-running this older one could undo it`,
+      };
     }
     const fingerprint = state?.fingerprint ?? r.id;
     const first = firstOfRequest.get(fingerprint);
@@ -118,7 +150,16 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
     isDryRun: true,
     limit,
     isCapped,
-    counts: { considered: items.length, wouldRun: count("run"), alreadyApplied: count("alreadyApplied"), superseded: count("superseded"), cannotRetry: count("cannotRetry"), duplicates: count("duplicate"), succeeded: 0, failed: 0 },
+    counts: {
+      considered: items.length,
+      wouldRun: count("run"),
+      alreadyApplied: count("alreadyApplied"),
+      superseded: count("superseded"),
+      cannotRetry: count("cannotRetry"),
+      duplicates: count("duplicate"),
+      succeeded: 0,
+      failed: 0,
+    },
     items,
   };
 }
@@ -127,13 +168,24 @@ function summarise(result: Omit<BulkRetryResult, "message">): string {
   const c = result.counts;
   const parts = result.isDryRun
     ? [`${c.wouldRun} would run`, `${c.alreadyApplied} already applied`, `${c.superseded} superseded by a newer call`, `${c.cannotRetry} cannot be retried`]
-    : [`${c.wouldRun} re-run (${c.succeeded} succeeded, ${c.failed} failed)`, `${c.alreadyApplied} already applied`, `${c.superseded} superseded by a newer call`, `${c.cannotRetry} cannot be retried`];
+    : [
+        `${c.wouldRun} re-run (${c.succeeded} succeeded, ${c.failed} failed)`,
+        `${c.alreadyApplied} already applied`,
+        `${c.superseded} superseded by a newer call`,
+        `${c.cannotRetry} cannot be retried`,
+      ];
   if (c.duplicates > 0) parts.push(`${plural(c.duplicates, "duplicate", "duplicates")} of another call in this run`);
-  const capped = result.isCapped ? ` More failed calls match than the limit of ${result.limit}: only the newest ${result.limit} were considered; narrow the filter (e.g. the time range) to reach the rest.` : "";
+  const capped = result.isCapped
+    ? ` More failed calls match than the limit of ${result.limit}: only the newest ${result.limit} were considered; narrow the filter (e.g. the time range) to reach the rest.`
+    : "";
   return `${parts.join(", ")}.${capped}`;
 }
 
-export async function retryMatchingCallbacks(db: Db, scope: CallbackLogScope, input: { filter: CallbackLogFilter; isDryRun: boolean; limit?: number; actor: string }): Promise<BulkRetryResult> {
+export async function retryMatchingCallbacks(
+  db: Db,
+  scope: CallbackLogScope,
+  input: { filter: CallbackLogFilter; isDryRun: boolean; limit?: number; actor: string },
+): Promise<BulkRetryResult> {
   const plan = await planBulkRetry(db, scope, input.filter, input.limit ?? DEFAULT_BULK_RETRY);
   if (input.isDryRun) return { ...plan, message: summarise(plan) };
   let succeeded = 0;

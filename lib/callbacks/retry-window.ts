@@ -32,7 +32,14 @@ export type RetryWindow = {
  * The window for a failed call (SPEC §9: a non-000000 answer) with a documented retry policy, else null.
  * A call KooGallery will not re-send (settled) keeps its window for the record but is not open.
  */
-export function computeRetryWindow(input: { activity: string | null; generation: Generation; resultCode: string; firstAttemptAt: Date; now: Date; isSettled: boolean }): RetryWindow | null {
+export function computeRetryWindow(input: {
+  activity: string | null;
+  generation: Generation;
+  resultCode: string;
+  firstAttemptAt: Date;
+  now: Date;
+  isSettled: boolean;
+}): RetryWindow | null {
   // newInstance's 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (SPEC §2.1).
   if (!isRetriedFailure(input.activity, input.resultCode)) return null;
   const policy = retryPolicyOf(input.activity, input.generation);

@@ -59,7 +59,9 @@ export type PipelineSpec<P, O extends BaseOutcome> = {
   atomic?: {
     isFor(data: P): boolean;
     /** `logRow` returns undefined when the row must wait (a settle stage follows). */
-    act(input: Omit<ActInput<P>, "tx"> & { db: Db; raw: RawSql; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined }): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
+    act(
+      input: Omit<ActInput<P>, "tx"> & { db: Db; raw: RawSql; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined },
+    ): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
   };
   /**
    * Optional second stage after commit (SaaS: wait briefly for a provisioning
@@ -85,25 +87,50 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
   const answerAndLog = async (fields: Record<string, unknown>, entry: LogFields) => {
     const answer = buildAnswer(fields, spec.signKey);
     // Object.assign, not spreads: V8 (Node 20) builds spread-composed literals on a slow path (~15 µs each here), on every call.
-    await recordCallback(raw, Object.assign({}, base, entry, { resultCode: String(fields.resultCode), resultMsg: String(fields.resultMsg ?? ""), responseBody: answer.body, responseFields: answer.fields })).catch((error: unknown) => {
+    await recordCallback(
+      raw,
+      Object.assign({}, base, entry, {
+        resultCode: String(fields.resultCode),
+        resultMsg: String(fields.resultMsg ?? ""),
+        responseBody: answer.body,
+        responseFields: answer.fields,
+      }),
+    ).catch((error: unknown) => {
       console.error(`[callbacks] could not write the log: ${describeError(error)}`);
     });
     return answer;
   };
 
   const refused = (refusal: RefusalInput["refusal"]) =>
-    answerRefusal({ call: spec.call, endpoint: spec.endpoint, generation: spec.generation, signKey: spec.signKey, startedAt, refusal, retryOfId: spec.retry?.retryOfId });
+    answerRefusal({
+      call: spec.call,
+      endpoint: spec.endpoint,
+      generation: spec.generation,
+      signKey: spec.signKey,
+      startedAt,
+      refusal,
+      retryOfId: spec.retry?.retryOfId,
+    });
 
   // 1. Verify.
   const verified = spec.verify();
   if (!verified.ok) return refused(verified);
   // A V1 GET is sealed with the decoding that verified it, for a re-run to read the same values.
   if (verified.decodedQuery) spec.call.decodedQuery = verified.decodedQuery;
-  const common = { activity: spec.activityOf(verified.payload), verification: spec.retry ? ("RETRY" as const) : ("OK" as const), verificationInfo: verified.info, sealKey: env.encryptionKey };
+  const common = {
+    activity: spec.activityOf(verified.payload),
+    verification: spec.retry ? ("RETRY" as const) : ("OK" as const),
+    verificationInfo: verified.info,
+    sealKey: env.encryptionKey,
+  };
 
   // 2. Parse.
   const parsed = spec.parse(verified.payload);
-  if (!parsed.ok) return answerAndLog({ resultCode: parsed.resultCode, resultMsg: parsed.resultMsg }, Object.assign({}, common, { handlerNote: "refused: invalid parameters" }));
+  if (!parsed.ok)
+    return answerAndLog(
+      { resultCode: parsed.resultCode, resultMsg: parsed.resultMsg },
+      Object.assign({}, common, { handlerNote: "refused: invalid parameters" }),
+    );
 
   // 3. Act, claim the nonce and log: in one statement (atomic verbs) or one transaction.
   const callbackLogId = randomUUID();
@@ -146,27 +173,42 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
         await recordCallback(raw, logEntry(result, answer));
       }
     } else {
-      ({ outcome, answer } = await db.$transaction(async (tx) => {
-        if (verified.nonce) {
-          const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
-          if (claimed.count === 0) throw new ReplayError();
-        }
-        const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId, sentAt: verified.sentAt });
-        if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
-        const built = buildAnswer(spec.render(result), spec.signKey);
-        await recordCallback(tx, logEntry(result, built));
-        return { outcome: result, answer: built };
-      }, spec.transactionTimeoutMs ? { timeout: spec.transactionTimeoutMs } : undefined));
+      ({ outcome, answer } = await db.$transaction(
+        async (tx) => {
+          if (verified.nonce) {
+            const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
+            if (claimed.count === 0) throw new ReplayError();
+          }
+          const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId, sentAt: verified.sentAt });
+          if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
+          const built = buildAnswer(spec.render(result), spec.signKey);
+          await recordCallback(tx, logEntry(result, built));
+          return { outcome: result, answer: built };
+        },
+        spec.transactionTimeoutMs ? { timeout: spec.transactionTimeoutMs } : undefined,
+      ));
     }
   } catch (error) {
     if (error instanceof ReplayError) {
-      return refused({ outcome: "REPLAYED_NONCE", resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", info: verified.info as RefusalInput["refusal"]["info"], activity: common.activity });
+      return refused({
+        outcome: "REPLAYED_NONCE",
+        resultCode: ResultCode.AUTH_FAILED,
+        resultMsg: "authentication failed",
+        info: verified.info as RefusalInput["refusal"]["info"],
+        activity: common.activity,
+      });
     }
     if (error instanceof CallbackError) {
-      return answerAndLog({ resultCode: error.resultCode, resultMsg: error.message }, Object.assign({}, common, { links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.note ?? error.message}` }));
+      return answerAndLog(
+        { resultCode: error.resultCode, resultMsg: error.message },
+        Object.assign({}, common, { links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.note ?? error.message}` }),
+      );
     }
     console.error(`[callbacks] ${spec.endpoint} ${common.activity ?? "?"} failed: ${describeError(error)}`);
-    return answerAndLog({ resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" }, Object.assign({}, common, { handlerNote: `internal error: ${describeError(error)}` }));
+    return answerAndLog(
+      { resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" },
+      Object.assign({}, common, { handlerNote: `internal error: ${describeError(error)}` }),
+    );
   }
   spec.afterCommit?.(outcome);
   if (answer) return answer;

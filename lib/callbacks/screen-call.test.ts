@@ -22,19 +22,39 @@ test("what the path and headers refuse, with the codes the same failures get aft
   const kit = buildKitV2Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: "k", body: { tenantId: "t" } });
   const h = lower(kit.headers);
   const code = (r: ReturnType<typeof screenCall>) => r && [r.outcome, r.resultCode];
-  assert.deepEqual(code(screenCall({ kind: "kit", generation: "V2", kitName: "dropTables" }, { method: "POST", url: kit.url, headers: h }, env)), ["MALFORMED", "000002"]);
+  assert.deepEqual(code(screenCall({ kind: "kit", generation: "V2", kitName: "dropTables" }, { method: "POST", url: kit.url, headers: h }, env)), [
+    "MALFORMED",
+    "000002",
+  ]);
   const { "x-sign": _s, ...noSign } = h;
   assert.deepEqual(code(screenCall(kitV2, { method: "POST", url: kit.url, headers: noSign }, env)), ["MISSING_CREDENTIALS", "000001"]);
   const { "x-nonce": _n, ...noNonce } = h;
   assert.deepEqual(code(screenCall(kitV2, { method: "POST", url: kit.url, headers: noNonce }, env)), ["MISSING_CREDENTIALS", "000002"]);
-  assert.deepEqual(code(screenCall(kitV2, { method: "POST", url: kit.url, headers: { ...h, "x-timestamp": String(Date.now() - 61_000) } }, env)), ["BAD_TIMESTAMP", "000002"]);
+  assert.deepEqual(code(screenCall(kitV2, { method: "POST", url: kit.url, headers: { ...h, "x-timestamp": String(Date.now() - 61_000) } }, env)), [
+    "BAD_TIMESTAMP",
+    "000002",
+  ]);
   assert.deepEqual(code(screenCall(kitV2, { method: "POST", url: kit.url, headers: { ...h, "x-sign": "A".repeat(5000) } }, env)), ["BAD_SIGNATURE", "000001"]);
-  assert.deepEqual(code(screenCall({ kind: "kit", generation: "V1", kitName: "authSync" }, { method: "POST", url: BASE, headers: {} }, env)), ["MISSING_CREDENTIALS", "000001"]);
+  assert.deepEqual(code(screenCall({ kind: "kit", generation: "V1", kitName: "authSync" }, { method: "POST", url: BASE, headers: {} }, env)), [
+    "MISSING_CREDENTIALS",
+    "000001",
+  ]);
   assert.deepEqual(code(screenCall({ kind: "saas", generation: "V2" }, { method: "POST", url: BASE, headers: {} }, env)), ["MISSING_CREDENTIALS", "000002"]);
   const v1 = buildV1GetRequest({ baseUrl: BASE, accessKey: "k", params: { activity: "queryInstance", instanceId: "i" } });
-  assert.deepEqual(code(screenCall({ kind: "saas", generation: "V1" }, { method: "GET", url: v1.url, headers: { "content-length": "10" } }, env)), ["MALFORMED", "000002"]);
-  assert.deepEqual(code(screenCall({ kind: "saas", generation: "V1" }, { method: "GET", url: v1.url.replace(/timeStamp=\d+/, "timeStamp=20200101000000000"), headers: {} }, env)), ["BAD_TIMESTAMP", "000002"]);
-  assert.deepEqual(code(screenCall({ kind: "saas", generation: "V1" }, { method: "GET", url: v1.url.replace(/&authToken=[^&]+/, ""), headers: {} }, env)), ["MISSING_CREDENTIALS", "000001"]);
+  assert.deepEqual(code(screenCall({ kind: "saas", generation: "V1" }, { method: "GET", url: v1.url, headers: { "content-length": "10" } }, env)), [
+    "MALFORMED",
+    "000002",
+  ]);
+  assert.deepEqual(
+    code(
+      screenCall({ kind: "saas", generation: "V1" }, { method: "GET", url: v1.url.replace(/timeStamp=\d+/, "timeStamp=20200101000000000"), headers: {} }, env),
+    ),
+    ["BAD_TIMESTAMP", "000002"],
+  );
+  assert.deepEqual(code(screenCall({ kind: "saas", generation: "V1" }, { method: "GET", url: v1.url.replace(/&authToken=[^&]+/, ""), headers: {} }, env)), [
+    "MISSING_CREDENTIALS",
+    "000001",
+  ]);
 });
 
 test("a body is declared by a length above zero or by chunked encoding", () => {

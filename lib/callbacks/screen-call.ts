@@ -32,7 +32,13 @@ export function screenCall(route: ScreenedRoute, head: CallHead, env: Pick<Env, 
   if (route.kind === "kit") {
     // The path is not signed: an unknown one is refused before anything else.
     if (!isKitName(route.kitName)) {
-      return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "unknown Kit interface", { kitName: (route.kitName ?? "").slice(0, 64), reason: "The path names no known Kit interface." }, route.kitName?.slice(0, 64));
+      return refuse(
+        "MALFORMED",
+        ResultCode.INVALID_PARAMS,
+        "unknown Kit interface",
+        { kitName: (route.kitName ?? "").slice(0, 64), reason: "The path names no known Kit interface." },
+        route.kitName?.slice(0, 64),
+      );
     }
     if (route.generation === "V2") return refusalOf(checkV2Material(v2MaterialOf(head, "kit"), nowMs));
     // V1 Kit: the token is a header, its timeStamp a body field (checked once the body is read).
@@ -48,7 +54,13 @@ export function screenCall(route: ScreenedRoute, head: CallHead, env: Pick<Env, 
   }
   const activity = params.activity?.slice(0, 64);
   if (declaresBody(head.headers)) {
-    return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "a V1 call is a GET without a body", { reason: "A V1 call is a GET with its parameters in the query; this one carried a body." }, activity);
+    return refuse(
+      "MALFORMED",
+      ResultCode.INVALID_PARAMS,
+      "a V1 call is a GET without a body",
+      { reason: "A V1 call is a GET with its parameters in the query; this one carried a body." },
+      activity,
+    );
   }
   return refusalOf(checkV1Query(params, env.v1MaxSkewMs, nowMs));
 }

@@ -32,11 +32,26 @@ export type CallbackRoute = {
 export function callbackRouteOf(pathname: string, method: string): CallbackRoute | undefined {
   const path = pathname.replace(/\/+$/, "");
   if (path === "/api/koogallery/saas" && (method === "GET" || method === "POST")) {
-    return { endpoint: SAAS_ENDPOINT, kind: "saas", generation: method === "GET" ? "V1" : "V2", maxBodyBytes: MAX_BODY_BYTES, keyFamily: "basic", handle: (call) => handleSaasCallback(call) };
+    return {
+      endpoint: SAAS_ENDPOINT,
+      kind: "saas",
+      generation: method === "GET" ? "V1" : "V2",
+      maxBodyBytes: MAX_BODY_BYTES,
+      keyFamily: "basic",
+      handle: (call) => handleSaasCallback(call),
+    };
   }
   const kit = method === "POST" ? kitRouteOf(path) : undefined;
   if (kit) {
-    return { endpoint: kitEndpointOf(kit.kitName), kind: "kit", kitName: kit.kitName, generation: kit.generation, maxBodyBytes: KIT_MAX_BODY_BYTES, keyFamily: "kit", handle: (call) => handleKitCallback(call, kit) };
+    return {
+      endpoint: kitEndpointOf(kit.kitName),
+      kind: "kit",
+      kitName: kit.kitName,
+      generation: kit.generation,
+      maxBodyBytes: KIT_MAX_BODY_BYTES,
+      keyFamily: "kit",
+      handle: (call) => handleKitCallback(call, kit),
+    };
   }
   return undefined;
 }
@@ -63,7 +78,17 @@ export async function serveCallback(
   const signKey = route.keyFamily === "kit" ? env.kitAccessKey : env.accessKey;
   // One object from the screen to the pipeline: its URL is parsed once (call-parts.ts); the body is filled in once read.
   // Every property set from the start (one object shape for V8 on the hot path).
-  const call: IncomingCall = { method: head.method, url: head.url, headers: head.headers, rawBody: "", clientAddress: head.clientAddress, bodyBytes: undefined, isRestricted: false, bodyPreview: undefined, decodedQuery: undefined };
+  const call: IncomingCall = {
+    method: head.method,
+    url: head.url,
+    headers: head.headers,
+    rawBody: "",
+    clientAddress: head.clientAddress,
+    bodyBytes: undefined,
+    isRestricted: false,
+    bodyPreview: undefined,
+    decodedQuery: undefined,
+  };
   const refusal = screenCall(route, call, env);
   if (refusal) {
     call.bodyBytes = declaredBodyBytes(head.headers);
@@ -75,14 +100,23 @@ export async function serveCallback(
   const { data, isTooLarge, bytes } = await readBody(route.maxBodyBytes, call.isRestricted ? RESTRICTED_BYTES_PER_SECOND : undefined);
   call.bodyBytes = bytes;
   if (isTooLarge) {
-    const tooLarge = refuse("TOO_LARGE", ResultCode.INVALID_PARAMS, `request body is larger than ${route.maxBodyBytes} bytes`, { limitBytes: route.maxBodyBytes, bodyBytes: bytes });
-    return { answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: tooLarge }), isBodyUnread: false };
+    const tooLarge = refuse("TOO_LARGE", ResultCode.INVALID_PARAMS, `request body is larger than ${route.maxBodyBytes} bytes`, {
+      limitBytes: route.maxBodyBytes,
+      bodyBytes: bytes,
+    });
+    return {
+      answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: tooLarge }),
+      isBodyUnread: false,
+    };
   }
   if (data.length > CHEAP_FIRST_ABOVE_CHARS) {
     const unsigned = await refuseUnsignedLargeBody(route, call, data, env, checkLarge);
     if (unsigned) {
       call.bodyPreview = { excerpt: data.subarray(0, REFUSED_BODY_KEPT_CHARS).toString("utf8"), sha256: unsigned.sha256 };
-      return { answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: unsigned.refusal }), isBodyUnread: false };
+      return {
+        answer: await answerRefusal({ call, endpoint: route.endpoint, generation: route.generation, signKey, startedAt, refusal: unsigned.refusal }),
+        isBodyUnread: false,
+      };
     }
   }
   call.rawBody = data.toString("utf8");
@@ -95,7 +129,13 @@ export async function serveCallback(
  * here, never decoded or parsed on this thread.
  * The screen has already checked the signature material's presence and age.
  */
-async function refuseUnsignedLargeBody(route: CallbackRoute, call: IncomingCall, data: Buffer, env: Env, checkLarge: LargeBodyChecker): Promise<{ refusal: RefusedCall; sha256: string } | undefined> {
+async function refuseUnsignedLargeBody(
+  route: CallbackRoute,
+  call: IncomingCall,
+  data: Buffer,
+  env: Env,
+  checkLarge: LargeBodyChecker,
+): Promise<{ refusal: RefusedCall; sha256: string } | undefined> {
   const h = call.headers;
   const keys = route.keyFamily === "kit" ? (route.generation === "V2" ? [{ name: "kit", key: env.kitAccessKey }] : kitKeys(env)) : v2BasicKeys(env);
   let check: LargeBodyCheck;
@@ -104,11 +144,23 @@ async function refuseUnsignedLargeBody(route: CallbackRoute, call: IncomingCall,
     check = { kind: "v1-kit", keys, body: data, token: h.authtoken, isRawOnly: false };
   } else {
     const m = v2MaterialOf(call, route.kind === "kit" ? "kit" : "basic");
-    check = { kind: route.kind === "kit" ? "v2-kit" : "v2-basic", keys, body: data, signature: m.signature ?? "", timestamp: m.timestamp ?? "", nonce: m.nonce ?? "", isRawOnly: call.isRestricted === true };
+    check = {
+      kind: route.kind === "kit" ? "v2-kit" : "v2-basic",
+      keys,
+      body: data,
+      signature: m.signature ?? "",
+      timestamp: m.timestamp ?? "",
+      nonce: m.nonce ?? "",
+      isRawOnly: call.isRestricted === true,
+    };
   }
   const verdict = await checkLarge(check);
   if (verdict.keyName) return undefined;
-  const refusal = refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: [...new Set(keys.map((k) => k.name))], checkedOffThread: true, ...(call.isRestricted ? { rawFormOnly: true } : {}) });
+  const refusal = refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", {
+    keysTried: [...new Set(keys.map((k) => k.name))],
+    checkedOffThread: true,
+    ...(call.isRestricted ? { rawFormOnly: true } : {}),
+  });
   return { refusal, sha256: verdict.sha256 };
 }
 
@@ -122,7 +174,11 @@ export async function serveNextCallback(req: Request): Promise<Response> {
       headers[k.toLowerCase()] = v;
     });
     const head = { method: req.method, url: req.url, headers, clientAddress: clientAddressOfHeaders(req.headers, getEnv().trustedProxyHops) };
-    const { answer } = await serveCallback(route, head, (limit, rate) => (req.body ? readLimitedBody(req.body as unknown as AsyncIterable<Uint8Array>, limit, rate) : Promise.resolve({ data: Buffer.alloc(0), isTooLarge: false, bytes: 0 })));
+    const { answer } = await serveCallback(route, head, (limit, rate) =>
+      req.body
+        ? readLimitedBody(req.body as unknown as AsyncIterable<Uint8Array>, limit, rate)
+        : Promise.resolve({ data: Buffer.alloc(0), isTooLarge: false, bytes: 0 }),
+    );
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   } catch (error) {
     return answerInternalError(error, route?.keyFamily);

@@ -63,7 +63,10 @@ function distinctKeys(keys: NamedKey[]): NamedKey[] {
 type SignedFamily = "basic" | "kit";
 
 /** Where a V2 call keeps its signature material: the query (basic interfaces) or the x-* headers (Kit). */
-export function v2MaterialOf(call: Pick<IncomingCall, "url" | "headers">, family: SignedFamily): { signature: string | null; timestamp: string | null; nonce: string | null } {
+export function v2MaterialOf(
+  call: Pick<IncomingCall, "url" | "headers">,
+  family: SignedFamily,
+): { signature: string | null; timestamp: string | null; nonce: string | null } {
   if (family === "kit") {
     const h = call.headers;
     return { signature: h["x-sign"] ?? null, timestamp: h["x-timestamp"] ?? null, nonce: h["x-nonce"] ?? null };
@@ -84,7 +87,13 @@ export function checkV2Material(
 ): RefusedCall | { ok: true; signature: string; timestamp: string; nonce: string; ms: number; skewMs: number } {
   const { signature, timestamp, nonce } = m;
   if (!timestamp || !nonce) {
-    return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "timestamp and nonce are required", { missing: [!timestamp && "timestamp", !nonce && "nonce"].filter(Boolean) as string[] }, activity);
+    return refuse(
+      "MISSING_CREDENTIALS",
+      ResultCode.INVALID_PARAMS,
+      "timestamp and nonce are required",
+      { missing: [!timestamp && "timestamp", !nonce && "nonce"].filter(Boolean) as string[] },
+      activity,
+    );
   }
   if (nonce.length > 128) return refuse("MISSING_CREDENTIALS", ResultCode.INVALID_PARAMS, "nonce is too long", {}, activity);
   if (!signature) return refuse("MISSING_CREDENTIALS", ResultCode.AUTH_FAILED, "authentication failed", { missing: ["signature"] }, activity);
@@ -92,7 +101,13 @@ export function checkV2Material(
   if (signature.length > 256) return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { signature: "too long" }, activity);
   const ts = checkTimestamp(timestamp, nowMs);
   if (!ts.ok) {
-    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, `timestamp is ${ts.reason === "missing" ? "missing" : ts.reason === "malformed" ? "malformed" : "outside the 60 s window"}`, { timestamp: ts.reason, ...(ts.skewMs !== undefined ? { skewMs: ts.skewMs } : {}) }, activity);
+    return refuse(
+      "BAD_TIMESTAMP",
+      ResultCode.INVALID_PARAMS,
+      `timestamp is ${ts.reason === "missing" ? "missing" : ts.reason === "malformed" ? "malformed" : "outside the 60 s window"}`,
+      { timestamp: ts.reason, ...(ts.skewMs !== undefined ? { skewMs: ts.skewMs } : {}) },
+      activity,
+    );
   }
   return { ok: true, signature, timestamp, nonce, ms: ts.ms, skewMs: ts.skewMs };
 }
@@ -121,7 +136,13 @@ export function verifyV2Call(call: IncomingCall, family: SignedFamily, keys: Nam
     if (!payload) return refuse("MALFORMED", ResultCode.INVALID_PARAMS, "body must be a JSON object", { skewMs }, activity);
     return { ok: true, payload, nonce: `${family}:${nonce}`, sentAt: new Date(material.ms), info: { key: name, form: result.form, skewMs, nonce } };
   }
-  return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: distinctKeys(keys).map((k) => k.name), skewMs, nonce }, activity);
+  return refuse(
+    "BAD_SIGNATURE",
+    ResultCode.AUTH_FAILED,
+    "authentication failed",
+    { keysTried: distinctKeys(keys).map((k) => k.name), skewMs, nonce },
+    activity,
+  );
 }
 
 /** Past this many parameters with spaces, only "all of them" is tried (2^n HMACs otherwise). */
@@ -148,12 +169,15 @@ function queryVariants(url: URL): Array<{ decoding: string; params: Record<strin
   if (rawQuery.includes("+")) {
     try {
       const literal = Object.fromEntries(
-        rawQuery.split("&").filter(Boolean).map((pair) => {
-          const i = pair.indexOf("=");
-          const k = i < 0 ? pair : pair.slice(0, i);
-          const v = i < 0 ? "" : pair.slice(i + 1);
-          return [decodeURIComponent(k), decodeURIComponent(v)];
-        }),
+        rawQuery
+          .split("&")
+          .filter(Boolean)
+          .map((pair) => {
+            const i = pair.indexOf("=");
+            const k = i < 0 ? pair : pair.slice(0, i);
+            const v = i < 0 ? "" : pair.slice(i + 1);
+            return [decodeURIComponent(k), decodeURIComponent(v)];
+          }),
       );
       variants.push({ decoding: "literal-plus", params: literal });
     } catch {
@@ -164,7 +188,11 @@ function queryVariants(url: URL): Array<{ decoding: string; params: Record<strin
 }
 
 /** What a V1 GET's query alone refuses (missing token or timeStamp, a timeStamp outside the window): no body needed. */
-export function checkV1Query(params: Record<string, string>, maxSkewMs: number, nowMs: number): RefusedCall | { ok: true; token: string; timeStamp: string; at: Date; skewMs: number } {
+export function checkV1Query(
+  params: Record<string, string>,
+  maxSkewMs: number,
+  nowMs: number,
+): RefusedCall | { ok: true; token: string; timeStamp: string; at: Date; skewMs: number } {
   const activity = params.activity?.slice(0, 64);
   const token = params.authToken;
   const timeStamp = params.timeStamp;
@@ -174,7 +202,13 @@ export function checkV1Query(params: Record<string, string>, maxSkewMs: number, 
   if (!at) return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is malformed", { timeStamp: "malformed" }, activity);
   const skewMs = nowMs - at.getTime();
   if (Math.abs(skewMs) > maxSkewMs) {
-    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: skewMs > 0 ? "stale" : "future", skewMs, windowMs: maxSkewMs }, activity);
+    return refuse(
+      "BAD_TIMESTAMP",
+      ResultCode.INVALID_PARAMS,
+      "timeStamp is outside the allowed window",
+      { timeStamp: skewMs > 0 ? "stale" : "future", skewMs, windowMs: maxSkewMs },
+      activity,
+    );
   }
   return { ok: true, token, timeStamp, at, skewMs };
 }
@@ -190,7 +224,14 @@ export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number,
   for (const v of variants) {
     const { authToken: _omit, ...signed } = v.params;
     if (safeEqual(computeAuthToken(signed, key), received)) {
-      return { ok: true, payload: v.params, decodedQuery: v.params, nonce: v1ReplayKey("v1", timeStamp, received), sentAt: at, info: { key: "basic", decoding: v.decoding, skewMs } };
+      return {
+        ok: true,
+        payload: v.params,
+        decodedQuery: v.params,
+        nonce: v1ReplayKey("v1", timeStamp, received),
+        sentAt: at,
+        info: { key: "basic", decoding: v.decoding, skewMs },
+      };
     }
   }
   return refuse("BAD_SIGNATURE", ResultCode.AUTH_FAILED, "authentication failed", { keysTried: ["basic"], skewMs }, activity);
@@ -217,7 +258,12 @@ export function verifyV1KitCall(call: IncomingCall, keys: NamedKey[], maxSkewMs:
   const timeZone = zoneName(utcOffsetMinutes);
   const skewMs = nowMs - at.getTime();
   if (Math.abs(skewMs) > maxSkewMs) {
-    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", { timeStamp: skewMs > 0 ? "stale" : "future", timeZone, skewMs, windowMs: maxSkewMs });
+    return refuse("BAD_TIMESTAMP", ResultCode.INVALID_PARAMS, "timeStamp is outside the allowed window", {
+      timeStamp: skewMs > 0 ? "stale" : "future",
+      timeZone,
+      skewMs,
+      windowMs: maxSkewMs,
+    });
   }
   const params = authTokenParamsFromBody(body);
   for (const { name, key } of distinctKeys(keys)) {

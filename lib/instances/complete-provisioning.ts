@@ -20,11 +20,21 @@ export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow):
     await db.$transaction(async (tx) => {
       const data = { provisionStatus: "DONE" as const, provisionedAt: new Date(), provisionError: null, ...appInfoColumns(info, env.encryptionKey) };
       // Frozen while provisioning stays frozen; only PROVISIONING becomes ACTIVE.
-      const activated = await tx.instance.updateMany({ where: { id: instanceId, provisionStatus: "PENDING", state: "PROVISIONING" }, data: { ...data, state: "ACTIVE" } });
+      const activated = await tx.instance.updateMany({
+        where: { id: instanceId, provisionStatus: "PENDING", state: "PROVISIONING" },
+        data: { ...data, state: "ACTIVE" },
+      });
       const other = activated.count ? { count: 0 } : await tx.instance.updateMany({ where: { id: instanceId, provisionStatus: "PENDING" }, data });
       if (activated.count + other.count === 0) return;
       await tx.instanceEvent.create({
-        data: { instanceId, kind: "PROVISIONED", fromState: instance.state, toState: activated.count ? "ACTIVE" : instance.state, actor: "system", detail: { adapter: adapter.name, attempt: job.attempts } },
+        data: {
+          instanceId,
+          kind: "PROVISIONED",
+          fromState: instance.state,
+          toState: activated.count ? "ACTIVE" : instance.state,
+          actor: "system",
+          detail: { adapter: adapter.name, attempt: job.attempts },
+        },
       });
     });
   } catch (error) {
@@ -32,8 +42,18 @@ export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow):
     const isPermanent = error instanceof ProvisioningError && error.isPermanent;
     if (isPermanent || isLast) {
       await db.$transaction([
-        db.instance.updateMany({ where: { id: instanceId, provisionStatus: "PENDING" }, data: { provisionStatus: "FAILED", provisionError: describeError(error) } }),
-        db.instanceEvent.create({ data: { instanceId, kind: "PROVISION_FAILED", actor: "system", detail: { adapter: adapter.name, attempt: job.attempts, error: describeError(error) } } }),
+        db.instance.updateMany({
+          where: { id: instanceId, provisionStatus: "PENDING" },
+          data: { provisionStatus: "FAILED", provisionError: describeError(error) },
+        }),
+        db.instanceEvent.create({
+          data: {
+            instanceId,
+            kind: "PROVISION_FAILED",
+            actor: "system",
+            detail: { adapter: adapter.name, attempt: job.attempts, error: describeError(error) },
+          },
+        }),
       ]);
       jobEvents.emit(`provision-instance:${instanceId}`, "failed");
       return;

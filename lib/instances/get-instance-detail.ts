@@ -120,16 +120,43 @@ function shownActor(actor: string, showStaffIdentity: boolean): string {
   return actor;
 }
 
-export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhereInput, instanceId: string, opts: DetailOptions = {}): Promise<InstanceDetail | null> {
+export async function getInstanceDetail(
+  db: Db | Tx,
+  scope: Prisma.InstanceWhereInput,
+  instanceId: string,
+  opts: DetailOptions = {},
+): Promise<InstanceDetail | null> {
   const showStaffIdentity = opts.showStaffIdentity ?? true;
   const reader = { isStaff: opts.showErrorDetail ?? false, secrets: secretValuesOf(getEnv()) };
   const redact = (text: string | null) => (text === null ? null : redactText(text, reader.secrets));
   const row = await db.instance.findFirst({
     where: { AND: [{ id: instanceId }, scope] },
     select: {
-      id: true, orderId: true, orderLineId: true, generation: true, productId: true, skuCode: true, chargingMode: true, customerId: true, customerName: true,
-      state: true, provisionStatus: true, provisionError: true, provisionAdapter: true, isTrial: true, isTest: true, expireAt: true, createdAt: true, updatedAt: true,
-      provisionedAt: true, frozenAt: true, releasedAt: true, frontEndUrl: true, adminUrl: true, adminUserName: true, memo: true,
+      id: true,
+      orderId: true,
+      orderLineId: true,
+      generation: true,
+      productId: true,
+      skuCode: true,
+      chargingMode: true,
+      customerId: true,
+      customerName: true,
+      state: true,
+      provisionStatus: true,
+      provisionError: true,
+      provisionAdapter: true,
+      isTrial: true,
+      isTest: true,
+      expireAt: true,
+      createdAt: true,
+      updatedAt: true,
+      provisionedAt: true,
+      frozenAt: true,
+      releasedAt: true,
+      frontEndUrl: true,
+      adminUrl: true,
+      adminUserName: true,
+      memo: true,
       // Read only to say whether one is stored; dropped below, never returned.
       adminPasswordEnc: true,
     },
@@ -142,9 +169,29 @@ export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhere
       where: { instanceId: row.id },
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
       take: TIMELINE_CAP_PER_SOURCE,
-      select: { id: true, orderId: true, orderLineId: true, kind: true, isTest: true, createdAt: true, fetchStatus: true, fetchError: true, orderType: true, productId: true, skuCode: true, chargingMode: true, periodType: true, periodNumber: true, amount: true },
+      select: {
+        id: true,
+        orderId: true,
+        orderLineId: true,
+        kind: true,
+        isTest: true,
+        createdAt: true,
+        fetchStatus: true,
+        fetchError: true,
+        orderType: true,
+        productId: true,
+        skuCode: true,
+        chargingMode: true,
+        periodType: true,
+        periodNumber: true,
+        amount: true,
+      },
     }),
-    db.tenant.findMany({ where: tenantWhere, orderBy: { createdAt: "asc" }, select: { id: true, tenantId: true, tenantCode: true, name: true, isTest: true, deletedAt: true } }),
+    db.tenant.findMany({
+      where: tenantWhere,
+      orderBy: { createdAt: "asc" },
+      select: { id: true, tenantId: true, tenantCode: true, name: true, isTest: true, deletedAt: true },
+    }),
     db.instanceEvent.findMany({
       where: { instanceId: row.id },
       orderBy: { createdAt: "desc" },
@@ -155,7 +202,17 @@ export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhere
       where: { instanceId: row.id },
       orderBy: { receivedAt: "desc" },
       take: TIMELINE_CAP_PER_SOURCE,
-      select: { id: true, receivedAt: true, endpoint: true, activity: true, verification: true, resultCode: true, resultMsg: true, handlerNote: true, retryOfId: true },
+      select: {
+        id: true,
+        receivedAt: true,
+        endpoint: true,
+        activity: true,
+        verification: true,
+        resultCode: true,
+        resultMsg: true,
+        handlerNote: true,
+        retryOfId: true,
+      },
     }),
     db.syncEvent.findMany({
       where: { tenant: tenantWhere },
@@ -167,15 +224,36 @@ export async function getInstanceDetail(db: Db | Tx, scope: Prisma.InstanceWhere
 
   const timeline: TimelineItem[] = [
     ...events.map((e): TimelineItem => {
-      const change = e.fromState && e.toState && e.fromState !== e.toState ? `${e.fromState} → ${e.toState}` : e.toState && !e.fromState ? `→ ${e.toState}` : "";
-      const detail = redactText([change, e.orderId ? `order ${e.orderId}` : "", describeJson(e.detail, reader.isStaff)].filter(Boolean).join("; "), reader.secrets);
-      return { at: e.createdAt, kind: "event", title: EVENT_TITLES[e.kind] ?? e.kind, detail, actor: shownActor(e.actor, showStaffIdentity), ...(e.callbackLogId ? { callbackLogId: e.callbackLogId } : {}) };
+      const change =
+        e.fromState && e.toState && e.fromState !== e.toState ? `${e.fromState} → ${e.toState}` : e.toState && !e.fromState ? `→ ${e.toState}` : "";
+      const detail = redactText(
+        [change, e.orderId ? `order ${e.orderId}` : "", describeJson(e.detail, reader.isStaff)].filter(Boolean).join("; "),
+        reader.secrets,
+      );
+      return {
+        at: e.createdAt,
+        kind: "event",
+        title: EVENT_TITLES[e.kind] ?? e.kind,
+        detail,
+        actor: shownActor(e.actor, showStaffIdentity),
+        ...(e.callbackLogId ? { callbackLogId: e.callbackLogId } : {}),
+      };
     }),
     ...callbacks.map((c): TimelineItem => ({
       at: c.receivedAt,
       kind: "callback",
       title: `Callback ${c.activity ?? c.endpoint}`,
-      detail: redactText([`result ${c.resultCode}${c.resultMsg ? ` (${c.resultMsg})` : ""}`, `verification ${c.verification}`, c.retryOfId ? "re-run of an earlier call" : "", handlerNoteFor(c.handlerNote, reader) ?? ""].filter(Boolean).join("; "), reader.secrets),
+      detail: redactText(
+        [
+          `result ${c.resultCode}${c.resultMsg ? ` (${c.resultMsg})` : ""}`,
+          `verification ${c.verification}`,
+          c.retryOfId ? "re-run of an earlier call" : "",
+          handlerNoteFor(c.handlerNote, reader) ?? "",
+        ]
+          .filter(Boolean)
+          .join("; "),
+        reader.secrets,
+      ),
       actor: c.verification === "RETRY" ? "merchant staff (re-run)" : "koogallery",
       callbackLogId: c.id,
     })),

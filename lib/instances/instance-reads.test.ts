@@ -88,7 +88,12 @@ async function ids(productId: string, query: Omit<InstanceListQuery, "productId"
   return page.items.map((i) => i.id);
 }
 
-async function allPages(productId: string, sort: InstanceSort, limit: number, extra: Omit<InstanceListQuery, "productId" | "sort" | "limit" | "cursor"> = {}): Promise<string[]> {
+async function allPages(
+  productId: string,
+  sort: InstanceSort,
+  limit: number,
+  extra: Omit<InstanceListQuery, "productId" | "sort" | "limit" | "cursor"> = {},
+): Promise<string[]> {
   const db = await getDb();
   const seen: string[] = [];
   let cursor: string | undefined;
@@ -120,7 +125,9 @@ async function saasContext(): Promise<SaasContext> {
 
 async function bindTenant(tenantId: string, instanceKey: string, extra: { deletedAt?: Date } = {}): Promise<string> {
   const db = await getDb();
-  const row = await db.tenant.create({ data: { tenantId, instanceKey, tenantCode: `code-${tenantId.slice(0, 6)}`, name: `Tenant ${tenantId}`, domainName: "https://idp.example", ...extra } });
+  const row = await db.tenant.create({
+    data: { tenantId, instanceKey, tenantCode: `code-${tenantId.slice(0, 6)}`, name: `Tenant ${tenantId}`, domainName: "https://idp.example", ...extra },
+  });
   return row.id;
 }
 
@@ -163,13 +170,37 @@ test("filters: state, trial, test data hidden by default, created range, tenant,
   assert.deepEqual(await ids(p, { tenantId: `t-${randomUUID()}` }), []);
 
   // From query parameters: names, whole UTC days, booleans; anything malformed is a 400.
-  const parsed = parseInstanceQuery(new URLSearchParams({ q: "x", state: "FROZEN", trial: "true", test: "1", from: "2026-01-01", to: "2026-01-01", sort: "expireAt-asc", limit: "5" }));
+  const parsed = parseInstanceQuery(
+    new URLSearchParams({ q: "x", state: "FROZEN", trial: "true", test: "1", from: "2026-01-01", to: "2026-01-01", sort: "expireAt-asc", limit: "5" }),
+  );
   assert.deepEqual(
     { ...parsed, createdFrom: parsed.createdFrom?.toISOString(), createdBefore: parsed.createdBefore?.toISOString() },
-    { q: "x", state: "FROZEN", productId: undefined, tenantId: undefined, isTrial: true, includeTest: true, createdFrom: "2026-01-01T00:00:00.000Z", createdBefore: "2026-01-02T00:00:00.000Z", sort: "expireAt-asc", cursor: undefined, limit: 5 },
+    {
+      q: "x",
+      state: "FROZEN",
+      productId: undefined,
+      tenantId: undefined,
+      isTrial: true,
+      includeTest: true,
+      createdFrom: "2026-01-01T00:00:00.000Z",
+      createdBefore: "2026-01-02T00:00:00.000Z",
+      sort: "expireAt-asc",
+      cursor: undefined,
+      limit: 5,
+    },
   );
   assert.equal(parseInstanceQuery(new URLSearchParams()).includeTest, false);
-  for (const bad of <Array<Record<string, string>>>[{ state: "GONE" }, { sort: "name" }, { trial: "yes" }, { from: "2026-02-30" }, { from: "2026-13-01" }, { to: "2026-00-10" }, { to: "yesterday" }, { limit: "0" }, { limit: "ten" }]) {
+  for (const bad of <Array<Record<string, string>>>[
+    { state: "GONE" },
+    { sort: "name" },
+    { trial: "yes" },
+    { from: "2026-02-30" },
+    { from: "2026-13-01" },
+    { to: "2026-00-10" },
+    { to: "yesterday" },
+    { limit: "0" },
+    { limit: "ten" },
+  ]) {
     assert.throws(() => parseInstanceQuery(new URLSearchParams(bad)), isBadRequest, JSON.stringify(bad));
   }
   const db = await getDb();
@@ -194,14 +225,16 @@ test("keyset paging: every row once, in order, in each sort (ties in the sort ke
   const expected: Record<InstanceSort, string[]> = {
     "createdAt-desc": [...created].sort((x, y) => t(byId.get(y)!.createdAt)! - t(byId.get(x)!.createdAt)! || cmp(x, y)),
     "expireAt-asc": [...created].sort((x, y) => {
-      const ex = t(byId.get(x)!.expireAt), ey = t(byId.get(y)!.expireAt);
+      const ex = t(byId.get(x)!.expireAt),
+        ey = t(byId.get(y)!.expireAt);
       if (ex === ey) return cmp(x, y);
       if (ex === null) return 1;
       if (ey === null) return -1;
       return ex - ey;
     }),
     "expireAt-desc": [...created].sort((x, y) => {
-      const ex = t(byId.get(x)!.expireAt), ey = t(byId.get(y)!.expireAt);
+      const ex = t(byId.get(x)!.expireAt),
+        ey = t(byId.get(y)!.expireAt);
       if (ex === ey) return cmp(x, y);
       if (ex === null) return 1;
       if (ey === null) return -1;
@@ -216,14 +249,21 @@ test("keyset paging: every row once, in order, in each sort (ties in the sort ke
     }
   }
   // Paging with a filter too.
-  const trial = await seed(p, [{ isTrial: true, createdAt: minutes(100) }, { isTrial: true, createdAt: minutes(100) }, { isTrial: true, createdAt: minutes(101) }]);
+  const trial = await seed(p, [
+    { isTrial: true, createdAt: minutes(100) },
+    { isTrial: true, createdAt: minutes(100) },
+    { isTrial: true, createdAt: minutes(101) },
+  ]);
   assert.deepEqual(new Set(await allPages(p, "createdAt-desc", 1, { isTrial: true })), new Set(trial));
 
   const first = await listInstances(db, {}, { productId: p, limit: 2 });
   assert.ok(first.nextCursor);
   await assert.rejects(listInstances(db, {}, { productId: p, cursor: "garbage" }), isBadRequest);
   await assert.rejects(listInstances(db, {}, { productId: p, cursor: first.nextCursor, sort: "expireAt-asc" }), isBadRequest, "a cursor of another sort");
-  await assert.rejects(listInstances(db, {}, { productId: p, cursor: Buffer.from(JSON.stringify(["createdAt-desc", "not a date", "x"])).toString("base64url") }), isBadRequest);
+  await assert.rejects(
+    listInstances(db, {}, { productId: p, cursor: Buffer.from(JSON.stringify(["createdAt-desc", "not a date", "x"])).toString("base64url") }),
+    isBadRequest,
+  );
 });
 
 test("a tenant admin's scope: only the instances their enterprise is bound to, in lists, exports and detail", async () => {
@@ -304,7 +344,15 @@ test("CSV export: RFC 4180 quoting, formula cells neutralised, batches of 1000 w
 
   const p = `p-${randomUUID()}`;
   const ctx = await saasContext();
-  const provisioned = await provisionInstance(ctx, { orderId: `CS${randomUUID().slice(0, 8)}`, businessId: `inst-${randomUUID()}`, productId: p, customerName: "=cmd|' /C calc'!A0", isTrial: false, isTest: false, isOnDemand: false });
+  const provisioned = await provisionInstance(ctx, {
+    orderId: `CS${randomUUID().slice(0, 8)}`,
+    businessId: `inst-${randomUUID()}`,
+    productId: p,
+    customerName: "=cmd|' /C calc'!A0",
+    isTrial: false,
+    isTest: false,
+    isOnDemand: false,
+  });
   const password = provisioned.appInfo?.password;
   assert.ok(password, "the built-in adapter stores an initial password");
   const [quoted] = await seed(p, [{ customerName: 'Acme, "the best"\nLtd', createdAt: new Date(Date.now() - 1000), expireAt: minutes(5) }]);
@@ -326,7 +374,10 @@ test("CSV export: RFC 4180 quoting, formula cells neutralised, batches of 1000 w
 
   // More than one batch: every row once.
   const many = `p-${randomUUID()}`;
-  const seeded = await seed(many, Array.from({ length: 2105 }, (_, i) => ({ createdAt: minutes(Math.floor(i / 7)) })));
+  const seeded = await seed(
+    many,
+    Array.from({ length: 2105 }, (_, i) => ({ createdAt: minutes(Math.floor(i / 7)) })),
+  );
   let big = "";
   let chunks = 0;
   for await (const chunk of await exportInstancesCsv(db, {}, { productId: many })) {
@@ -334,7 +385,9 @@ test("CSV export: RFC 4180 quoting, formula cells neutralised, batches of 1000 w
     chunks++;
   }
   assert.equal(chunks, 1 + 3, "a header, then batches of 1000");
-  const exported = parseCsv(big.slice(1)).slice(1).map((r) => r[0]);
+  const exported = parseCsv(big.slice(1))
+    .slice(1)
+    .map((r) => r[0]);
   assert.equal(exported.length, 2105);
   assert.deepEqual(new Set(exported), new Set(seeded));
   // A bad filter is refused before the download starts.
@@ -345,14 +398,41 @@ test("detail: app info masked, orders, and one timeline of events, callbacks and
   const p = `p-${randomUUID()}`;
   const ctx = await saasContext();
   const orderId = `CS${randomUUID().slice(0, 8)}`;
-  const created = await provisionInstance(ctx, { orderId, orderLineId: `${orderId}-1`, businessId: `inst-${randomUUID()}`, productId: p, customerId: "c-1", customerName: "Detail Co", isTrial: true, isTest: false, isOnDemand: false });
+  const created = await provisionInstance(ctx, {
+    orderId,
+    orderLineId: `${orderId}-1`,
+    businessId: `inst-${randomUUID()}`,
+    productId: p,
+    customerId: "c-1",
+    customerName: "Detail Co",
+    isTrial: true,
+    isTest: false,
+    isOnDemand: false,
+  });
   const id = created.instanceId!;
   const password = created.appInfo!.password!;
   const db = await getDb();
   // A freeze through the callback verb, linked to a callback log row.
   const logId = randomUUID();
-  await db.callbackLog.create({ data: { id: logId, endpoint: "saas", generation: "V2", activity: "updateInstanceStatus", method: "POST", verification: "OK", resultCode: "000000", resultMsg: "success", latencyMs: 3, instanceId: id, requestMasked: {}, receivedAt: new Date(Date.now() + 1000) } });
-  await db.$transaction((tx) => changeInstanceStatus({ ...ctx, tx, callbackLogId: logId }, { instanceId: id, action: "FREEZE", reason: "status", isTest: false }));
+  await db.callbackLog.create({
+    data: {
+      id: logId,
+      endpoint: "saas",
+      generation: "V2",
+      activity: "updateInstanceStatus",
+      method: "POST",
+      verification: "OK",
+      resultCode: "000000",
+      resultMsg: "success",
+      latencyMs: 3,
+      instanceId: id,
+      requestMasked: {},
+      receivedAt: new Date(Date.now() + 1000),
+    },
+  });
+  await db.$transaction((tx) =>
+    changeInstanceStatus({ ...ctx, tx, callbackLogId: logId }, { instanceId: id, action: "FREEZE", reason: "status", isTest: false }),
+  );
   await db.instanceEvent.updateMany({ where: { instanceId: id, kind: "FROZEN" }, data: { createdAt: new Date(Date.now() + 2000) } });
   // A Kit sync of a tenant bound to it, and one of another instance's tenant.
   const tenantId = `t-${randomUUID()}`;
@@ -369,16 +449,35 @@ test("detail: app info masked, orders, and one timeline of events, callbacks and
   assert.ok(detail);
   assert.equal(detail.instance.customerName, "Detail Co");
   assert.equal(detail.instance.state, "ACTIVE");
-  assert.deepEqual({ ...detail.appInfo, frontEndUrl: Boolean(detail.appInfo.frontEndUrl) }, { frontEndUrl: true, adminUrl: created.appInfo!.adminUrl ?? null, adminUserName: created.appInfo!.userName ?? null, hasPassword: true, memo: null });
+  assert.deepEqual(
+    { ...detail.appInfo, frontEndUrl: Boolean(detail.appInfo.frontEndUrl) },
+    { frontEndUrl: true, adminUrl: created.appInfo!.adminUrl ?? null, adminUserName: created.appInfo!.userName ?? null, hasPassword: true, memo: null },
+  );
   const json = JSON.stringify(detail);
   assert.ok(!json.includes(password), "never the password");
   assert.ok(!json.includes("adminPasswordEnc"), "nor the sealed one");
-  assert.deepEqual(detail.orders.map((o) => [o.orderId, o.kind]), [[orderId, "NEW"]]);
-  assert.deepEqual(detail.tenants.map((t) => t.tenantId), [tenantId]);
+  assert.deepEqual(
+    detail.orders.map((o) => [o.orderId, o.kind]),
+    [[orderId, "NEW"]],
+  );
+  assert.deepEqual(
+    detail.tenants.map((t) => t.tenantId),
+    [tenantId],
+  );
   const times = detail.timeline.map((i) => i.at.getTime());
-  assert.deepEqual(times, [...times].sort((a, b) => b - a), "newest first");
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => b - a),
+    "newest first",
+  );
   const kinds = detail.timeline.map((i) => `${i.kind}:${i.title}`);
-  assert.deepEqual(kinds, ["event:Unfrozen by staff", "sync:Kit authSync for tenant " + `code-${tenantId.slice(0, 6)}`, "event:Frozen", "callback:Callback updateInstanceStatus", "event:Created and provisioned"]);
+  assert.deepEqual(kinds, [
+    "event:Unfrozen by staff",
+    "sync:Kit authSync for tenant " + `code-${tenantId.slice(0, 6)}`,
+    "event:Frozen",
+    "callback:Callback updateInstanceStatus",
+    "event:Created and provisioned",
+  ]);
   const staffEvent = detail.timeline[0]!;
   assert.equal(staffEvent.actor, `staff:${op.email}`);
   assert.match(staffEvent.detail, /FROZEN → ACTIVE/);
@@ -407,7 +506,11 @@ test("staff freeze and unfreeze: recorded with the actor and reason; impossible 
   const owner = await staff("OWNER");
   const db = await getDb();
 
-  assert.deepEqual(await freezeInstance({ actor: op, instanceId: active!, reason: "  abuse report 42  " }), { instanceId: active, state: "FROZEN", provisionStatus: "DONE" });
+  assert.deepEqual(await freezeInstance({ actor: op, instanceId: active!, reason: "  abuse report 42  " }), {
+    instanceId: active,
+    state: "FROZEN",
+    provisionStatus: "DONE",
+  });
   await assert.rejects(freezeInstance({ actor: op, instanceId: active! }), (e: unknown) => isConflict(e) && /already frozen/.test((e as Error).message));
   assert.deepEqual(await unfreezeInstance({ actor: owner, instanceId: active! }), { instanceId: active, state: "ACTIVE", provisionStatus: "DONE" });
   await assert.rejects(unfreezeInstance({ actor: op, instanceId: active! }), isConflict);
@@ -441,7 +544,9 @@ test("staff freeze and unfreeze: recorded with the actor and reason; impossible 
 
   // KooGallery's own repeats keep their answers (the shared rules did not change them).
   const ctx = await saasContext();
-  const outcome = await db.$transaction((tx) => changeInstanceStatus({ ...ctx, tx }, { instanceId: released!, action: "FREEZE", reason: "status", isTest: false }));
+  const outcome = await db.$transaction((tx) =>
+    changeInstanceStatus({ ...ctx, tx }, { instanceId: released!, action: "FREEZE", reason: "status", isTest: false }),
+  );
   assert.equal(outcome.resultCode, "000000");
   await assert.rejects(
     db.$transaction((tx) => changeInstanceStatus({ ...ctx, tx }, { instanceId: released!, action: "UNFREEZE", reason: "status", isTest: false })),
@@ -461,17 +566,46 @@ test("re-run provisioning: only FAILED or PENDING; the job is queued again (or r
   const db = await getDb();
   const op = await staff("OPERATOR");
   // The failed instance's job ran to its end before.
-  await db.job.create({ data: { kind: "provision-instance", payload: { instanceId: failed }, dedupeKey: `provision:${failed}`, status: "DONE", attempts: 20, finishedAt: new Date(), lastError: "HTTP 400" } });
-  await db.job.create({ data: { kind: "provision-instance", payload: { instanceId: running }, dedupeKey: `provision:${running}`, status: "RUNNING", attempts: 1, lockedBy: "w", lockedUntil: new Date(Date.now() + 60_000) } });
+  await db.job.create({
+    data: {
+      kind: "provision-instance",
+      payload: { instanceId: failed },
+      dedupeKey: `provision:${failed}`,
+      status: "DONE",
+      attempts: 20,
+      finishedAt: new Date(),
+      lastError: "HTTP 400",
+    },
+  });
+  await db.job.create({
+    data: {
+      kind: "provision-instance",
+      payload: { instanceId: running },
+      dedupeKey: `provision:${running}`,
+      status: "RUNNING",
+      attempts: 1,
+      lockedBy: "w",
+      lockedUntil: new Date(Date.now() + 60_000),
+    },
+  });
 
-  assert.deepEqual(await rerunProvisioning({ actor: op, instanceId: failed!, reason: "backend fixed" }), { instanceId: failed, state: "PROVISIONING", provisionStatus: "PENDING" });
+  assert.deepEqual(await rerunProvisioning({ actor: op, instanceId: failed!, reason: "backend fixed" }), {
+    instanceId: failed,
+    state: "PROVISIONING",
+    provisionStatus: "PENDING",
+  });
   const job = await db.job.findUniqueOrThrow({ where: { dedupeKey: `provision:${failed}` } });
   assert.deepEqual([job.status, job.attempts, job.lastError, job.finishedAt], ["PENDING", 0, null, null]);
   const row = await db.instance.findUniqueOrThrow({ where: { id: failed! } });
   assert.deepEqual([row.provisionStatus, row.provisionError], ["PENDING", null]);
   const event = await db.instanceEvent.findFirstOrThrow({ where: { instanceId: failed!, kind: "staff-reprovision" } });
   assert.equal(event.actor, `staff:${op.email}`);
-  assert.deepEqual(event.detail, { staffId: op.staffId, previousStatus: "FAILED", previousError: "backend refused the instance: HTTP 400", reason: "backend fixed" });
+  assert.deepEqual(event.detail, {
+    staffId: op.staffId,
+    previousStatus: "FAILED",
+    previousError: "backend refused the instance: HTTP 400",
+    reason: "backend fixed",
+  });
 
   // PENDING without a job row (lost, or provisioned inline before): a new job.
   await rerunProvisioning({ actor: op, instanceId: pending! });
@@ -492,7 +626,14 @@ test("re-run provisioning: only FAILED or PENDING; the job is queued again (or r
 test("reveal: the password for operators, recorded with who revealed it and never the value", async () => {
   const p = `p-${randomUUID()}`;
   const ctx = await saasContext();
-  const created = await provisionInstance(ctx, { orderId: `CS${randomUUID().slice(0, 8)}`, businessId: `inst-${randomUUID()}`, productId: p, isTrial: false, isTest: false, isOnDemand: false });
+  const created = await provisionInstance(ctx, {
+    orderId: `CS${randomUUID().slice(0, 8)}`,
+    businessId: `inst-${randomUUID()}`,
+    productId: p,
+    isTrial: false,
+    isTest: false,
+    isOnDemand: false,
+  });
   const id = created.instanceId!;
   const password = created.appInfo!.password!;
   const op = await staff("OPERATOR");
@@ -508,7 +649,11 @@ test("reveal: the password for operators, recorded with who revealed it and neve
 
   await assert.rejects(revealAppInfo({ actor: await staff("VIEWER"), instanceId: id }), isForbidden);
   await assert.rejects(revealAppInfo({ actor: await staff("OWNER", { disabled: true }), instanceId: id }), isForbidden);
-  assert.equal(await db.instanceEvent.count({ where: { instanceId: id, kind: "app-info-revealed" } }), 1, "a refused reveal records nothing and returns nothing");
+  assert.equal(
+    await db.instanceEvent.count({ where: { instanceId: id, kind: "app-info-revealed" } }),
+    1,
+    "a refused reveal records nothing and returns nothing",
+  );
   const [noPassword] = await seed(p, [{}]);
   await assert.rejects(revealAppInfo({ actor: op, instanceId: noPassword! }), isConflict);
   await assert.rejects(revealAppInfo({ actor: op, instanceId: `inst-${randomUUID()}` }), (e: unknown) => e instanceof PortalError && e.code === "not_found");

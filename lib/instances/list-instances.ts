@@ -89,7 +89,15 @@ function checkFilter(filter: InstanceListFilter): CheckedFilter {
   const createdFrom = validDate(filter.createdFrom, "from");
   const createdBefore = validDate(filter.createdBefore, "to");
   if (createdFrom && createdBefore && createdFrom >= createdBefore) throw bad("from must be before to");
-  return { ...filter, sort, createdFrom, createdBefore, q: text(filter.q, "q"), productId: text(filter.productId, "productId"), tenantId: text(filter.tenantId, "tenantId") };
+  return {
+    ...filter,
+    sort,
+    createdFrom,
+    createdBefore,
+    q: text(filter.q, "q"),
+    productId: text(filter.productId, "productId"),
+    tenantId: text(filter.tenantId, "tenantId"),
+  };
 }
 
 /**
@@ -264,7 +272,21 @@ export function parseInstanceQuery(p: URLSearchParams): InstanceListQuery {
 
 // ---- CSV export ----
 
-export const CSV_COLUMNS = ["instanceId", "orderId", "orderLineId", "productId", "skuCode", "customerId", "customerName", "state", "provisionStatus", "isTrial", "isTest", "expireAt", "createdAt"] as const;
+export const CSV_COLUMNS = [
+  "instanceId",
+  "orderId",
+  "orderLineId",
+  "productId",
+  "skuCode",
+  "customerId",
+  "customerName",
+  "state",
+  "provisionStatus",
+  "isTrial",
+  "isTest",
+  "expireAt",
+  "createdAt",
+] as const;
 
 const EXPORT_BATCH = 1000;
 
@@ -302,7 +324,23 @@ export async function exportInstancesCsv(db: Db, scope: Prisma.InstanceWhereInpu
       const page = await readPage(db, conditions, filter, pos, EXPORT_BATCH);
       if (page.items.length) {
         yield page.items
-          .map((r) => csvRow([r.id, r.orderId, r.orderLineId, r.productId, r.skuCode, r.customerId, r.customerName, r.state, r.provisionStatus, r.isTrial, r.isTest, r.expireAt, r.createdAt]))
+          .map((r) =>
+            csvRow([
+              r.id,
+              r.orderId,
+              r.orderLineId,
+              r.productId,
+              r.skuCode,
+              r.customerId,
+              r.customerName,
+              r.state,
+              r.provisionStatus,
+              r.isTrial,
+              r.isTest,
+              r.expireAt,
+              r.createdAt,
+            ]),
+          )
           .join("");
       }
       if (!page.next) return;

@@ -10,5 +10,11 @@ export async function notifyOrder(ctx: SaasContext, cmd: OrderNotifyCommand): Pr
   const links = { orderId: cmd.orderId, orderLineId: cmd.orderLineId };
   const plan = orderFetchPlan(ctx.env, cmd.isTest);
   if (plan.shouldFetch) await enqueueJobs(ctx.tx, [fetchOrderJob(orderActionKey("NOTIFY", cmd.orderId, cmd.orderLineId), cmd.orderId, cmd.orderLineId)]);
-  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: plan.shouldFetch ? "order query queued" : `acknowledged (order query ${plan.fetchStatus.toLowerCase().replace("_", " ")})` };
+  return {
+    resultCode: ResultCode.SUCCESS,
+    resultMsg: "success",
+    links,
+    isTest: cmd.isTest,
+    note: plan.shouldFetch ? "order query queued" : `acknowledged (order query ${plan.fetchStatus.toLowerCase().replace("_", " ")})`,
+  };
 }

@@ -37,7 +37,24 @@ export function orderFetchPlan(env: Env, isTest: boolean): { fetchStatus: string
 }
 
 /** The answer for an instance that exists: ready, still provisioning, or failed. */
-export function outcomeForInstance(env: Env, row: Pick<Instance, "id" | "orderId" | "orderLineId" | "isTest" | "provisionStatus" | "provisionError" | "frontEndUrl" | "adminUrl" | "adminUserName" | "adminPasswordEnc" | "memo">, note: string): SaasOutcome {
+export function outcomeForInstance(
+  env: Env,
+  row: Pick<
+    Instance,
+    | "id"
+    | "orderId"
+    | "orderLineId"
+    | "isTest"
+    | "provisionStatus"
+    | "provisionError"
+    | "frontEndUrl"
+    | "adminUrl"
+    | "adminUserName"
+    | "adminPasswordEnc"
+    | "memo"
+  >,
+  note: string,
+): SaasOutcome {
   const links = { instanceId: row.id, orderId: row.orderId, orderLineId: row.orderLineId ?? undefined };
   if (row.provisionStatus === "FAILED") {
     return {
@@ -50,9 +67,25 @@ export function outcomeForInstance(env: Env, row: Pick<Instance, "id" | "orderId
     };
   }
   if (row.provisionStatus === "PENDING") {
-    return { resultCode: ResultCode.IN_PROGRESS, resultMsg: "instance is being provisioned", instanceId: row.id, links, isTest: row.isTest, note, pendingProvisioning: true };
+    return {
+      resultCode: ResultCode.IN_PROGRESS,
+      resultMsg: "instance is being provisioned",
+      instanceId: row.id,
+      links,
+      isTest: row.isTest,
+      note,
+      pendingProvisioning: true,
+    };
   }
-  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: row.id, appInfo: readAppInfo(row, env.encryptionKey), links, isTest: row.isTest, note };
+  return {
+    resultCode: ResultCode.SUCCESS,
+    resultMsg: "success",
+    instanceId: row.id,
+    appInfo: readAppInfo(row, env.encryptionKey),
+    links,
+    isTest: row.isTest,
+    note,
+  };
 }
 
 type InsertResult = { nonceFresh: number; insertedId: string | null };
@@ -88,9 +121,20 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     const links = { instanceId: id, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
     const outcome: SaasOutcome = appInfo
       ? { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: id, appInfo, links, isTest: cmd.isTest, note: "created and provisioned" }
-      : { resultCode: ResultCode.IN_PROGRESS, resultMsg: "instance is being provisioned", instanceId: id, links, isTest: cmd.isTest, note: `created; provisioning through the ${adapter.name} adapter in the background`, pendingProvisioning: true };
+      : {
+          resultCode: ResultCode.IN_PROGRESS,
+          resultMsg: "instance is being provisioned",
+          instanceId: id,
+          links,
+          isTest: cmd.isTest,
+          note: `created; provisioning through the ${adapter.name} adapter in the background`,
+          pendingProvisioning: true,
+        };
     const provisioned: Record<string, SqlValue> = appInfo
-      ? Object.assign({ state: { enumType: "InstanceState", value: "ACTIVE" }, provisionStatus: { enumType: "ProvisionStatus", value: "DONE" }, provisionedAt: now }, appInfoColumns(appInfo, env.encryptionKey))
+      ? Object.assign(
+          { state: { enumType: "InstanceState", value: "ACTIVE" }, provisionStatus: { enumType: "ProvisionStatus", value: "DONE" }, provisionedAt: now },
+          appInfoColumns(appInfo, env.encryptionKey),
+        )
       : {};
     const newOrderKey = orderActionKey("NEW", cmd.orderId, cmd.orderLineId ?? cmd.productId);
     const jobs: EnqueueInput[] = [];
@@ -103,14 +147,51 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     if (claim) ctes.push(claimNonceCte(claim, now));
     // Without a fresh nonce nothing is inserted: a replay has no effect.
     // Rows are composed with Object.assign, not spreads: V8 (Node 20) builds spread-composed literals on a slow path.
-    ctes.push(["ins", insertSql("Instance", Object.assign({ id }, base, provisioned), { from: claim ? NONCE_CTE : undefined, onConflictDoNothing: true, returning: "id" })]);
+    ctes.push([
+      "ins",
+      insertSql("Instance", Object.assign({ id }, base, provisioned), { from: claim ? NONCE_CTE : undefined, onConflictDoNothing: true, returning: "id" }),
+    ]);
     ctes.push([
       "ev",
-      insertSql("InstanceEvent", { id: randomUUID(), instanceId: id, kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED", toState: { enumType: "InstanceState", value: appInfo ? "ACTIVE" : "PROVISIONING" }, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, callbackLogId: ctx.callbackLogId ?? null, actor: ctx.actor, detail: { json: id === cmd.businessId ? { adapter: adapter.name, businessId: cmd.businessId } : { adapter: adapter.name, businessId: cmd.businessId, businessIdInUse: true } }, createdAt: now }, { from: "ins" }),
+      insertSql(
+        "InstanceEvent",
+        {
+          id: randomUUID(),
+          instanceId: id,
+          kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED",
+          toState: { enumType: "InstanceState", value: appInfo ? "ACTIVE" : "PROVISIONING" },
+          orderId: cmd.orderId,
+          orderLineId: cmd.orderLineId ?? null,
+          callbackLogId: ctx.callbackLogId ?? null,
+          actor: ctx.actor,
+          detail: {
+            json:
+              id === cmd.businessId
+                ? { adapter: adapter.name, businessId: cmd.businessId }
+                : { adapter: adapter.name, businessId: cmd.businessId, businessIdInUse: true },
+          },
+          createdAt: now,
+        },
+        { from: "ins" },
+      ),
     ]);
     ctes.push([
       "ord",
-      insertSql("Order", { id: randomUUID(), orderKey: newOrderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: id, kind: "NEW", isTest: cmd.isTest, createdAt: now, fetchStatus: fetchPlan.fetchStatus }, { from: "ins", onConflictDoNothing: true }),
+      insertSql(
+        "Order",
+        {
+          id: randomUUID(),
+          orderKey: newOrderKey,
+          orderId: cmd.orderId,
+          orderLineId: cmd.orderLineId ?? null,
+          instanceId: id,
+          kind: "NEW",
+          isTest: cmd.isTest,
+          createdAt: now,
+          fetchStatus: fetchPlan.fetchStatus,
+        },
+        { from: "ins", onConflictDoNothing: true },
+      ),
     ]);
     jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobInsertRow(job, now), { from: "ins", onConflictDoNothing: true })]));
     const logRow = withClaim ? atomic?.logRow?.(outcome) : undefined;

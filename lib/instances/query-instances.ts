@@ -45,7 +45,10 @@ async function readOutcome(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOut
   if (found.length === 1 && cmd.instanceIds.length === 1) {
     const row = found[0]!;
     const single = outcomeForInstance(ctx.env, row, "queried");
-    return Object.assign({}, single, { info: [{ instanceId: row.id, appInfo: single.appInfo, state: row.state, provisionStatus: row.provisionStatus }], appInfo: undefined });
+    return Object.assign({}, single, {
+      info: [{ instanceId: row.id, appInfo: single.appInfo, state: row.state, provisionStatus: row.provisionStatus }],
+      appInfo: undefined,
+    });
   }
   const info: InstanceSummary[] = found.map((r) => ({
     instanceId: r.id,
@@ -54,7 +57,14 @@ async function readOutcome(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOut
     provisionStatus: r.provisionStatus,
   }));
   const missing = cmd.instanceIds.length - found.length;
-  return { resultCode: ResultCode.SUCCESS, resultMsg: "success", info, links, isTest: cmd.isTest, note: `queried ${cmd.instanceIds.length}${missing ? `, ${missing} unknown (left out)` : ""}` };
+  return {
+    resultCode: ResultCode.SUCCESS,
+    resultMsg: "success",
+    info,
+    links,
+    isTest: cmd.isTest,
+    note: `queried ${cmd.instanceIds.length}${missing ? `, ${missing} unknown (left out)` : ""}`,
+  };
 }
 
 /**

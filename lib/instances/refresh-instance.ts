@@ -16,7 +16,17 @@ export async function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceComm
 
   const orderKey = orderActionKey(cmd.scene, cmd.orderId, cmd.orderLineId);
   const created = await tx.order.createMany({
-    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: cmd.scene, isTest: cmd.isTest, fetchStatus: orderFetchPlan(ctx.env, cmd.isTest).fetchStatus }],
+    data: [
+      {
+        orderKey,
+        orderId: cmd.orderId,
+        orderLineId: cmd.orderLineId ?? null,
+        instanceId: cmd.instanceId,
+        kind: cmd.scene,
+        isTest: cmd.isTest,
+        fetchStatus: orderFetchPlan(ctx.env, cmd.isTest).fetchStatus,
+      },
+    ],
     skipDuplicates: true,
   });
   if (created.count === 0) {
@@ -43,7 +53,8 @@ export async function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceComm
       toState: instance.state,
       orderId: cmd.orderId,
       orderLineId: cmd.orderLineId ?? null,
-      actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null,
+      actor: ctx.actor,
+      callbackLogId: ctx.callbackLogId ?? null,
       detail: { previousExpireAt: instance.expireAt?.toISOString() ?? null, expireAt: cmd.expireAt.toISOString(), productId: cmd.productId ?? null },
     },
   });

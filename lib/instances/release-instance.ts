@@ -16,12 +16,31 @@ export async function releaseInstance(ctx: SaasContext, cmd: ReleaseCommand): Pr
   // An unsubscribe order (V2) is recorded; V1 sends the purchase order, which we already have.
   if (cmd.orderId && cmd.orderId !== instance.orderId) {
     await tx.order.createMany({
-      data: [{ orderKey: orderActionKey("UNSUBSCRIBE", cmd.orderId, cmd.orderLineId), orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: "UNSUBSCRIBE", isTest: cmd.isTest, fetchStatus: "SKIPPED" }],
+      data: [
+        {
+          orderKey: orderActionKey("UNSUBSCRIBE", cmd.orderId, cmd.orderLineId),
+          orderId: cmd.orderId,
+          orderLineId: cmd.orderLineId ?? null,
+          instanceId: cmd.instanceId,
+          kind: "UNSUBSCRIBE",
+          isTest: cmd.isTest,
+          fetchStatus: "SKIPPED",
+        },
+      ],
       skipDuplicates: true,
     });
   }
   await tx.instanceEvent.create({
-    data: { instanceId: cmd.instanceId, kind: "RELEASED", fromState: instance.state, toState: "RELEASED", orderId: cmd.orderId ?? null, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null },
+    data: {
+      instanceId: cmd.instanceId,
+      kind: "RELEASED",
+      fromState: instance.state,
+      toState: "RELEASED",
+      orderId: cmd.orderId ?? null,
+      orderLineId: cmd.orderLineId ?? null,
+      actor: ctx.actor,
+      callbackLogId: ctx.callbackLogId ?? null,
+    },
   });
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "released" };
 }

@@ -46,21 +46,25 @@ export async function dispatchV2(ctx: SaasContext, req: V2BasicRequest, atomic?:
       const lineInfo = (line ?? {}) as Record<string, unknown>;
       const productInfo = Array.isArray(lineInfo.productInfo) ? (lineInfo.productInfo[0] as Record<string, unknown> | undefined) : undefined;
       const chargingMode = typeof lineInfo.chargingMode === "string" ? lineInfo.chargingMode : undefined;
-      return provisionInstance(ctx, {
-        orderId,
-        orderLineId: req.orderLineId ?? line?.orderLineId,
-        businessId,
-        productId: typeof productInfo?.productId === "string" ? productInfo.productId : undefined,
-        skuCode: typeof productInfo?.skuCode === "string" ? productInfo.skuCode : undefined,
-        chargingMode,
-        customerId: req.buyerInfo?.customerId,
-        customerName: req.buyerInfo?.customerName,
-        isTrial: lineInfo.trialFlag === "1" || lineInfo.trialFlag === 1,
-        isOnDemand: chargingMode === "ON_DEMAND",
-        expireAt: typeof lineInfo.expireTime === "string" && /^\d{14}$/.test(lineInfo.expireTime) ? parseKooGalleryTime(lineInfo.expireTime) : undefined,
-        extendParams: lineInfo.extendParams,
-        isTest,
-      }, atomic);
+      return provisionInstance(
+        ctx,
+        {
+          orderId,
+          orderLineId: req.orderLineId ?? line?.orderLineId,
+          businessId,
+          productId: typeof productInfo?.productId === "string" ? productInfo.productId : undefined,
+          skuCode: typeof productInfo?.skuCode === "string" ? productInfo.skuCode : undefined,
+          chargingMode,
+          customerId: req.buyerInfo?.customerId,
+          customerName: req.buyerInfo?.customerName,
+          isTrial: lineInfo.trialFlag === "1" || lineInfo.trialFlag === 1,
+          isOnDemand: chargingMode === "ON_DEMAND",
+          expireAt: typeof lineInfo.expireTime === "string" && /^\d{14}$/.test(lineInfo.expireTime) ? parseKooGalleryTime(lineInfo.expireTime) : undefined,
+          extendParams: lineInfo.extendParams,
+          isTest,
+        },
+        atomic,
+      );
     }
     case "refreshInstance":
       return refreshInstance(ctx, {
@@ -98,20 +102,24 @@ export async function dispatchV1(ctx: SaasContext, req: V1Request, atomic?: Atom
   const isTest = req.testFlag === "1";
   switch (req.activity) {
     case "newInstance":
-      return provisionInstance(ctx, {
-        orderId: req.orderId,
-        businessId: req.businessId,
-        productId: req.productId,
-        skuCode: req.skuCode,
-        chargingMode: req.chargingMode,
-        customerId: req.customerId,
-        customerName: req.customerName,
-        isTrial: req.trialFlag === "1",
-        isOnDemand: req.chargingMode === "0",
-        expireAt: req.expireTime ? parseKooGalleryTime(req.expireTime) : undefined,
-        extendParams: decodeExtendParams(req.saasExtendParams),
-        isTest,
-      }, atomic);
+      return provisionInstance(
+        ctx,
+        {
+          orderId: req.orderId,
+          businessId: req.businessId,
+          productId: req.productId,
+          skuCode: req.skuCode,
+          chargingMode: req.chargingMode,
+          customerId: req.customerId,
+          customerName: req.customerName,
+          isTrial: req.trialFlag === "1",
+          isOnDemand: req.chargingMode === "0",
+          expireAt: req.expireTime ? parseKooGalleryTime(req.expireTime) : undefined,
+          extendParams: decodeExtendParams(req.saasExtendParams),
+          isTest,
+        },
+        atomic,
+      );
     case "refreshInstance":
       return refreshInstance(ctx, {
         instanceId: req.instanceId,

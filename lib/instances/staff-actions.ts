@@ -116,7 +116,12 @@ export async function rerunProvisioning(input: StaffActionInput): Promise<StaffA
         fromState: instance.state,
         toState: instance.state,
         actor: actorName(input.actor),
-        detail: { staffId: input.actor.staffId, previousStatus: instance.provisionStatus, ...(before.provisionError ? { previousError: before.provisionError } : {}), ...(reason ? { reason } : {}) },
+        detail: {
+          staffId: input.actor.staffId,
+          previousStatus: instance.provisionStatus,
+          ...(before.provisionError ? { previousError: before.provisionError } : {}),
+          ...(reason ? { reason } : {}),
+        },
       },
     });
     return { instanceId: instance.id, state: instance.state, provisionStatus: "PENDING" as const };
@@ -135,7 +140,10 @@ export async function revealAppInfo(input: Omit<StaffActionInput, "reason">): Pr
   const key = getEnv().encryptionKey;
   return db.$transaction(async (tx) => {
     await requireOperator(tx, input.actor);
-    const row = await tx.instance.findUnique({ where: { id: input.instanceId }, select: { id: true, state: true, frontEndUrl: true, adminUrl: true, adminUserName: true, adminPasswordEnc: true } });
+    const row = await tx.instance.findUnique({
+      where: { id: input.instanceId },
+      select: { id: true, state: true, frontEndUrl: true, adminUrl: true, adminUserName: true, adminPasswordEnc: true },
+    });
     if (!row) throw new PortalError("not_found", "no such instance");
     if (!row.adminPasswordEnc) throw new PortalError("conflict", "no admin password is stored for this instance");
     let password: string;
@@ -146,7 +154,14 @@ export async function revealAppInfo(input: Omit<StaffActionInput, "reason">): Pr
       throw error;
     }
     await tx.instanceEvent.create({
-      data: { instanceId: row.id, kind: "app-info-revealed", fromState: row.state, toState: row.state, actor: actorName(input.actor), detail: { staffId: input.actor.staffId } },
+      data: {
+        instanceId: row.id,
+        kind: "app-info-revealed",
+        fromState: row.state,
+        toState: row.state,
+        actor: actorName(input.actor),
+        detail: { staffId: input.actor.staffId },
+      },
     });
     // The addresses as the page shows them everywhere: without URL credentials.
     const url = (value: string | null) => (value === null ? null : redactText(value, []));

@@ -16,7 +16,19 @@ export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Pr
 
   const orderKey = orderActionKey("UPGRADE", cmd.orderId, cmd.orderLineId);
   const created = await tx.order.createMany({
-    data: [{ orderKey, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, instanceId: cmd.instanceId, kind: "UPGRADE", isTest: cmd.isTest, fetchStatus: orderFetchPlan(ctx.env, cmd.isTest).fetchStatus, productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null }],
+    data: [
+      {
+        orderKey,
+        orderId: cmd.orderId,
+        orderLineId: cmd.orderLineId ?? null,
+        instanceId: cmd.instanceId,
+        kind: "UPGRADE",
+        isTest: cmd.isTest,
+        fetchStatus: orderFetchPlan(ctx.env, cmd.isTest).fetchStatus,
+        productId: cmd.productId ?? null,
+        skuCode: cmd.skuCode ?? null,
+      },
+    ],
     skipDuplicates: true,
   });
   if (created.count === 0) {
@@ -33,7 +45,17 @@ export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Pr
     },
   });
   await tx.instanceEvent.create({
-    data: { instanceId: cmd.instanceId, kind: "UPGRADED", fromState: instance.state, toState: instance.state, orderId: cmd.orderId, orderLineId: cmd.orderLineId ?? null, actor: ctx.actor, callbackLogId: ctx.callbackLogId ?? null, detail: { productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null } },
+    data: {
+      instanceId: cmd.instanceId,
+      kind: "UPGRADED",
+      fromState: instance.state,
+      toState: instance.state,
+      orderId: cmd.orderId,
+      orderLineId: cmd.orderLineId ?? null,
+      actor: ctx.actor,
+      callbackLogId: ctx.callbackLogId ?? null,
+      detail: { productId: cmd.productId ?? null, skuCode: cmd.skuCode ?? null },
+    },
   });
   if (orderFetchPlan(ctx.env, cmd.isTest).shouldFetch) await enqueueJobs(tx, [fetchOrderJob(orderKey, cmd.orderId, cmd.orderLineId)]);
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "upgrade recorded" };

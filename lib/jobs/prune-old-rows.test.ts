@@ -42,7 +42,17 @@ const ago = (ms: number) => new Date(Date.now() - ms);
 async function addLog(at: Date, verification = "OK"): Promise<string> {
   const db = await getDb();
   const row = await db.callbackLog.create({
-    data: { receivedAt: at, endpoint: "saas", generation: "V2", method: "POST", activity: "newInstance", verification, resultCode: verification === "OK" ? "000000" : "000001", latencyMs: 1, requestMasked: {} },
+    data: {
+      receivedAt: at,
+      endpoint: "saas",
+      generation: "V2",
+      method: "POST",
+      activity: "newInstance",
+      verification,
+      resultCode: verification === "OK" ? "000000" : "000001",
+      latencyMs: 1,
+      requestMasked: {},
+    },
     select: { id: true },
   });
   return row.id;
@@ -115,7 +125,13 @@ describe("what housekeeping prunes", () => {
     ];
     // V1 freshness 300 s by default: nonces are kept 2 × 300 s + 1 min = 11 min, not 10.
     const nonces = { old: `n:${randomUUID()}`, v2: `n:${randomUUID()}`, v1: `v1:${randomUUID()}` };
-    await db.nonce.createMany({ data: [{ nonce: nonces.old, createdAt: ago(12 * MIN) }, { nonce: nonces.v2, createdAt: ago(10.5 * MIN) }, { nonce: nonces.v1, createdAt: ago(10.5 * MIN) }] });
+    await db.nonce.createMany({
+      data: [
+        { nonce: nonces.old, createdAt: ago(12 * MIN) },
+        { nonce: nonces.v2, createdAt: ago(10.5 * MIN) },
+        { nonce: nonces.v1, createdAt: ago(10.5 * MIN) },
+      ],
+    });
 
     const result = await housekeeping(db);
 
@@ -135,7 +151,10 @@ describe("what housekeeping prunes", () => {
     assert.equal(nonceRetentionMs(900_000), 31 * MIN);
     const policy = retentionPolicyOf(getEnv());
     assert.equal(policy.nonceMs, 11 * MIN);
-    assert.deepEqual([policy.callbackLogMs, policy.refusedCallbackLogMs, policy.doneJobMs, policy.deadJobMs, policy.signInEventMs], [180 * DAY, 14 * DAY, 30 * DAY, 180 * DAY, 365 * DAY]);
+    assert.deepEqual(
+      [policy.callbackLogMs, policy.refusedCallbackLogMs, policy.doneJobMs, policy.deadJobMs, policy.signInEventMs],
+      [180 * DAY, 14 * DAY, 30 * DAY, 180 * DAY, 365 * DAY],
+    );
   });
 
   test("says how many rows went in one log line, and nothing when nothing went", async () => {
@@ -181,14 +200,23 @@ describe("batches and the time budget", () => {
       runs.push({ total: r.total, spentMs: timed.clock() - start, isComplete: r.isComplete });
     }
     assert.ok(runs.length >= 2, `more than one run (${runs.length})`);
-    assert.equal(runs.reduce((n, r) => n + r.total, 0), 1050 + 230, "every old row pruned");
+    assert.equal(
+      runs.reduce((n, r) => n + r.total, 0),
+      1050 + 230,
+      "every old row pruned",
+    );
     for (const r of runs) {
       // A batch starts only within the budget, so a run ends at most one statement past it.
       assert.ok(r.spentMs <= BUDGET_MS + STEP_MS, `a run spent ${r.spentMs} ms of a ${BUDGET_MS} ms budget`);
       assert.ok(r.isComplete || r.total > 0, "a run that stops early has pruned something");
     }
-    assert.deepEqual(runs.map((r) => r.isComplete), [...runs.slice(0, -1).map(() => false), true]);
-    const [left] = await raw.query<{ logs: number; nonces: number }>(`SELECT (SELECT count(*)::int FROM "CallbackLog") AS logs, (SELECT count(*)::int FROM "Nonce") AS nonces`);
+    assert.deepEqual(
+      runs.map((r) => r.isComplete),
+      [...runs.slice(0, -1).map(() => false), true],
+    );
+    const [left] = await raw.query<{ logs: number; nonces: number }>(
+      `SELECT (SELECT count(*)::int FROM "CallbackLog") AS logs, (SELECT count(*)::int FROM "Nonce") AS nonces`,
+    );
     assert.deepEqual(left, { logs: recent.length, nonces: 1 });
 
     // Up to date: one probe per kind of row (and the read of the verification values), nothing pruned.

@@ -96,35 +96,42 @@ async function pruneRulesOf(db: Db, policy: RetentionPolicy, now: Date): Promise
     // Oldest first, through CallbackLog(receivedAt DESC, id).
     {
       label: "CallbackLog",
-      deleteBatch: (limit) => run(deleteSql("CallbackLog", "id", `"receivedAt" < $1::timestamp(3) ORDER BY "receivedAt" LIMIT $2::int`), before(policy.callbackLogMs), limit),
+      deleteBatch: (limit) =>
+        run(deleteSql("CallbackLog", "id", `"receivedAt" < $1::timestamp(3) ORDER BY "receivedAt" LIMIT $2::int`), before(policy.callbackLogMs), limit),
     },
     // One rule per refused value, so each batch is a range of CallbackLog(verification, receivedAt);
     // with `verification <> ALL(…)` or `= ANY(…)` the planner read the table instead.
-    ...refused.map(
-      (value): PruneRule => ({
-        label: "CallbackLog refused",
-        deleteBatch: (limit) =>
-          run(deleteSql("CallbackLog", "id", `verification = $3 AND "receivedAt" < $1::timestamp(3) ORDER BY "receivedAt" LIMIT $2::int`), before(policy.refusedCallbackLogMs), limit, value),
-      }),
-    ),
+    ...refused.map((value): PruneRule => ({
+      label: "CallbackLog refused",
+      deleteBatch: (limit) =>
+        run(
+          deleteSql("CallbackLog", "id", `verification = $3 AND "receivedAt" < $1::timestamp(3) ORDER BY "receivedAt" LIMIT $2::int`),
+          before(policy.refusedCallbackLogMs),
+          limit,
+          value,
+        ),
+    })),
     // Through Job(status, runAt): a job runs only once due, so runAt ≤ finishedAt
     // and the runAt bound leaves out nothing old enough (clocks that disagree only keep a job longer).
-    ...(["DONE", "DEAD"] as const).map(
-      (status): PruneRule => ({
-        label: `Job ${status}`,
-        deleteBatch: (limit) => {
-          const cutoff = before(status === "DONE" ? policy.doneJobMs : policy.deadJobMs);
-          return run(
-            deleteSql("Job", "id", `status = '${status}' AND "runAt" < $1::timestamp(3) AND COALESCE("finishedAt", "updatedAt") < $1::timestamp(3) ORDER BY "runAt" LIMIT $2::int`),
-            cutoff,
-            limit,
-          );
-        },
-      }),
-    ),
+    ...(["DONE", "DEAD"] as const).map((status): PruneRule => ({
+      label: `Job ${status}`,
+      deleteBatch: (limit) => {
+        const cutoff = before(status === "DONE" ? policy.doneJobMs : policy.deadJobMs);
+        return run(
+          deleteSql(
+            "Job",
+            "id",
+            `status = '${status}' AND "runAt" < $1::timestamp(3) AND COALESCE("finishedAt", "updatedAt") < $1::timestamp(3) ORDER BY "runAt" LIMIT $2::int`,
+          ),
+          cutoff,
+          limit,
+        );
+      },
+    })),
     {
       label: "SignInEvent",
-      deleteBatch: (limit) => run(deleteSql("SignInEvent", "id", `"createdAt" < $1::timestamp(3) ORDER BY "createdAt" LIMIT $2::int`), before(policy.signInEventMs), limit),
+      deleteBatch: (limit) =>
+        run(deleteSql("SignInEvent", "id", `"createdAt" < $1::timestamp(3) ORDER BY "createdAt" LIMIT $2::int`), before(policy.signInEventMs), limit),
     },
     // No index leads with createdAt in these two (Nonce by choice, ADR 0004;
     // SignInAttempt's is (key, createdAt)): the pick scans until it has `limit`

@@ -34,7 +34,10 @@ export function encodeRfc3986(value: string): string {
 }
 
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 function safeDecode(segment: string): string {
@@ -47,7 +50,10 @@ function safeDecode(segment: string): string {
 
 // The gateway always signs the path with a trailing slash, even when the request has none.
 function canonicalUri(pathname: string): string {
-  const encoded = pathname.split("/").map((segment) => encodeRfc3986(safeDecode(segment))).join("/");
+  const encoded = pathname
+    .split("/")
+    .map((segment) => encodeRfc3986(safeDecode(segment)))
+    .join("/");
   return encoded.endsWith("/") ? encoded : `${encoded}/`;
 }
 
@@ -91,9 +97,7 @@ export function signApigRequest(input: ApigSignInput): ApigSignedHeaders {
   const signedNames = [...lowerHeaders.keys()].sort();
   const canonicalHeaders = signedNames.map((name) => `${name}:${(lowerHeaders.get(name) ?? "").trim()}\n`).join("");
   const signedHeaders = signedNames.join(";");
-  const bodyHash = lowerHeaders.get("x-sdk-content-sha256") === "UNSIGNED-PAYLOAD"
-    ? "UNSIGNED-PAYLOAD"
-    : sha256Hex(input.body ?? "");
+  const bodyHash = lowerHeaders.get("x-sdk-content-sha256") === "UNSIGNED-PAYLOAD" ? "UNSIGNED-PAYLOAD" : sha256Hex(input.body ?? "");
 
   const canonicalRequest = [
     input.method.toUpperCase(),

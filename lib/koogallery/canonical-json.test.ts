@@ -52,7 +52,10 @@ describe("canonicalPayload", () => {
   });
 
   it("renders numbers as JavaScript does", () => {
-    assert.equal(canonicalPayload(JSON.parse('{"a":1.0,"b":12.78,"c":1e21,"d":-0}') as Record<string, unknown>, "top-sorted"), '{"a":1,"b":12.78,"c":1e+21,"d":0}');
+    assert.equal(
+      canonicalPayload(JSON.parse('{"a":1.0,"b":12.78,"c":1e21,"d":-0}') as Record<string, unknown>, "top-sorted"),
+      '{"a":1,"b":12.78,"c":1e+21,"d":0}',
+    );
   });
 
   it("refuses values JSON cannot carry", () => {
@@ -101,7 +104,10 @@ describe("candidatePayloads", () => {
 
   it("still offers the other forms when the raw text is odd", () => {
     const candidates = candidatePayloads("not json", { a: 1 });
-    assert.deepEqual(candidates.map((c) => c.form), ["top-sorted", "raw"]);
+    assert.deepEqual(
+      candidates.map((c) => c.form),
+      ["top-sorted", "raw"],
+    );
   });
 });
 
@@ -129,18 +135,26 @@ describe("the JSON.stringify shortcut for parsed bodies", () => {
     const forms = [...iterateCandidatePayloads(raw, () => (parsed++, JSON.parse(raw) as Record<string, unknown>))].map((c) => c.form);
     assert.deepEqual(forms, ["raw", "top-sorted"]);
     const small = { b: { d: 1, c: 2 }, a: 1 };
-    assert.deepEqual([...iterateCandidatePayloads('{"b":{"d":1,"c":2},"a":1.0}', small)].map((c) => c.form), ["top-sorted", "raw", "deep-sorted", "top-sorted-java-numbers"]);
+    assert.deepEqual(
+      [...iterateCandidatePayloads('{"b":{"d":1,"c":2},"a":1.0}', small)].map((c) => c.form),
+      ["top-sorted", "raw", "deep-sorted", "top-sorted-java-numbers"],
+    );
     assert.equal(parsed, 1);
   });
 
   it("a sender over its refusal budget gets its large bodies checked against the raw form only", () => {
     const raw = JSON.stringify({ list: "x".repeat(100_000), a: 1 });
     let parsed = 0;
-    const forms = [...iterateCandidatePayloads(raw, () => (parsed++, JSON.parse(raw) as Record<string, unknown>), { isRawOnlyWhenLarge: true })].map((c) => c.form);
+    const forms = [...iterateCandidatePayloads(raw, () => (parsed++, JSON.parse(raw) as Record<string, unknown>), { isRawOnlyWhenLarge: true })].map(
+      (c) => c.form,
+    );
     assert.deepEqual(forms, ["raw"]);
     assert.equal(parsed, 0);
     const small = '{"b":1,"a":2}';
-    assert.deepEqual([...iterateCandidatePayloads(small, JSON.parse(small) as Record<string, unknown>, { isRawOnlyWhenLarge: true })].map((c) => c.form), ["top-sorted", "raw"]);
+    assert.deepEqual(
+      [...iterateCandidatePayloads(small, JSON.parse(small) as Record<string, unknown>, { isRawOnlyWhenLarge: true })].map((c) => c.form),
+      ["top-sorted", "raw"],
+    );
   });
 
   it("nothing is parsed while the raw form is being tried", () => {

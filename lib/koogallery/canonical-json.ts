@@ -144,7 +144,11 @@ export function candidatePayloads(raw: string, parsed: Record<string, unknown>):
  * otherwise). `parsed` is asked for only when a form needs it. Large bodies try
  * the cheap raw form first and skip the expensive forms (the constants above).
  */
-export function* iterateCandidatePayloads(raw: string, parsed: Record<string, unknown> | (() => Record<string, unknown> | undefined), opts: { isRawOnlyWhenLarge?: boolean } = {}): Generator<CandidatePayload> {
+export function* iterateCandidatePayloads(
+  raw: string,
+  parsed: Record<string, unknown> | (() => Record<string, unknown> | undefined),
+  opts: { isRawOnlyWhenLarge?: boolean } = {},
+): Generator<CandidatePayload> {
   // `parsed` must come from JSON.parse of `raw` (the fast serialisation path relies on it).
   const tree = typeof parsed === "function" ? parsed : () => parsed;
   const fromTree = (f: (t: Record<string, unknown>) => string | null) => () => {

@@ -62,7 +62,11 @@ export function parseJsonWithJavaNumbers(raw: string): unknown {
     if (char === "{") return readObject();
     if (char === "[") return readArray();
     if (char === '"') return readString();
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (raw.startsWith(word, pos)) {
         pos += word.length;
         return value;

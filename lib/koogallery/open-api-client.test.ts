@@ -33,7 +33,10 @@ function gatewaySignature(req: IncomingMessage, signedHeaders: string[], sk: str
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
     .map(([n, v]) => `${n}=${v}`)
     .join("&");
-  const uri = path.split("/").map((s) => encodeRfc3986(decodeURIComponent(s))).join("/");
+  const uri = path
+    .split("/")
+    .map((s) => encodeRfc3986(decodeURIComponent(s)))
+    .join("/");
   const headers = signedHeaders.map((name) => `${name}:${String(req.headers[name] ?? "").trim()}\n`).join("");
   const canonical = ["GET", uri.endsWith("/") ? uri : `${uri}/`, pairs, headers, signedHeaders.join(";"), sha256("")].join("\n");
   const stringToSign = `SDK-HMAC-SHA256\n${String(req.headers["x-sdk-date"])}\n${sha256(canonical)}`;

@@ -36,13 +36,52 @@ const NOT_RESENT = "KooGallery stops re-sending";
  */
 export const RETRY_WINDOWS: Readonly<Record<string, RetryWindow>> = {
   // Documented for V1 新购商品 (§3.1, saascenter_0131); the V2 page does not restate it, read as the same (§2.1).
-  newInstance: { windowMs: 3 * HOUR_MS, everyMs: HOUR_MS, afterWindow: "order-refunded", afterWindowText: REFUNDED, isPurchase: true, source: "SPEC §9 newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed (§2.1)" },
-  upgradeInstance: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", afterWindowText: `the upgrade ${REFUNDED.slice(4)}`, isPurchase: true, source: "SPEC §9 upgrade (V1) / upgradeInstance: retried 3 h, then failed and auto-unsubscribed (§2.6)" },
-  upgrade: { windowMs: 3 * HOUR_MS, afterWindow: "order-refunded", afterWindowText: `the upgrade ${REFUNDED.slice(4)}`, isPurchase: true, source: "SPEC §9 upgrade (V1): retried 3 h, then failed and auto-unsubscribed" },
+  newInstance: {
+    windowMs: 3 * HOUR_MS,
+    everyMs: HOUR_MS,
+    afterWindow: "order-refunded",
+    afterWindowText: REFUNDED,
+    isPurchase: true,
+    source: "SPEC §9 newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed (§2.1)",
+  },
+  upgradeInstance: {
+    windowMs: 3 * HOUR_MS,
+    afterWindow: "order-refunded",
+    afterWindowText: `the upgrade ${REFUNDED.slice(4)}`,
+    isPurchase: true,
+    source: "SPEC §9 upgrade (V1) / upgradeInstance: retried 3 h, then failed and auto-unsubscribed (§2.6)",
+  },
+  upgrade: {
+    windowMs: 3 * HOUR_MS,
+    afterWindow: "order-refunded",
+    afterWindowText: `the upgrade ${REFUNDED.slice(4)}`,
+    isPurchase: true,
+    source: "SPEC §9 upgrade (V1): retried 3 h, then failed and auto-unsubscribed",
+  },
   // Only the Online License page states a window for renewals (§2.2 cites it for SaaS renewals too).
-  refreshInstance: { windowMs: 2 * HOUR_MS, afterWindow: "not-resent", afterWindowText: "KooGallery stops re-sending; the renewal is not applied unless it is re-run here or restarted in the seller center", isPurchase: true, source: "SPEC §9 refreshInstance: retried 2 h, then stopped (manual restart) (§2.2)" },
-  expireInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", afterWindowText: NOT_RESENT, isPurchase: false, generations: ["V1"], source: "SPEC §9 expireInstance (V1): retried 1 h, then stopped" },
-  releaseInstance: { windowMs: 1 * HOUR_MS, afterWindow: "not-resent", afterWindowText: NOT_RESENT, isPurchase: false, generations: ["V1"], source: "SPEC §9 releaseInstance (V1): retried 1 h, then stopped" },
+  refreshInstance: {
+    windowMs: 2 * HOUR_MS,
+    afterWindow: "not-resent",
+    afterWindowText: "KooGallery stops re-sending; the renewal is not applied unless it is re-run here or restarted in the seller center",
+    isPurchase: true,
+    source: "SPEC §9 refreshInstance: retried 2 h, then stopped (manual restart) (§2.2)",
+  },
+  expireInstance: {
+    windowMs: 1 * HOUR_MS,
+    afterWindow: "not-resent",
+    afterWindowText: NOT_RESENT,
+    isPurchase: false,
+    generations: ["V1"],
+    source: "SPEC §9 expireInstance (V1): retried 1 h, then stopped",
+  },
+  releaseInstance: {
+    windowMs: 1 * HOUR_MS,
+    afterWindow: "not-resent",
+    afterWindowText: NOT_RESENT,
+    isPurchase: false,
+    generations: ["V1"],
+    source: "SPEC §9 releaseInstance (V1): retried 1 h, then stopped",
+  },
 };
 
 /** The activities that carry an order KooGallery retries, shown as "failing orders" on the dashboard. */

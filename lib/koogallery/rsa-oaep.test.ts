@@ -49,13 +49,16 @@ describe("encryptClientSecret / decryptClientSecret", () => {
 
   it("fails with a typed error listing the variants when no variant matches", () => {
     const cipherText = encryptClientSecret(secret, other.publicKey, "sha256-mgf1sha256");
-    assert.throws(() => decryptClientSecret(cipherText, privateKey), (error: unknown) => {
-      assert.ok(error instanceof KooGalleryCryptoError);
-      assert.equal(error.code, "OAEP_NO_VARIANT");
-      for (const variant of oaepVariants) assert.match(error.message, new RegExp(variant));
-      assert.doesNotMatch(error.message, new RegExp(`${secret}|PRIVATE|${cipherText.slice(0, 20).replace(/[+/]/g, ".")}`));
-      return true;
-    });
+    assert.throws(
+      () => decryptClientSecret(cipherText, privateKey),
+      (error: unknown) => {
+        assert.ok(error instanceof KooGalleryCryptoError);
+        assert.equal(error.code, "OAEP_NO_VARIANT");
+        for (const variant of oaepVariants) assert.match(error.message, new RegExp(variant));
+        assert.doesNotMatch(error.message, new RegExp(`${secret}|PRIVATE|${cipherText.slice(0, 20).replace(/[+/]/g, ".")}`));
+        return true;
+      },
+    );
   });
 
   it("rejects malformed ciphertext and keys", () => {

@@ -14,7 +14,11 @@ export const oaepVariants: readonly OaepVariant[] = ["sha256-mgf1sha256", "sha1-
 function toPem(key: string, label: "PRIVATE KEY" | "PUBLIC KEY"): string {
   const trimmed = key.trim();
   if (trimmed.includes("-----BEGIN")) return trimmed;
-  const body = trimmed.replace(/\s+/g, "").match(/.{1,64}/g)?.join("\n") ?? "";
+  const body =
+    trimmed
+      .replace(/\s+/g, "")
+      .match(/.{1,64}/g)
+      ?.join("\n") ?? "";
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----`;
 }
 
@@ -94,10 +98,7 @@ export function decryptClientSecret(cipherBase64: string, privateKeyPem: string)
       continue;
     }
   }
-  throw new KooGalleryCryptoError(
-    "OAEP_NO_VARIANT",
-    `clientSecret could not be decrypted with any OAEP variant (tried ${oaepVariants.join(", ")})`,
-  );
+  throw new KooGalleryCryptoError("OAEP_NO_VARIANT", `clientSecret could not be decrypted with any OAEP variant (tried ${oaepVariants.join(", ")})`);
 }
 
 /** Base64 ciphertext, as KooGallery would send it; used by tests and the request signer. */

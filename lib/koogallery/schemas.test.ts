@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  formatZodIssues,
-  isKitName,
-  isTestRequest,
-  kitSchemas,
-  parseRelaxedJson,
-  splitInstanceIds,
-  v1RequestSchema,
-  v2BasicRequestSchema,
-} from "./schemas";
+import { formatZodIssues, isKitName, isTestRequest, kitSchemas, parseRelaxedJson, splitInstanceIds, v1RequestSchema, v2BasicRequestSchema } from "./schemas";
 
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
 const query = (search: string) => Object.fromEntries(new URLSearchParams(search));
@@ -67,18 +58,13 @@ describe("v2BasicRequestSchema: failures", () => {
 
   it("rejects oversize and empty values without echoing them", () => {
     const secret = `SECRET${"x".repeat(64)}`;
-    const message = issuesOf(
-      v2BasicRequestSchema.safeParse({ activity: "upgradeInstance", instanceId: secret, orderId: "", orderLineId: "l" }),
-    );
+    const message = issuesOf(v2BasicRequestSchema.safeParse({ activity: "upgradeInstance", instanceId: secret, orderId: "", orderLineId: "l" }));
     assert.equal(message, "instanceId is longer than 64; orderId must not be empty");
     assert.doesNotMatch(message, /SECRET/);
   });
 
   it("rejects numbers where strings are documented", () => {
-    assert.equal(
-      issuesOf(v2BasicRequestSchema.safeParse({ activity: "updateInstanceStatus", instanceId: 5, status: "FREEZE" })),
-      "instanceId must be string",
-    );
+    assert.equal(issuesOf(v2BasicRequestSchema.safeParse({ activity: "updateInstanceStatus", instanceId: 5, status: "FREEZE" })), "instanceId must be string");
   });
 
   it("checks enums and expireTime", () => {
@@ -129,7 +115,8 @@ describe("v1RequestSchema", () => {
 
   it("parses the §3.1 newInstance example", () => {
     const params = query(
-      "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1" + common,
+      "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1" +
+        common,
     );
     const result = v1RequestSchema.parse(params);
     assert.equal(result.activity, "newInstance");
@@ -157,7 +144,10 @@ describe("v1RequestSchema", () => {
       issuesOf(v1RequestSchema.safeParse(query(`activity=instanceStatus&instanceId=i&instanceStatus=UNFREEZE${common}`))),
       "instanceStatus is not an allowed value",
     );
-    assert.equal(issuesOf(v1RequestSchema.safeParse(query("activity=expireInstance&instanceId=i&timeStamp=2020&authToken=x"))), "timeStamp must be yyyyMMddHHmmssSSS");
+    assert.equal(
+      issuesOf(v1RequestSchema.safeParse(query("activity=expireInstance&instanceId=i&timeStamp=2020&authToken=x"))),
+      "timeStamp must be yyyyMMddHHmmssSSS",
+    );
     assert.equal(issuesOf(v1RequestSchema.safeParse(query(`activity=expireInstance&instanceId=i&testFlag=2${common}`))), "testFlag is not an allowed value");
     assert.equal(issuesOf(v1RequestSchema.safeParse(query(`activity=expireInstance&instanceId=${"i".repeat(65)}${common}`))), "instanceId is longer than 64");
     assert.equal(issuesOf(v1RequestSchema.safeParse(query(`activity=expireInstance${common}`))), "instanceId is required");
@@ -234,7 +224,16 @@ describe("kitSchemas", () => {
   });
 
   it("parses singleOrgSync", () => {
-    const result = kitSchemas.singleOrgSync.parse({ instanceId: "i", tenantId: "t", orgCode: "10", orgName: "研发部", parentCode: null, flag: 1, testFlag: 0, timeStamp: "20220413093539534" });
+    const result = kitSchemas.singleOrgSync.parse({
+      instanceId: "i",
+      tenantId: "t",
+      orgCode: "10",
+      orgName: "研发部",
+      parentCode: null,
+      flag: 1,
+      testFlag: 0,
+      timeStamp: "20220413093539534",
+    });
     assert.equal(result.parentCode, "");
   });
 

@@ -11,7 +11,10 @@ const digits = (max: number) => z.string().regex(/^\d+$/).max(max);
 // SPEC §14.14: the table says yyyyMMddHHmmss, the example carries milliseconds too.
 const expireTimeText = z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmss[SSS]");
 const v1TimeStamp = z.string().regex(/^\d{17}$/, "must be yyyyMMddHHmmssSSS");
-const amountText = z.string().regex(/^-?\d+(\.\d+)?$/).max(20);
+const amountText = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .max(20);
 
 /** Comma-separated instance IDs (queryInstance): 1..100 non-blank IDs of ≤ 64 characters. */
 const instanceIdList = z
@@ -297,13 +300,23 @@ export type V1Activity = V1Request["activity"];
 /** Integer fields arrive as JSON numbers (V2) or numeric strings (some V1 senders). */
 function kitInt<const T extends readonly number[]>(allowed: T) {
   return z
-    .union([z.number(), z.string().regex(/^\s*\d{1,2}\s*$/).transform(Number)])
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\s*\d{1,2}\s*$/)
+        .transform(Number),
+    ])
     .pipe(z.number().refine((value) => allowed.includes(value), `must be one of ${allowed.join(", ")}`))
     .transform((value) => value as T[number]);
 }
 
 // Empty (or absent) when the sync comes from the seller applying for an app credential.
-const kitOptionalId = z.string().max(64).nullish().transform((value) => value ?? "");
+const kitOptionalId = z
+  .string()
+  .max(64)
+  .nullish()
+  .transform((value) => value ?? "");
 const kitTimeStamp = z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmssSSS");
 const kitTestFlag = kitInt([0, 1]);
 
@@ -329,8 +342,7 @@ function parseJsonText(value: unknown): unknown {
 export function parseRelaxedJson(text: string): unknown {
   const quoted = text.replace(
     /"(?:[^"\\]|\\.)*"|([{,]\s*)([A-Za-z_$][\w$]*)(\s*:)/g,
-    (match, before: string | undefined, key: string | undefined, after: string | undefined) =>
-      key === undefined ? match : `${before}"${key}"${after}`,
+    (match, before: string | undefined, key: string | undefined, after: string | undefined) => (key === undefined ? match : `${before}"${key}"${after}`),
   );
   return JSON.parse(quoted);
 }
@@ -363,13 +375,18 @@ const kitUser = z.preprocess(
     employeeCode: optionalText(64),
     employeeType: z.preprocess(
       blankToUndefined,
-      z.union([z.number().int().min(0), z.string().regex(/^\d{1,11}$/).transform(Number)]).optional(),
+      z
+        .union([
+          z.number().int().min(0),
+          z
+            .string()
+            .regex(/^\d{1,11}$/)
+            .transform(Number),
+        ])
+        .optional(),
     ),
     role: z.enum(["user", "admin"]),
-    enable: z.union([
-      z.enum(["true", "false"]),
-      z.boolean().transform((value) => (value ? "true" : "false") as "true" | "false"),
-    ]),
+    enable: z.union([z.enum(["true", "false"]), z.boolean().transform((value) => (value ? "true" : "false") as "true" | "false")]),
     mobile: optionalText(32),
     email: optionalText(128),
     workPlace: optionalText(255),
@@ -389,7 +406,11 @@ const kitOrg = z.preprocess(
   z.object({
     orgCode: requiredText(64),
     orgName: z.string().max(128),
-    parentCode: z.string().max(64).nullish().transform((value) => value ?? ""),
+    parentCode: z
+      .string()
+      .max(64)
+      .nullish()
+      .transform((value) => value ?? ""),
   }),
 );
 
@@ -437,7 +458,11 @@ const singleOrgSync = z.preprocess(
     tenantId: requiredText(64),
     orgCode: requiredText(64),
     orgName: z.string().max(128),
-    parentCode: z.string().max(64).nullish().transform((value) => value ?? ""),
+    parentCode: z
+      .string()
+      .max(64)
+      .nullish()
+      .transform((value) => value ?? ""),
     flag: kitInt([0, 1, 2]),
     testFlag: kitTestFlag,
     timeStamp: kitTimeStamp,

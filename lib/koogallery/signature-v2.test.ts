@@ -2,14 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { canonicalPayload } from "./canonical-json";
 import { KooGalleryProtocolError } from "./errors";
-import {
-  checkTimestamp,
-  computeBasicPayloadHash,
-  computeBasicSignature,
-  computeKitSignature,
-  verifyBasicSignature,
-  verifyKitSignature,
-} from "./signature-v2";
+import { checkTimestamp, computeBasicPayloadHash, computeBasicSignature, computeKitSignature, verifyBasicSignature, verifyKitSignature } from "./signature-v2";
 
 const accessKey = "demo-access-key-0123456789";
 const timestamp = "1680508066618";
@@ -49,7 +42,8 @@ describe("verifyBasicSignature", () => {
   });
 
   it("accepts a body sent in another order and with whitespace", () => {
-    const raw = '{ "testFlag":"1", "orderLineId":"CS2211181819B4LVS-000001", "orderId":"CS2211181819B4LVS", "businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8", "activity":"newInstance" }';
+    const raw =
+      '{ "testFlag":"1", "orderLineId":"CS2211181819B4LVS-000001", "orderId":"CS2211181819B4LVS", "businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8", "activity":"newInstance" }';
     assert.deepEqual(verifyBasicSignature({ ...base, rawBody: raw, body: parse(raw) }), { ok: true, form: "top-sorted" });
   });
 

@@ -24,9 +24,7 @@ export interface VerifyInput {
   nonce: string;
 }
 
-export type VerifyResult =
-  | { ok: true; form: CandidateForm }
-  | { ok: false; reason: "missing-key" | "missing-signature" | "mismatch" };
+export type VerifyResult = { ok: true; form: CandidateForm } | { ok: false; reason: "missing-key" | "missing-signature" | "mismatch" };
 
 function hmacHex(key: string, data: string): string {
   return createHmac("sha256", key).update(data, "utf8").digest("hex");
@@ -77,19 +75,13 @@ export function verifyKitSignature(input: VerifyInput): VerifyResult {
   return verifyAgainstCandidates(input, (payload) => computeKitSignature({ accessKey, payload, timestamp, nonce }));
 }
 
-export type TimestampCheck =
-  | { ok: true; skewMs: number; ms: number }
-  | { ok: false; reason: "missing" | "malformed" | "stale" | "future"; skewMs?: number };
+export type TimestampCheck = { ok: true; skewMs: number; ms: number } | { ok: false; reason: "missing" | "malformed" | "stale" | "future"; skewMs?: number };
 
 /**
  * Accepts 13-digit milliseconds (every example) and 10-digit seconds (some pages say 秒),
  * and applies the window on both sides (SPEC §1.3: 相差不超过60s). skewMs = now − ts.
  */
-export function checkTimestamp(
-  ts: string | null | undefined,
-  nowMs: number,
-  windowMs = 60_000,
-): TimestampCheck {
+export function checkTimestamp(ts: string | null | undefined, nowMs: number, windowMs = 60_000): TimestampCheck {
   if (ts === null || ts === undefined || ts === "") return { ok: false, reason: "missing" };
   let ms: number;
   if (/^\d{13}$/.test(ts)) ms = Number(ts);

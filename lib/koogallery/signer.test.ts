@@ -3,14 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { verifyBasicSignature, verifyKitSignature } from "./signature-v2";
-import {
-  buildKitV1Request,
-  buildKitV2Request,
-  buildV1GetRequest,
-  buildV2BasicRequest,
-  generateNonce,
-  sendSignedRequest,
-} from "./signer";
+import { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest, generateNonce, sendSignedRequest } from "./signer";
 import { authTokenParamsFromBody, parseV1Timestamp, verifyAuthToken } from "./v1-auth-token";
 
 const accessKey = "demo-access-key-0123456789";

@@ -118,10 +118,7 @@ export interface SignedResponse {
   json?: unknown;
 }
 
-export async function sendSignedRequest(
-  req: SignedRequest,
-  options: { timeoutMs?: number } = {},
-): Promise<SignedResponse> {
+export async function sendSignedRequest(req: SignedRequest, options: { timeoutMs?: number } = {}): Promise<SignedResponse> {
   const response = await fetch(req.url, {
     method: req.method,
     headers: req.headers,
@@ -141,7 +138,5 @@ export async function sendSignedRequest(
   } catch {
     json = undefined;
   }
-  return json === undefined
-    ? { status: response.status, headers, bodyText }
-    : { status: response.status, headers, bodyText, json };
+  return json === undefined ? { status: response.status, headers, bodyText } : { status: response.status, headers, bodyText, json };
 }

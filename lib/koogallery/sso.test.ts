@@ -22,7 +22,15 @@ test("the provider checks state always and PKCE when asked, and posts client cre
 test("profile() maps the documented minimal userinfo and refuses one without tenant", async () => {
   const p = KooGalleryProvider({ domainName: "https://t.example.com", clientId: "c", clientSecret: "s" }, { scope: "x", usePkce: false });
   const user = await p.profile!({ userName: "zhangsan", name: "张三", tenant: "34a59a26", organizationCode: "10000", role: "user" }, {});
-  assert.deepEqual(user, { id: "34a59a26:zhangsan", name: "张三", email: null, userName: "zhangsan", tenant: "34a59a26", role: "user", organizationCode: "10000" });
+  assert.deepEqual(user, {
+    id: "34a59a26:zhangsan",
+    name: "张三",
+    email: null,
+    userName: "zhangsan",
+    tenant: "34a59a26",
+    role: "user",
+    organizationCode: "10000",
+  });
   // An unknown role value is ignored rather than trusted.
   const odd = await p.profile!({ userName: "u", tenant: "t", role: "root" } as never, {});
   assert.equal((odd as { role?: string }).role, undefined);
@@ -31,22 +39,33 @@ test("profile() maps the documented minimal userinfo and refuses one without ten
 
 test("CAS: the SPEC's XML success answer", () => {
   const r = parseCasServiceResponse(SPEC_CAS_XML);
-  assert.deepEqual(r, { ok: true, user: { userName: "zhangsan", tenant: "34a59a26e6a24071a9cc7a0526440171", name: "张三", role: "admin", organizationCode: "10000" } });
+  assert.deepEqual(r, {
+    ok: true,
+    user: { userName: "zhangsan", tenant: "34a59a26e6a24071a9cc7a0526440171", name: "张三", role: "admin", organizationCode: "10000" },
+  });
 });
 
 test("CAS: JSON success and both failure formats", () => {
-  const ok = parseCasServiceResponse(JSON.stringify({ serviceResponse: { authenticationSuccess: { user: "li", attributes: { userName: "li", tenant: "t1", role: "user", name: ["Li"] } } } }));
+  const ok = parseCasServiceResponse(
+    JSON.stringify({ serviceResponse: { authenticationSuccess: { user: "li", attributes: { userName: "li", tenant: "t1", role: "user", name: ["Li"] } } } }),
+  );
   assert.deepEqual(ok, { ok: true, user: { userName: "li", tenant: "t1", role: "user", name: "Li" } });
-  const xmlFail = parseCasServiceResponse('<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket ST-1 not recognized</cas:authenticationFailure></cas:serviceResponse>');
+  const xmlFail = parseCasServiceResponse(
+    '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket ST-1 not recognized</cas:authenticationFailure></cas:serviceResponse>',
+  );
   assert.deepEqual(xmlFail, { ok: false, code: "INVALID_TICKET", description: "Ticket ST-1 not recognized" });
   const jsonFail = parseCasServiceResponse('{"serviceResponse":{"authenticationFailure":{"code":"INVALID_SERVICE","description":"service mismatch"}}}');
   assert.deepEqual(jsonFail, { ok: false, code: "INVALID_SERVICE", description: "service mismatch" });
 });
 
 test("CAS: escaped XML text is decoded, and an answer without a tenant is refused", () => {
-  const r = parseCasServiceResponse('<cas:serviceResponse><cas:authenticationSuccess><cas:user>a&amp;b</cas:user><cas:attributes><cas:tenant>t</cas:tenant><cas:name>&lt;A&gt;</cas:name></cas:attributes></cas:authenticationSuccess></cas:serviceResponse>');
+  const r = parseCasServiceResponse(
+    "<cas:serviceResponse><cas:authenticationSuccess><cas:user>a&amp;b</cas:user><cas:attributes><cas:tenant>t</cas:tenant><cas:name>&lt;A&gt;</cas:name></cas:attributes></cas:authenticationSuccess></cas:serviceResponse>",
+  );
   assert.deepEqual(r, { ok: true, user: { userName: "a&b", tenant: "t", name: "<A>" } });
-  const noTenant = parseCasServiceResponse("<cas:serviceResponse><cas:authenticationSuccess><cas:user>a</cas:user></cas:authenticationSuccess></cas:serviceResponse>");
+  const noTenant = parseCasServiceResponse(
+    "<cas:serviceResponse><cas:authenticationSuccess><cas:user>a</cas:user></cas:authenticationSuccess></cas:serviceResponse>",
+  );
   assert.equal(noTenant.ok, false);
   assert.equal(parseCasServiceResponse("{not json").ok, false);
   assert.equal(parseCasServiceResponse("<html>login</html>").ok, false);
@@ -64,10 +83,17 @@ test("refresh posts the refresh grant with the client credentials and reads the 
   assert.equal(seen?.get("refresh_token"), "r1");
   assert.equal(seen?.get("client_id"), "cid");
 
-  const refusing = (async () => new Response(JSON.stringify({ error: "invalid_grant", error_description: "expired" }), { status: 400 })) as unknown as typeof fetch;
-  await assert.rejects(refreshAccessToken({ domainName: "https://t", clientId: "c", clientSecret: "s" }, "r", refusing), (e: unknown) => e instanceof SsoRequestError && e.oauthError === "invalid_grant" && !e.message.includes("s\""));
+  const refusing = (async () =>
+    new Response(JSON.stringify({ error: "invalid_grant", error_description: "expired" }), { status: 400 })) as unknown as typeof fetch;
+  await assert.rejects(
+    refreshAccessToken({ domainName: "https://t", clientId: "c", clientSecret: "s" }, "r", refusing),
+    (e: unknown) => e instanceof SsoRequestError && e.oauthError === "invalid_grant" && !e.message.includes('s"'),
+  );
 });
 
 test("logout URL carries the encoded redirect", () => {
-  assert.equal(logoutUrl("https://t.example.com", "https://portal/login?x=1"), "https://t.example.com/api/v1/logout?redirect_url=https%3A%2F%2Fportal%2Flogin%3Fx%3D1");
+  assert.equal(
+    logoutUrl("https://t.example.com", "https://portal/login?x=1"),
+    "https://t.example.com/api/v1/logout?redirect_url=https%3A%2F%2Fportal%2Flogin%3Fx%3D1",
+  );
 });

@@ -105,7 +105,12 @@ export class SsoRequestError extends Error {
 
 /** The refresh grant (SPEC §5 "Refresh"): same answer shape as the code grant. */
 export async function refreshAccessToken(client: SsoClient, refreshToken: string, fetchImpl: typeof fetch = fetch): Promise<TokenAnswer> {
-  const form = new URLSearchParams({ client_id: client.clientId, client_secret: client.clientSecret, grant_type: "refresh_token", refresh_token: refreshToken });
+  const form = new URLSearchParams({
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+  });
   const res = await fetchImpl(endpointsOf(client.domainName).token, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
@@ -166,7 +171,12 @@ function casAttributesToUser(user: string | undefined, attrs: Record<string, unk
 export function parseCasServiceResponse(body: string): CasResult {
   const trimmed = body.trim();
   if (trimmed.startsWith("{")) {
-    let doc: { serviceResponse?: { authenticationSuccess?: { user?: unknown; attributes?: Record<string, unknown> }; authenticationFailure?: { code?: unknown; description?: unknown } } };
+    let doc: {
+      serviceResponse?: {
+        authenticationSuccess?: { user?: unknown; attributes?: Record<string, unknown> };
+        authenticationFailure?: { code?: unknown; description?: unknown };
+      };
+    };
     try {
       doc = JSON.parse(trimmed) as typeof doc;
     } catch {
@@ -175,7 +185,11 @@ export function parseCasServiceResponse(body: string): CasResult {
     const success = doc.serviceResponse?.authenticationSuccess;
     if (success) return casAttributesToUser(typeof success.user === "string" ? success.user : undefined, success.attributes ?? {});
     const failure = doc.serviceResponse?.authenticationFailure;
-    return { ok: false, code: typeof failure?.code === "string" ? failure.code : "INVALID_RESPONSE", description: typeof failure?.description === "string" ? failure.description.slice(0, 300) : "no authenticationSuccess in the CAS answer" };
+    return {
+      ok: false,
+      code: typeof failure?.code === "string" ? failure.code : "INVALID_RESPONSE",
+      description: typeof failure?.description === "string" ? failure.description.slice(0, 300) : "no authenticationSuccess in the CAS answer",
+    };
   }
   const failure = /<(?:[\w-]+:)?authenticationFailure(?:\s+code="([^"]*)")?[^>]*>([\s\S]*?)<\/(?:[\w-]+:)?authenticationFailure>/.exec(trimmed);
   if (failure) return { ok: false, code: decodeXmlText(failure[1] ?? "INVALID_RESPONSE"), description: decodeXmlText((failure[2] ?? "").trim()).slice(0, 300) };

@@ -30,11 +30,7 @@ export interface UsageSignedBody {
   headers: { signature: string; ts: string; nonce: string };
 }
 
-export function signUsageBody(
-  key: string,
-  body: Record<string, unknown>,
-  options: { ts?: string; nonce?: string } = {},
-): UsageSignedBody {
+export function signUsageBody(key: string, body: Record<string, unknown>, options: { ts?: string; nonce?: string } = {}): UsageSignedBody {
   const serialized = serializeUsageBody(body);
   const ts = options.ts ?? String(Date.now());
   const nonce = options.nonce ?? randomUUID();

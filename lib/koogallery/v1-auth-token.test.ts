@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KooGalleryProtocolError } from "./errors";
-import {
-  authTokenParamsFromBody,
-  buildAuthTokenString,
-  computeAuthToken,
-  formatV1Timestamp,
-  parseV1Timestamp,
-  verifyAuthToken,
-} from "./v1-auth-token";
+import { authTokenParamsFromBody, buildAuthTokenString, computeAuthToken, formatV1Timestamp, parseV1Timestamp, verifyAuthToken } from "./v1-auth-token";
 
 const key = "demo-access-key-0123456789";
 // §3.1 example parameters, deliberately not in sorted order.

@@ -18,7 +18,9 @@ export function computeAuthToken(params: Record<string, string>, key: string): s
   if (!key) throw new KooGalleryProtocolError("MISSING_KEY", "V1 key is empty");
   const timeStamp = params.timeStamp;
   if (!timeStamp) throw new KooGalleryProtocolError("MISSING_TIMESTAMP", "timeStamp parameter is missing");
-  return createHmac("sha256", key + timeStamp).update(buildAuthTokenString(params), "utf8").digest("base64");
+  return createHmac("sha256", key + timeStamp)
+    .update(buildAuthTokenString(params), "utf8")
+    .digest("base64");
 }
 
 /** Exact (case-sensitive) comparison, as Base64 is; false rather than throwing on bad input. */
@@ -50,9 +52,7 @@ const V1_TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})$/;
 export function parseV1Timestamp(s: string, utcOffsetMinutes = 0): Date | null {
   const match = V1_TIMESTAMP.exec(s);
   if (!match) return null;
-  const [year, month, day, hour, minute, second, milli] = match.slice(1).map(Number) as [
-    number, number, number, number, number, number, number,
-  ];
+  const [year, month, day, hour, minute, second, milli] = match.slice(1).map(Number) as [number, number, number, number, number, number, number];
   const ms = Date.UTC(year, month - 1, day, hour, minute, second, milli);
   const date = new Date(ms);
   // Date.UTC silently rolls 2023-02-30 over to March; a round trip catches that.

@@ -72,7 +72,14 @@ async function signIn(url: string, userName: string, password = "") {
 }
 
 function authorizeUrl(base: string, params: Record<string, string> = {}) {
-  const query = new URLSearchParams({ response_type: "code", client_id: TENANT_A.clientId, redirect_uri: APP, scope: "get_user_info", state: "xyz", ...params });
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: TENANT_A.clientId,
+    redirect_uri: APP,
+    scope: "get_user_info",
+    state: "xyz",
+    ...params,
+  });
   return `${base}/api/v1/oauth2/authorize?${query}`;
 }
 
@@ -145,7 +152,18 @@ describe("mock KooGallery IdP", () => {
 
       const info = await userinfo(baseA, String(token.body.access_token));
       assert.equal(info.status, 200);
-      assert.deepEqual(Object.keys(info.body).sort(), ["email", "id", "name", "organizationCode", "organizationName", "projectName", "role", "tenant", "userId", "userName"]);
+      assert.deepEqual(Object.keys(info.body).sort(), [
+        "email",
+        "id",
+        "name",
+        "organizationCode",
+        "organizationName",
+        "projectName",
+        "role",
+        "tenant",
+        "userId",
+        "userName",
+      ]);
       assert.equal(info.body.userName, "zhangsan");
       assert.equal(info.body.name, "张三");
       assert.equal(info.body.role, "user");
@@ -155,13 +173,24 @@ describe("mock KooGallery IdP", () => {
       assert.equal(info.body.tenant, TENANT_A.tenantId);
 
       const record = idp.tokenRequests.at(-1);
-      assert.deepEqual(record, { tenantId: TENANT_A.tenantId, grantType: "authorization_code", clientId: "client-a", hadSecret: true, hadVerifier: false, ok: true });
+      assert.deepEqual(record, {
+        tenantId: TENANT_A.tenantId,
+        grantType: "authorization_code",
+        clientId: "client-a",
+        hadSecret: true,
+        hadVerifier: false,
+        ok: true,
+      });
       assert.ok(!JSON.stringify(idp.tokenRequests).includes(TENANT_A.clientSecret));
     });
 
     it("accepts HTTP Basic client authentication; userinfo leaves out absent fields", async () => {
       const code = idp.issueCode(TENANT_A.tenantId, "admin", { redirectUri: APP });
-      const token = await exchange(baseA, { grant_type: "authorization_code", code, redirect_uri: APP }, { authorization: basic(TENANT_A.clientId, TENANT_A.clientSecret) });
+      const token = await exchange(
+        baseA,
+        { grant_type: "authorization_code", code, redirect_uri: APP },
+        { authorization: basic(TENANT_A.clientId, TENANT_A.clientSecret) },
+      );
       assert.equal(token.status, 200);
       const info = await userinfo(baseA, String(token.body.access_token));
       assert.equal(info.body.userName, "admin");
@@ -182,7 +211,10 @@ describe("mock KooGallery IdP", () => {
     it("refuses an unknown account or a wrong password with the form again", async () => {
       const page = await get(authorizeUrl(baseA));
       const html = await page.text();
-      for (const [user, password] of [["nobody", ""], ["zhangsan", "wrong"]] as const) {
+      for (const [user, password] of [
+        ["nobody", ""],
+        ["zhangsan", "wrong"],
+      ] as const) {
         const res = await submitLogin(authorizeUrl(baseA), html, user, password);
         assert.equal(res.status, 200);
         const body = await res.text();
@@ -225,7 +257,12 @@ describe("mock KooGallery IdP", () => {
       const second = await exchange(baseA, codeGrant(code));
       assert.deepEqual(second, { status: 400, body: { error: "invalid_grant", error_description: "Authorization code already used" } });
       assert.equal((await userinfo(baseA, String(first.body.access_token))).status, 401);
-      const refresh = await exchange(baseA, { grant_type: "refresh_token", refresh_token: String(first.body.refresh_token), client_id: TENANT_A.clientId, client_secret: TENANT_A.clientSecret });
+      const refresh = await exchange(baseA, {
+        grant_type: "refresh_token",
+        refresh_token: String(first.body.refresh_token),
+        client_id: TENANT_A.clientId,
+        client_secret: TENANT_A.clientSecret,
+      });
       assert.equal(refresh.status, 400);
     });
 
@@ -250,17 +287,36 @@ describe("mock KooGallery IdP", () => {
       assert.deepEqual(await exchange(baseA, { grant_type: "authorization_code", code }, { authorization: basic(TENANT_A.clientId, "wrong") }), expected);
       assert.deepEqual(await exchange(baseA, codeGrant(code, { client_id: TENANT_B.clientId, client_secret: TENANT_B.clientSecret })), expected);
       // Tenant B's own domain and credentials still cannot redeem tenant A's code.
-      const crossed = await exchange(baseB, { grant_type: "authorization_code", code, redirect_uri: APP, client_id: TENANT_B.clientId, client_secret: TENANT_B.clientSecret });
+      const crossed = await exchange(baseB, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: APP,
+        client_id: TENANT_B.clientId,
+        client_secret: TENANT_B.clientSecret,
+      });
       assert.equal(crossed.status, 400);
       assert.equal(crossed.body.error, "invalid_grant");
       const record = idp.tokenRequests.find((r) => r.error === "invalid_client" && r.clientId === TENANT_B.clientId);
-      assert.deepEqual(record, { tenantId: TENANT_A.tenantId, grantType: "authorization_code", clientId: "client-b", hadSecret: true, hadVerifier: false, ok: false, error: "invalid_client" });
+      assert.deepEqual(record, {
+        tenantId: TENANT_A.tenantId,
+        grantType: "authorization_code",
+        clientId: "client-b",
+        hadSecret: true,
+        hadVerifier: false,
+        ok: false,
+        error: "invalid_client",
+      });
     });
 
     it("refreshes with rotation; a rotated-out refresh token is refused; unsupported grants are named", async () => {
       const code = idp.issueCode(TENANT_A.tenantId, "zhangsan", { redirectUri: APP });
       const first = await exchange(baseA, codeGrant(code));
-      const refreshFields = (token: unknown) => ({ grant_type: "refresh_token", refresh_token: String(token), client_id: TENANT_A.clientId, client_secret: TENANT_A.clientSecret });
+      const refreshFields = (token: unknown) => ({
+        grant_type: "refresh_token",
+        refresh_token: String(token),
+        client_id: TENANT_A.clientId,
+        client_secret: TENANT_A.clientSecret,
+      });
       const second = await exchange(baseA, refreshFields(first.body.refresh_token));
       assert.equal(second.status, 200);
       assert.notEqual(second.body.access_token, first.body.access_token);
@@ -339,15 +395,29 @@ describe("mock KooGallery IdP", () => {
         /^<cas:serviceResponse xmlns:cas="http:\/\/www\.yale\.edu\/tp\/cas"><cas:authenticationSuccess><cas:user>admin<\/cas:user><cas:attributes><cas:authenticationDate>\d{4}-\d\d-\d\dT[\d:.]+Z<\/cas:authenticationDate><cas:longTermAuthenticationRequestTokenUsed>false<\/cas:longTermAuthenticationRequestTokenUsed><cas:isFromNewLogin>true<\/cas:isFromNewLogin><cas:role>admin<\/cas:role><cas:organizationCode>10001<\/cas:organizationCode><cas:name>Admin &lt;&amp;&gt;<\/cas:name><cas:userName>admin<\/cas:userName><cas:tenant>34a59a26e6a24071a9cc7a0526440171<\/cas:tenant><\/cas:attributes><\/cas:authenticationSuccess><\/cas:serviceResponse>$/,
       );
       const reused = await (await validate(ticket, "XML")).text();
-      assert.equal(reused, `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket ${ticket} not recognized</cas:authenticationFailure></cas:serviceResponse>`);
+      assert.equal(
+        reused,
+        `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket ${ticket} not recognized</cas:authenticationFailure></cas:serviceResponse>`,
+      );
     });
 
     it("validates as JSON by default; a session sign-in is not a new login; reuse and mismatch are refused", async () => {
       const { ticket, cookie } = await casTicket("zhangsan", "pw-zs");
-      const json = (await (await validate(ticket)).json()) as { serviceResponse: { authenticationSuccess: { user: string; attributes: Record<string, unknown> } } };
+      const json = (await (await validate(ticket)).json()) as {
+        serviceResponse: { authenticationSuccess: { user: string; attributes: Record<string, unknown> } };
+      };
       const success = json.serviceResponse.authenticationSuccess;
       assert.equal(success.user, "zhangsan");
-      assert.deepEqual(Object.keys(success.attributes), ["authenticationDate", "longTermAuthenticationRequestTokenUsed", "isFromNewLogin", "role", "organizationCode", "name", "userName", "tenant"]);
+      assert.deepEqual(Object.keys(success.attributes), [
+        "authenticationDate",
+        "longTermAuthenticationRequestTokenUsed",
+        "isFromNewLogin",
+        "role",
+        "organizationCode",
+        "name",
+        "userName",
+        "tenant",
+      ]);
       assert.equal(success.attributes.isFromNewLogin, true);
       assert.equal(success.attributes.tenant, TENANT_A.tenantId);
 
@@ -358,12 +428,17 @@ describe("mock KooGallery IdP", () => {
       const reuse = await get(`${baseA}/api/v1/cas/login?service=${encodeURIComponent(service)}`, cookie);
       assert.equal(reuse.status, 302);
       const second = new URL(reuse.headers.get("location") ?? "").searchParams.get("ticket") ?? "";
-      const mismatch = (await (await validate(second, undefined, "https://app.example.com/other")).json()) as { serviceResponse: { authenticationFailure: { code: string } } };
+      const mismatch = (await (await validate(second, undefined, "https://app.example.com/other")).json()) as {
+        serviceResponse: { authenticationFailure: { code: string } };
+      };
       assert.equal(mismatch.serviceResponse.authenticationFailure.code, "INVALID_SERVICE");
       const spent = (await (await validate(second)).json()) as { serviceResponse: { authenticationFailure: { code: string } } };
       assert.equal(spent.serviceResponse.authenticationFailure.code, "INVALID_TICKET", "a mismatched validation spends the ticket");
 
-      const third = new URL((await get(`${baseA}/api/v1/cas/login?service=${encodeURIComponent(service)}`, cookie)).headers.get("location") ?? "").searchParams.get("ticket") ?? "";
+      const third =
+        new URL((await get(`${baseA}/api/v1/cas/login?service=${encodeURIComponent(service)}`, cookie)).headers.get("location") ?? "").searchParams.get(
+          "ticket",
+        ) ?? "";
       const reused = (await (await validate(third)).json()) as { serviceResponse: { authenticationSuccess: { attributes: Record<string, unknown> } } };
       assert.equal(reused.serviceResponse.authenticationSuccess.attributes.isFromNewLogin, false);
     });

@@ -193,7 +193,8 @@ function userProblemOf(user: unknown): string | undefined {
   if (!isRecord(user)) return "not an object";
   for (const key of ["userName", "name", "orgCode"]) if (!isNonEmptyString(user[key])) return `${key} must be a non-empty string`;
   if (user.role !== "admin" && user.role !== "user") return 'role must be "admin" or "user"';
-  for (const key of ["organizationName", "email", "mobile", "password"]) if (user[key] !== undefined && typeof user[key] !== "string") return `${key} must be a string`;
+  for (const key of ["organizationName", "email", "mobile", "password"])
+    if (user[key] !== undefined && typeof user[key] !== "string") return `${key} must be a string`;
   return undefined;
 }
 
@@ -333,7 +334,8 @@ function startAuthorize(ctx: Ctx, params: URLSearchParams): FlowStart {
   }
   return {
     ok: true,
-    finish: ({ user }) => back({ code: issueCode(ctx.state, ctx.tenant.tenantId, user.userName, { redirectUri, codeChallenge, codeChallengeMethod: method as PkceMethod }) }),
+    finish: ({ user }) =>
+      back({ code: issueCode(ctx.state, ctx.tenant.tenantId, user.userName, { redirectUri, codeChallenge, codeChallengeMethod: method as PkceMethod }) }),
   };
 }
 
@@ -352,7 +354,10 @@ function startUnifiedLogin(ctx: Ctx, params: URLSearchParams): FlowStart {
   const tenant = ctx.tenant.tenantId;
   const method = params.get("method") ?? "oauth";
   if (method === "oauth") {
-    return { ok: true, finish: ({ user }) => appendQuery(appLoginUrl, { code: issueCode(ctx.state, tenant, user.userName, { codeChallengeMethod: "plain" }), tenant }) };
+    return {
+      ok: true,
+      finish: ({ user }) => appendQuery(appLoginUrl, { code: issueCode(ctx.state, tenant, user.userName, { codeChallengeMethod: "plain" }), tenant }),
+    };
   }
   if (method === "cas") {
     // The service is what the portal will see minus the ticket (browsers never send the fragment).
@@ -417,7 +422,12 @@ function readCookie(req: IncomingMessage, name: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Codes, tokens, tickets
 
-function issueCode(state: State, tenantId: string, userName: string, binding: { redirectUri?: string; codeChallenge?: string; codeChallengeMethod: PkceMethod }): string {
+function issueCode(
+  state: State,
+  tenantId: string,
+  userName: string,
+  binding: { redirectUri?: string; codeChallenge?: string; codeChallengeMethod: PkceMethod },
+): string {
   pruneExpired(state);
   const code = randomToken();
   state.codes.set(code, {

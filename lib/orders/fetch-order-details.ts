@@ -40,7 +40,10 @@ export async function runFetchOrderJob(db: Db, payload: unknown, job: JobRow): P
   const p = payload as Payload;
   const env = getEnv();
   if (!env.ak || !env.sk) {
-    await db.order.updateMany({ where: { orderKey: p.orderKey }, data: { fetchStatus: "NOT_CONFIGURED", fetchError: "KOOGALLERY_AK/KOOGALLERY_SK are not set" } });
+    await db.order.updateMany({
+      where: { orderKey: p.orderKey },
+      data: { fetchStatus: "NOT_CONFIGURED", fetchError: "KOOGALLERY_AK/KOOGALLERY_SK are not set" },
+    });
     return;
   }
   let answer;
@@ -50,7 +53,10 @@ export async function runFetchOrderJob(db: Db, payload: unknown, job: JobRow): P
     const message = error instanceof Error ? error.message : String(error);
     const isPermanent = error instanceof OpenApiError && !error.isRetryable;
     const isLast = job.attempts >= job.maxAttempts;
-    await db.order.updateMany({ where: { orderKey: p.orderKey }, data: { fetchStatus: isPermanent || isLast ? "FAILED" : "RETRYING", fetchError: message.slice(0, 500) } });
+    await db.order.updateMany({
+      where: { orderKey: p.orderKey },
+      data: { fetchStatus: isPermanent || isLast ? "FAILED" : "RETRYING", fetchError: message.slice(0, 500) },
+    });
     throw isPermanent ? new PermanentJobError(message) : error;
   }
   const info = answer.orderInfo ?? {};
@@ -62,7 +68,10 @@ export async function runFetchOrderJob(db: Db, payload: unknown, job: JobRow): P
       data: { ...cols, details: info as Prisma.InputJsonValue, fetchStatus: "FETCHED", fetchedAt: new Date(), fetchError: null },
     });
     if (!order) return;
-    const instance = await tx.instance.findUnique({ where: { id: order.instanceId }, select: { customerId: true, customerName: true, productId: true, skuCode: true, chargingMode: true } });
+    const instance = await tx.instance.findUnique({
+      where: { id: order.instanceId },
+      select: { customerId: true, customerName: true, productId: true, skuCode: true, chargingMode: true },
+    });
     if (!instance) return;
     // Fill what the callback did not carry; never overwrite what it did.
     await tx.instance.update({

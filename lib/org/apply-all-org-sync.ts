@@ -103,7 +103,13 @@ function cappedDiff(diff: OrgTreeDiff) {
 
 export async function applyAllOrgSync(ctx: KitContext, req: KitRequest<"allOrgSync">): Promise<KitOutcome> {
   // An older full list delivered late would undo the newer tree (ADR 0006).
-  const order = await claimKitSync(ctx, { tenantId: req.tenantId, instanceKey: instanceKeyOf(req.instanceId), kind: "allOrgSync" }, "", "this tenant", req.timeStamp);
+  const order = await claimKitSync(
+    ctx,
+    { tenantId: req.tenantId, instanceKey: instanceKeyOf(req.instanceId), kind: "allOrgSync" },
+    "",
+    "this tenant",
+    req.timeStamp,
+  );
   if (order.isStale) return skippedKitOutcome(req, `allOrgSync: ${order.note}`);
   const target = await openOrgSync(ctx.tx, req);
   const current = await loadDepartments(ctx.tx, target.tenantRowId);
@@ -137,7 +143,10 @@ export async function applyAllOrgSync(ctx: KitContext, req: KitRequest<"allOrgSy
     data: { tenantRowId: target.tenantRowId, kind: "allOrgSync", counts, diff: cappedDiff(diff), isTest: target.isTest, callbackLogId: ctx.callbackLogId },
   });
 
-  const userNote = [counts.orphanedUsers > 0 ? `${counts.orphanedUsers} users orphaned` : "", counts.restoredUsers > 0 ? `${counts.restoredUsers} users restored` : ""]
+  const userNote = [
+    counts.orphanedUsers > 0 ? `${counts.orphanedUsers} users orphaned` : "",
+    counts.restoredUsers > 0 ? `${counts.restoredUsers} users restored` : "",
+  ]
     .filter(Boolean)
     .join(", ");
   return {

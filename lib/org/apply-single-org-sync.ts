@@ -89,9 +89,7 @@ async function upsertDepartment(tx: Tx, tenantRowId: string, req: SingleOrgReque
     throw new CallbackError(ResultCode.INVALID_PARAMS, `parentCode ${quote(parentCode)} is orgCode ${quote(orgCode)} or one of its descendants`);
   }
   const parent =
-    parentCode === ""
-      ? null
-      : await tx.department.findUnique({ where: { tenantRowId_orgCode: { tenantRowId, orgCode: parentCode } }, select: { id: true } });
+    parentCode === "" ? null : await tx.department.findUnique({ where: { tenantRowId_orgCode: { tenantRowId, orgCode: parentCode } }, select: { id: true } });
   const pending = parentCode !== "" && !parent ? ` (parent ${quote(parentCode)} pending)` : "";
 
   if (existing) {
@@ -161,7 +159,8 @@ export async function applySingleOrgSync(ctx: KitContext, req: SingleOrgRequest)
   // department as it was then. Read under the tenant's lock, which a full sync also takes.
   const at = kitSyncTimeOf(ctx, req.timeStamp);
   const fullSyncAt = at ? await readSyncWatermark(ctx.tx, { ...tenantKey, kind: "allOrgSync" }, "") : null;
-  if (at && fullSyncAt && fullSyncAt > at) return skippedKitOutcome(req, `singleOrgSync flag ${req.flag}: ${staleNote("allOrgSync", "this tenant", at, fullSyncAt)}`);
+  if (at && fullSyncAt && fullSyncAt > at)
+    return skippedKitOutcome(req, `singleOrgSync flag ${req.flag}: ${staleNote("allOrgSync", "this tenant", at, fullSyncAt)}`);
   const applied = req.flag === 0 ? await deleteDepartment(ctx.tx, target.tenantRowId, req) : await upsertDepartment(ctx.tx, target.tenantRowId, req);
   await ctx.tx.syncEvent.create({
     data: {

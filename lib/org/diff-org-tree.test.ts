@@ -17,7 +17,10 @@ function refusal(fn: () => unknown): InvalidOrgListError {
 
 test("an empty tenant gets every department as added", () => {
   const diff = diffOrgTree([], [org("A"), org("B", "A"), org("C", "B")]);
-  assert.deepEqual(diff.added.map((d) => d.orgCode), ["A", "B", "C"]);
+  assert.deepEqual(
+    diff.added.map((d) => d.orgCode),
+    ["A", "B", "C"],
+  );
   assert.equal(diff.unchanged, 0);
   assert.equal(diff.total, 3);
   assert.deepEqual([diff.renamed, diff.moved, diff.removed, diff.changed], [[], [], [], []]);
@@ -25,7 +28,10 @@ test("an empty tenant gets every department as added", () => {
 
 test("the same list again changes nothing", () => {
   const list = [org("A"), org("B", "A")];
-  const diff = diffOrgTree(list, list.map((d) => ({ ...d })));
+  const diff = diffOrgTree(
+    list,
+    list.map((d) => ({ ...d })),
+  );
   assert.equal(diff.unchanged, 2);
   assert.deepEqual([diff.added, diff.renamed, diff.moved, diff.removed], [[], [], [], []]);
 });
@@ -43,7 +49,10 @@ test("renames, moves, both at once and removals are told apart", () => {
     { orgCode: "C", fromParentCode: "A", toParentCode: "B" },
     { orgCode: "D", fromParentCode: "A", toParentCode: "" },
   ]);
-  assert.deepEqual(diff.changed.map((d) => d.orgCode), ["B", "C", "D"]);
+  assert.deepEqual(
+    diff.changed.map((d) => d.orgCode),
+    ["B", "C", "D"],
+  );
   assert.deepEqual(diff.removed, [org("E", "A")]);
   assert.equal(diff.unchanged, 1);
 });
@@ -94,11 +103,14 @@ test("20,000 departments over 8 levels diff in well under 100 ms", (t) => {
   const tree = generateOrgTree({ count: 20_000, depth: 8 });
   const next = reshapeOrgTree(tree, { move: 2_000, remove: 1_000 });
   // Best of three: the first run pays for JIT compilation, and a shared machine adds noise.
-  const best = (fn: () => unknown) => Math.min(...[0, 1, 2].map(() => {
-    const started = performance.now();
-    fn();
-    return performance.now() - started;
-  }));
+  const best = (fn: () => unknown) =>
+    Math.min(
+      ...[0, 1, 2].map(() => {
+        const started = performance.now();
+        fn();
+        return performance.now() - started;
+      }),
+    );
 
   const initial = diffOrgTree([], tree.entries);
   const second = diffOrgTree(tree.entries, next);

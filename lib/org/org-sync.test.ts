@@ -167,7 +167,10 @@ test("singleOrgSync: children that arrive before their parent wait and are attac
   assert.equal(tree.get("E")?.linkedTo, "P");
 
   // Deleting the parent: children keep parentCode and wait again; its users are orphaned.
-  await addUsers(t, [{ userName: "u-p", orgCode: "P" }, { userName: "u-c", orgCode: "C" }]);
+  await addUsers(t, [
+    { userName: "u-p", orgCode: "P" },
+    { userName: "u-c", orgCode: "C" },
+  ]);
   const deleted = await syncOne(t, 0, "P");
   assert.deepEqual([deleted.counts.detachedChildren, deleted.counts.orphanedUsers], [2, 1]);
   tree = await departments(t);
@@ -207,28 +210,30 @@ test("singleOrgSync: a move that would make a cycle is refused with 000002 and c
 });
 
 // Concurrent transactions only exist on PostgreSQL (PGlite is one connection), so these two are registered there only.
-if (isPostgres) test("singleOrgSync: two concurrent moves that together would make a cycle: one is refused", async () => {
-  const t = newTenant();
-  await syncOne(t, 1, "A");
-  await syncOne(t, 1, "B");
-  const results = await Promise.allSettled([syncOne(t, 2, "A", "B"), syncOne(t, 2, "B", "A")]);
-  const refused = results.filter((r) => r.status === "rejected");
-  assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
-  assert.equal(refused.length, 1);
-  assert.ok(refused[0]?.status === "rejected" && isInvalidParams(refused[0].reason));
-});
-
-if (isPostgres) test("an org sync in progress does not block grants being written for the same tenant", async () => {
-  const t = newTenant();
-  await syncOne(t, 1, "A");
-  const outcome = await inTx(async (ctx) => {
-    await applySingleOrgSync(ctx, single(t, 1, "B", "A"));
-    // Another connection inserts a grant (foreign-key check on the tenant row) while the sync's lock is held.
-    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("blocked"), 3_000).unref());
-    return Promise.race([addUsers(t, [{ userName: "during-sync", orgCode: "B" }]).then(() => "written"), timeout]);
+if (isPostgres)
+  test("singleOrgSync: two concurrent moves that together would make a cycle: one is refused", async () => {
+    const t = newTenant();
+    await syncOne(t, 1, "A");
+    await syncOne(t, 1, "B");
+    const results = await Promise.allSettled([syncOne(t, 2, "A", "B"), syncOne(t, 2, "B", "A")]);
+    const refused = results.filter((r) => r.status === "rejected");
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+    assert.equal(refused.length, 1);
+    assert.ok(refused[0]?.status === "rejected" && isInvalidParams(refused[0].reason));
   });
-  assert.equal(outcome, "written");
-});
+
+if (isPostgres)
+  test("an org sync in progress does not block grants being written for the same tenant", async () => {
+    const t = newTenant();
+    await syncOne(t, 1, "A");
+    const outcome = await inTx(async (ctx) => {
+      await applySingleOrgSync(ctx, single(t, 1, "B", "A"));
+      // Another connection inserts a grant (foreign-key check on the tenant row) while the sync's lock is held.
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("blocked"), 3_000).unref());
+      return Promise.race([addUsers(t, [{ userName: "during-sync", orgCode: "B" }]).then(() => "written"), timeout]);
+    });
+    assert.equal(outcome, "written");
+  });
 
 // ------------------------------------------------------------------ allOrgSync
 
@@ -245,7 +250,16 @@ test("allOrgSync: first and second full sync, with diff counts, capped lists and
   assert.equal(tree.get("W")?.linkedTo, null);
 
   // Rename B, move A2 under B, remove A (A1 waits for it), add C, LATER arrives.
-  const second = await syncAll(t, [org("R"), org("B", "R", "Bee"), org("A1", "A"), org("A2", "B"), org("B1", "B"), org("C", "B1"), org("W", "LATER"), org("LATER")]);
+  const second = await syncAll(t, [
+    org("R"),
+    org("B", "R", "Bee"),
+    org("A1", "A"),
+    org("A2", "B"),
+    org("B1", "B"),
+    org("C", "B1"),
+    org("W", "LATER"),
+    org("LATER"),
+  ]);
   assert.deepEqual(
     { ...second.counts },
     { added: 2, renamed: 1, moved: 1, removed: 1, unchanged: 4, total: 8, pendingParent: 1, orphanedUsers: 0, restoredUsers: 0 },
@@ -268,7 +282,16 @@ test("allOrgSync: first and second full sync, with diff counts, capped lists and
   assert.equal(diff.isTruncated, false);
 
   // The same list again: nothing changes.
-  const third = await syncAll(t, [org("R"), org("B", "R", "Bee"), org("A1", "A"), org("A2", "B"), org("B1", "B"), org("C", "B1"), org("W", "LATER"), org("LATER")]);
+  const third = await syncAll(t, [
+    org("R"),
+    org("B", "R", "Bee"),
+    org("A1", "A"),
+    org("A2", "B"),
+    org("B1", "B"),
+    org("C", "B1"),
+    org("W", "LATER"),
+    org("LATER"),
+  ]);
   assert.equal(third.counts.unchanged, 8);
   assert.deepEqual([third.counts.added, third.counts.removed, third.counts.moved, third.counts.renamed], [0, 0, 0, 0]);
 
@@ -287,7 +310,10 @@ test("allOrgSync: a list with a repeated orgCode or a cycle is refused with 0000
   const t = newTenant();
   await syncAll(t, [org("R"), org("A", "R")]);
   const before = await departments(t);
-  for (const list of [[org("R"), org("A", "R"), org("A", "")], [org("R", "B"), org("A", "R"), org("B", "A")]]) {
+  for (const list of [
+    [org("R"), org("A", "R"), org("A", "")],
+    [org("R", "B"), org("A", "R"), org("B", "A")],
+  ]) {
     await assert.rejects(syncAll(t, list), (error: unknown) => isInvalidParams(error) && /orgInfoList/.test((error as Error).message));
   }
   await inTx(async (ctx) => {
@@ -329,7 +355,14 @@ test("allOrgSync: tenants are kept apart", async () => {
 
 test("getOrgTree: nested nodes, subtree, depth, user counts once per userName, pending parents", async () => {
   const t = newTenant();
-  await syncAll(t, [org("R", "", "Root"), org("A", "R", "Alpha"), org("B", "R", "Beta"), org("A1", "A", "Alpha one"), org("A2", "A", "Alpha two"), org("W", "LATER", "Waiting")]);
+  await syncAll(t, [
+    org("R", "", "Root"),
+    org("A", "R", "Alpha"),
+    org("B", "R", "Beta"),
+    org("A1", "A", "Alpha one"),
+    org("A2", "A", "Alpha two"),
+    org("W", "LATER", "Waiting"),
+  ]);
   await addUsers(t, [
     { userName: "ann", orgCode: "A1" },
     { userName: "ann", orgCode: "A1", appId: "app-2" }, // same person, second app: counted once
@@ -344,17 +377,34 @@ test("getOrgTree: nested nodes, subtree, depth, user counts once per userName, p
   const whole = await getOrgTree(db, id);
   assert.equal(whole.departmentCount, 6);
   assert.equal(whole.unplacedUserCount, 1);
-  assert.deepEqual(whole.roots.map((n) => [n.orgCode, n.isPendingParent]), [["R", false], ["W", true]]);
+  assert.deepEqual(
+    whole.roots.map((n) => [n.orgCode, n.isPendingParent]),
+    [
+      ["R", false],
+      ["W", true],
+    ],
+  );
   const root = whole.roots[0] as OrgTreeNode;
   assert.deepEqual([root.userCount, root.totalUserCount], [0, 3]);
-  assert.deepEqual(root.children.map((c) => c.orgCode), ["A", "B"]);
+  assert.deepEqual(
+    root.children.map((c) => c.orgCode),
+    ["A", "B"],
+  );
 
   const sub = await getOrgTree(db, id, { rootOrgCode: "A" });
   assert.equal(sub.roots.length, 1);
   const a = sub.roots[0] as OrgTreeNode;
   assert.deepEqual(
     { code: a.orgCode, users: a.userCount, total: a.totalUserCount, children: a.children.map((c) => [c.orgCode, c.userCount, c.totalUserCount]) },
-    { code: "A", users: 1, total: 2, children: [["A1", 1, 1], ["A2", 0, 0]] },
+    {
+      code: "A",
+      users: 1,
+      total: 2,
+      children: [
+        ["A1", 1, 1],
+        ["A2", 0, 0],
+      ],
+    },
   );
 
   const shallow = await getOrgTree(db, id, { depth: 1 });
@@ -366,18 +416,37 @@ test("getOrgTree: nested nodes, subtree, depth, user counts once per userName, p
 
 test("searchDepartments: matches by name or code with the ancestor path, exact code first", async () => {
   const t = newTenant();
-  await syncAll(t, [org("R", "", "Root"), org("A", "R", "Sales"), org("A1", "A", "Sales East"), org("X", "LATER", "Sales pending"), org("P%", "", "100% literal")]);
+  await syncAll(t, [
+    org("R", "", "Root"),
+    org("A", "R", "Sales"),
+    org("A1", "A", "Sales East"),
+    org("X", "LATER", "Sales pending"),
+    org("P%", "", "100% literal"),
+  ]);
   const id = await tenantRowId(t);
   const db = await getDb();
 
   const found = await searchDepartments(db, id, "sales", 10);
-  assert.deepEqual(found.map((m) => m.orgCode), ["A", "A1", "X"]);
-  assert.deepEqual(found[1]?.path, [{ orgCode: "R", orgName: "Root" }, { orgCode: "A", orgName: "Sales" }]);
+  assert.deepEqual(
+    found.map((m) => m.orgCode),
+    ["A", "A1", "X"],
+  );
+  assert.deepEqual(found[1]?.path, [
+    { orgCode: "R", orgName: "Root" },
+    { orgCode: "A", orgName: "Sales" },
+  ]);
   assert.deepEqual(found[2]?.path, [{ orgCode: "LATER", orgName: null }]);
   assert.deepEqual(found[0]?.path, [{ orgCode: "R", orgName: "Root" }]);
 
-  assert.deepEqual((await searchDepartments(db, id, "a1")).map((m) => m.orgCode), ["A1"]);
-  assert.deepEqual((await searchDepartments(db, id, "%")).map((m) => m.orgCode), ["P%"], "% is literal");
+  assert.deepEqual(
+    (await searchDepartments(db, id, "a1")).map((m) => m.orgCode),
+    ["A1"],
+  );
+  assert.deepEqual(
+    (await searchDepartments(db, id, "%")).map((m) => m.orgCode),
+    ["P%"],
+    "% is literal",
+  );
   assert.deepEqual(await searchDepartments(db, id, "  "), []);
   assert.equal((await searchDepartments(db, id, "s", 2)).length, 2);
 });
@@ -419,5 +488,7 @@ test("20,000 departments: full sync, second sync (2,000 moved, 1,000 removed), t
   assert.equal(read.departmentCount, 19_000);
   const sum = read.roots.reduce((n, r) => n + r.totalUserCount, 0);
   assert.equal(sum + read.unplacedUserCount, 5_000);
-  t.diagnostic(`${isPostgres ? "postgres" : "pglite"}: full sync ${firstMs.toFixed(0)} ms, second sync ${secondMs.toFixed(0)} ms, tree read ${readMs.toFixed(0)} ms`);
+  t.diagnostic(
+    `${isPostgres ? "postgres" : "pglite"}: full sync ${firstMs.toFixed(0)} ms, second sync ${secondMs.toFixed(0)} ms, tree read ${readMs.toFixed(0)} ms`,
+  );
 });

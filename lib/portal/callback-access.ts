@@ -8,7 +8,8 @@ import { PortalError } from "@/lib/errors";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requireOperator(viewer: PortalViewer): StaffViewer {
-  if (viewer.kind !== "staff" || !hasStaffRole(viewer, "OPERATOR")) throw new PortalError("forbidden", "re-running callbacks needs the operator role or higher");
+  if (viewer.kind !== "staff" || !hasStaffRole(viewer, "OPERATOR"))
+    throw new PortalError("forbidden", "re-running callbacks needs the operator role or higher");
   return viewer;
 }
 

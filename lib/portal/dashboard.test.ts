@@ -31,7 +31,10 @@ const HOUR = 60 * 60 * 1000;
 const MIN = 60 * 1000;
 const STAFF: PortalViewer = { kind: "staff", staffId: "s1", email: "owner@example.test", name: "Owner", role: "OWNER" };
 
-async function instance(state: InstanceState, extra: { isTest?: boolean; provisionStatus?: "PENDING" | "DONE" | "FAILED"; provisionError?: string; id?: string } = {}): Promise<string> {
+async function instance(
+  state: InstanceState,
+  extra: { isTest?: boolean; provisionStatus?: "PENDING" | "DONE" | "FAILED"; provisionError?: string; id?: string } = {},
+): Promise<string> {
   const db = await getDb();
   const id = extra.id ?? `inst-${randomUUID()}`;
   await db.instance.create({
@@ -50,7 +53,17 @@ async function instance(state: InstanceState, extra: { isTest?: boolean; provisi
   return id;
 }
 
-type LogInput = { at: Date; activity?: string; resultCode?: string; verification?: string; orderId?: string; instanceId?: string; tenantId?: string; isTest?: boolean; verificationInfo?: Record<string, number> };
+type LogInput = {
+  at: Date;
+  activity?: string;
+  resultCode?: string;
+  verification?: string;
+  orderId?: string;
+  instanceId?: string;
+  tenantId?: string;
+  isTest?: boolean;
+  verificationInfo?: Record<string, number>;
+};
 
 async function log(input: LogInput): Promise<string> {
   const db = await getDb();
@@ -84,7 +97,12 @@ test("counts instances by state, without test data", async () => {
   await instance("PROVISIONING", { isTest: true });
   const after = (await getDashboard(db, { kind: "all" })).instancesByState;
   assert.deepEqual(
-    { ACTIVE: after.ACTIVE - before.ACTIVE, FROZEN: after.FROZEN - before.FROZEN, PROVISIONING: after.PROVISIONING - before.PROVISIONING, RELEASED: after.RELEASED - before.RELEASED },
+    {
+      ACTIVE: after.ACTIVE - before.ACTIVE,
+      FROZEN: after.FROZEN - before.FROZEN,
+      PROVISIONING: after.PROVISIONING - before.PROVISIONING,
+      RELEASED: after.RELEASED - before.RELEASED,
+    },
     { ACTIVE: 3, FROZEN: 2, PROVISIONING: 1, RELEASED: 1 },
   );
 });
@@ -172,23 +190,57 @@ test("lists orders KooGallery still retries, with the window left, most urgent f
 
 test("lists what waits for a person, with error texts cut short and secrets removed", async () => {
   const db = await getDb();
-  const failed = await instance("PROVISIONING", { provisionStatus: "FAILED", provisionError: `ProvisioningError: backend refused https://user:pw@backend.example/x key ${ACCESS_KEY}` });
+  const failed = await instance("PROVISIONING", {
+    provisionStatus: "FAILED",
+    provisionError: `ProvisioningError: backend refused https://user:pw@backend.example/x key ${ACCESS_KEY}`,
+  });
   const frozenFailed = await instance("FROZEN", { provisionStatus: "FAILED", provisionError: "ProvisioningError: HTTP 400" });
   await instance("RELEASED", { provisionStatus: "FAILED", provisionError: "released: nothing to do" });
   await instance("PROVISIONING", { provisionStatus: "FAILED", isTest: true });
 
   const orderInstance = await instance("ACTIVE");
   const orderKey = `CS-fetch-${randomUUID()}/1`;
-  await db.order.create({ data: { orderKey, orderId: "CS-FETCH-1", orderLineId: "CS-FETCH-1-000001", instanceId: orderInstance, kind: "NEW", fetchStatus: "FAILED", fetchError: "OpenApiError: 403 forbidden" } });
+  await db.order.create({
+    data: {
+      orderKey,
+      orderId: "CS-FETCH-1",
+      orderLineId: "CS-FETCH-1-000001",
+      instanceId: orderInstance,
+      kind: "NEW",
+      fetchStatus: "FAILED",
+      fetchError: "OpenApiError: 403 forbidden",
+    },
+  });
   await db.order.create({ data: { orderKey: `${orderKey}-ok`, orderId: "CS-FETCH-2", instanceId: orderInstance, kind: "NEW", fetchStatus: "FETCHED" } });
-  await db.job.create({ data: { kind: "fetch-order", status: "DEAD", payload: { orderKey, orderId: "CS-FETCH-1", orderLineId: "CS-FETCH-1-000001" }, attempts: 20, lastError: "OpenApiError: 403 forbidden", finishedAt: new Date() } });
-  await db.job.create({ data: { kind: "provision-instance", status: "DEAD", payload: { instanceId: failed }, attempts: 20, lastError: `Error: ${"x".repeat(400)}`, finishedAt: new Date() } });
+  await db.job.create({
+    data: {
+      kind: "fetch-order",
+      status: "DEAD",
+      payload: { orderKey, orderId: "CS-FETCH-1", orderLineId: "CS-FETCH-1-000001" },
+      attempts: 20,
+      lastError: "OpenApiError: 403 forbidden",
+      finishedAt: new Date(),
+    },
+  });
+  await db.job.create({
+    data: {
+      kind: "provision-instance",
+      status: "DEAD",
+      payload: { instanceId: failed },
+      attempts: 20,
+      lastError: `Error: ${"x".repeat(400)}`,
+      finishedAt: new Date(),
+    },
+  });
   await db.job.create({ data: { kind: "provision-instance", status: "PENDING", payload: { instanceId: failed } } });
 
   const { awaiting } = await getDashboard(db, { kind: "all" }, { secrets: secretValuesOf(getEnv()) });
   // Frozen or released instances wait for the customer, not for us.
   assert.equal(awaiting.failedProvisioning.count, 1);
-  assert.deepEqual(awaiting.failedProvisioning.items.map((i) => i.instanceId), [failed]);
+  assert.deepEqual(
+    awaiting.failedProvisioning.items.map((i) => i.instanceId),
+    [failed],
+  );
   assert.ok(frozenFailed);
   const text = awaiting.failedProvisioning.items.find((i) => i.instanceId === failed)?.error ?? "";
   assert.ok(!text.includes(ACCESS_KEY) && !text.includes("user:pw"), text);
@@ -203,7 +255,10 @@ test("lists what waits for a person, with error texts cut short and secrets remo
   assert.ok((provisionJob?.error?.length ?? 0) <= 300);
 
   assert.equal(awaiting.failedOrderFetches.count, 1);
-  assert.deepEqual(awaiting.failedOrderFetches.items.map((o) => [o.orderId, o.instanceId, o.error]), [["CS-FETCH-1", orderInstance, "OpenApiError: 403 forbidden"]]);
+  assert.deepEqual(
+    awaiting.failedOrderFetches.items.map((o) => [o.orderId, o.instanceId, o.error]),
+    [["CS-FETCH-1", orderInstance, "OpenApiError: 403 forbidden"]],
+  );
 });
 
 test("a tenant admin sees only their enterprise's instances, calls and orders, without error texts", async () => {
@@ -213,9 +268,16 @@ test("a tenant admin sees only their enterprise's instances, calls and orders, w
   const own = await instance("ACTIVE");
   const ownFailed = await instance("PROVISIONING", { provisionStatus: "FAILED", provisionError: "ProvisioningError: HTTP 400" });
   const other = await instance("FROZEN");
-  const tenantRow = await db.tenant.create({ data: { tenantId, instanceKey: own, tenantCode: "acme", name: "Acme", domainName: "https://idp.example" }, select: { id: true } });
-  await db.tenant.create({ data: { tenantId, instanceKey: ownFailed, tenantCode: "acme", name: "Acme", domainName: "https://idp.example", deletedAt: new Date() } });
-  await db.tenant.create({ data: { tenantId: `other-${randomUUID()}`, instanceKey: other, tenantCode: "other", name: "Other", domainName: "https://idp.example" } });
+  const tenantRow = await db.tenant.create({
+    data: { tenantId, instanceKey: own, tenantCode: "acme", name: "Acme", domainName: "https://idp.example" },
+    select: { id: true },
+  });
+  await db.tenant.create({
+    data: { tenantId, instanceKey: ownFailed, tenantCode: "acme", name: "Acme", domainName: "https://idp.example", deletedAt: new Date() },
+  });
+  await db.tenant.create({
+    data: { tenantId: `other-${randomUUID()}`, instanceKey: other, tenantCode: "other", name: "Other", domainName: "https://idp.example" },
+  });
 
   await log({ at: new Date("2032-03-01T11:10:00Z"), instanceId: own, orderId: "CS-OWN", resultCode: "000005" });
   await log({ at: new Date("2032-03-01T11:20:00Z"), activity: "tenantSync", tenantId });
@@ -230,7 +292,10 @@ test("a tenant admin sees only their enterprise's instances, calls and orders, w
   assert.equal(mine.tenantRowId, tenantRow.id);
   assert.deepEqual(mine.instancesByState, { PROVISIONING: 0, ACTIVE: 1, FROZEN: 0, RELEASED: 0 });
   assert.deepEqual(mine.callbacksByHour[22], { hourStart: "2032-03-01T11:00:00.000Z", accepted: 1, refused: 0, failed: 1 });
-  assert.deepEqual(mine.failingOrders.map((o) => o.orderId), ["CS-OWN"]);
+  assert.deepEqual(
+    mine.failingOrders.map((o) => o.orderId),
+    ["CS-OWN"],
+  );
   assert.equal(mine.awaiting.failedProvisioning.count, 0, "the deleted tenant row no longer binds its instance");
   assert.equal(mine.awaiting.deadJobs.count, 0);
 
@@ -238,7 +303,10 @@ test("a tenant admin sees only their enterprise's instances, calls and orders, w
   await db.tenant.updateMany({ where: { tenantId, instanceKey: ownFailed }, data: { deletedAt: null } });
   const rebound = await getDashboard(db, await dashboardScopeOf(db, viewer), { now });
   assert.equal(rebound.tenantRowId, null, "several tenant rows: the page links to the tenants list");
-  assert.deepEqual(rebound.awaiting.failedProvisioning.items.map((i) => [i.instanceId, i.error]), [[ownFailed, null]]);
+  assert.deepEqual(
+    rebound.awaiting.failedProvisioning.items.map((i) => [i.instanceId, i.error]),
+    [[ownFailed, null]],
+  );
 
   const staff = await getDashboard(db, await dashboardScopeOf(db, STAFF), { now });
   assert.deepEqual(new Set(staff.failingOrders.map((o) => o.orderId)), new Set(["CS-OWN", "CS-OTHER"]));
@@ -247,10 +315,21 @@ test("a tenant admin sees only their enterprise's instances, calls and orders, w
 
 test("a tenant admin bound to no instance gets zeros, not everything", async () => {
   const db = await getDb();
-  const viewer: PortalViewer = { kind: "buyer", tenantId: `lonely-${randomUUID()}`, userName: "bob", name: "Bob", role: "admin", orgCode: "", tenantRowIds: [] };
+  const viewer: PortalViewer = {
+    kind: "buyer",
+    tenantId: `lonely-${randomUUID()}`,
+    userName: "bob",
+    name: "Bob",
+    role: "admin",
+    orgCode: "",
+    tenantRowIds: [],
+  };
   const d = await getDashboard(db, await dashboardScopeOf(db, viewer), { now: new Date("2032-03-01T12:00:00Z") });
   assert.deepEqual(d.instancesByState, { PROVISIONING: 0, ACTIVE: 0, FROZEN: 0, RELEASED: 0 });
-  assert.equal(d.callbacksByHour.reduce((n, h) => n + h.accepted + h.refused + h.failed, 0), 0);
+  assert.equal(
+    d.callbacksByHour.reduce((n, h) => n + h.accepted + h.refused + h.failed, 0),
+    0,
+  );
   assert.deepEqual(d.failingOrders, []);
   assert.equal(d.awaiting.failedProvisioning.count + d.awaiting.deadJobs.count + d.awaiting.failedOrderFetches.count, 0);
 });
@@ -258,16 +337,13 @@ test("a tenant admin bound to no instance gets zeros, not everything", async () 
 test("settings: addresses per SSO method, key names without values, job health over bounded reads", async () => {
   const { configuredKeys, getSettings, settingsUrls } = await import("@/lib/portal/settings");
   const oauth = settingsUrls({ publicUrl: "https://portal.example.com", auth: { ssoMethod: "oauth" } });
-  assert.deepEqual(
-    Object.fromEntries(oauth.urls.map((u) => [u.id, u.url])),
-    {
-      "production-domain": "https://portal.example.com",
-      production: "https://portal.example.com/api/koogallery/saas",
-      "kit-base": "https://portal.example.com/api/koogallery/saas",
-      login: "https://portal.example.com/api/auth/callback/koogallery",
-      jwks: "https://portal.example.com/.well-known/jwks.json",
-    },
-  );
+  assert.deepEqual(Object.fromEntries(oauth.urls.map((u) => [u.id, u.url])), {
+    "production-domain": "https://portal.example.com",
+    production: "https://portal.example.com/api/koogallery/saas",
+    "kit-base": "https://portal.example.com/api/koogallery/saas",
+    login: "https://portal.example.com/api/auth/callback/koogallery",
+    jwks: "https://portal.example.com/.well-known/jwks.json",
+  });
   assert.deepEqual(oauth.warnings, []);
   assert.ok(oauth.kitSubPaths.v2.includes("/produceAPI/v2/tenantSync") && oauth.kitSubPaths.v1.includes("/produceAPI/allOrgSync"));
   const cas = settingsUrls({ publicUrl: "http://localhost:3000", auth: { ssoMethod: "cas" } });
@@ -275,7 +351,10 @@ test("settings: addresses per SSO method, key names without values, job health o
   assert.equal(cas.warnings.length, 1);
 
   const keys = configuredKeys({ accessKey: true, kitAccessKey: false, licenseCodeAccessKey: false, aksk: true, encryptionKey: true, rsaPrivateKey: false });
-  assert.deepEqual(keys.filter((k) => k.isConfigured).map((k) => k.id), ["accessKey", "aksk", "encryptionKey"]);
+  assert.deepEqual(
+    keys.filter((k) => k.isConfigured).map((k) => k.id),
+    ["accessKey", "aksk", "encryptionKey"],
+  );
 
   const db = await getDb();
   const now = new Date();

@@ -66,7 +66,14 @@ export type FailingOrder = {
   afterWindow: "order-refunded" | "not-resent";
 };
 
-export type FailedProvisioning = { instanceId: string; orderId: string; customerName: string | null; state: InstanceState; error: string | null; createdAt: string };
+export type FailedProvisioning = {
+  instanceId: string;
+  orderId: string;
+  customerName: string | null;
+  state: InstanceState;
+  error: string | null;
+  createdAt: string;
+};
 export type DeadJob = { id: string; kind: string; attempts: number; instanceId: string | null; orderId: string | null; error: string | null; failedAt: string };
 export type FailedOrderFetch = { orderId: string; orderLineId: string | null; kind: string; instanceId: string; error: string | null; createdAt: string };
 
@@ -94,7 +101,11 @@ export type DashboardOptions = {
 /** Who sees what: staff everything, a tenant admin their enterprise's instances and tenant. */
 export async function dashboardScopeOf(db: Db, viewer: PortalViewer): Promise<DashboardScope> {
   if (viewer.kind === "staff") return { kind: "all" };
-  const rows = await db.tenant.findMany({ where: { tenantId: viewer.tenantId, deletedAt: null }, select: { id: true, instanceKey: true }, orderBy: { updatedAt: "desc" } });
+  const rows = await db.tenant.findMany({
+    where: { tenantId: viewer.tenantId, deletedAt: null },
+    select: { id: true, instanceKey: true },
+    orderBy: { updatedAt: "desc" },
+  });
   return {
     kind: "tenant",
     tenantId: viewer.tenantId,
@@ -176,7 +187,12 @@ async function countCallbacksByHour(db: Db, scope: DashboardScope, now: Date): P
       ...params,
     );
   }
-  const buckets: HourBucket[] = Array.from({ length: CHART_HOURS }, (_, i) => ({ hourStart: iso(new Date(start.getTime() + i * HOUR_MS)), accepted: 0, refused: 0, failed: 0 }));
+  const buckets: HourBucket[] = Array.from({ length: CHART_HOURS }, (_, i) => ({
+    hourStart: iso(new Date(start.getTime() + i * HOUR_MS)),
+    accepted: 0,
+    refused: 0,
+    failed: 0,
+  }));
   for (const r of rows) {
     const b = buckets[Number(r.bucket)];
     if (b) Object.assign(b, { accepted: Number(r.accepted), refused: Number(r.refused), failed: Number(r.failed) });
@@ -254,7 +270,15 @@ async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Prom
   return out.sort((a, b) => a.timeLeftMs - b.timeLeftMs).slice(0, FAILING_ORDERS_LIMIT);
 }
 
-type FailedProvisioningRow = { id: string; orderId: string; customerName: string | null; state: InstanceState; provisionError: string | null; createdMs: number; total: number };
+type FailedProvisioningRow = {
+  id: string;
+  orderId: string;
+  customerName: string | null;
+  state: InstanceState;
+  provisionError: string | null;
+  createdMs: number;
+  total: number;
+};
 
 /**
  * Instances whose provisioning failed for good and that still wait for it.
@@ -278,21 +302,28 @@ async function findFailedProvisioning(db: Db, scope: DashboardScope, secrets: re
   );
   return {
     count: Number(rows[0]?.total ?? 0),
-    items: rows.map(
-      (r): FailedProvisioning => ({
-        instanceId: r.id,
-        orderId: r.orderId,
-        customerName: r.customerName,
-        state: r.state,
-        // Error texts describe the merchant's backend: staff only.
-        error: isStaff ? toDisplayError(r.provisionError, secrets) : null,
-        createdAt: iso(new Date(Number(r.createdMs))),
-      }),
-    ),
+    items: rows.map((r): FailedProvisioning => ({
+      instanceId: r.id,
+      orderId: r.orderId,
+      customerName: r.customerName,
+      state: r.state,
+      // Error texts describe the merchant's backend: staff only.
+      error: isStaff ? toDisplayError(r.provisionError, secrets) : null,
+      createdAt: iso(new Date(Number(r.createdMs))),
+    })),
   };
 }
 
-type DeadJobRow = { id: string; kind: string; attempts: number; lastError: string | null; instanceId: string | null; orderId: string | null; failedMs: number; total: number };
+type DeadJobRow = {
+  id: string;
+  kind: string;
+  attempts: number;
+  lastError: string | null;
+  instanceId: string | null;
+  orderId: string | null;
+  failedMs: number;
+  total: number;
+};
 
 /**
  * DEAD jobs through Job(status, runAt), each with the instance it was for
@@ -317,21 +348,27 @@ async function findDeadJobs(db: Db, scope: DashboardScope, secrets: readonly str
   );
   return {
     count: Number(rows[0]?.total ?? 0),
-    items: rows.map(
-      (r): DeadJob => ({
-        id: r.id,
-        kind: r.kind,
-        attempts: Number(r.attempts),
-        instanceId: r.instanceId,
-        orderId: r.orderId,
-        error: isStaff ? toDisplayError(r.lastError, secrets) : null,
-        failedAt: iso(new Date(Number(r.failedMs))),
-      }),
-    ),
+    items: rows.map((r): DeadJob => ({
+      id: r.id,
+      kind: r.kind,
+      attempts: Number(r.attempts),
+      instanceId: r.instanceId,
+      orderId: r.orderId,
+      error: isStaff ? toDisplayError(r.lastError, secrets) : null,
+      failedAt: iso(new Date(Number(r.failedMs))),
+    })),
   };
 }
 
-type FailedFetchRow = { orderId: string; orderLineId: string | null; kind: string; instanceId: string; fetchError: string | null; createdMs: number; total: number };
+type FailedFetchRow = {
+  orderId: string;
+  orderLineId: string | null;
+  kind: string;
+  instanceId: string;
+  fetchError: string | null;
+  createdMs: number;
+  total: number;
+};
 
 /**
  * Orders whose detail fetch failed for good. fetch-order marks an order FAILED
@@ -353,16 +390,14 @@ async function findFailedOrderFetches(db: Db, scope: DashboardScope, secrets: re
   );
   return {
     count: Number(rows[0]?.total ?? 0),
-    items: rows.map(
-      (r): FailedOrderFetch => ({
-        orderId: r.orderId,
-        orderLineId: r.orderLineId,
-        kind: r.kind,
-        instanceId: r.instanceId,
-        error: isStaff ? toDisplayError(r.fetchError, secrets) : null,
-        createdAt: iso(new Date(Number(r.createdMs))),
-      }),
-    ),
+    items: rows.map((r): FailedOrderFetch => ({
+      orderId: r.orderId,
+      orderLineId: r.orderLineId,
+      kind: r.kind,
+      instanceId: r.instanceId,
+      error: isStaff ? toDisplayError(r.fetchError, secrets) : null,
+      createdAt: iso(new Date(Number(r.createdMs))),
+    })),
   };
 }
 

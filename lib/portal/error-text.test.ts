@@ -44,7 +44,10 @@ describe("redaction for readers", () => {
     assert.equal(errorTextFor(null, admin), null);
     assert.equal(handlerNoteFor("internal error: TypeError: x at https://a:b@h", admin), STAFF_ONLY_ERROR);
     assert.equal(handlerNoteFor("internal error: TypeError: x at https://a:b@h", staff), "internal error: TypeError: x at https://***@h");
-    assert.equal(handlerNoteFor("repeat: no effect; provisioning had failed: Error: 502", admin), "repeat: no effect; provisioning had failed (merchant staff can see why)");
+    assert.equal(
+      handlerNoteFor("repeat: no effect; provisioning had failed: Error: 502", admin),
+      "repeat: no effect; provisioning had failed (merchant staff can see why)",
+    );
     assert.equal(handlerNoteFor("tenant marked deleted", admin), "tenant marked deleted");
   });
 });

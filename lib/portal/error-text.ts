@@ -40,7 +40,9 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
 
 export function toDisplayError(text: string | null | undefined, secrets: readonly string[], max = MAX_ERROR_TEXT): string | null {
   if (!text) return null;
-  const out = redactText(text, secrets).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  const out = redactText(text, secrets)
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .trim();
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }
 

@@ -7,7 +7,11 @@ import { test } from "node:test";
 import { NextRequest } from "next/server";
 
 const PUBLIC_URL = "https://portal.example.com";
-Object.assign(process.env, { KOOGALLERY_ACCESS_KEY: "route-test-key", PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"), PORTAL_PUBLIC_URL: PUBLIC_URL });
+Object.assign(process.env, {
+  KOOGALLERY_ACCESS_KEY: "route-test-key",
+  PORTAL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  PORTAL_PUBLIC_URL: PUBLIC_URL,
+});
 const { checkSameOriginJson, portalRoute } = await import("./portal-route");
 const { PortalError } = await import("@/lib/errors");
 
@@ -57,8 +61,19 @@ test("a change from another origin, or from nowhere we can tell, is 403", () => 
 });
 
 test("a change that is not JSON is 415, whatever the body looks like", () => {
-  for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "application/json-seq"]) {
-    assert.deepEqual(refusal(request("POST", { origin: PUBLIC_URL, "content-type": type }, ATTACK_BODY)), { status: 415, code: "unsupported_media_type" }, type);
+  for (const type of [
+    "text/plain",
+    "text/plain;charset=UTF-8",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/jsonx",
+    "application/json-seq",
+  ]) {
+    assert.deepEqual(
+      refusal(request("POST", { origin: PUBLIC_URL, "content-type": type }, ATTACK_BODY)),
+      { status: 415, code: "unsupported_media_type" },
+      type,
+    );
   }
   assert.deepEqual(refusal(request("POST", { origin: PUBLIC_URL })), { status: 415, code: "unsupported_media_type" }, "no Content-Type");
 });
@@ -71,7 +86,11 @@ test("portalRoute refuses before the session or the body is read, with a JSON me
   });
   const ctx = { params: Promise.resolve({}) };
   // What a page on a sibling origin can send without a preflight: a text/plain fetch (no-cors) and a text/plain form post.
-  const noCorsFetch = request("POST", { origin: "https://app.example.com", "content-type": "text/plain;charset=UTF-8", "sec-fetch-site": "same-site" }, ATTACK_BODY);
+  const noCorsFetch = request(
+    "POST",
+    { origin: "https://app.example.com", "content-type": "text/plain;charset=UTF-8", "sec-fetch-site": "same-site" },
+    ATTACK_BODY,
+  );
   const crossOrigin = await route(noCorsFetch, ctx);
   assert.equal(crossOrigin.status, 403);
   assert.match(((await crossOrigin.json()) as { error: { message: string } }).error.message, /cross-origin/);

@@ -10,7 +10,8 @@ import { describeError, PortalError } from "@/lib/errors";
 export type PortalRouteContext<P> = { params: Promise<P> };
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof PortalError) return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
+  if (error instanceof PortalError)
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
   console.error(`[portal] ${describeError(error)}`);
   return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500, headers: { "cache-control": "no-store" } });
 }

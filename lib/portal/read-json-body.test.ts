@@ -34,6 +34,12 @@ test("JSON within the limit is read and validated; anything else is a 400 that s
   assert.equal((await readJsonBody(new NextRequest(URL_, { method: "POST", body: exactly }), schema)).name.length, MAX_PORTAL_BODY_BYTES - 11);
   assert.deepEqual(await readJsonBody(new NextRequest(URL_, { method: "POST", body: '{"name":"密码"}' }), schema), { name: "密码" });
   await assert.rejects(readJsonBody(new NextRequest(URL_, { method: "POST", body: `${exactly} ` }), schema), isTooLarge);
-  await assert.rejects(readJsonBody(new NextRequest(URL_, { method: "POST", body: "{not json" }), schema), (e: unknown) => e instanceof PortalError && e.status === 400 && /JSON/.test(e.message));
-  await assert.rejects(readJsonBody(new NextRequest(URL_, { method: "POST", body: '{"name":1}' }), schema), (e: unknown) => e instanceof PortalError && e.status === 400);
+  await assert.rejects(
+    readJsonBody(new NextRequest(URL_, { method: "POST", body: "{not json" }), schema),
+    (e: unknown) => e instanceof PortalError && e.status === 400 && /JSON/.test(e.message),
+  );
+  await assert.rejects(
+    readJsonBody(new NextRequest(URL_, { method: "POST", body: '{"name":1}' }), schema),
+    (e: unknown) => e instanceof PortalError && e.status === 400,
+  );
 });

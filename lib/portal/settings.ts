@@ -47,16 +47,32 @@ export function settingsUrls(env: Pick<Env, "publicUrl"> & { auth: Pick<Env["aut
       : { url: `${base}/api/auth/callback/koogallery`, hint: "Kit app credential, OAuth method: the app login address, also our redirect_uri (SPEC §5)" };
   const warnings: string[] = [];
   const host = new URL(base).hostname;
-  if (host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]") warnings.push("PORTAL_PUBLIC_URL is not set to a public address: KooGallery cannot reach these URLs.");
+  if (host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]")
+    warnings.push("PORTAL_PUBLIC_URL is not set to a public address: KooGallery cannot reach these URLs.");
   else if (!base.startsWith("https://")) warnings.push("The public URL is not HTTPS; the seller center expects an HTTPS production address.");
   return {
     warnings,
     urls: [
-      { id: "production-domain", label: "Production address (domain)", url: origin, hint: "Seller center > 应用接入 > 生产地址管理: the domain only, no path (SPEC §11)" },
-      { id: "production", label: "Production interface", url: saas, hint: "SaaS production interface, V2 (POST) and V1 (GET): address + path for debugging and the product (SPEC §2, §3)" },
+      {
+        id: "production-domain",
+        label: "Production address (domain)",
+        url: origin,
+        hint: "Seller center > 应用接入 > 生产地址管理: the domain only, no path (SPEC §11)",
+      },
+      {
+        id: "production",
+        label: "Production interface",
+        url: saas,
+        hint: "SaaS production interface, V2 (POST) and V1 (GET): address + path for debugging and the product (SPEC §2, §3)",
+      },
       { id: "kit-base", label: "Kit base address", url: saas, hint: "Joint-operation Kit interfaces: KooGallery appends the sub-paths below (SPEC §4)" },
       { id: "login", label: `App login address (${env.auth.ssoMethod === "cas" ? "CAS" : "OAuth 2.0"})`, ...login },
-      { id: "jwks", label: "JWKS for the hand-off token", url: `${base}/.well-known/jwks.json`, hint: "For the merchant's application: verifies the token the portal hands over after SSO (docs/handoff-token.md)" },
+      {
+        id: "jwks",
+        label: "JWKS for the hand-off token",
+        url: `${base}/.well-known/jwks.json`,
+        hint: "For the merchant's application: verifies the token the portal hands over after SSO (docs/handoff-token.md)",
+      },
     ],
     kitSubPaths: { v2: kitNames.map((k) => `/produceAPI/v2/${k}`), v1: kitNames.map((k) => `/produceAPI/${k}`) },
   };
@@ -66,10 +82,30 @@ export function configuredKeys(configured: Env["configured"]): ConfiguredKey[] {
   const rows: Omit<ConfiguredKey, "isConfigured">[] = [
     { id: "accessKey", label: "Basic interface key", variables: ["KOOGALLERY_ACCESS_KEY"], whenMissing: "demo key generated locally (demo mode only)" },
     { id: "kitAccessKey", label: "Kit interface key", variables: ["KOOGALLERY_KIT_ACCESS_KEY"], whenMissing: "the basic key is used" },
-    { id: "licenseCodeAccessKey", label: "License-code interface key", variables: ["KOOGALLERY_LICENSE_CODE_ACCESS_KEY"], whenMissing: "the basic key is used" },
-    { id: "aksk", label: "Open API AK/SK (order query)", variables: ["KOOGALLERY_AK", "KOOGALLERY_SK"], whenMissing: "order details are not fetched (NOT_CONFIGURED)" },
-    { id: "encryptionKey", label: "Encryption key (data at rest)", variables: ["PORTAL_ENCRYPTION_KEY"], whenMissing: "demo key generated locally (demo mode only)" },
-    { id: "rsaPrivateKey", label: "RSA private key (Kit clientSecret)", variables: ["KOOGALLERY_RSA_PRIVATE_KEY_FILE"], whenMissing: "applicationSync client secrets are refused (000101), or a demo key in demo mode" },
+    {
+      id: "licenseCodeAccessKey",
+      label: "License-code interface key",
+      variables: ["KOOGALLERY_LICENSE_CODE_ACCESS_KEY"],
+      whenMissing: "the basic key is used",
+    },
+    {
+      id: "aksk",
+      label: "Open API AK/SK (order query)",
+      variables: ["KOOGALLERY_AK", "KOOGALLERY_SK"],
+      whenMissing: "order details are not fetched (NOT_CONFIGURED)",
+    },
+    {
+      id: "encryptionKey",
+      label: "Encryption key (data at rest)",
+      variables: ["PORTAL_ENCRYPTION_KEY"],
+      whenMissing: "demo key generated locally (demo mode only)",
+    },
+    {
+      id: "rsaPrivateKey",
+      label: "RSA private key (Kit clientSecret)",
+      variables: ["KOOGALLERY_RSA_PRIVATE_KEY_FILE"],
+      whenMissing: "applicationSync client secrets are refused (000101), or a demo key in demo mode",
+    },
   ];
   return rows.map((r) => ({ ...r, isConfigured: configured[r.id] }));
 }
@@ -79,8 +115,17 @@ export async function readJobHealth(db: Db, env: Env, worker: WorkerStatus, now 
   const [open, done, oldest, dead] = await Promise.all([
     db.job.groupBy({ by: ["status", "kind"], where: { status: { in: ["PENDING", "RUNNING", "DEAD"] } }, _count: { _all: true } }),
     db.job.groupBy({ by: ["status", "kind"], where: { status: "DONE", runAt: { gte: new Date(now.getTime() - DAY_MS) } }, _count: { _all: true } }),
-    db.job.findFirst({ where: { status: "PENDING" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, kind: true, createdAt: true, runAt: true, attempts: true } }),
-    db.job.findMany({ where: { status: "DEAD" }, orderBy: [{ runAt: "desc" }, { id: "asc" }], take: RECENT_DEAD_LIMIT, select: { id: true, kind: true, attempts: true, lastError: true, finishedAt: true, updatedAt: true } }),
+    db.job.findFirst({
+      where: { status: "PENDING" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, kind: true, createdAt: true, runAt: true, attempts: true },
+    }),
+    db.job.findMany({
+      where: { status: "DEAD" },
+      orderBy: [{ runAt: "desc" }, { id: "asc" }],
+      take: RECENT_DEAD_LIMIT,
+      select: { id: true, kind: true, attempts: true, lastError: true, finishedAt: true, updatedAt: true },
+    }),
   ]);
   const order: JobStatus[] = ["PENDING", "RUNNING", "DEAD", "DONE"];
   return {
@@ -94,10 +139,23 @@ export async function readJobHealth(db: Db, env: Env, worker: WorkerStatus, now 
       .map((r) => ({ status: r.status, kind: r.kind, count: r._count._all }))
       .sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status) || a.kind.localeCompare(b.kind)),
     oldestPending: oldest
-      ? { id: oldest.id, kind: oldest.kind, createdAt: oldest.createdAt.toISOString(), runAt: oldest.runAt.toISOString(), ageMs: Math.max(0, now.getTime() - oldest.createdAt.getTime()), attempts: oldest.attempts }
+      ? {
+          id: oldest.id,
+          kind: oldest.kind,
+          createdAt: oldest.createdAt.toISOString(),
+          runAt: oldest.runAt.toISOString(),
+          ageMs: Math.max(0, now.getTime() - oldest.createdAt.getTime()),
+          attempts: oldest.attempts,
+        }
       : null,
     // lastError is describeError()'s text, stored cut to 1,000 characters by failJob; cut again and redacted here.
-    recentDead: dead.map((j) => ({ id: j.id, kind: j.kind, attempts: j.attempts, failedAt: (j.finishedAt ?? j.updatedAt).toISOString(), error: toDisplayError(j.lastError, secrets) })),
+    recentDead: dead.map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      attempts: j.attempts,
+      failedAt: (j.finishedAt ?? j.updatedAt).toISOString(),
+      error: toDisplayError(j.lastError, secrets),
+    })),
   };
 }
 

@@ -59,7 +59,12 @@ export function createBuiltinAdapter(frontEndUrlTemplate: string, adminUrlTempla
       return {
         frontEndUrl: frontEndUrlTemplate.replaceAll("{instanceId}", slug),
         adminUrl: adminUrlTemplate.replaceAll("{instanceId}", slug),
-        userName: `admin-${input.instanceId.replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toLowerCase() || randomBytes(4).toString("hex")}`,
+        userName: `admin-${
+          input.instanceId
+            .replace(/[^A-Za-z0-9]/g, "")
+            .slice(0, 8)
+            .toLowerCase() || randomBytes(4).toString("hex")
+        }`,
         password: generateInitialPassword(),
       };
     },

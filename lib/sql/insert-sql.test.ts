@@ -29,7 +29,11 @@ describe("statement builder", () => {
 
   test("insertSql casts each kind of value and writes NULL for absent ones", () => {
     const at = new Date("2026-11-25T01:02:03.456Z");
-    const s = insertSql("T", { a: "x", b: 3, c: 1.5, d: false, e: at, f: { json: { k: 1 } }, g: { enumType: "Generation", value: "V2" }, h: null, i: undefined, j: { json: null } }, { from: "src", onConflictDoNothing: true, returning: "id" });
+    const s = insertSql(
+      "T",
+      { a: "x", b: 3, c: 1.5, d: false, e: at, f: { json: { k: 1 } }, g: { enumType: "Generation", value: "V2" }, h: null, i: undefined, j: { json: null } },
+      { from: "src", onConflictDoNothing: true, returning: "id" },
+    );
     assert.equal(
       s.text,
       `INSERT INTO "T" ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j") SELECT $1::text, $2::int, $3::float8, $4::boolean, $5::timestamp(3), $6::jsonb, $7::"Generation", NULL, NULL, NULL FROM src ON CONFLICT DO NOTHING RETURNING id`,
@@ -56,11 +60,17 @@ describe("on the database", () => {
     const ids = Array.from({ length: 12 }, () => randomUUID());
     // More runs than PostgreSQL's five custom plans, so the generic plan is exercised too.
     for (const id of ids) {
-      const statement = withSql([["n", insertSql("Nonce", { nonce: `test:${id}`, createdAt: new Date() }, { onConflictDoNothing: true, returning: "1" })]], rawSql(`SELECT (SELECT count(*)::int FROM n) AS "fresh"`));
+      const statement = withSql(
+        [["n", insertSql("Nonce", { nonce: `test:${id}`, createdAt: new Date() }, { onConflictDoNothing: true, returning: "1" })]],
+        rawSql(`SELECT (SELECT count(*)::int FROM n) AS "fresh"`),
+      );
       const [row] = await runSql<{ fresh: number }>({ raw, tx: undefined as never }, statement);
       assert.equal(row?.fresh, 1);
     }
-    const again = withSql([["n", insertSql("Nonce", { nonce: `test:${ids[0]}`, createdAt: new Date() }, { onConflictDoNothing: true, returning: "1" })]], rawSql(`SELECT (SELECT count(*)::int FROM n) AS "fresh"`));
+    const again = withSql(
+      [["n", insertSql("Nonce", { nonce: `test:${ids[0]}`, createdAt: new Date() }, { onConflictDoNothing: true, returning: "1" })]],
+      rawSql(`SELECT (SELECT count(*)::int FROM n) AS "fresh"`),
+    );
     const [replay] = await runSql<{ fresh: number }>({ raw, tx: undefined as never }, again);
     assert.equal(replay?.fresh, 0, "the same nonce again inserts nothing");
     const [stored] = await raw.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Nonce" WHERE nonce = ANY($1::text[])`, [ids.map((id) => `test:${id}`)]);

@@ -10,15 +10,7 @@
 // they run as prepared statements (RawSql.queryPrepared).
 import type { RawSql } from "@/lib/db";
 
-export type SqlValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | Date
-  | { json: unknown }
-  | { enumType: string; value: string | null };
+export type SqlValue = string | number | boolean | null | undefined | Date | { json: unknown } | { enumType: string; value: string | null };
 
 /** Text pieces around bound values, as a tagged template has them: strings.length === values.length + 1. */
 export class Sql {
@@ -117,7 +109,9 @@ export function insertSql(table: string, row: Record<string, SqlValue>, opts: In
 export function withSql(ctes: Array<[name: string, sql: Sql]>, final: Sql): Sql {
   const b = new SqlBuilder().text("WITH ");
   ctes.forEach(([name, part], i) => {
-    b.text(`${i > 0 ? ", " : ""}${name} AS (`).append(part).text(")");
+    b.text(`${i > 0 ? ", " : ""}${name} AS (`)
+      .append(part)
+      .text(")");
   });
   return b.text(" ").append(final).build();
 }
@@ -127,7 +121,10 @@ export function withSql(ctes: Array<[name: string, sql: Sql]>, final: Sql): Sql 
  * outside any transaction: no ORM work per call, a prepared statement per
  * shape), otherwise through Prisma on the given client or transaction.
  */
-export async function runSql<T>(via: { raw?: RawSql; tx: { $queryRawUnsafe<R>(query: string, ...values: unknown[]): Promise<R> } }, statement: Sql): Promise<T[]> {
+export async function runSql<T>(
+  via: { raw?: RawSql; tx: { $queryRawUnsafe<R>(query: string, ...values: unknown[]): Promise<R> } },
+  statement: Sql,
+): Promise<T[]> {
   if (via.raw) return via.raw.queryPrepared<T>(statement.text, statement.values);
   return via.tx.$queryRawUnsafe<T[]>(statement.text, ...statement.values);
 }

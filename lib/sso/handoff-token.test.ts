@@ -198,7 +198,18 @@ test("refused: a token signed by another key, under our kid or its own", async (
 test("refused: alg none, and HS256 keyed with the public key", async () => {
   const active = await getActiveSigningKey();
   const now = Math.floor(Date.now() / 1000);
-  const payload = b64({ iss: ISSUER, aud: INSTANCE, sub: "tenant-42:alice", tenant: "tenant-42", userName: "alice", name: "A", role: "admin", jti: "x", iat: now, exp: now + 60 });
+  const payload = b64({
+    iss: ISSUER,
+    aud: INSTANCE,
+    sub: "tenant-42:alice",
+    tenant: "tenant-42",
+    userName: "alice",
+    name: "A",
+    role: "admin",
+    jti: "x",
+    iat: now,
+    exp: now + 60,
+  });
   await assertRefused(`${b64({ alg: "none", typ: "JWT" })}.${payload}.`);
   await assertRefused(`${b64({ alg: "none", kid: active.kid, typ: "JWT" })}.${payload}.`);
   const header = b64({ alg: "HS256", kid: active.kid, typ: "JWT" });

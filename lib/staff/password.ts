@@ -36,7 +36,9 @@ export async function verifyPassword(passwordHash: string, plain: string): Promi
 export function needsRehash(passwordHash: string): boolean {
   try {
     const o = parseOptions(passwordHash);
-    return o.memoryCost !== POLICY.memoryCost || o.timeCost !== POLICY.timeCost || o.parallelism !== POLICY.parallelism || !passwordHash.startsWith("$argon2id$");
+    return (
+      o.memoryCost !== POLICY.memoryCost || o.timeCost !== POLICY.timeCost || o.parallelism !== POLICY.parallelism || !passwordHash.startsWith("$argon2id$")
+    );
   } catch {
     return true;
   }

@@ -56,14 +56,23 @@ export async function beginSignInAttempt(source: SignInSource, now: Date = new D
   if (Math.random() < SWEEP_PROBABILITY) await deleteOldSignInAttempts(now);
 
   const since = new Date(now.getTime() - SIGN_IN_WINDOW_SECONDS * 1000);
-  const counts = await db.signInAttempt.groupBy({ by: ["key"], where: { key: { in: keys.map((k) => k.key) }, createdAt: { gt: since } }, _count: { _all: true } });
+  const counts = await db.signInAttempt.groupBy({
+    by: ["key"],
+    where: { key: { in: keys.map((k) => k.key) }, createdAt: { gt: since } },
+    _count: { _all: true },
+  });
   const over = keys.filter(({ key, max }) => (counts.find((c) => c.key === key)?._count._all ?? 0) > max);
   if (over.length === 0) return { ids, email: source.email, limited: false };
 
   let retryAfterMs = 0;
   for (const { key, max } of over) {
     // The newest `max` other rows (index key+createdAt): this attempt may go once the oldest of them has left the window.
-    const recent = await db.signInAttempt.findMany({ where: { key, createdAt: { gt: since }, id: { notIn: ids } }, orderBy: { createdAt: "desc" }, take: max, select: { createdAt: true } });
+    const recent = await db.signInAttempt.findMany({
+      where: { key, createdAt: { gt: since }, id: { notIn: ids } },
+      orderBy: { createdAt: "desc" },
+      take: max,
+      select: { createdAt: true },
+    });
     const oldest = recent[max - 1];
     // Fewer than `max` settled rows: attempts still in flight fill the window; say the whole window rather than guess.
     retryAfterMs = Math.max(retryAfterMs, oldest ? oldest.createdAt.getTime() + SIGN_IN_WINDOW_SECONDS * 1000 - now.getTime() : SIGN_IN_WINDOW_SECONDS * 1000);

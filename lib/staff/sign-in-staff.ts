@@ -10,9 +10,7 @@ import { beginSignInAttempt, completeSignInAttempt, normaliseEmail, withdrawSign
 /** sessionVersion goes into the session: a later password or role change signs it out. */
 export type StaffIdentity = { id: string; email: string; name: string; role: StaffRole; sessionVersion: number };
 
-export type SignInStaffResult =
-  | { ok: true; staff: StaffIdentity }
-  | { ok: false; reason: "rate-limited" | "invalid" | "disabled"; retryAfterSeconds?: number };
+export type SignInStaffResult = { ok: true; staff: StaffIdentity } | { ok: false; reason: "rate-limited" | "invalid" | "disabled"; retryAfterSeconds?: number };
 
 /** RFC 5321 caps an address at 254 characters; anything longer cannot be an account. */
 const MAX_EMAIL_LENGTH = 320;

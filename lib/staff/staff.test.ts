@@ -56,7 +56,16 @@ test("passwords are hashed with argon2id at OWASP's parameters and verified", as
 });
 
 test("weak passwords are refused with a reason, acceptable ones pass", () => {
-  for (const weak of ["short1A!", "abcdefghijklmnop", "ABCDEFGHIJKLMNOP", "123456789012345", "aaaaaaaaaaa1", "abababab1212", "x".repeat(12), `Aa1-${"x".repeat(253)}`]) {
+  for (const weak of [
+    "short1A!",
+    "abcdefghijklmnop",
+    "ABCDEFGHIJKLMNOP",
+    "123456789012345",
+    "aaaaaaaaaaa1",
+    "abababab1212",
+    "x".repeat(12),
+    `Aa1-${"x".repeat(253)}`,
+  ]) {
     assert.equal(typeof checkPasswordStrength(weak), "string", weak.slice(0, 20));
   }
   assert.match(checkPasswordStrength("short")!, /at least 12/);
@@ -105,7 +114,11 @@ test("signInStaff: ok, wrong password, unknown email, disabled; one event each, 
   assert.deepEqual(await signInStaff({ email: unknown, password: PASSWORD, ip }), { ok: false, reason: "invalid" });
 
   await disableStaffUser(email);
-  assert.deepEqual(await signInStaff({ email, password: "Wrong password 2", ip }), { ok: false, reason: "invalid" }, "disabled is told only to the password's holder");
+  assert.deepEqual(
+    await signInStaff({ email, password: "Wrong password 2", ip }),
+    { ok: false, reason: "invalid" },
+    "disabled is told only to the password's holder",
+  );
   assert.deepEqual(await signInStaff({ email, password: PASSWORD, ip }), { ok: false, reason: "disabled" });
   await enableStaffUser(email);
   assert.equal((await signInStaff({ email, password: PASSWORD, ip })).ok, true);
@@ -148,7 +161,8 @@ test("five failures limit the email (without checking the password), across inst
   await createStaffUser({ email, name: "L", role: "VIEWER", password: PASSWORD });
 
   // Four failures, then a success: the count starts again.
-  for (let i = 0; i < rateLimit.MAX_FAILURES_PER_EMAIL - 1; i++) assert.equal((await signInStaff({ email, password: `Wrong ${i} password`, ip: uniqueIp() })).ok, false);
+  for (let i = 0; i < rateLimit.MAX_FAILURES_PER_EMAIL - 1; i++)
+    assert.equal((await signInStaff({ email, password: `Wrong ${i} password`, ip: uniqueIp() })).ok, false);
   assert.equal((await signInStaff({ email, password: PASSWORD, ip: uniqueIp() })).ok, true);
   const db = await getDb();
   assert.equal(await db.signInAttempt.count({ where: { key: `email:${email}` } }), 0);
@@ -184,7 +198,8 @@ test("thirty failures limit an address across emails; old attempts are swept", a
   const ip = uniqueIp();
   const now = new Date();
   // Thirty wrong guesses: attempts that were let through and then failed keep their rows.
-  for (let i = 0; i < rateLimit.MAX_FAILURES_PER_IP; i++) assert.equal((await rateLimit.beginSignInAttempt({ email: uniqueEmail("spray"), ip }, now)).limited, false);
+  for (let i = 0; i < rateLimit.MAX_FAILURES_PER_IP; i++)
+    assert.equal((await rateLimit.beginSignInAttempt({ email: uniqueEmail("spray"), ip }, now)).limited, false);
   const limited = await rateLimit.beginSignInAttempt({ email: uniqueEmail("fresh"), ip }, now);
   assert.equal(limited.limited, true);
   assert.equal(limited.retryAfterSeconds, rateLimit.SIGN_IN_WINDOW_SECONDS);
@@ -241,7 +256,10 @@ test("a forged X-Forwarded-For gets no fresh address budget: the limit keys on t
   const db = await getDb();
   await db.signInAttempt.createMany({ data: Array.from({ length: rateLimit.MAX_FAILURES_PER_IP }, () => ({ key: `ip:${seen}`, createdAt: new Date() })) });
   await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": "203.0.113.9" }), refusal(/^rate-limited:/));
-  await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": `${uniqueIp()}, ${uniqueIp()}` }), refusal(/^rate-limited:/));
+  await assert.rejects(
+    authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": `${uniqueIp()}, ${uniqueIp()}` }),
+    refusal(/^rate-limited:/),
+  );
   // Under `next start` (no serve.ts), the entry Next.js appended for the socket counts, not the client's own.
   await assert.rejects(authorize(uniqueEmail("forged"), { "x-forwarded-for": `203.0.113.9, ${seen}` }), refusal(/^rate-limited:/));
   // Another address still has its own budget.
@@ -289,18 +307,28 @@ test("ensureFirstOwner creates the owner from the environment once, race-safe", 
   const dataDir = mkdtempSync(path.join(tmpdir(), "kg-staff-owner-"));
   try {
     assert.deepEqual(await ensureFirstOwner({ auth: {}, isDemo: false, dataDir }), { action: "none", reason: "not-configured" });
-    await assert.rejects(ensureFirstOwner({ auth: { owner: { email: "weak@example.test", password: "aaaaaaaaaaaaaa" } }, isDemo: false, dataDir }), (e: unknown) => {
-      return e instanceof EnvError && e.message.startsWith("PORTAL_OWNER_PASSWORD ") && !e.message.includes("aaaa");
-    });
+    await assert.rejects(
+      ensureFirstOwner({ auth: { owner: { email: "weak@example.test", password: "aaaaaaaaaaaaaa" } }, isDemo: false, dataDir }),
+      (e: unknown) => {
+        return e instanceof EnvError && e.message.startsWith("PORTAL_OWNER_PASSWORD ") && !e.message.includes("aaaa");
+      },
+    );
 
     const env = { auth: { owner: { email: "boss@example.test", password: PASSWORD } }, isDemo: true, dataDir };
     // Two app instances starting together.
     const both = await Promise.all([ensureFirstOwner(env), ensureFirstOwner(env)]);
     assert.deepEqual(both.map((r) => r.action).sort(), ["none", "owner-created"]);
-    assert.deepEqual(both.find((r) => r.action === "owner-created"), { action: "owner-created", email: "boss@example.test" });
+    assert.deepEqual(
+      both.find((r) => r.action === "owner-created"),
+      { action: "owner-created", email: "boss@example.test" },
+    );
     assert.deepEqual(await ensureFirstOwner(env), { action: "none", reason: "staff-exists" });
     const staff = await listStaffUsers();
-    assert.deepEqual(staff.map((s) => [s.email, s.role]), [["boss@example.test", "OWNER"]], "the environment's owner wins over demo accounts");
+    assert.deepEqual(
+      staff.map((s) => [s.email, s.role]),
+      [["boss@example.test", "OWNER"]],
+      "the environment's owner wins over demo accounts",
+    );
     assert.equal((await signInStaff({ email: "boss@example.test", password: PASSWORD, ip: uniqueIp() })).ok, true);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -330,7 +358,10 @@ test("in demo mode ensureFirstOwner creates three accounts and keeps their passw
     const printed = log.mock.calls.map((c) => String(c.arguments[0]));
     for (const a of accounts) {
       assert.equal(checkPasswordStrength(a.password), undefined);
-      assert.ok(printed.some((line) => line.includes(a.email)), `names ${a.email}`);
+      assert.ok(
+        printed.some((line) => line.includes(a.email)),
+        `names ${a.email}`,
+      );
       assert.ok(!printed.some((line) => line.includes(a.password)), "never prints a password");
       assert.equal((await signInStaff({ email: a.email, password: a.password, ip: uniqueIp() })).ok, true);
     }

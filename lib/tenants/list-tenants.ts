@@ -23,13 +23,26 @@ export type TenantListRow = Prisma.TenantGetPayload<{ select: typeof tenantListS
 
 export type TenantListFilter = { q?: string; includeDeleted?: boolean; includeTest?: boolean; cursor?: string; limit?: number };
 
-export async function listTenants(db: Db, scope: Prisma.TenantWhereInput, filter: TenantListFilter): Promise<{ items: TenantListRow[]; nextCursor: string | null }> {
+export async function listTenants(
+  db: Db,
+  scope: Prisma.TenantWhereInput,
+  filter: TenantListFilter,
+): Promise<{ items: TenantListRow[]; nextCursor: string | null }> {
   const limit = clampLimit(filter.limit);
   const and: Prisma.TenantWhereInput[] = [scope];
   if (!filter.includeDeleted) and.push({ deletedAt: null });
   if (!filter.includeTest) and.push({ isTest: false });
   const q = filter.q?.trim().slice(0, 100);
-  if (q) and.push({ OR: [{ tenantId: q }, { instanceKey: q }, { orderId: q }, { tenantCode: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] });
+  if (q)
+    and.push({
+      OR: [
+        { tenantId: q },
+        { instanceKey: q },
+        { orderId: q },
+        { tenantCode: { contains: q, mode: "insensitive" } },
+        { name: { contains: q, mode: "insensitive" } },
+      ],
+    });
   if (filter.cursor) {
     const [at, id] = decodeCursor(filter.cursor, 2) as [string, string];
     const createdAt = new Date(at);

@@ -67,7 +67,10 @@ export async function syncApplication(ctx: KitContext, req: ApplicationSyncReque
       note = `tenant not known: nothing to delete for ${app}`;
     } else {
       tenantRowId = tenant.id;
-      const { count } = await tx.tenantApp.updateMany({ where: { tenantRowId: tenant.id, appId: req.appId, deletedAt: null }, data: { deletedAt: new Date() } });
+      const { count } = await tx.tenantApp.updateMany({
+        where: { tenantRowId: tenant.id, appId: req.appId, deletedAt: null },
+        data: { deletedAt: new Date() },
+      });
       counts.deleted = count;
       counts.unchanged = 1 - count;
       note = count ? `${app} marked deleted` : `${app} absent or already deleted`;

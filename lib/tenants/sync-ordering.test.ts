@@ -45,7 +45,11 @@ async function kit(kitName: KitName, body: Record<string, unknown>, generation: 
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
   const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation, kitName });
   const db = await getDb();
-  const log = await db.callbackLog.findFirstOrThrow({ where: { endpoint: `kit/${kitName}` }, orderBy: [{ receivedAt: "desc" }, { id: "desc" }], select: { id: true, handlerNote: true } });
+  const log = await db.callbackLog.findFirstOrThrow({
+    where: { endpoint: `kit/${kitName}` },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    select: { id: true, handlerNote: true },
+  });
   return { resultCode: String((JSON.parse(answer.body) as { resultCode: string }).resultCode), note: log.handlerNote, logId: log.id };
 }
 
@@ -54,7 +58,11 @@ const user = (userName: string, role: "user" | "admin", orgCode = "D1") => ({ us
 
 async function grants(t: { tenantId: string }) {
   const db = await getDb();
-  const rows = await db.tenantUser.findMany({ where: { tenant: { tenantId: t.tenantId } }, orderBy: { userName: "asc" }, select: { userName: true, role: true, status: true } });
+  const rows = await db.tenantUser.findMany({
+    where: { tenant: { tenantId: t.tenantId } },
+    orderBy: { userName: "asc" },
+    select: { userName: true, role: true, status: true },
+  });
   return Object.fromEntries(rows.map((r) => [r.userName, `${r.role}/${r.status}`]));
 }
 
@@ -78,14 +86,24 @@ test("authSync out of order for one user: the newer grant stays, the older call 
   assert.equal(await db.syncEvent.count({ where: { callbackLogId: older.logId } }), 0, "nothing recorded as applied");
 
   // A revoke made before the grant is skipped too; one made at the same time applies (a re-send).
-  assert.match((await kit("authSync", { ...t, appId: "app-1", userList: [user("ann", "admin")], currentSyncTime: T1, timeStamp: T1, flag: 3 })).note ?? "", /skipped/);
+  assert.match(
+    (await kit("authSync", { ...t, appId: "app-1", userList: [user("ann", "admin")], currentSyncTime: T1, timeStamp: T1, flag: 3 })).note ?? "",
+    /skipped/,
+  );
   assert.deepEqual(await grants(t), { ann: "admin/ACTIVE" });
   const again = await kit("authSync", { ...t, appId: "app-1", userList: [user("ann", "admin")], currentSyncTime: T2, timeStamp: T2, flag: 1 });
   assert.doesNotMatch(again.note ?? "", /skipped/);
   assert.match(again.note ?? "", /1 unchanged/);
 
   // Other users in the same call still apply: the order is per user (and per app).
-  const mixed = await kit("authSync", { ...t, appId: "app-1", userList: [user("ann", "user"), user("bob", "user")], currentSyncTime: T1, timeStamp: T1, flag: 1 });
+  const mixed = await kit("authSync", {
+    ...t,
+    appId: "app-1",
+    userList: [user("ann", "user"), user("bob", "user")],
+    currentSyncTime: T1,
+    timeStamp: T1,
+    flag: 1,
+  });
   assert.match(mixed.note ?? "", /1 added.*1 skipped: older than the last applied authSync/);
   assert.deepEqual(await grants(t), { ann: "admin/ACTIVE", bob: "user/ACTIVE" });
   const otherApp = await kit("authSync", { ...t, appId: "app-2", userList: [user("ann", "user")], currentSyncTime: T1, timeStamp: T1, flag: 1 });
@@ -102,7 +120,13 @@ test("two departments' changes with crossing times both apply; an older change o
   assert.equal(older.resultCode, "000000");
   assert.match(older.note ?? "", /skipped: older than the last applied singleOrgSync for department "A"/);
   const db = await getDb();
-  const names = async () => Object.fromEntries((await db.department.findMany({ where: { tenant: { tenantId: t.tenantId } }, select: { orgCode: true, orgName: true } })).map((d) => [d.orgCode, d.orgName]));
+  const names = async () =>
+    Object.fromEntries(
+      (await db.department.findMany({ where: { tenant: { tenantId: t.tenantId } }, select: { orgCode: true, orgName: true } })).map((d) => [
+        d.orgCode,
+        d.orgName,
+      ]),
+    );
   assert.deepEqual(await names(), { A: "A at T2", B: "B at T1" });
 
   // A full list made at T3 holds every department as it was then: a single change made before it is skipped.
@@ -117,7 +141,15 @@ test("two departments' changes with crossing times both apply; an older change o
 test("an older tenantSync after a newer delete is skipped, also when the tenant was never known", async () => {
   const db = await getDb();
   const t = newTenant();
-  const tenant = (name: string, flag: 0 | 1 | 2, timeStamp: string) => ({ ...t, orderId: "CS1", tenantCode: "acme", name, domainName: "https://acme.example", flag, timeStamp });
+  const tenant = (name: string, flag: 0 | 1 | 2, timeStamp: string) => ({
+    ...t,
+    orderId: "CS1",
+    tenantCode: "acme",
+    name,
+    domainName: "https://acme.example",
+    flag,
+    timeStamp,
+  });
   assert.equal((await kit("tenantSync", tenant("Acme", 1, T1))).resultCode, "000000");
   assert.equal((await kit("tenantSync", tenant("Acme", 0, T3))).resultCode, "000000");
   const late = await kit("tenantSync", tenant("Acme renamed", 1, T2));
@@ -131,20 +163,32 @@ test("an older tenantSync after a newer delete is skipped, also when the tenant 
   // (V1 Kit calls are signed with their timeStamp, which must be near now.)
   const utc8 = (offsetMs: number) => formatV1Timestamp(new Date(Date.now() + offsetMs), 480);
   const u = newTenant();
-  assert.equal((await kit("tenantSync", { ...u, orderId: "CS2", tenantCode: "u", name: "U", domainName: "https://u.example", flag: 0, timeStamp: utc8(60_000) })).resultCode, "000000");
+  assert.equal(
+    (await kit("tenantSync", { ...u, orderId: "CS2", tenantCode: "u", name: "U", domainName: "https://u.example", flag: 0, timeStamp: utc8(60_000) }))
+      .resultCode,
+    "000000",
+  );
   assert.equal(await db.tenant.count({ where: { tenantId: u.tenantId } }), 0);
   const add = await kit("tenantSync", { ...u, orderId: "CS2", tenantCode: "u", name: "U", domainName: "https://u.example", flag: 1, timeStamp: utc8(0) }, "V1");
   assert.match(add.note ?? "", /skipped/, "V1 Kit calls too");
   assert.equal(await db.tenant.count({ where: { tenantId: u.tenantId } }), 0, "the older add did not bring it back");
   // A newer add does.
-  assert.equal((await kit("tenantSync", { ...u, orderId: "CS2", tenantCode: "u", name: "U", domainName: "https://u.example", flag: 1, timeStamp: utc8(120_000) })).resultCode, "000000");
+  assert.equal(
+    (await kit("tenantSync", { ...u, orderId: "CS2", tenantCode: "u", name: "U", domainName: "https://u.example", flag: 1, timeStamp: utc8(120_000) }))
+      .resultCode,
+    "000000",
+  );
   assert.equal(await db.tenant.count({ where: { tenantId: u.tenantId, deletedAt: null } }), 1);
 });
 
 test("concurrent syncs of one user cannot move the watermark back", async () => {
   const t = newTenant();
   const times = ["20261201100000000", "20261201100005000", "20261201100003000", "20261201100001000", "20261201100004000"];
-  await Promise.all(times.map((time, i) => kit("authSync", { ...t, appId: "app-1", userList: [user("cat", i % 2 === 0 ? "admin" : "user")], currentSyncTime: time, timeStamp: time, flag: 1 })));
+  await Promise.all(
+    times.map((time, i) =>
+      kit("authSync", { ...t, appId: "app-1", userList: [user("cat", i % 2 === 0 ? "admin" : "user")], currentSyncTime: time, timeStamp: time, flag: 1 }),
+    ),
+  );
   const db = await getDb();
   const mark = await db.syncWatermark.findMany({ where: { tenantId: t.tenantId } });
   assert.equal(mark.length, 1);

@@ -65,7 +65,20 @@ type GrantFields = {
 
 type StoredGrant = GrantFields & { status: string };
 
-const FIELDS = ["userName", "name", "orgCode", "position", "employeeCode", "employeeType", "role", "isEnabled", "mobile", "email", "workPlace", "entryDate"] as const;
+const FIELDS = [
+  "userName",
+  "name",
+  "orgCode",
+  "position",
+  "employeeCode",
+  "employeeType",
+  "role",
+  "isEnabled",
+  "mobile",
+  "email",
+  "workPlace",
+  "entryDate",
+] as const;
 const SQL_TYPES: Record<(typeof FIELDS)[number], string> = {
   userName: "text",
   name: "text",
@@ -168,14 +181,21 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
   const syncedAt = kitSyncTimeOf(ctx, req.currentSyncTime);
   if (syncedAt && byName.size > 0) {
     const key = { tenantId: req.tenantId, instanceKey, kind: "authSync" as const };
-    const claimed = await claimSyncWatermarks(tx, key, [...byName.keys()].map((u) => grantSubject(req.appId, u)), syncedAt);
+    const claimed = await claimSyncWatermarks(
+      tx,
+      key,
+      [...byName.keys()].map((u) => grantSubject(req.appId, u)),
+      syncedAt,
+    );
     for (const userName of [...byName.keys()]) {
       if (claimed.has(grantSubject(req.appId, userName))) continue;
       byName.delete(userName);
       counts.skipped += 1;
     }
     if (byName.size === 0) {
-      return done(`skipped: older than the last applied authSync for ${counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`} (this one made ${describeSyncTime(syncedAt)}); nothing changed`);
+      return done(
+        `skipped: older than the last applied authSync for ${counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`} (this one made ${describeSyncTime(syncedAt)}); nothing changed`,
+      );
     }
   }
   const userNames = [...byName.keys()];

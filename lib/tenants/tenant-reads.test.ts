@@ -112,7 +112,10 @@ test("listTenantUsers pages by (userName, id) without gaps, filters, and stays i
   }
   assert.equal(seen.length, 8);
   assert.equal(new Set(seen).size, 8, "no repeats");
-  assert.deepEqual(seen.map((s) => s.split("/")[0]), [...names.slice(0, 4), "user3", ...names.slice(4)].sort());
+  assert.deepEqual(
+    seen.map((s) => s.split("/")[0]),
+    [...names.slice(0, 4), "user3", ...names.slice(4)].sort(),
+  );
   assert.ok(!seen.some((s) => s.startsWith("intruder")));
 
   const only = async (filter: Parameters<typeof listTenantUsers>[2]) => (await listTenantUsers(db, id, filter)).items.map((u) => `${u.userName}/${u.appId}`);
@@ -138,7 +141,10 @@ test("listSyncEvents pages newest first and links each event to its callback", a
   assert.equal(second.items.length, 2);
   assert.equal(second.nextCursor, null);
   const all = [...first.items, ...second.items];
-  assert.deepEqual(all.map((e) => (e.diff as { orgCode: string }).orgCode), ["D4", "D3", "D2", "D1", "D0"]);
+  assert.deepEqual(
+    all.map((e) => (e.diff as { orgCode: string }).orgCode),
+    ["D4", "D3", "D2", "D1", "D0"],
+  );
   const logs = await db.callbackLog.findMany({ where: { id: { in: all.map((e) => e.callbackLogId ?? "") } }, select: { endpoint: true } });
   assert.equal(logs.length, 5);
   assert.ok(logs.every((l) => l.endpoint === "kit/singleOrgSync"));
@@ -166,6 +172,13 @@ test("a stored Kit call (V2 and V1) can be re-run; it is logged as a retry and h
   assert.equal(again.resultCode, "000000");
   const v1Retry = await db.callbackLog.findUniqueOrThrow({ where: { id: again.logId! } });
   assert.deepEqual([v1Retry.endpoint, v1Retry.generation, v1Retry.verification], ["kit/singleOrgSync", "V1", "RETRY"]);
-  const departments = await db.department.findMany({ where: { tenant: { tenantId: t.tenantId } }, orderBy: { orgCode: "asc" }, select: { orgCode: true, parentCode: true } });
-  assert.deepEqual(departments, [{ orgCode: "C", parentCode: "P" }, { orgCode: "P", parentCode: "" }]);
+  const departments = await db.department.findMany({
+    where: { tenant: { tenantId: t.tenantId } },
+    orderBy: { orgCode: "asc" },
+    select: { orgCode: true, parentCode: true },
+  });
+  assert.deepEqual(departments, [
+    { orgCode: "C", parentCode: "P" },
+    { orgCode: "P", parentCode: "" },
+  ]);
 });

@@ -116,7 +116,10 @@ export function describeSessionZoneChecks(database: InProcessDatabase, zone: str
       const dedupeKey = `zone-later:${randomUUID()}`;
       await enqueueJobs(db, [{ kind: "fetch-order", payload: { orderKey: dedupeKey }, dedupeKey, runAt: new Date(Date.now() + 2 * MIN) }]);
       const { id } = await db.job.findUniqueOrThrow({ where: { dedupeKey }, select: { id: true } });
-      assert.deepEqual((await claimJobs(db, "worker-a", 10, MIN)).filter((j) => j.id === id), []);
+      assert.deepEqual(
+        (await claimJobs(db, "worker-a", 10, MIN)).filter((j) => j.id === id),
+        [],
+      );
     });
   });
 
@@ -157,7 +160,19 @@ export function describeSessionZoneChecks(database: InProcessDatabase, zone: str
       const orderId = `CS-ZONE-${randomUUID().slice(0, 8)}`;
       const at = Date.now();
       // As the app writes them: receivedAt from the app's clock, in UTC.
-      await db.callbackLog.create({ data: { receivedAt: new Date(at), endpoint: "saas", generation: "V2", method: "POST", activity: "newInstance", verification: "OK", resultCode: "000000", latencyMs: 3, requestMasked: {} } });
+      await db.callbackLog.create({
+        data: {
+          receivedAt: new Date(at),
+          endpoint: "saas",
+          generation: "V2",
+          method: "POST",
+          activity: "newInstance",
+          verification: "OK",
+          resultCode: "000000",
+          latencyMs: 3,
+          requestMasked: {},
+        },
+      });
       // Left to the column default: a failed newInstance, and a refused call.
       const insertByDefault = `INSERT INTO "CallbackLog" (id, endpoint, generation, method, activity, verification, "resultCode", "latencyMs", "orderId", "requestMasked")
                                VALUES ($1, 'saas', 'V2', 'POST', 'newInstance', $2, $3, 3, $4, '{}'::jsonb)`;
@@ -172,7 +187,11 @@ export function describeSessionZoneChecks(database: InProcessDatabase, zone: str
       // The hour may have turned between the inserts and the read: the current hour or the one before.
       const recent = hours.filter((h) => h.hourStart >= hourStart);
       assert.deepEqual(
-        recent.reduce((s, h) => ({ accepted: s.accepted + h.accepted, refused: s.refused + h.refused, failed: s.failed + h.failed }), { accepted: 0, refused: 0, failed: 0 }),
+        recent.reduce((s, h) => ({ accepted: s.accepted + h.accepted, refused: s.refused + h.refused, failed: s.failed + h.failed }), {
+          accepted: 0,
+          refused: 0,
+          failed: 0,
+        }),
         { accepted: 1, refused: 1, failed: 1 },
         "in the hour they were received",
       );

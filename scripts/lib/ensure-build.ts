@@ -5,7 +5,22 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 // Not inputs of the build (or written by it, like next-env.d.ts).
-const SKIP = new Set(["node_modules", ".next", ".git", ".ci", "bench", "e2e", "docs", "data", "scripts", "test-results", "playwright-report", "coverage", "next-env.d.ts", "tsconfig.tsbuildinfo"]);
+const SKIP = new Set([
+  "node_modules",
+  ".next",
+  ".git",
+  ".ci",
+  "bench",
+  "e2e",
+  "docs",
+  "data",
+  "scripts",
+  "test-results",
+  "playwright-report",
+  "coverage",
+  "next-env.d.ts",
+  "tsconfig.tsbuildinfo",
+]);
 
 function newestSource(dir: string): number {
   let newest = 0;

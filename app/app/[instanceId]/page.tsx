@@ -18,7 +18,11 @@ export const metadata: Metadata = { referrer: "no-referrer" };
 const STATE_TEXT: Record<string, { title: string; body: string; tone: string }> = {
   PROVISIONING: { title: "Being prepared", body: "Your instance is being set up. This page will work in a few minutes.", tone: "text-amber-700" },
   ACTIVE: { title: "Ready", body: "Your instance is active. Sign in with the administrator account from your KooGallery order.", tone: "text-emerald-700" },
-  FROZEN: { title: "Frozen", body: "This instance is frozen, usually because the subscription expired. Renew it in KooGallery to continue; your data is kept.", tone: "text-sky-700" },
+  FROZEN: {
+    title: "Frozen",
+    body: "This instance is frozen, usually because the subscription expired. Renew it in KooGallery to continue; your data is kept.",
+    tone: "text-sky-700",
+  },
   RELEASED: { title: "Released", body: "This instance has been released and can no longer be used.", tone: "text-slate-600" },
 };
 

@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
 
 export default async function RefusedPage({ searchParams }: { searchParams: Promise<{ reason?: string; tenant?: string }> }) {
   const { reason, tenant } = await searchParams;
-  const text = isRefusalReason(reason) ? REFUSAL_REASONS[reason] : { title: "You cannot sign in", advice: "Start again from KooGallery or from our sign-in page." };
+  const text = isRefusalReason(reason)
+    ? REFUSAL_REASONS[reason]
+    : { title: "You cannot sign in", advice: "Start again from KooGallery or from our sign-in page." };
   const logout = await kooGalleryLogoutUrl(tenant);
   return (
     <CenteredCard title={text.title} tone="danger">

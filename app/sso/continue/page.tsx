@@ -19,11 +19,19 @@ export default async function ContinuePage({ searchParams }: { searchParams: Pro
   return (
     <main className="mx-auto mt-16 max-w-lg rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
       <h1 className="text-xl font-semibold">Hello, {viewer.name}</h1>
-      {missing ? <p role="alert" className="mt-3 text-sm text-red-700">That application is not available to your account.</p> : null}
+      {missing ? (
+        <p role="alert" className="mt-3 text-sm text-red-700">
+          That application is not available to your account.
+        </p>
+      ) : null}
       {usable.length === 0 ? (
         <div className="mt-4 space-y-2 text-sm text-slate-700">
           <p>Your organisation has no application ready for you yet.</p>
-          <p>{instances.length > 0 ? "The application is still being set up or is suspended. Try again later, or ask your organisation's administrator." : "Ask your organisation's KooGallery administrator to check the purchase."}</p>
+          <p>
+            {instances.length > 0
+              ? "The application is still being set up or is suspended. Try again later, or ask your organisation's administrator."
+              : "Ask your organisation's KooGallery administrator to check the purchase."}
+          </p>
         </div>
       ) : (
         <>
@@ -31,7 +39,11 @@ export default async function ContinuePage({ searchParams }: { searchParams: Pro
           <ul className="mt-3 space-y-2">
             {usable.map((i) => (
               <li key={i.id}>
-                <Link className="block rounded border border-slate-200 px-4 py-3 text-sm hover:bg-slate-50" href={`/sso/handoff?instance=${encodeURIComponent(i.id)}`} prefetch={false}>
+                <Link
+                  className="block rounded border border-slate-200 px-4 py-3 text-sm hover:bg-slate-50"
+                  href={`/sso/handoff?instance=${encodeURIComponent(i.id)}`}
+                  prefetch={false}
+                >
                   {i.productId ?? "Application"} <span className="text-slate-500">({i.id})</span>
                 </Link>
               </li>

@@ -30,7 +30,11 @@ export function SsoGo({ callbackUrl }: { callbackUrl: string }) {
       <input type="hidden" name="csrfToken" value={csrfToken ?? ""} />
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <p className="text-sm text-slate-600">You are being sent to your organisation&apos;s KooGallery sign-in page.</p>
-      {error ? <p role="alert" className="text-sm text-red-700">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
       <button type="submit" disabled={!csrfToken} className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white disabled:opacity-50">
         Continue to KooGallery
       </button>

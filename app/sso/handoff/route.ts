@@ -16,6 +16,13 @@ export async function GET(req: NextRequest): Promise<Response> {
   const instance = (await listBuyerInstances(viewer)).find((i) => i.id === wanted && i.isUsable);
   // Only instances of the viewer's own enterprise: anything else is simply not found.
   if (!instance?.frontEndUrl) return redirectWithCookies(`${env.publicUrl}/sso/continue?missing=1`);
-  const token = await signHandoffToken({ userName: viewer.userName, name: viewer.name, role: viewer.role, tenantId: viewer.tenantId, orgCode: viewer.orgCode, instanceId: instance.id });
+  const token = await signHandoffToken({
+    userName: viewer.userName,
+    name: viewer.name,
+    role: viewer.role,
+    tenantId: viewer.tenantId,
+    orgCode: viewer.orgCode,
+    instanceId: instance.id,
+  });
   return redirectWithCookies(handoffUrl(instance.frontEndUrl, token));
 }

@@ -18,12 +18,14 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
   return (
     <div className="space-y-2">
       <p className="font-medium text-slate-900">
-        {c.wouldRun} {result.isDryRun ? "would run" : "re-run"}, {c.alreadyApplied} already applied, {c.superseded} superseded by a newer call, {c.cannotRetry} cannot be retried
+        {c.wouldRun} {result.isDryRun ? "would run" : "re-run"}, {c.alreadyApplied} already applied, {c.superseded} superseded by a newer call, {c.cannotRetry}{" "}
+        cannot be retried
         {c.duplicates > 0 ? `, ${c.duplicates} repeat${c.duplicates === 1 ? "" : "s"} of another call in the run` : ""}.
       </p>
       {result.isCapped ? (
         <p className="rounded bg-amber-50 px-3 py-2 text-amber-900">
-          More failed calls match than the limit of {result.limit}: only the newest {result.limit} are considered. Narrow the filter (e.g. the time range) to reach the rest.
+          More failed calls match than the limit of {result.limit}: only the newest {result.limit} are considered. Narrow the filter (e.g. the time range) to
+          reach the rest.
         </p>
       ) : null}
       {superseded.length > 0 ? (
@@ -39,7 +41,11 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
                 {i.supersededById ? (
                   <>
                     {" "}
-                    (<Link href={`/portal/callbacks/${i.supersededById}`} className="underline">the newer call</Link>)
+                    (
+                    <Link href={`/portal/callbacks/${i.supersededById}`} className="underline">
+                      the newer call
+                    </Link>
+                    )
                   </>
                 ) : null}
               </li>
@@ -64,7 +70,9 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
           </ul>
         </details>
       ) : null}
-      <p className="text-xs text-slate-600">Only failed calls are re-run, oldest first, one at a time; each re-run is logged as its own call linked to the original.</p>
+      <p className="text-xs text-slate-600">
+        Only failed calls are re-run, oldest first, one at a time; each re-run is logged as its own call linked to the original.
+      </p>
     </div>
   );
 }

@@ -38,7 +38,12 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
 function Json({ label, value }: { label: string; value: unknown }) {
   return (
     // Focusable and labelled: the block scrolls, and keyboard users must be able to scroll it.
-    <pre role="region" aria-label={label} tabIndex={0} className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-slate-500">
+    <pre
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-slate-500"
+    >
       {value === null || value === undefined ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value, null, 2)}
     </pre>
   );
@@ -57,11 +62,22 @@ function Summary({ log }: { log: CallbackLogDetailJson }) {
     <Section id="summary-heading" title="Summary">
       <Facts
         rows={[
-          ["Received", <time key="t" dateTime={log.receivedAt}>{formatTime(log.receivedAt)}</time>],
+          [
+            "Received",
+            <time key="t" dateTime={log.receivedAt}>
+              {formatTime(log.receivedAt)}
+            </time>,
+          ],
           ["Endpoint", <span key="e" className="font-mono">{`${log.method} ${log.endpoint}`}</span>],
           ["Activity", log.activity ?? "—"],
           ["Generation", log.generation],
-          ["Result", <span key="r" className="inline-flex flex-wrap items-center gap-2"><ResultCodeBadge code={log.resultCode} />{log.resultMsg ?? ""}</span>],
+          [
+            "Result",
+            <span key="r" className="inline-flex flex-wrap items-center gap-2">
+              <ResultCodeBadge code={log.resultCode} />
+              {log.resultMsg ?? ""}
+            </span>,
+          ],
           ["Verification", <VerificationBadge key="v" outcome={log.verification} />],
           ["Latency", `${log.latencyMs} ms`],
           ["Test call", log.isTest ? "yes (testFlag)" : "no"],
@@ -76,10 +92,16 @@ function RetryWindowNote({ log }: { log: CallbackLogDetailJson }) {
   if (!w) return null;
   const cadence = w.everyMinutes ? `, every ${w.everyMinutes} min,` : "";
   let text: string;
-  if (w.isSettled) text = `KooGallery re-sends this call for ${w.windowHours} h${cadence} from its first attempt, but the request has since succeeded: nothing is pending.`;
-  else if (w.isOpen) text = `KooGallery keeps re-sending this call${cadence} until ${formatTime(w.closesAt)}: ${formatDuration(w.remainingSeconds)} left (${w.windowHours} h from its first attempt at ${formatTime(w.firstAttemptAt)}). After that ${w.afterWindow}.`;
+  if (w.isSettled)
+    text = `KooGallery re-sends this call for ${w.windowHours} h${cadence} from its first attempt, but the request has since succeeded: nothing is pending.`;
+  else if (w.isOpen)
+    text = `KooGallery keeps re-sending this call${cadence} until ${formatTime(w.closesAt)}: ${formatDuration(w.remainingSeconds)} left (${w.windowHours} h from its first attempt at ${formatTime(w.firstAttemptAt)}). After that ${w.afterWindow}.`;
   else text = `KooGallery's ${w.windowHours} h window closed at ${formatTime(w.closesAt)}: ${w.afterWindow}.`;
-  const tone = w.isSettled ? "border-emerald-200 bg-emerald-50 text-emerald-900" : w.isOpen && w.isPurchase ? "border-amber-200 bg-amber-50 text-amber-900" : "border-slate-200 bg-slate-50 text-slate-800";
+  const tone = w.isSettled
+    ? "border-emerald-200 bg-emerald-50 text-emerald-900"
+    : w.isOpen && w.isPurchase
+      ? "border-amber-200 bg-amber-50 text-amber-900"
+      : "border-slate-200 bg-slate-50 text-slate-800";
   return (
     <section aria-labelledby="window-heading" className={`rounded-lg border p-4 text-sm ${tone}`}>
       <h2 id="window-heading" className="text-lg font-semibold">
@@ -103,8 +125,20 @@ function SignatureCheck({ log }: { log: CallbackLogDetailJson }) {
   if (s.skewSeconds !== null) rows.push(["Timestamp skew", `${s.skewSeconds} s${s.windowSeconds !== null ? ` (allowed ±${s.windowSeconds} s)` : ""}`]);
   for (const t of s.skewByTimeZone) rows.push([`Skew read as ${t.timeZone}`, `${t.skewSeconds} s`]);
   if (s.timeZone) rows.push(["timeStamp read as", s.timeZone]);
-  if (s.nonce) rows.push(["Nonce", <span key="n" className="font-mono text-xs">{s.nonce}</span>]);
-  if (s.retryOfId) rows.push(["Re-run of", <LogLink key="r" log={{ id: s.retryOfId }}>the original call</LogLink>]);
+  if (s.nonce)
+    rows.push([
+      "Nonce",
+      <span key="n" className="font-mono text-xs">
+        {s.nonce}
+      </span>,
+    ]);
+  if (s.retryOfId)
+    rows.push([
+      "Re-run of",
+      <LogLink key="r" log={{ id: s.retryOfId }}>
+        the original call
+      </LogLink>,
+    ]);
   if (s.retryActor) rows.push(["Re-run by", s.retryActor]);
   if (s.isReapply) rows.push(["Re-applied because", s.reapplyReason ?? "(the reason is shown to merchant staff)"]);
   return (
@@ -124,19 +158,35 @@ function Handler({ log }: { log: CallbackLogDetailJson }) {
     rows.push([
       "Instance",
       <span key="i" className="inline-flex flex-wrap items-center gap-2">
-        <Link href={filterLink(h.instance.id)} className="font-mono underline">{h.instance.id}</Link>
-        {h.instance.state ? <Badge tone={stateTone(h.instance.state)}>{h.instance.state.toLowerCase()}</Badge> : <span className="text-slate-700">{h.instance.isKnown ? "" : "(no such instance here)"}</span>}
+        <Link href={filterLink(h.instance.id)} className="font-mono underline">
+          {h.instance.id}
+        </Link>
+        {h.instance.state ? (
+          <Badge tone={stateTone(h.instance.state)}>{h.instance.state.toLowerCase()}</Badge>
+        ) : (
+          <span className="text-slate-700">{h.instance.isKnown ? "" : "(no such instance here)"}</span>
+        )}
       </span>,
     ]);
   }
-  if (h.order) rows.push(["Order", <Link key="o" href={filterLink(h.order.orderId)} className="font-mono underline">{h.order.orderLineId ? `${h.order.orderId} / ${h.order.orderLineId}` : h.order.orderId}</Link>]);
+  if (h.order)
+    rows.push([
+      "Order",
+      <Link key="o" href={filterLink(h.order.orderId)} className="font-mono underline">
+        {h.order.orderLineId ? `${h.order.orderId} / ${h.order.orderLineId}` : h.order.orderId}
+      </Link>,
+    ]);
   if (h.tenant) {
     rows.push([
       "Tenant",
       h.tenant.tenantRowId ? (
-        <Link key="t" href={`/portal/tenants/${h.tenant.tenantRowId}`} className="underline">{h.tenant.name ?? h.tenant.tenantId}</Link>
+        <Link key="t" href={`/portal/tenants/${h.tenant.tenantRowId}`} className="underline">
+          {h.tenant.name ?? h.tenant.tenantId}
+        </Link>
       ) : (
-        <Link key="t" href={filterLink(h.tenant.tenantId)} className="font-mono underline">{h.tenant.tenantId}</Link>
+        <Link key="t" href={filterLink(h.tenant.tenantId)} className="font-mono underline">
+          {h.tenant.tenantId}
+        </Link>
       ),
     ]);
   }
@@ -156,7 +206,11 @@ function Handler({ log }: { log: CallbackLogDetailJson }) {
             {h.syncEvents.map((e) => (
               <li key={e.id}>
                 {e.kind}
-                {e.counts && typeof e.counts === "object" && !Array.isArray(e.counts) ? `: ${Object.entries(e.counts).map(([k, v]) => `${k} ${String(v)}`).join(", ")}` : ""}
+                {e.counts && typeof e.counts === "object" && !Array.isArray(e.counts)
+                  ? `: ${Object.entries(e.counts)
+                      .map(([k, v]) => `${k} ${String(v)}`)
+                      .join(", ")}`
+                  : ""}
               </li>
             ))}
           </ul>
@@ -171,7 +225,9 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
     <Section id="retries-heading" title="Retries">
       {log.original ? (
         <p className="mb-2">
-          This call re-ran <LogLink log={log.original}>the call of {formatTime(log.original.receivedAt)}</LogLink> (<ResultCodeBadge code={log.original.resultCode} />).
+          This call re-ran <LogLink log={log.original}>the call of {formatTime(log.original.receivedAt)}</LogLink> (
+          <ResultCodeBadge code={log.original.resultCode} />
+          ).
         </p>
       ) : null}
       {log.appliedById ? (
@@ -181,7 +237,11 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
       ) : null}
       {!log.appliedById && log.supersededById ? (
         <p className="mb-2">
-          Superseded: <LogLink log={{ id: log.supersededById }}>a newer call for the same {log.endpoint.startsWith("kit/") ? "tenant and sync" : "instance"} succeeded</LogLink> since; a re-run of this older one is skipped if it is older than what was applied.
+          Superseded:{" "}
+          <LogLink log={{ id: log.supersededById }}>
+            a newer call for the same {log.endpoint.startsWith("kit/") ? "tenant and sync" : "instance"} succeeded
+          </LogLink>{" "}
+          since; a re-run of this older one is skipped if it is older than what was applied.
         </p>
       ) : null}
       {log.retries.length === 0 ? (
@@ -228,12 +288,22 @@ function RetryButton({ log }: { log: CallbackLogDetailJson }) {
             await retry.mutateAsync();
           }}
         >
-          <p>This call already succeeded. Its stored request is run through the handler again, as you, and logged as a new call linked to this one with your name and reason.</p>
+          <p>
+            This call already succeeded. Its stored request is run through the handler again, as you, and logged as a new call linked to this one with your name
+            and reason.
+          </p>
           <p className="mt-2">A call older than what was applied since is skipped (answered 000000, nothing changed).</p>
           <label htmlFor={reasonId} className="mt-3 block font-medium text-slate-800">
             Why must it be applied again? (required)
           </label>
-          <textarea id={reasonId} className="mt-1 w-full rounded border border-slate-300 p-2 text-sm" rows={3} maxLength={MAX_REASON} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <textarea
+            id={reasonId}
+            className="mt-1 w-full rounded border border-slate-300 p-2 text-sm"
+            rows={3}
+            maxLength={MAX_REASON}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </ConfirmAction>
       ) : (
         <ConfirmAction
@@ -245,7 +315,9 @@ function RetryButton({ log }: { log: CallbackLogDetailJson }) {
           }}
         >
           <p>The stored request is run through the same handler again, as you. It is logged as a new call linked to this one.</p>
-          {log.appliedById ? <p className="mt-2 font-medium">This request has already succeeded; a re-run is harmless (handlers are idempotent) but changes nothing.</p> : null}
+          {log.appliedById ? (
+            <p className="mt-2 font-medium">This request has already succeeded; a re-run is harmless (handlers are idempotent) but changes nothing.</p>
+          ) : null}
         </ConfirmAction>
       )}
       {retry.data ? (
@@ -261,7 +333,12 @@ function RetryButton({ log }: { log: CallbackLogDetailJson }) {
 export function CallbackLogDetailView({ logId, canOperate }: { logId: string; canOperate: boolean }) {
   const query = useQuery(callbackQueries.detail(logId));
   if (query.isPending) return <p aria-live="polite">Loading…</p>;
-  if (query.isError) return <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">{query.error.message}</p>;
+  if (query.isError)
+    return (
+      <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
+        {query.error.message}
+      </p>
+    );
   const log = query.data;
   return (
     <div className="space-y-6">

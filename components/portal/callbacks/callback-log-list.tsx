@@ -15,7 +15,18 @@ import { TableHead } from "@/components/ui/table-head";
 
 const ENDPOINTS = ["saas", "kit/tenantSync", "kit/applicationSync", "kit/authSync", "kit/singleOrgSync", "kit/allOrgSync"];
 // SaaS V2 (SPEC §2), V1-only (§3) activities; a Kit sync is chosen by its endpoint.
-const ACTIVITIES = ["newInstance", "refreshInstance", "updateInstanceStatus", "releaseInstance", "queryInstance", "upgradeInstance", "orderNotify", "expireInstance", "upgrade", "instanceStatus"];
+const ACTIVITIES = [
+  "newInstance",
+  "refreshInstance",
+  "updateInstanceStatus",
+  "releaseInstance",
+  "queryInstance",
+  "upgradeInstance",
+  "orderNotify",
+  "expireInstance",
+  "upgrade",
+  "instanceStatus",
+];
 const OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE", "COUNTED"];
 
 type FormState = {
@@ -55,7 +66,19 @@ function toFilter(f: FormState): CallbackFilter {
   };
 }
 
-function Select({ id, label, value, onChange, options }: { id: string; label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
+function Select({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: { value: string; label: string }[];
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium">
@@ -75,18 +98,63 @@ function Select({ id, label, value, onChange, options }: { id: string; label: st
 
 function Filters({ form, set }: { form: FormState; set: <K extends keyof FormState>(key: K, value: FormState[K]) => void }) {
   return (
-    <form role="search" aria-label="Filter callbacks" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4" onSubmit={(e) => e.preventDefault()}>
+    <form
+      role="search"
+      aria-label="Filter callbacks"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
+      onSubmit={(e) => e.preventDefault()}
+    >
       <div className="sm:col-span-2">
         <label htmlFor="cb-q" className="block text-sm font-medium">
           Order, instance or tenant
         </label>
-        <input id="cb-q" type="search" value={form.q} onChange={(e) => set("q", e.target.value)} placeholder="Exact ID, e.g. CS2211181819B4LVS" className={inputClass} />
+        <input
+          id="cb-q"
+          type="search"
+          value={form.q}
+          onChange={(e) => set("q", e.target.value)}
+          placeholder="Exact ID, e.g. CS2211181819B4LVS"
+          className={inputClass}
+        />
       </div>
-      <Select id="cb-endpoint" label="Endpoint" value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS.map((e) => ({ value: e, label: e }))} />
-      <Select id="cb-activity" label="Activity" value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES.map((a) => ({ value: a, label: a }))} />
-      <Select id="cb-generation" label="Generation" value={form.generation} onChange={(v) => set("generation", v)} options={[{ value: "V1", label: "V1" }, { value: "V2", label: "V2" }]} />
-      <Select id="cb-result" label="Result code" value={form.resultCode} onChange={(v) => set("resultCode", v)} options={Object.entries(defaultResultMessages).map(([code, text]) => ({ value: code, label: `${code} ${text}` }))} />
-      <Select id="cb-verification" label="Verification" value={form.verification} onChange={(v) => set("verification", v)} options={OUTCOMES.map((o) => ({ value: o, label: verificationLabel(o) }))} />
+      <Select
+        id="cb-endpoint"
+        label="Endpoint"
+        value={form.endpoint}
+        onChange={(v) => set("endpoint", v)}
+        options={ENDPOINTS.map((e) => ({ value: e, label: e }))}
+      />
+      <Select
+        id="cb-activity"
+        label="Activity"
+        value={form.activity}
+        onChange={(v) => set("activity", v)}
+        options={ACTIVITIES.map((a) => ({ value: a, label: a }))}
+      />
+      <Select
+        id="cb-generation"
+        label="Generation"
+        value={form.generation}
+        onChange={(v) => set("generation", v)}
+        options={[
+          { value: "V1", label: "V1" },
+          { value: "V2", label: "V2" },
+        ]}
+      />
+      <Select
+        id="cb-result"
+        label="Result code"
+        value={form.resultCode}
+        onChange={(v) => set("resultCode", v)}
+        options={Object.entries(defaultResultMessages).map(([code, text]) => ({ value: code, label: `${code} ${text}` }))}
+      />
+      <Select
+        id="cb-verification"
+        label="Verification"
+        value={form.verification}
+        onChange={(v) => set("verification", v)}
+        options={OUTCOMES.map((o) => ({ value: o, label: verificationLabel(o) }))}
+      />
       <div>
         <label htmlFor="cb-from" className="block text-sm font-medium">
           From (your time)
@@ -136,7 +204,19 @@ function IdLink({ label, id }: { label: string; id: string }) {
 }
 
 export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: string; canOperate: boolean }) {
-  const [form, setForm] = useState<FormState>({ q: initialQuery, endpoint: "", activity: "", generation: "", resultCode: "", verification: "", from: "", to: "", failedOnly: false, retriesOnly: false, includeTest: false });
+  const [form, setForm] = useState<FormState>({
+    q: initialQuery,
+    endpoint: "",
+    activity: "",
+    generation: "",
+    resultCode: "",
+    verification: "",
+    from: "",
+    to: "",
+    failedOnly: false,
+    retriesOnly: false,
+    includeTest: false,
+  });
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
   // The search box asks once typing pauses, not once per keystroke.
   const q = useDebounced(form.q, 300);
@@ -163,8 +243,16 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
                   <td className="px-3 py-2 font-mono text-xs">{r.endpoint}</td>
                   <td className="px-3 py-2">
                     {r.activity ?? "—"}
-                    {r.retryOfId ? <span className="ml-2"><Badge tone="info">retry</Badge></span> : null}
-                    {r.isTest ? <span className="ml-2"><Badge tone="warn">test</Badge></span> : null}
+                    {r.retryOfId ? (
+                      <span className="ml-2">
+                        <Badge tone="info">retry</Badge>
+                      </span>
+                    ) : null}
+                    {r.isTest ? (
+                      <span className="ml-2">
+                        <Badge tone="warn">test</Badge>
+                      </span>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2">{r.generation}</td>
                   <td className="px-3 py-2">

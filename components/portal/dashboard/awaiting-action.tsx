@@ -48,10 +48,20 @@ export function AwaitingAction({ awaiting }: { awaiting: Dashboard["awaiting"] }
         Awaiting manual action <span className="text-base font-normal text-slate-600">({total})</span>
       </h2>
       <div className="mt-3 space-y-4">
-        <Group id="awaiting-provisioning" title="Provisioning failed" count={failedProvisioning.count} shown={failedProvisioning.items.length} empty="No instance waits for provisioning to be fixed.">
+        <Group
+          id="awaiting-provisioning"
+          title="Provisioning failed"
+          count={failedProvisioning.count}
+          shown={failedProvisioning.items.length}
+          empty="No instance waits for provisioning to be fixed."
+        >
           {failedProvisioning.items.map((i) => (
             <li key={i.instanceId} className="py-2">
-              <InstanceLink id={i.instanceId} /> <span className="text-slate-700">order {i.orderId}{i.customerName ? `, ${i.customerName}` : ""}, {i.state.toLowerCase()}, created {formatTimeUtc(i.createdAt)}</span>
+              <InstanceLink id={i.instanceId} />{" "}
+              <span className="text-slate-700">
+                order {i.orderId}
+                {i.customerName ? `, ${i.customerName}` : ""}, {i.state.toLowerCase()}, created {formatTimeUtc(i.createdAt)}
+              </span>
               <ErrorText text={i.error} />
             </li>
           ))}
@@ -59,15 +69,30 @@ export function AwaitingAction({ awaiting }: { awaiting: Dashboard["awaiting"] }
         <Group id="awaiting-jobs" title="Background jobs that gave up" count={deadJobs.count} shown={deadJobs.items.length} empty="No job has given up.">
           {deadJobs.items.map((j) => (
             <li key={j.id} className="py-2">
-              <span className="font-medium">{j.kind}</span> <span className="text-slate-700">after {j.attempts} attempts, {formatTimeUtc(j.failedAt)}{j.orderId ? `, order ${j.orderId}` : ""}</span> <InstanceLink id={j.instanceId} />
+              <span className="font-medium">{j.kind}</span>{" "}
+              <span className="text-slate-700">
+                after {j.attempts} attempts, {formatTimeUtc(j.failedAt)}
+                {j.orderId ? `, order ${j.orderId}` : ""}
+              </span>{" "}
+              <InstanceLink id={j.instanceId} />
               <ErrorText text={j.error} />
             </li>
           ))}
         </Group>
-        <Group id="awaiting-orders" title="Order details not fetched" count={failedOrderFetches.count} shown={failedOrderFetches.items.length} empty="Every order's details were fetched or are still being fetched.">
+        <Group
+          id="awaiting-orders"
+          title="Order details not fetched"
+          count={failedOrderFetches.count}
+          shown={failedOrderFetches.items.length}
+          empty="Every order's details were fetched or are still being fetched."
+        >
           {failedOrderFetches.items.map((o) => (
             <li key={`${o.orderId}/${o.orderLineId ?? ""}`} className="py-2">
-              <span className="font-mono text-xs">{o.orderId}</span> <span className="text-slate-700">{o.kind.toLowerCase()}, {formatTimeUtc(o.createdAt)}</span> <InstanceLink id={o.instanceId} />
+              <span className="font-mono text-xs">{o.orderId}</span>{" "}
+              <span className="text-slate-700">
+                {o.kind.toLowerCase()}, {formatTimeUtc(o.createdAt)}
+              </span>{" "}
+              <InstanceLink id={o.instanceId} />
               <ErrorText text={o.error} />
             </li>
           ))}

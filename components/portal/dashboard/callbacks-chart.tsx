@@ -66,7 +66,13 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
           </li>
         ))}
       </ul>
-      <svg role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full" preserveAspectRatio="xMidYMid meet">
+      <svg
+        role="img"
+        aria-labelledby={`${id}-title ${id}-desc`}
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        className="h-auto w-full"
+        preserveAspectRatio="xMidYMid meet"
+      >
         <title id={`${id}-title`}>Callbacks per hour over the last 24 hours, by outcome</title>
         <desc id={`${id}-desc`}>{description}</desc>
         {ticks.map((t) => (

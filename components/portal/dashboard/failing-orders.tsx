@@ -14,7 +14,8 @@ export function FailingOrders({ orders }: { orders: FailingOrder[] }) {
         Failing orders <span className="text-base font-normal text-slate-600">({orders.length})</span>
       </h2>
       <p className="mt-1 text-sm text-slate-700">
-        Purchases, renewals and upgrades whose latest callback failed. KooGallery retries them for a limited time (3 h for purchases and upgrades, then the order is refunded; 2 h for renewals).
+        Purchases, renewals and upgrades whose latest callback failed. KooGallery retries them for a limited time (3 h for purchases and upgrades, then the
+        order is refunded; 2 h for renewals).
       </p>
       {orders.length === 0 ? (
         <p className="mt-3 text-sm text-slate-700">No order is failing right now.</p>
@@ -33,12 +34,16 @@ export function FailingOrders({ orders }: { orders: FailingOrder[] }) {
                   <td className="px-3 py-2">
                     <Badge tone="bad">{o.resultCode}</Badge> <span className="text-slate-800">{o.resultMsg ?? ""}</span>
                     <div className="text-xs text-slate-600">
-                      at <time dateTime={o.lastAttemptAt}>{formatTimeUtc(o.lastAttemptAt)}</time>, failing since <time dateTime={o.firstAttemptAt}>{formatTimeUtc(o.firstAttemptAt)}</time>
+                      at <time dateTime={o.lastAttemptAt}>{formatTimeUtc(o.lastAttemptAt)}</time>, failing since{" "}
+                      <time dateTime={o.firstAttemptAt}>{formatTimeUtc(o.firstAttemptAt)}</time>
                     </div>
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     <Badge tone={o.timeLeftMs < 60 * 60 * 1000 ? "bad" : "warn"}>{formatDuration(o.timeLeftMs)}</Badge>
-                    <div className="text-xs text-slate-600">of {formatDuration(o.windowMs)}{o.afterWindow === "order-refunded" ? ", then refunded" : ", then not resent"}</div>
+                    <div className="text-xs text-slate-600">
+                      of {formatDuration(o.windowMs)}
+                      {o.afterWindow === "order-refunded" ? ", then refunded" : ", then not resent"}
+                    </div>
                   </td>
                   <td className="px-3 py-2">
                     <ul className="space-y-1">

@@ -20,7 +20,11 @@ export function InstanceStateCards({ counts }: { counts: Dashboard["instancesByS
           <div key={s.state} className={`rounded-lg border border-t-4 border-slate-200 bg-white p-4 ${s.accent}`}>
             <dt className="text-sm text-slate-700">{s.label}</dt>
             <dd className="mt-1 text-2xl font-semibold tabular-nums">
-              <Link href={`/portal/instances?state=${s.state}`} className="underline-offset-2 hover:underline" aria-label={`${counts[s.state]} ${s.label.toLowerCase()} instances`}>
+              <Link
+                href={`/portal/instances?state=${s.state}`}
+                className="underline-offset-2 hover:underline"
+                aria-label={`${counts[s.state]} ${s.label.toLowerCase()} instances`}
+              >
                 {counts[s.state].toLocaleString("en")}
               </Link>
             </dd>

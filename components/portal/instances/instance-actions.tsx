@@ -29,7 +29,17 @@ const ACTIONS: Record<InstanceAction, { label: string; title: string; done: stri
   },
 };
 
-function ActionButton({ instanceId, action, isDisabled, onDone }: { instanceId: string; action: InstanceAction; isDisabled: boolean; onDone: (message: string) => Promise<void> }) {
+function ActionButton({
+  instanceId,
+  action,
+  isDisabled,
+  onDone,
+}: {
+  instanceId: string;
+  action: InstanceAction;
+  isDisabled: boolean;
+  onDone: (message: string) => Promise<void>;
+}) {
   const [reason, setReason] = useState("");
   const reasonId = useId();
   const a = ACTIONS[action];

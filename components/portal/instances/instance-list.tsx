@@ -62,7 +62,15 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
           <label htmlFor="instance-search" className="block text-sm font-medium">
             Search instances
           </label>
-          <input id="instance-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Order, instance or customer" className={inputClass} maxLength={100} />
+          <input
+            id="instance-search"
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder="Order, instance or customer"
+            className={inputClass}
+            maxLength={100}
+          />
         </div>
         <div>
           <label htmlFor="instance-state" className="block text-sm font-medium">
@@ -135,7 +143,9 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
           </a>
         </div>
       </div>
-      <p className="mt-2 text-xs text-slate-600">Dates are whole days in UTC. Search matches an exact order, instance or customer ID, or part of a customer name.</p>
+      <p className="mt-2 text-xs text-slate-600">
+        Dates are whole days in UTC. Search matches an exact order, instance or customer ID, or part of a customer name.
+      </p>
 
       <QueryState query={query} isEmpty={rows.length === 0} empty="No instances match.">
         <div className="mt-4 overflow-x-auto rounded-lg bg-white shadow-sm">
@@ -145,7 +155,10 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
               {rows.map((i) => (
                 <tr key={i.id} className="border-t border-slate-100 align-top">
                   <td className="px-3 py-2">
-                    <Link className="font-mono text-xs font-medium text-slate-900 underline underline-offset-2" href={`/portal/instances/${encodeURIComponent(i.id)}`}>
+                    <Link
+                      className="font-mono text-xs font-medium text-slate-900 underline underline-offset-2"
+                      href={`/portal/instances/${encodeURIComponent(i.id)}`}
+                    >
                       {i.id}
                     </Link>
                     <div className="mt-1 flex gap-1">

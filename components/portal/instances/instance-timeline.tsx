@@ -38,7 +38,11 @@ export function InstanceTimeline({ items, isCapped }: { items: TimelineItem[]; i
                   {item.actor ? <span className="text-slate-600">by {item.actor}</span> : null}
                   {item.callbackLogId ? (
                     <Link className="underline underline-offset-2" href={`/portal/callbacks/${encodeURIComponent(item.callbackLogId)}`}>
-                      Callback log<span className="sr-only"> for {item.title}, {when}</span>
+                      Callback log
+                      <span className="sr-only">
+                        {" "}
+                        for {item.title}, {when}
+                      </span>
                     </Link>
                   ) : null}
                 </div>

@@ -80,7 +80,11 @@ export function SettingsView({ initial, initialAt }: { initial: Settings; initia
         <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="font-medium">Worker (this app instance)</dt>
           <dd>
-            {jobs.worker.isRunning ? <Badge tone="good">running</Badge> : <Badge tone="bad">{jobs.worker.isDisabled ? "disabled (JOBS_DISABLED)" : "not running"}</Badge>}
+            {jobs.worker.isRunning ? (
+              <Badge tone="good">running</Badge>
+            ) : (
+              <Badge tone="bad">{jobs.worker.isDisabled ? "disabled (JOBS_DISABLED)" : "not running"}</Badge>
+            )}
             {jobs.worker.lastPollAt ? <span className="ml-2 text-slate-700">last poll {formatTimeUtc(jobs.worker.lastPollAt)}</span> : null}
             {jobs.worker.lastError ? <div className="text-xs text-red-800">{jobs.worker.lastError}</div> : null}
           </dd>
@@ -115,7 +119,10 @@ export function SettingsView({ initial, initialAt }: { initial: Settings; initia
           <ul className="mt-1 divide-y divide-slate-100 text-sm">
             {jobs.recentDead.map((j) => (
               <li key={j.id} className="py-2">
-                <span className="font-medium">{j.kind}</span> <span className="text-slate-700">after {j.attempts} attempts, {formatTimeUtc(j.failedAt)}</span>
+                <span className="font-medium">{j.kind}</span>{" "}
+                <span className="text-slate-700">
+                  after {j.attempts} attempts, {formatTimeUtc(j.failedAt)}
+                </span>
                 {j.error ? <div className="break-words text-xs text-red-800">{j.error}</div> : null}
               </li>
             ))}

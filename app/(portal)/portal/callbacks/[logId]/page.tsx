@@ -33,7 +33,10 @@ export default async function CallbackLogPage({ params }: { params: Promise<{ lo
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">
-        {detail.activity ?? detail.endpoint} <span className="text-base font-normal text-slate-700">({detail.generation}, {detail.endpoint})</span>
+        {detail.activity ?? detail.endpoint}{" "}
+        <span className="text-base font-normal text-slate-700">
+          ({detail.generation}, {detail.endpoint})
+        </span>
       </h1>
       <HydrationBoundary state={dehydrate(queryClient)}>
         {/* Keyed: following a link to another log starts with that log's state, not the last one's. */}

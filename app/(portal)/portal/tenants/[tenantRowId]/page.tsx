@@ -37,10 +37,16 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantR
           <dd>
             {tenant.apps.length === 0
               ? "none synced"
-              : tenant.apps.map((a) => `${a.appId} (client ${a.clientId}, secret ${a.hasClientSecret ? "stored" : "missing"}${a.deletedAt ? ", deleted" : ""})`).join("; ")}
+              : tenant.apps
+                  .map((a) => `${a.appId} (client ${a.clientId}, secret ${a.hasClientSecret ? "stored" : "missing"}${a.deletedAt ? ", deleted" : ""})`)
+                  .join("; ")}
           </dd>
         </dl>
-        {tenant.deletedAt ? <p className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">KooGallery deleted this tenant on {tenant.deletedAt.toISOString().slice(0, 10)}.</p> : null}
+        {tenant.deletedAt ? (
+          <p className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            KooGallery deleted this tenant on {tenant.deletedAt.toISOString().slice(0, 10)}.
+          </p>
+        ) : null}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <OrgTreeView tenantRowId={id} />

@@ -12,5 +12,8 @@ export const GET = portalRoute<{ tenantRowId: string }>(async ({ req, viewer, pa
   const q = req.nextUrl.searchParams.get("q")?.trim();
   if (q) return { matches: await searchDepartments(db, id, q.slice(0, 100), Math.min(intParam(req, "limit") ?? 20, 100)) };
   const depth = intParam(req, "depth");
-  return getOrgTree(db, id, { rootOrgCode: req.nextUrl.searchParams.get("root") ?? undefined, depth: depth === undefined ? 2 : Math.min(Math.max(depth, 1), 50) });
+  return getOrgTree(db, id, {
+    rootOrgCode: req.nextUrl.searchParams.get("root") ?? undefined,
+    depth: depth === undefined ? 2 : Math.min(Math.max(depth, 1), 50),
+  });
 });
