@@ -2,6 +2,9 @@
 // parsed copy; the signature is always checked on the untouched body first, so transforms
 // here (normalised flags, flattened V1 extensions) never affect what was signed.
 import { z } from "zod";
+import type { KitName, V1SaasActivity, V2SaasActivity } from "@/lib/koogallery/activity-names";
+
+export { isKitName, kitNames, type KitName } from "@/lib/koogallery/activity-names";
 
 // ---------------------------------------------------------------- shared field builders
 
@@ -158,6 +161,26 @@ const v2ReleaseLicenseCode = z.object({
   testFlag: v2TestFlag,
 });
 
+/** The production interface's V2 activities, by name (the SaaS endpoint's activity table reads these). */
+export const v2SaasSchemas = {
+  newInstance: v2NewInstance,
+  refreshInstance: v2RefreshInstance,
+  updateInstanceStatus: v2UpdateInstanceStatus,
+  releaseInstance: v2ReleaseInstance,
+  queryInstance: v2QueryInstance,
+  upgradeInstance: v2UpgradeInstance,
+  orderNotify: v2OrderNotify,
+} satisfies Record<V2SaasActivity, z.ZodType>;
+
+/** The License interfaces' V2 activities (signed with the basic or the License-code key); no endpoint serves them yet. */
+export const v2LicenseSchemas = {
+  getLicenseAsync: v2GetLicenseAsync,
+  refreshLicenseCode: v2RefreshLicenseCode,
+  updateLicenseCodeStatus: v2UpdateLicenseCodeStatus,
+  releaseLicenseCode: v2ReleaseLicenseCode,
+};
+
+/** Every V2 activity signed like the basic interface, production and License: the protocol's catalogue (tests, tools). */
 export const v2BasicRequestSchema = z.discriminatedUnion("activity", [
   v2NewInstance,
   v2RefreshInstance,
@@ -281,6 +304,20 @@ const v1GetLicense = z.object({
   productId: optionalText(64),
 });
 
+/** The production interface's V1 activities, by name. */
+export const v1SaasSchemas = {
+  newInstance: v1NewInstance,
+  refreshInstance: v1RefreshInstance,
+  expireInstance: v1ExpireInstance,
+  releaseInstance: v1ReleaseInstance,
+  upgrade: v1Upgrade,
+  instanceStatus: v1InstanceStatus,
+  queryInstance: v1QueryInstance,
+} satisfies Record<V1SaasActivity, z.ZodType>;
+
+export const v1LicenseSchemas = { getLicense: v1GetLicense };
+
+/** Every V1 GET activity, production and License: the protocol's catalogue (tests, tools). */
 export const v1RequestSchema = z.discriminatedUnion("activity", [
   v1NewInstance,
   v1RefreshInstance,
@@ -484,13 +521,6 @@ const allOrgSync = z
     }
   })
   .transform(({ orgInfo, orgInfoList, ...rest }) => ({ ...rest, orgInfoList: orgInfoList ?? orgInfo ?? [] }));
-
-export const kitNames = ["tenantSync", "applicationSync", "authSync", "singleOrgSync", "allOrgSync"] as const;
-export type KitName = (typeof kitNames)[number];
-
-export function isKitName(value: unknown): value is KitName {
-  return typeof value === "string" && (kitNames as readonly string[]).includes(value);
-}
 
 export const kitSchemas = {
   tenantSync,
