@@ -1,11 +1,12 @@
 // The landing page: what this server is and the addresses to paste into the seller center.
+import { SAAS_PATH } from "@/lib/callbacks/endpoint-catalog";
 import { getEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 
 export default function HomePage() {
   const env = getEnv();
-  const saasUrl = `${env.publicUrl}/api/koogallery/saas`;
+  const saasUrl = `${env.publicUrl}${SAAS_PATH}`;
   return (
     <main className="mx-auto max-w-3xl px-6 py-16">
       <h1 className="text-3xl font-semibold tracking-tight">KooGallery Merchant Portal</h1>

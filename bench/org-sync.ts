@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { KIT_MAX_BODY_BYTES } from "../lib/callbacks/read-request";
+import { KIT_MAX_BODY_BYTES } from "../lib/callbacks/endpoint-catalog";
 import type { Engine } from "./engines";
 import { runWorkerProcess } from "./child";
 import { createBenchDatabase } from "./pg";

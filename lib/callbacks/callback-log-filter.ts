@@ -1,8 +1,9 @@
 // The callback log's filters, shared by the list (query string), the bulk retry
 // (JSON body) and the pages, and the Prisma condition they become. Every filter
-// but `generation`, `endpoint` "saas" and `includeTest` is an indexed equality
+// but `generation`, the SaaS `endpoint` and `includeTest` is an indexed equality
 // (or the receivedAt range), so with the receivedAt order each query is one
 // index range: see the indexes on CallbackLog in prisma/schema.prisma.
+import { ENDPOINT_NAMES, kitNameOfEndpoint, protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
 import { z } from "zod";
 import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -42,8 +43,10 @@ const time = z
 
 export const callbackLogFilterSchema = z
   .strictObject({
-    /** "saas" or "kit/<sync>". */
-    endpoint: text(80).regex(/^(saas|kit\/[A-Za-z0-9_-]{1,64})$/, { error: 'must be "saas" or "kit/<sync name>"' }),
+    /** An endpoint of the catalog, or an unknown Kit name refused calls were logged under ("kit/<name>"). */
+    endpoint: text(80).refine((name) => protocolOfEndpointName(name) !== undefined && /^[A-Za-z0-9_/-]{1,80}$/.test(name), {
+      error: `must be one of ${ENDPOINT_NAMES.join(", ")} (or kit/<sync name>)`,
+    }),
     activity: text(64),
     generation: z.enum(["V1", "V2"], { error: "must be V1 or V2" }),
     resultCode: text(6).regex(/^\d{6}$/, { error: "must be six digits" }),
@@ -121,7 +124,8 @@ export function callbackLogWhere(filter: CallbackLogFilter): Prisma.CallbackLogW
   const and: Prisma.CallbackLogWhereInput[] = [];
   if (filter.endpoint) {
     and.push({ endpoint: filter.endpoint });
-    if (filter.endpoint.startsWith("kit/") && !filter.activity) and.push({ activity: filter.endpoint.slice("kit/".length) });
+    const kitName = kitNameOfEndpoint(filter.endpoint);
+    if (kitName && !filter.activity) and.push({ activity: kitName });
   }
   if (filter.activity) and.push({ activity: filter.activity });
   if (filter.generation) and.push({ generation: filter.generation });

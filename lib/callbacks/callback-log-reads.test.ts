@@ -14,14 +14,13 @@ const database = await prepareInProcessDatabase("kg-callback-logs", { KOOGALLERY
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { handleSaasCallback } = await import("@/lib/callbacks/handle-saas-callback");
-const { handleKitCallback } = await import("@/lib/callbacks/handle-kit-callback");
+const { handleCall } = await import("@/lib/callbacks/endpoints");
 const { buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { listCallbackLogs } = await import("@/lib/callbacks/list-callback-logs");
 const { callbackLogFilterFromSearchParams, parseCallbackLogFilter } = await import("@/lib/callbacks/callback-log-filter");
 const { ALL_CALLBACKS, callbackViewerScope, isCallbackLogInScope } = await import("@/lib/callbacks/callback-log-scope");
 const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
-const { computeRetryWindow } = await import("@/lib/callbacks/retry-window");
+const { computeRetryWindow } = await import("@/lib/koogallery/retry-windows");
 const { parseBulkRetryBody, retryMatchingCallbacks } = await import("@/lib/callbacks/retry-matching-callbacks");
 const { parseLogId, requireOperator } = await import("@/lib/portal/callback-access");
 const { PortalError } = await import("@/lib/errors");
@@ -40,27 +39,27 @@ const BASE = "http://portal.test/api/koogallery/saas";
 
 async function v2(body: Record<string, unknown>, opts: { key?: string; timestamp?: string } = {}): Promise<Record<string, unknown> & { nonce: string | null }> {
   const req = buildV2BasicRequest({ baseUrl: BASE, accessKey: opts.key ?? BASIC_KEY, body, timestamp: opts.timestamp });
-  const answer = await handleSaasCallback({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
+  const answer = await handleCall({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
   return { ...(JSON.parse(answer.body) as Record<string, unknown>), nonce: new URL(req.url).searchParams.get("nonce") };
 }
 
 async function v1(params: Record<string, string>) {
   const req = buildV1GetRequest({ baseUrl: BASE, accessKey: BASIC_KEY, params });
-  const answer = await handleSaasCallback({ method: "GET", url: req.url, headers: {}, rawBody: "" });
+  const answer = await handleCall({ method: "GET", url: req.url, headers: {}, rawBody: "" });
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 
 async function kit(kitName: "tenantSync" | "authSync", body: Record<string, unknown>) {
   const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation: "V2", kitName });
+  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 
 async function kitAny(kitName: "tenantSync" | "authSync" | "applicationSync", body: Record<string, unknown>) {
   const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation: "V2", kitName });
+  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 

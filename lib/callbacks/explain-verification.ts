@@ -3,6 +3,7 @@
 // of the payload matched, or why the call was refused. Built from a whitelist
 // of verificationInfo fields (lib/callbacks/verify-call.ts), so nothing else
 // the row may hold is ever shown, and a key is only ever named, never printed.
+import { protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
 import type { Generation } from "@/lib/generated/prisma/client";
 import type { LogReader } from "@/lib/callbacks/callback-log-scope";
 
@@ -78,7 +79,7 @@ function knownName(v: unknown, names: Record<string, string>): string | null {
 }
 
 function schemeOf(endpoint: string, generation: Generation): string {
-  const isKit = endpoint.startsWith("kit/");
+  const isKit = protocolOfEndpointName(endpoint) === "kit";
   if (isKit)
     return generation === "V2"
       ? "Kit V2: x-sign over key + nonce + timestamp + payload (SPEC §1.4)"

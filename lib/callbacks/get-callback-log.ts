@@ -17,7 +17,7 @@ import type { CallbackViewerScope } from "@/lib/callbacks/callback-log-scope";
 import { explainVerification, type SignatureCheck } from "@/lib/callbacks/explain-verification";
 import { callbackLogSummarySelect, isRetryableEndpoint, toSummary, type CallbackLogSummary } from "@/lib/callbacks/list-callback-logs";
 import { appliedByOf, describeRequests, findFirstAttempt } from "@/lib/callbacks/request-identity";
-import { computeRetryWindow, MAX_RETRY_WINDOW_MS, retryPolicyOf, type RetryWindow } from "@/lib/callbacks/retry-window";
+import { computeRetryWindow, MAX_RETRY_WINDOW_MS, retryWindowOf, type RetryWindowState } from "@/lib/koogallery/retry-windows";
 
 export type HandlerEffects = {
   note: string | null;
@@ -46,7 +46,7 @@ export type CallbackLogDetail = CallbackLogSummary & {
   appliedById: string | null;
   /** A newer call of another request for the same instance (or tenant and sync) that succeeded since. */
   supersededById: string | null;
-  retryWindow: RetryWindow | null;
+  retryWindow: RetryWindowState | null;
 };
 
 function parseResponse(text: string | null): unknown {
@@ -158,8 +158,8 @@ export async function getCallbackLog(db: Db, scope: CallbackViewerScope, logId: 
   ]);
   const appliedById = appliedByOf(states.get(row.id));
 
-  let retryWindow: RetryWindow | null = null;
-  if (isFailed && row.activity && retryPolicyOf(row.activity, row.generation)) {
+  let retryWindow: RetryWindowState | null = null;
+  if (isFailed && row.activity && retryWindowOf(row.activity, row.generation)) {
     // KooGallery's window runs from its first attempt at the request, not from our re-runs.
     // A retry re-runs the same request, so the chain's first call has the same activity.
     const root = row.retryOfId ? await chainRoot(db, row) : row;

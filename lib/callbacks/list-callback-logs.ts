@@ -2,6 +2,7 @@
 // (receivedAt DESC, id DESC) with no COUNT: each page is one index range read
 // (see callback-log-filter.ts). Summary rows only: no request or response bodies,
 // no verification details, never the sealed request.
+import { endpointEntryNamed } from "@/lib/callbacks/endpoint-catalog";
 import type { Db } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -37,7 +38,7 @@ export type CallbackLogSummary = SummaryRow & { canRetry: boolean };
 export const SEALED_OUTCOMES = ["OK", "RETRY"] as const;
 
 export function isRetryableEndpoint(endpoint: string): boolean {
-  return endpoint === "saas" || endpoint.startsWith("kit/");
+  return endpointEntryNamed(endpoint) !== undefined;
 }
 
 export function toSummary(row: SummaryRow): CallbackLogSummary {

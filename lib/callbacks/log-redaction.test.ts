@@ -15,8 +15,7 @@ const database = await prepareInProcessDatabase("kg-redaction", { KOOGALLERY_ACC
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { handleSaasCallback } = await import("@/lib/callbacks/handle-saas-callback");
-const { handleKitCallback } = await import("@/lib/callbacks/handle-kit-callback");
+const { handleCall } = await import("@/lib/callbacks/endpoints");
 const { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
 const { ALL_CALLBACKS, callbackViewerScope } = await import("@/lib/callbacks/callback-log-scope");
@@ -57,7 +56,7 @@ test("instance detail: staff read back-end errors redacted, tenant admins a gene
     accessKey: BASIC_KEY,
     body: { activity: "newInstance", orderId, orderLineId: `${orderId}-000001`, businessId: instanceId },
   });
-  assert.equal(JSON.parse((await handleSaasCallback({ method: "POST", url: req.url, headers: {}, rawBody: req.body ?? "" })).body).resultCode, "000000");
+  assert.equal(JSON.parse((await handleCall({ method: "POST", url: req.url, headers: {}, rawBody: req.body ?? "" })).body).resultCode, "000000");
   await db.instance.update({
     where: { id: instanceId },
     data: {
@@ -120,7 +119,7 @@ test("callback log detail: handler notes and stored requests per reader; no URL 
   const db = await getDb();
   const body = { activity: "queryInstance", instanceId: `i-${randomUUID()}`, callbackUrl: "https://q:req-pw@hooks.example/cb" };
   const req = buildV2BasicRequest({ baseUrl: BASE, accessKey: BASIC_KEY, body });
-  await handleSaasCallback({ method: "POST", url: req.url, headers: {}, rawBody: req.body ?? "" });
+  await handleCall({ method: "POST", url: req.url, headers: {}, rawBody: req.body ?? "" });
   const logId = await lastLogId();
   await db.callbackLog.update({
     where: { id: logId },
@@ -154,32 +153,26 @@ test("signatures: in full for operators and owners, a fingerprint for staff view
   };
 
   const v2 = buildV2BasicRequest({ baseUrl: BASE, accessKey: BASIC_KEY, body: { activity: "queryInstance", instanceId: `i-${randomUUID()}` } });
-  await handleSaasCallback({ method: "POST", url: v2.url, headers: {}, rawBody: v2.body ?? "" });
+  await handleCall({ method: "POST", url: v2.url, headers: {}, rawBody: v2.body ?? "" });
   const v2Log = await lastLogId();
   const v1 = buildV1GetRequest({ baseUrl: BASE, accessKey: BASIC_KEY, params: { activity: "queryInstance", instanceId: `i-${randomUUID()}` } });
-  await handleSaasCallback({ method: "GET", url: v1.url, headers: {}, rawBody: "" });
+  await handleCall({ method: "GET", url: v1.url, headers: {}, rawBody: "" });
   const v1Log = await lastLogId();
   const kit2 = buildKitV2Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: { ...kitBody, timeStamp: "20261201100000000" } });
-  await handleKitCallback(
-    {
-      method: "POST",
-      url: kit2.url,
-      headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      rawBody: kit2.body ?? "",
-    },
-    { generation: "V2", kitName: "tenantSync" },
-  );
+  await handleCall({
+    method: "POST",
+    url: kit2.url,
+    headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    rawBody: kit2.body ?? "",
+  });
   const kit2Log = await lastLogId();
   const kit1 = buildKitV1Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: kitBody });
-  await handleKitCallback(
-    {
-      method: "POST",
-      url: kit1.url,
-      headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      rawBody: kit1.body ?? "",
-    },
-    { generation: "V1", kitName: "tenantSync" },
-  );
+  await handleCall({
+    method: "POST",
+    url: kit1.url,
+    headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    rawBody: kit1.body ?? "",
+  });
   const kit1Log = await lastLogId();
 
   const cases = [

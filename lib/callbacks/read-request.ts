@@ -1,11 +1,8 @@
-// Reads a callback's body, keeping at most MAX_BODY_BYTES (or the caller's
-// limit: the Kit's full org sync is larger): a larger body is refused without
+// Reads a callback's body, keeping at most the endpoint's limit (its
+// maxBodyBytes in the endpoint catalog): a larger body is refused without
 // being buffered whole.
 import type { IncomingMessage } from "node:http";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** Kit syncs carry whole organisations: a 20,000-department allOrgSync is ~1.4 MiB. */
-export const KIT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Past this we stop draining and drop the connection: nobody legitimate sends it. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 

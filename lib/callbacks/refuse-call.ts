@@ -5,6 +5,7 @@
 // written while the client is within the refusal budget; past it the refusal
 // is counted, and the counts reach the log as one summary row per client and
 // endpoint each minute.
+import { methodOf } from "@/lib/callbacks/endpoint-catalog";
 import { getRawSql } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
@@ -104,7 +105,7 @@ function summaryEntry(t: RefusalTally): CallbackLogEntry {
     endpoint: t.endpoint,
     generation: t.generation,
     call: {
-      method: t.generation === "V1" && t.endpoint === "saas" ? "GET" : "POST",
+      method: methodOf(t.endpoint, t.generation),
       url: `${getEnv().publicUrl}/`,
       headers: {},
       rawBody: "",

@@ -10,7 +10,7 @@ const database = await prepareInProcessDatabase("kg-retry", { KOOGALLERY_ACCESS_
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { handleSaasCallback } = await import("@/lib/callbacks/handle-saas-callback");
+const { handleCall } = await import("@/lib/callbacks/endpoints");
 const { retryCallback } = await import("@/lib/callbacks/retry-callback");
 const { buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { PortalError } = await import("@/lib/errors");
@@ -19,7 +19,7 @@ const URL_BASE = "http://portal.test/api/koogallery/saas";
 
 async function send(body: Record<string, unknown>, key = "retry-test-key") {
   const req = buildV2BasicRequest({ baseUrl: URL_BASE, accessKey: key, body });
-  const answer = await handleSaasCallback({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
+  const answer = await handleCall({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 
@@ -78,7 +78,7 @@ const { freezeInstance } = await import("@/lib/instances/staff-actions");
 /** A V2 call signed at `agoMs` before now (inside the 60 s window), with its log row. */
 async function sendAt(body: Record<string, unknown>, agoMs: number) {
   const req = buildV2BasicRequest({ baseUrl: URL_BASE, accessKey: "retry-test-key", body, timestamp: String(Date.now() - agoMs) });
-  const answer = await handleSaasCallback({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
+  const answer = await handleCall({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
   const db = await getDb();
   const log = await db.callbackLog.findFirstOrThrow({ orderBy: [{ receivedAt: "desc" }, { id: "desc" }], select: { id: true, handlerNote: true } });
   return { resultCode: String((JSON.parse(answer.body) as { resultCode: string }).resultCode), note: log.handlerNote ?? "", logId: log.id };
@@ -113,7 +113,7 @@ test("a status change sent before the last one applied is skipped (V2 and V1); s
     params: { activity: "expireInstance", instanceId, orderId: "CSV1" },
     timeStamp: formatV1Timestamp(new Date(Date.now() - 12_000)),
   });
-  const v1Answer = JSON.parse((await handleSaasCallback({ method: "GET", url: v1.url, headers: {}, rawBody: "" })).body) as { resultCode: string };
+  const v1Answer = JSON.parse((await handleCall({ method: "GET", url: v1.url, headers: {}, rawBody: "" })).body) as { resultCode: string };
   assert.equal(v1Answer.resultCode, "000000");
   assert.equal(await stateOf(instanceId), "ACTIVE");
 

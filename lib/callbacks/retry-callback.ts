@@ -10,8 +10,7 @@ import { getEnv } from "@/lib/env";
 import { PortalError } from "@/lib/errors";
 import { openSecret } from "@/lib/crypto/secret-box";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
-import { handleKitCallback } from "@/lib/callbacks/handle-kit-callback";
-import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
+import { endpointDefinitionOf, handleCallback } from "@/lib/callbacks/endpoints";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { MAX_REAPPLY_REASON, type RetryRequest } from "@/lib/callbacks/retry-audit";
 import { formatIssues, SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
@@ -59,12 +58,9 @@ export async function retryCallback(logId: string, actor: string, confirmation: 
   }
   const call = JSON.parse(openSecret(original.requestSealed, env.encryptionKey)) as IncomingCall;
   const retry: RetryRequest = { retryOfId: original.id, actor, ...(confirmation.reapply ? { reapply: confirmation.reapply } : {}) };
-  let answer: CallbackAnswer;
-  if (original.endpoint === SAAS_ENDPOINT) answer = await handleSaasCallback(call, retry);
-  else if (original.endpoint.startsWith("kit/")) {
-    // The Kit's endpoint names the sync ("kit/authSync"); the log row keeps the generation.
-    answer = await handleKitCallback(call, { generation: original.generation, kitName: original.endpoint.slice("kit/".length) }, retry);
-  } else throw new PortalError("bad_request", `re-running ${original.endpoint} calls is not supported yet`);
+  // The log row names the endpoint and keeps the generation; the registry finds its pipeline.
+  if (!endpointDefinitionOf(original.endpoint)) throw new PortalError("bad_request", `re-running ${original.endpoint} calls is not supported yet`);
+  const answer = await handleCallback(original.endpoint, original.generation, call, retry);
   const row = await db.callbackLog.findFirst({ where: { retryOfId: original.id }, orderBy: { receivedAt: "desc" }, select: { id: true } });
   const resultCode = String((JSON.parse(answer.body) as { resultCode?: string }).resultCode ?? "");
   return { answer, logId: row?.id ?? null, resultCode };

@@ -11,6 +11,7 @@
 // Runs are bounded: at most `limit` (≤ 500) calls, the newest that match; the
 // answer says when more matched. The plan is made again at run time, so a stale
 // dry run cannot make the run re-send a call that has succeeded since.
+import { kitNameOfEndpoint } from "@/lib/callbacks/endpoint-catalog";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { describeError, PortalError } from "@/lib/errors";
@@ -130,7 +131,8 @@ export async function planBulkRetry(db: Db, scope: CallbackLogScope, filter: Cal
         reason: state?.successfulRetryId ? "a retry of it succeeded" : "a later call of the same request succeeded",
       };
     if (state?.supersededById) {
-      const what = r.endpoint.startsWith("kit/") ? `the same tenant's ${r.endpoint.slice("kit/".length)}` : "the same instance";
+      const kitName = kitNameOfEndpoint(r.endpoint);
+      const what = kitName ? `the same tenant's ${kitName}` : "the same instance";
       return {
         ...base,
         decision: "superseded",

@@ -1,15 +1,22 @@
 // The pipeline every KooGallery callback goes through, whatever the endpoint:
-// verify (nothing touches the database before) → parse → act in one
-// transaction that claims the nonce and writes the log row → answer.
-// Endpoints plug in their verification, schema, domain verb and answer shape.
+// verify (nothing touches the database before) → find the activity in the
+// endpoint's table and parse the payload with its schema into the verb's
+// command → act, claiming the nonce and writing the log row in the same
+// transaction or statement → answer. The pipeline owns the transaction: verbs
+// are given one (or a statement to add their writes to) and know nothing of
+// nonces or log rows. Endpoints plug in their verification, activity table,
+// verb context and answer shape (an EndpointDefinition, lib/callbacks/endpoints.ts).
 import { randomUUID } from "node:crypto";
 import { getDb, getRawSql, type Db, type RawSql, type Tx } from "@/lib/db";
-import type { SqlValue } from "@/lib/sql/insert-sql";
-import { getEnv } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
 import { CallbackError, describeError } from "@/lib/errors";
-import type { Generation } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
+import { formatZodIssues } from "@/lib/koogallery/schemas";
+import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
+import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
+import { plainStatement, type Activity, type OneStatement, type VerbContext } from "@/lib/callbacks/activity";
 import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
+import type { EndpointEntry, Generation } from "@/lib/callbacks/endpoint-catalog";
 import { callbackLogRow, recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
 import { answerRefusal, type RefusalInput } from "@/lib/callbacks/refuse-call";
 import type { Verification } from "@/lib/callbacks/verify-call";
@@ -25,67 +32,99 @@ export type BaseOutcome = {
   note: string;
 };
 
-export type ParseResult<P> = { ok: true; data: P } | { ok: false; resultCode: string; resultMsg: string };
-
-export type ActInput<P> = {
-  tx: Tx;
-  data: P;
-  actor: string;
-  callbackLogId: string;
-  /** When KooGallery sent the call (its signed timestamp), for verbs that must not let an older call undo a newer one. */
-  sentAt?: Date;
-};
-
-export type PipelineSpec<P, O extends BaseOutcome> = {
-  endpoint: string;
-  generation: Generation;
-  call: IncomingCall;
-  retry?: RetryOptions;
+/** An endpoint's behaviour: its catalog row, its activity table and the few things that differ between endpoints. */
+export type EndpointDefinition<Ctx, O extends BaseOutcome> = {
+  entry: EndpointEntry;
+  /** The activity table, per generation, by activity name. */
+  activities: Readonly<Record<Generation, Readonly<Record<string, Activity<Ctx, O>>>>>;
   /** The key that signs our answers (Body-Sign). */
-  signKey: string;
-  verify(): Verification;
-  /** The activity or sync name, for the log (read from the verified payload). */
+  signKeyOf(env: Env): string;
+  /** Checks the call (a re-run was checked when it arrived: `retry` says so). */
+  verify(call: IncomingCall, generation: Generation, env: Env, retry: RetryOptions | undefined): Verification;
+  /** The activity (or sync) name the verified payload asks for, for the table and the log. */
   activityOf(payload: Record<string, unknown>): string | undefined;
-  parse(payload: Record<string, unknown>): ParseResult<P>;
-  act(input: ActInput<P>): Promise<O>;
-  render(outcome: O): Record<string, unknown>;
-  /** Links for the log when the verb refused the call. */
-  linksOf?(payload: Record<string, unknown>): BaseOutcome["links"];
-  /**
-   * Verbs that make all their writes in one statement (ADR 0004) skip the
-   * interactive transaction: they get the client, the nonce to claim and a
-   * builder for the log row, and write all three in that statement.
-   */
-  atomic?: {
-    isFor(data: P): boolean;
-    /** `logRow` returns undefined when the row must wait (a settle stage follows). */
-    act(
-      input: Omit<ActInput<P>, "tx"> & { db: Db; raw: RawSql; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined },
-    ): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
-  };
+  /** The verb's context: what every verb gets, plus the endpoint's own (adapter, generation...). */
+  contextOf(base: VerbContext, generation: Generation, env: Env): Ctx;
+  render(activity: string, generation: Generation, outcome: O, env: Env): Record<string, unknown>;
+  /** Links for the log when the call was refused after verification. */
+  linksOf(payload: Record<string, unknown>): BaseOutcome["links"];
   /**
    * Optional second stage after commit (SaaS: wait briefly for a provisioning
-   * job). When it returns an outcome, the log is written after it, not in the transaction.
+   * job). When needed, the log is written after it, not with the work.
    */
-  settle?: { isNeeded(outcome: O): boolean; run(outcome: O): Promise<O> };
+  settle?: { isNeeded(activity: string, outcome: O, env: Env): boolean; run(outcome: O, env: Env): Promise<O> };
   /** Side effects once the work is committed (wake the job worker). */
   afterCommit?(outcome: O): void;
-  /** The interactive transaction's timeout, when Prisma's 5 s default is too short (a full org sync). */
-  transactionTimeoutMs?: number;
 };
 
 class ReplayError extends Error {}
 
 type LogFields = Omit<CallbackLogEntry, "endpoint" | "generation" | "call" | "startedAt" | "retryOfId" | "responseBody" | "resultCode" | "resultMsg">;
 
-export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P, O>): Promise<CallbackAnswer> {
+/** The log row to add to a statement, if any: undefined when the row must wait (a settle stage follows). */
+type LogRowOf = (outcome: unknown) => Record<string, unknown> | undefined;
+
+/**
+ * Mode "one-statement": the verb's statement, with the pipeline's nonce claim
+ * (the first time) before the verb's writes and the log row after them.
+ */
+class PipelineStatement implements OneStatement {
+  private nonce: string | undefined;
+  isLogged = false;
+
+  constructor(
+    private readonly via: { raw?: RawSql; tx: Db | Tx },
+    nonce: string | undefined,
+    private readonly logRowOf: LogRowOf | undefined,
+  ) {
+    this.nonce = nonce;
+  }
+
+  get gate(): string | undefined {
+    return this.nonce ? NONCE_CTE : undefined;
+  }
+
+  /** The nonce has not been claimed yet (no statement ran). */
+  get pendingNonce(): string | undefined {
+    return this.nonce;
+  }
+
+  async run<R extends Record<string, unknown>>(ctes: Array<[string, Sql]>, select: Sql, opts: { outcome: unknown; loggedAfter?: string }): Promise<R> {
+    const all: Array<[string, Sql]> = [];
+    const nonce = this.nonce;
+    if (nonce) all.push(claimNonceCte(nonce, new Date()));
+    all.push(...ctes);
+    const logRow = this.logRowOf && !this.isLogged ? this.logRowOf(opts.outcome) : undefined;
+    if (logRow) all.push(["log", insertSql("CallbackLog", logRow as Parameters<typeof insertSql>[1], { from: opts.loggedAfter ?? NONCE_CTE, returning: "1" })]);
+    const bookkeeping = `${nonce ? `, ${NONCE_FRESH} AS "nonceFresh"` : ""}${logRow ? `, (SELECT count(*)::int FROM log) AS "isLogged"` : ""}`;
+    const statement = all.length > 0 ? withSql(all, sql`SELECT ${select}${rawSql(bookkeeping)}`) : sql`SELECT ${select}`;
+    const [row] = await runSql<R & { nonceFresh?: number; isLogged?: number }>(this.via, statement);
+    if (nonce) {
+      this.nonce = undefined;
+      if (!row || row.nonceFresh === 0) throw new ReplayError();
+    }
+    if (row?.isLogged) this.isLogged = true;
+    return (row ?? {}) as R;
+  }
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value.slice(0, 64) : undefined);
+
+export async function runPipeline<Ctx, O extends BaseOutcome>(
+  def: EndpointDefinition<Ctx, O>,
+  generation: Generation,
+  call: IncomingCall,
+  retry?: RetryOptions,
+): Promise<CallbackAnswer> {
   const startedAt = performance.now();
   const env = getEnv();
   const db = await getDb();
   const raw = await getRawSql();
-  const base = { endpoint: spec.endpoint, generation: spec.generation, call: spec.call, startedAt, retryOfId: spec.retry?.retryOfId };
+  const endpoint = def.entry.name;
+  const signKey = def.signKeyOf(env);
+  const base = { endpoint, generation, call, startedAt, retryOfId: retry?.retryOfId };
   const answerAndLog = async (fields: Record<string, unknown>, entry: LogFields) => {
-    const answer = buildAnswer(fields, spec.signKey);
+    const answer = buildAnswer(fields, signKey);
     // Object.assign, not spreads: V8 (Node 20) builds spread-composed literals on a slow path (~15 µs each here), on every call.
     await recordCallback(
       raw,
@@ -100,41 +139,40 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
     });
     return answer;
   };
-
-  const refused = (refusal: RefusalInput["refusal"]) =>
-    answerRefusal({
-      call: spec.call,
-      endpoint: spec.endpoint,
-      generation: spec.generation,
-      signKey: spec.signKey,
-      startedAt,
-      refusal,
-      retryOfId: spec.retry?.retryOfId,
-    });
+  const refused = (refusal: RefusalInput["refusal"]) => answerRefusal({ call, endpoint, generation, signKey, startedAt, refusal, retryOfId: retry?.retryOfId });
 
   // 1. Verify.
-  const verified = spec.verify();
+  const verified = def.verify(call, generation, env, retry);
   if (!verified.ok) return refused(verified);
   // A V1 GET is sealed with the decoding that verified it, for a re-run to read the same values.
-  if (verified.decodedQuery) spec.call.decodedQuery = verified.decodedQuery;
+  if (verified.decodedQuery) call.decodedQuery = verified.decodedQuery;
+  const activityName = text(def.activityOf(verified.payload));
   const common = {
-    activity: spec.activityOf(verified.payload),
-    verification: spec.retry ? ("RETRY" as const) : ("OK" as const),
+    activity: activityName,
+    verification: retry ? ("RETRY" as const) : ("OK" as const),
     verificationInfo: verified.info,
     sealKey: env.encryptionKey,
   };
 
-  // 2. Parse.
-  const parsed = spec.parse(verified.payload);
-  if (!parsed.ok)
+  // 2. Find the activity and parse its command.
+  const table = def.activities[generation];
+  const activity = activityName !== undefined && Object.hasOwn(table, activityName) ? table[activityName] : undefined;
+  if (!activity || activityName === undefined) {
+    const resultMsg = activityName === undefined ? "activity is missing or not supported" : `activity ${activityName} is not served at this address`;
+    return answerAndLog({ resultCode: ResultCode.INVALID_PARAMS, resultMsg }, Object.assign({}, common, { handlerNote: "refused: invalid parameters" }));
+  }
+  const parsed = activity.schema.safeParse(verified.payload);
+  if (!parsed.success) {
     return answerAndLog(
-      { resultCode: parsed.resultCode, resultMsg: parsed.resultMsg },
+      { resultCode: ResultCode.INVALID_PARAMS, resultMsg: formatZodIssues(parsed.error) },
       Object.assign({}, common, { handlerNote: "refused: invalid parameters" }),
     );
+  }
 
-  // 3. Act, claim the nonce and log: in one statement (atomic verbs) or one transaction.
+  // 3. Act, claim the nonce and log: in one statement or one transaction.
   const callbackLogId = randomUUID();
-  const actor = spec.retry?.actor ?? "koogallery";
+  const actor = retry?.actor ?? "koogallery";
+  const isSettleNeeded = (o: O) => def.settle?.isNeeded(activityName, o, env) ?? false;
   const logEntry = (o: O, answer: CallbackAnswer): CallbackLogEntry & { id: string } =>
     Object.assign({}, base, common, {
       id: callbackLogId,
@@ -146,31 +184,27 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
       isTest: o.isTest,
       handlerNote: o.note,
     });
+  const answerOf = (o: O) => buildAnswer(def.render(activityName, generation, o, env), signKey);
   let outcome: O;
   let answer: CallbackAnswer | undefined;
   try {
-    if (spec.atomic?.isFor(parsed.data)) {
+    if (activity.writes === "one-statement" && !retry) {
       let logged: CallbackAnswer | undefined;
-      const result = await spec.atomic.act({
-        db,
-        raw,
-        data: parsed.data,
-        actor,
-        callbackLogId,
-        sentAt: verified.sentAt,
-        nonce: verified.nonce,
-        logRow: (o) => {
-          if (spec.settle?.isNeeded(o)) return undefined;
-          logged = buildAnswer(spec.render(o), spec.signKey);
-          return callbackLogRow(logEntry(o, logged));
-        },
+      const statement = new PipelineStatement({ raw, tx: db }, verified.nonce, (o) => {
+        if (isSettleNeeded(o as O)) return undefined;
+        logged = answerOf(o as O);
+        return callbackLogRow(logEntry(o as O, logged));
       });
-      if (result.isReplay) throw new ReplayError();
-      outcome = result;
-      if (result.isLogged && logged) answer = logged;
-      else if (!spec.settle?.isNeeded(result)) {
-        answer = buildAnswer(spec.render(result), spec.signKey);
-        await recordCallback(raw, logEntry(result, answer));
+      const ctx = def.contextOf({ tx: db, raw, actor, callbackLogId, sentAt: verified.sentAt, statement }, generation, env);
+      outcome = await activity.act(ctx, parsed.data);
+      if (statement.isLogged && logged) answer = logged;
+      else if (statement.pendingNonce) {
+        // The verb only read: the nonce claim and the log row are one statement of their own.
+        await statement.run([], rawSql("1 AS one"), { outcome });
+        if (statement.isLogged && logged) answer = logged;
+      } else if (!isSettleNeeded(outcome)) {
+        answer = answerOf(outcome);
+        await recordCallback(raw, logEntry(outcome, answer));
       }
     } else {
       ({ outcome, answer } = await db.$transaction(
@@ -179,13 +213,14 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
             const claimed = await tx.nonce.createMany({ data: [{ nonce: verified.nonce }], skipDuplicates: true });
             if (claimed.count === 0) throw new ReplayError();
           }
-          const result = await spec.act({ tx, data: parsed.data, actor, callbackLogId, sentAt: verified.sentAt });
-          if (spec.settle?.isNeeded(result)) return { outcome: result, answer: undefined };
-          const built = buildAnswer(spec.render(result), spec.signKey);
+          const ctx = def.contextOf({ tx, actor, callbackLogId, sentAt: verified.sentAt, statement: plainStatement(tx) }, generation, env);
+          const result = await activity.act(ctx, parsed.data);
+          if (isSettleNeeded(result)) return { outcome: result, answer: undefined };
+          const built = answerOf(result);
           await recordCallback(tx, logEntry(result, built));
           return { outcome: result, answer: built };
         },
-        spec.transactionTimeoutMs ? { timeout: spec.transactionTimeoutMs } : undefined,
+        activity.transactionTimeoutMs ? { timeout: activity.transactionTimeoutMs } : undefined,
       ));
     }
   } catch (error) {
@@ -195,27 +230,27 @@ export async function runPipeline<P, O extends BaseOutcome>(spec: PipelineSpec<P
         resultCode: ResultCode.AUTH_FAILED,
         resultMsg: "authentication failed",
         info: verified.info as RefusalInput["refusal"]["info"],
-        activity: common.activity,
+        activity: activityName,
       });
     }
     if (error instanceof CallbackError) {
       return answerAndLog(
         { resultCode: error.resultCode, resultMsg: error.message },
-        Object.assign({}, common, { links: spec.linksOf?.(verified.payload), handlerNote: `refused: ${error.note ?? error.message}` }),
+        Object.assign({}, common, { links: def.linksOf(verified.payload), handlerNote: `refused: ${error.note ?? error.message}` }),
       );
     }
-    console.error(`[callbacks] ${spec.endpoint} ${common.activity ?? "?"} failed: ${describeError(error)}`);
+    console.error(`[callbacks] ${endpoint} ${activityName} failed: ${describeError(error)}`);
     return answerAndLog(
       { resultCode: ResultCode.INTERNAL_ERROR, resultMsg: "internal error, please retry" },
       Object.assign({}, common, { handlerNote: `internal error: ${describeError(error)}` }),
     );
   }
-  spec.afterCommit?.(outcome);
+  def.afterCommit?.(outcome);
   if (answer) return answer;
 
   // 4. Settle after commit, then log what was answered.
-  const settled = spec.settle ? await spec.settle.run(outcome) : outcome;
-  const late = buildAnswer(spec.render(settled), spec.signKey);
+  const settled = def.settle ? await def.settle.run(outcome, env) : outcome;
+  const late = answerOf(settled);
   await recordCallback(raw, logEntry(settled, late));
   return late;
 }

@@ -4,9 +4,17 @@
 // endpoint's limit, then the endpoint's pipeline.
 import { answerInternalError } from "@/lib/callbacks/internal-error";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
-import { handleKitCallback, kitEndpointOf, kitRouteOf } from "@/lib/callbacks/handle-kit-callback";
-import { handleSaasCallback, SAAS_ENDPOINT } from "@/lib/callbacks/handle-saas-callback";
-import { KIT_MAX_BODY_BYTES, MAX_BODY_BYTES, readLimitedBody, type LimitedBody } from "@/lib/callbacks/read-request";
+import {
+  KIT_MAX_BODY_BYTES,
+  kitEndpointName,
+  kitNameOfEndpoint,
+  resolveRoute,
+  type Generation,
+  type KeyFamily,
+  type Protocol,
+} from "@/lib/callbacks/endpoint-catalog";
+import { handleCallback } from "@/lib/callbacks/endpoints";
+import { readLimitedBody, type LimitedBody } from "@/lib/callbacks/read-request";
 import { REFUSED_BODY_KEPT_CHARS, type IncomingCall } from "@/lib/callbacks/record-callback";
 import { answerRefusal, isRestrictedClient, RESTRICTED_BYTES_PER_SECOND } from "@/lib/callbacks/refuse-call";
 import { declaredBodyBytes, declaresBody, screenCall, type CallHead } from "@/lib/callbacks/screen-call";
@@ -18,42 +26,44 @@ import { clientAddressOfHeaders } from "@/lib/http/client-address";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 
 export type CallbackRoute = {
+  /** The log's endpoint name (a Kit name no endpoint serves is still logged under its own). */
   endpoint: string;
-  kind: "saas" | "kit";
+  kind: Protocol;
   kitName?: string;
-  generation: "V1" | "V2";
+  generation: Generation;
   maxBodyBytes: number;
   /** Which key signs the answers that never reach the handler (refusals, internal errors). */
-  keyFamily: "basic" | "kit";
+  keyFamily: KeyFamily;
   handle(call: IncomingCall): Promise<CallbackAnswer>;
 };
 
-/** Which callback, if any, a request is for (the same paths as the app/ route files). */
+/** Which callback, if any, a request is for: the endpoint registry's routes (the app/ route files serve the same paths). */
 export function callbackRouteOf(pathname: string, method: string): CallbackRoute | undefined {
-  const path = pathname.replace(/\/+$/, "");
-  if (path === "/api/koogallery/saas" && (method === "GET" || method === "POST")) {
+  const resolved = resolveRoute(pathname, method);
+  if (!resolved) return undefined;
+  if ("unknownKit" in resolved) {
+    // Refused by the screen (unknown Kit interface) before any handler runs.
+    const { name, generation } = resolved.unknownKit;
     return {
-      endpoint: SAAS_ENDPOINT,
-      kind: "saas",
-      generation: method === "GET" ? "V1" : "V2",
-      maxBodyBytes: MAX_BODY_BYTES,
-      keyFamily: "basic",
-      handle: (call) => handleSaasCallback(call),
-    };
-  }
-  const kit = method === "POST" ? kitRouteOf(path) : undefined;
-  if (kit) {
-    return {
-      endpoint: kitEndpointOf(kit.kitName),
+      endpoint: kitEndpointName(name),
       kind: "kit",
-      kitName: kit.kitName,
-      generation: kit.generation,
+      kitName: name,
+      generation,
       maxBodyBytes: KIT_MAX_BODY_BYTES,
       keyFamily: "kit",
-      handle: (call) => handleKitCallback(call, kit),
+      handle: () => Promise.reject(new Error("an unknown Kit interface has no handler")),
     };
   }
-  return undefined;
+  const { entry, route } = resolved;
+  return {
+    endpoint: entry.name,
+    kind: entry.protocol,
+    kitName: kitNameOfEndpoint(entry.name),
+    generation: route.generation,
+    maxBodyBytes: entry.maxBodyBytes,
+    keyFamily: entry.keyFamily,
+    handle: (call) => handleCallback(entry.name, route.generation, call),
+  };
 }
 
 export type ServedCallback = {

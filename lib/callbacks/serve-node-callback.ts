@@ -4,7 +4,8 @@
 // CPU on an empty POST on our 2-core machines, more than the whole callback (ADR 0004).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerInternalError } from "@/lib/callbacks/internal-error";
-import { KIT_MAX_BODY_BYTES, readNodeBody } from "@/lib/callbacks/read-request";
+import { ENDPOINT_CATALOG } from "@/lib/callbacks/endpoint-catalog";
+import { readNodeBody } from "@/lib/callbacks/read-request";
 import { serveCallback, type CallbackRoute } from "@/lib/callbacks/serve-callback";
 import { checkLargeBodyOffThread } from "@/lib/callbacks/verify-off-thread";
 import { getEnv } from "@/lib/env";
@@ -19,7 +20,7 @@ export { callbackRouteOf } from "@/lib/callbacks/serve-callback";
  * whatever it is still sending. A larger or open-ended (chunked) one is not
  * worth reading: the answer says `Connection: close` and the socket is closed.
  */
-const MAX_DRAINED_BYTES = KIT_MAX_BODY_BYTES;
+const MAX_DRAINED_BYTES = Math.max(...ENDPOINT_CATALOG.map((e) => e.maxBodyBytes));
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.setHeader("content-length", Buffer.byteLength(body));

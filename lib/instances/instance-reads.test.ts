@@ -28,6 +28,7 @@ type InstanceListQuery = import("@/lib/instances/list-instances").InstanceListQu
 type InstanceSort = import("@/lib/instances/list-instances").InstanceSort;
 type InstanceWhere = import("@/lib/generated/prisma/client").Prisma.InstanceWhereInput;
 type SaasContext = import("@/lib/instances/types").SaasContext;
+const { plainStatement } = await import("@/lib/callbacks/activity");
 
 before(async () => {
   await applyMigrations(await getRawSql());
@@ -120,7 +121,8 @@ async function staff(role: "OWNER" | "OPERATOR" | "VIEWER", opts: { disabled?: b
 
 async function saasContext(): Promise<SaasContext> {
   const env = getEnv();
-  return { tx: await getDb(), env, adapter: createAdapter(env), generation: "V2", actor: "koogallery" };
+  const db = await getDb();
+  return { tx: db, env, adapter: createAdapter(env), generation: "V2", actor: "koogallery", callbackLogId: randomUUID(), statement: plainStatement(db) };
 }
 
 async function bindTenant(tenantId: string, instanceKey: string, extra: { deletedAt?: Date } = {}): Promise<string> {

@@ -2,19 +2,18 @@
 // orderKey decides, not a prior read: 50 concurrent duplicates insert one row
 // and all answer its id (the first request's businessId).
 //
-// All writes of a new instance (instance, history, order, jobs, and when the
-// pipeline asks, the nonce claim and the callback log row) are ONE statement:
-// atomic without an interactive transaction, one round trip (ADR 0004).
+// All writes of a new instance (instance, history, order, jobs) are ONE
+// statement, which the pipeline completes with the call's nonce claim and log
+// row: atomic without an interactive transaction, one round trip (ADR 0004).
 import { randomUUID } from "node:crypto";
 import type { Env } from "@/lib/env";
 import type { Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { insertSql, rawSql, runSql, withSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
-import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
+import { insertSql, rawSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
 import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
-import type { AtomicOptions, NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
+import type { NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 /** The job that provisions an instance through a non-inline adapter (also what a staff re-run queues again). */
 export function provisionJob(instanceId: string): EnqueueInput & { dedupeKey: string } {
@@ -88,11 +87,10 @@ export function outcomeForInstance(
   };
 }
 
-type InsertResult = { nonceFresh: number; insertedId: string | null };
+const INSERTED_ID = rawSql(`(SELECT id FROM ins) AS "insertedId"`);
 
-export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
+export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceCommand): Promise<SaasOutcome> {
   const { env, adapter } = ctx;
-  const db = ctx.tx;
   const orderKey = instanceOrderKey(cmd);
   const now = new Date();
   const base = {
@@ -114,7 +112,8 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     updatedAt: now,
   } satisfies Record<string, SqlValue>;
 
-  const insertOnce = async (id: string, withClaim: boolean): Promise<{ result: InsertResult; outcome: SaasOutcome }> => {
+  /** Inserts the instance under `id` with its history, order and jobs; nothing when the order (or the id) exists. */
+  const insertOnce = async (id: string): Promise<{ insertedId: string | null; outcome: SaasOutcome }> => {
     const appInfo = adapter.isInline
       ? await adapter.provision(Object.assign({}, cmd, { instanceId: id, orderLineId: cmd.orderLineId ?? null, expireAt: cmd.expireAt ?? null }))
       : undefined;
@@ -130,6 +129,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
           note: `created; provisioning through the ${adapter.name} adapter in the background`,
           pendingProvisioning: true,
         };
+    if (id !== cmd.businessId) outcome.note += " (businessId already in use: new instanceId)";
     const provisioned: Record<string, SqlValue> = appInfo
       ? Object.assign(
           { state: { enumType: "InstanceState", value: "ACTIVE" }, provisionStatus: { enumType: "ProvisionStatus", value: "DONE" }, provisionedAt: now },
@@ -142,75 +142,65 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     const fetchPlan = orderFetchPlan(env, cmd.isTest);
     if (fetchPlan.shouldFetch) jobs.push(fetchOrderJob(newOrderKey, cmd.orderId, cmd.orderLineId));
 
-    const claim = withClaim && atomic?.nonce;
-    const ctes: Array<[string, Sql]> = [];
-    if (claim) ctes.push(claimNonceCte(claim, now));
-    // Without a fresh nonce nothing is inserted: a replay has no effect.
+    // The instance is inserted only past the pipeline's gate (a fresh nonce), and the rest only with it.
     // Rows are composed with Object.assign, not spreads: V8 (Node 20) builds spread-composed literals on a slow path.
-    ctes.push([
-      "ins",
-      insertSql("Instance", Object.assign({ id }, base, provisioned), { from: claim ? NONCE_CTE : undefined, onConflictDoNothing: true, returning: "id" }),
-    ]);
-    ctes.push([
-      "ev",
-      insertSql(
-        "InstanceEvent",
-        {
-          id: randomUUID(),
-          instanceId: id,
-          kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED",
-          toState: { enumType: "InstanceState", value: appInfo ? "ACTIVE" : "PROVISIONING" },
-          orderId: cmd.orderId,
-          orderLineId: cmd.orderLineId ?? null,
-          callbackLogId: ctx.callbackLogId ?? null,
-          actor: ctx.actor,
-          detail: {
-            json:
-              id === cmd.businessId
-                ? { adapter: adapter.name, businessId: cmd.businessId }
-                : { adapter: adapter.name, businessId: cmd.businessId, businessIdInUse: true },
+    const detail =
+      id === cmd.businessId
+        ? { adapter: adapter.name, businessId: cmd.businessId }
+        : { adapter: adapter.name, businessId: cmd.businessId, businessIdInUse: true };
+    const ctes: Array<[string, Sql]> = [
+      ["ins", insertSql("Instance", Object.assign({ id }, base, provisioned), { from: ctx.statement.gate, onConflictDoNothing: true, returning: "id" })],
+      [
+        "ev",
+        insertSql(
+          "InstanceEvent",
+          {
+            id: randomUUID(),
+            instanceId: id,
+            kind: appInfo ? "CREATED_AND_PROVISIONED" : "CREATED",
+            toState: { enumType: "InstanceState", value: appInfo ? "ACTIVE" : "PROVISIONING" },
+            orderId: cmd.orderId,
+            orderLineId: cmd.orderLineId ?? null,
+            callbackLogId: ctx.callbackLogId,
+            actor: ctx.actor,
+            detail: { json: detail },
+            createdAt: now,
           },
-          createdAt: now,
-        },
-        { from: "ins" },
-      ),
-    ]);
-    ctes.push([
-      "ord",
-      insertSql(
-        "Order",
-        {
-          id: randomUUID(),
-          orderKey: newOrderKey,
-          orderId: cmd.orderId,
-          orderLineId: cmd.orderLineId ?? null,
-          instanceId: id,
-          kind: "NEW",
-          isTest: cmd.isTest,
-          createdAt: now,
-          fetchStatus: fetchPlan.fetchStatus,
-        },
-        { from: "ins", onConflictDoNothing: true },
-      ),
-    ]);
+          { from: "ins" },
+        ),
+      ],
+      [
+        "ord",
+        insertSql(
+          "Order",
+          {
+            id: randomUUID(),
+            orderKey: newOrderKey,
+            orderId: cmd.orderId,
+            orderLineId: cmd.orderLineId ?? null,
+            instanceId: id,
+            kind: "NEW",
+            isTest: cmd.isTest,
+            createdAt: now,
+            fetchStatus: fetchPlan.fetchStatus,
+          },
+          { from: "ins", onConflictDoNothing: true },
+        ),
+      ],
+    ];
     jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobInsertRow(job, now), { from: "ins", onConflictDoNothing: true })]));
-    const logRow = withClaim ? atomic?.logRow?.(outcome) : undefined;
-    if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: "ins" })]);
-
-    const final = rawSql(`SELECT ${claim ? NONCE_FRESH : "1"} AS "nonceFresh", (SELECT id FROM ins) AS "insertedId"`);
-    const rows = await runSql<InsertResult>(ctx, withSql(ctes, final));
-    return { result: rows[0] ?? { nonceFresh: 0, insertedId: null }, outcome: Object.assign({}, outcome, { isLogged: Boolean(logRow) }) };
+    const row = await ctx.statement.run<{ insertedId: string | null }>(ctes, INSERTED_ID, { outcome, loggedAfter: "ins" });
+    return { insertedId: row.insertedId ?? null, outcome };
   };
 
-  const first = await insertOnce(cmd.businessId, true);
-  if (atomic?.nonce && first.result.nonceFresh === 0) return Object.assign({}, first.outcome, { isReplay: true });
-  if (first.result.insertedId) return first.outcome;
+  const first = await insertOnce(cmd.businessId);
+  if (first.insertedId) return first.outcome;
 
   // Nothing inserted: the order exists (a repeat, maybe concurrent), or the
   // businessId is already another order's instanceId.
-  const winner = await db.instance.findUnique({ where: { orderKey } });
+  const winner = await ctx.tx.instance.findUnique({ where: { orderKey } });
   if (winner) return outcomeForInstance(env, winner, "repeat of an existing order: same instance, no effect");
-  const second = await insertOnce(randomUUID(), false);
-  if (!second.result.insertedId) throw new Error("instance insert conflicted twice");
-  return { ...second.outcome, isLogged: false, note: `${second.outcome.note} (businessId already in use: new instanceId)` };
+  const second = await insertOnce(randomUUID());
+  if (!second.insertedId) throw new Error("instance insert conflicted twice");
+  return second.outcome;
 }

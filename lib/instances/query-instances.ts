@@ -1,12 +1,11 @@
 // queryInstance: up to 100 ids. KooGallery polls this after a 000004; a single
 // instance still provisioning answers 000004 again, a failed one 000005.
-// A read-only statement reads the instances; one more statement claims the nonce and writes the log row.
+// A read-only statement reads the instances; the pipeline's one more statement claims the nonce and writes the log row.
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
-import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
+import { rawSql, runSql, sql } from "@/lib/sql/insert-sql";
 import { readAppInfo } from "@/lib/instances/app-info";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
-import type { AtomicOptions, InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
+import type { InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 type Row = {
   id: string;
@@ -67,21 +66,7 @@ async function readOutcome(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOut
   };
 }
 
-/**
- * A read, then (when the pipeline asks) ONE write: the nonce claim and the log
- * row in a single statement, so a query commits once. The read comes first:
- * it writes nothing, and what it found is answered only if the claim succeeds
- * (a replay inserts no log row here and is answered 000001 by the pipeline).
- */
-export async function queryInstances(ctx: SaasContext, cmd: QueryCommand, atomic?: AtomicOptions): Promise<SaasOutcome> {
-  const outcome = await readOutcome(ctx, cmd);
-  if (!atomic?.nonce) return outcome;
-  const ctes: Array<[string, Sql]> = [claimNonceCte(atomic.nonce, new Date())];
-  const logRow = atomic.logRow?.(outcome);
-  if (logRow) ctes.push(["log", insertSql("CallbackLog", logRow, { from: NONCE_CTE })]);
-  const [claim] = await runSql<{ nonceFresh: number }>(ctx, withSql(ctes, rawSql(`SELECT ${NONCE_FRESH} AS "nonceFresh"`)));
-  if (!claim || claim.nonceFresh === 0) {
-    return { resultCode: ResultCode.AUTH_FAILED, resultMsg: "authentication failed", links: {}, isTest: cmd.isTest, note: "replayed nonce", isReplay: true };
-  }
-  return Object.assign({}, outcome, { isLogged: Boolean(logRow) });
+/** A read: the pipeline then claims the nonce and writes the log row in one statement, so a query commits once (ADR 0004). */
+export function queryInstances(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOutcome> {
+  return readOutcome(ctx, cmd);
 }

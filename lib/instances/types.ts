@@ -3,24 +3,13 @@
 // pipeline turns into the generation's answer.
 import type { Env } from "@/lib/env";
 import type { Generation } from "@/lib/generated/prisma/client";
-import type { Db, RawSql, Tx } from "@/lib/db";
-import type { SqlValue } from "@/lib/sql/insert-sql";
+import type { VerbContext } from "@/lib/callbacks/activity";
 import type { AppInfo, ProvisioningAdapter } from "@/lib/provisioning/adapters";
 
-export type SaasContext = {
-  /** A transaction, or the client itself for verbs that write in one statement. */
-  tx: Tx | Db;
+export type SaasContext = VerbContext & {
   env: Env;
   adapter: ProvisioningAdapter;
   generation: Generation;
-  /** Who acted: "koogallery", "staff:<id>" (retries, manual actions) or "system". */
-  actor: string;
-  /** The callback log row this work is recorded under (events link to it). */
-  callbackLogId?: string;
-  /** Atomic verbs outside a transaction send their one statement straight to the driver. */
-  raw?: RawSql;
-  /** When KooGallery sent the call (its signed timestamp; a re-run keeps the original's). */
-  sentAt?: Date;
 };
 
 export type NewInstanceCommand = {
@@ -91,19 +80,4 @@ export type SaasOutcome = {
   note: string;
   /** Set when provisioning runs as a job: the pipeline may wait for it briefly. */
   pendingProvisioning?: boolean;
-  /** Atomic verbs: the nonce was already used (nothing was done). */
-  isReplay?: boolean;
-  /** Atomic verbs: the callback log row was written with the work. */
-  isLogged?: boolean;
-};
-
-/**
- * For verbs that make their writes in one statement (newInstance, queryInstance):
- * the pipeline hands them the nonce to claim and the log row to write in that
- * same statement, so no interactive transaction is needed (ADR 0004).
- */
-export type AtomicOptions = {
-  nonce?: string;
-  /** Undefined when the pipeline logs later (after a settle stage). */
-  logRow?: (outcome: SaasOutcome) => Record<string, SqlValue> | undefined;
 };

@@ -118,3 +118,53 @@ export function retryTimeLeftMs(activity: string | null | undefined, firstAttemp
   const left = firstAttemptAt.getTime() + window.windowMs - now.getTime();
   return left > 0 ? left : undefined;
 }
+
+// ---------------------------------------------------------------- a failed call's window, now
+
+/** Where a failed call stands in its window: how much is left, and what happens after. */
+export type RetryWindowState = {
+  windowHours: number;
+  everyMinutes: number | null;
+  /** KooGallery's first attempt at this request. */
+  firstAttemptAt: Date;
+  closesAt: Date;
+  remainingSeconds: number;
+  isOpen: boolean;
+  /** A later call of the same request succeeded: KooGallery will not re-send it. */
+  isSettled: boolean;
+  isPurchase: boolean;
+  afterWindow: string;
+  source: string;
+};
+
+/**
+ * The window for a failed call (SPEC §9: a non-000000 answer) with a documented retry policy, else null.
+ * A call KooGallery will not re-send (settled) keeps its window for the record but is not open.
+ */
+export function computeRetryWindow(input: {
+  activity: string | null;
+  generation: "V1" | "V2";
+  resultCode: string;
+  firstAttemptAt: Date;
+  now: Date;
+  isSettled: boolean;
+}): RetryWindowState | null {
+  // newInstance's 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (SPEC §2.1).
+  if (!isRetriedFailure(input.activity, input.resultCode)) return null;
+  const policy = retryWindowOf(input.activity, input.generation);
+  if (!policy) return null;
+  const closesAt = new Date(input.firstAttemptAt.getTime() + policy.windowMs);
+  const remainingMs = Math.max(0, closesAt.getTime() - input.now.getTime());
+  return {
+    windowHours: policy.windowMs / HOUR_MS,
+    everyMinutes: policy.everyMs ? policy.everyMs / 60_000 : null,
+    firstAttemptAt: input.firstAttemptAt,
+    closesAt,
+    remainingSeconds: Math.floor(remainingMs / 1000),
+    isOpen: remainingMs > 0 && !input.isSettled,
+    isSettled: input.isSettled,
+    isPurchase: policy.isPurchase,
+    afterWindow: policy.afterWindowText,
+    source: policy.source,
+  };
+}

@@ -6,7 +6,7 @@
 import type { Db } from "@/lib/db";
 import type { Env } from "@/lib/env";
 import type { JobStatus } from "@/lib/generated/prisma/client";
-import { kitNames } from "@/lib/koogallery/schemas";
+import { ENDPOINT_CATALOG, SAAS_PATH } from "@/lib/callbacks/endpoint-catalog";
 import { secretValuesOf, toDisplayError } from "@/lib/portal/error-text";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -39,7 +39,7 @@ export type WorkerStatus = { isRunning: boolean; lastPollAt?: Date; lastError?: 
 /** The addresses KooGallery and the merchant's application need, for the configured public URL and SSO method. */
 export function settingsUrls(env: Pick<Env, "publicUrl"> & { auth: Pick<Env["auth"], "ssoMethod"> }): Pick<Settings, "urls" | "kitSubPaths" | "warnings"> {
   const base = env.publicUrl;
-  const saas = `${base}/api/koogallery/saas`;
+  const saas = `${base}${SAAS_PATH}`;
   const origin = new URL(base).origin;
   const login =
     env.auth.ssoMethod === "cas"
@@ -74,8 +74,15 @@ export function settingsUrls(env: Pick<Env, "publicUrl"> & { auth: Pick<Env["aut
         hint: "For the merchant's application: verifies the token the portal hands over after SSO (docs/handoff-token.md)",
       },
     ],
-    kitSubPaths: { v2: kitNames.map((k) => `/produceAPI/v2/${k}`), v1: kitNames.map((k) => `/produceAPI/${k}`) },
+    kitSubPaths: { v2: kitSubPaths("V2"), v1: kitSubPaths("V1") },
   };
+}
+
+/** The Kit's paths below the production address, which KooGallery appends to the Kit base address. */
+function kitSubPaths(generation: "V1" | "V2"): string[] {
+  return ENDPOINT_CATALOG.filter((e) => e.protocol === "kit").flatMap((e) =>
+    e.routes.filter((r) => r.generation === generation).map((r) => r.path.slice(SAAS_PATH.length)),
+  );
 }
 
 export function configuredKeys(configured: Env["configured"]): ConfiguredKey[] {

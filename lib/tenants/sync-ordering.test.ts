@@ -14,7 +14,7 @@ const database = await prepareInProcessDatabase("kg-ordering", { KOOGALLERY_ACCE
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { handleKitCallback } = await import("@/lib/callbacks/handle-kit-callback");
+const { handleCall } = await import("@/lib/callbacks/endpoints");
 const { buildKitV1Request, buildKitV2Request } = await import("@/lib/koogallery/signer");
 const { kitSyncTimeOf } = await import("@/lib/tenants/sync-watermark");
 const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
@@ -43,7 +43,7 @@ async function kit(kitName: KitName, body: Record<string, unknown>, generation: 
       ? buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, ...body } })
       : buildKitV1Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, ...body } });
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation, kitName });
+  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
   const db = await getDb();
   const log = await db.callbackLog.findFirstOrThrow({
     where: { endpoint: `kit/${kitName}` },

@@ -21,7 +21,7 @@ process.env.KOOGALLERY_RSA_PRIVATE_KEY_FILE = path.join(dataDir, "rsa.pem");
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { handleKitCallback } = await import("@/lib/callbacks/handle-kit-callback");
+const { handleCall } = await import("@/lib/callbacks/endpoints");
 const { retryCallback } = await import("@/lib/callbacks/retry-callback");
 const { buildKitV1Request, buildKitV2Request } = await import("@/lib/koogallery/signer");
 const { encryptClientSecret } = await import("@/lib/koogallery/rsa-oaep");
@@ -48,7 +48,7 @@ async function kit(kitName: KitName, body: Record<string, unknown>, generation: 
       ? buildKitV2Request({ baseUrl: BASE, kitName, accessKey: "tenants-kit-key", body: { testFlag: 0, timeStamp: TIME_STAMP, ...body } })
       : buildKitV1Request({ baseUrl: BASE, kitName, accessKey: "tenants-kit-key", body: { testFlag: 0, ...body } });
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation, kitName });
+  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
   return String((JSON.parse(answer.body) as { resultCode: string }).resultCode);
 }
 

@@ -10,6 +10,7 @@ import { Badge, stateTone } from "@/components/ui/badge";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, callbackQueries, type CallbackLogDetailJson, type CallbackLogItem } from "@/components/portal/callback-queries";
 import { formatDuration, formatTime, ResultCodeBadge, VerificationBadge } from "@/components/portal/callbacks/callback-badges";
+import { protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -239,7 +240,7 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
         <p className="mb-2">
           Superseded:{" "}
           <LogLink log={{ id: log.supersededById }}>
-            a newer call for the same {log.endpoint.startsWith("kit/") ? "tenant and sync" : "instance"} succeeded
+            a newer call for the same {protocolOfEndpointName(log.endpoint) === "kit" ? "tenant and sync" : "instance"} succeeded
           </LogLink>{" "}
           since; a re-run of this older one is skipped if it is older than what was applied.
         </p>

@@ -12,21 +12,14 @@ import { BulkRetry } from "@/components/portal/callbacks/bulk-retry";
 import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
 import { defaultResultMessages } from "@/lib/koogallery/result-codes";
 import { TableHead } from "@/components/ui/table-head";
+import { ENDPOINT_CATALOG } from "@/lib/callbacks/endpoint-catalog";
 
-const ENDPOINTS = ["saas", "kit/tenantSync", "kit/applicationSync", "kit/authSync", "kit/singleOrgSync", "kit/allOrgSync"];
-// SaaS V2 (SPEC §2), V1-only (§3) activities; a Kit sync is chosen by its endpoint.
-const ACTIVITIES = [
-  "newInstance",
-  "refreshInstance",
-  "updateInstanceStatus",
-  "releaseInstance",
-  "queryInstance",
-  "upgradeInstance",
-  "orderNotify",
-  "expireInstance",
-  "upgrade",
-  "instanceStatus",
-];
+// The catalog's endpoints and their activities (a Kit sync is chosen by its endpoint, its only activity).
+const ENDPOINTS = ENDPOINT_CATALOG.map((e) => ({ value: e.name, label: e.name }));
+const ACTIVITIES = [...new Set(ENDPOINT_CATALOG.filter((e) => e.protocol !== "kit").flatMap((e) => [...e.activities.V2, ...e.activities.V1]))].map((a) => ({
+  value: a,
+  label: a,
+}));
 const OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE", "COUNTED"];
 
 type FormState = {
@@ -117,20 +110,8 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
           className={inputClass}
         />
       </div>
-      <Select
-        id="cb-endpoint"
-        label="Endpoint"
-        value={form.endpoint}
-        onChange={(v) => set("endpoint", v)}
-        options={ENDPOINTS.map((e) => ({ value: e, label: e }))}
-      />
-      <Select
-        id="cb-activity"
-        label="Activity"
-        value={form.activity}
-        onChange={(v) => set("activity", v)}
-        options={ACTIVITIES.map((a) => ({ value: a, label: a }))}
-      />
+      <Select id="cb-endpoint" label="Endpoint" value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS} />
+      <Select id="cb-activity" label="Activity" value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES} />
       <Select
         id="cb-generation"
         label="Generation"
