@@ -11,7 +11,7 @@ import { stopPortal } from "../lib/stop-portal";
 import { getEnv } from "../lib/env";
 import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from "../lib/http/client-address";
 import { isSecureUrl } from "../lib/auth/sso-cookies";
-import { createMockIdp, type MockIdp } from "../lib/mock-idp/mock-idp";
+import { createMockIdp, type MockIdp } from "../testing/mock-idp/mock-idp";
 
 const MOCK_IDP_BASE_PATH = "/mock-idp";
 const root = path.resolve(import.meta.dirname, "..");

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { safeEqual } from "../koogallery/constant-time";
+import { safeEqual } from "../../lib/koogallery/constant-time";
 
 export type MockIdpUser = {
   userName: string;
