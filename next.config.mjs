@@ -17,7 +17,7 @@ const contentSecurityPolicy = [
 ].join("; ");
 
 // Strict-Transport-Security depends on PORTAL_PUBLIC_URL, which is known when
-// the server starts, not when this is built: scripts/serve.ts adds it.
+// the server starts, not when this is built: server.ts adds it.
 const securityHeaders = [
   { key: "Content-Security-Policy", value: contentSecurityPolicy },
   { key: "X-Frame-Options", value: "DENY" },

@@ -77,7 +77,7 @@ async function runWorker(engine: Engine): Promise<void> {
   const { kitSchemas } = await import("@/lib/koogallery/schemas");
   const { applyAllOrgSync } = await import("@/lib/org/apply-all-org-sync");
   const { getOrgTree, searchDepartments } = await import("@/lib/org/read-org-tree");
-  const { generateOrgTree, reshapeOrgTree } = await import("@/lib/org/sample-org-tree");
+  const { generateOrgTree, reshapeOrgTree } = await import("@/testing/sample-org-tree");
   const { ensureTenantRow } = await import("@/lib/tenants/ensure-tenant");
   const { syncUserGrants } = await import("@/lib/tenants/sync-user-grants");
   type Org = { orgCode: string; orgName: string; parentCode: string };

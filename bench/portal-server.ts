@@ -1,5 +1,5 @@
 // The portal under test: a production build (`next build` only when sources
-// changed since the last one) served by scripts/serve.ts (what `npm start`
+// changed since the last one) served by server.ts (what `npm start`
 // runs) on a bench-owned database; it applies its migrations at start. tsx is
 // run as `node --import tsx` rather than through npx, so signals reach the
 // real server and no npm wrapper shares the CPU.
@@ -39,7 +39,7 @@ export function ensureBuild(env: NodeJS.ProcessEnv): void {
   else console.log("portal: production build is up to date (.next/BUILD_ID)");
 }
 
-/** Starts the production server (`npm start`: scripts/serve.ts) on a free port and waits for GET /api/health. */
+/** Starts the production server (`npm start`: server.ts) on a free port and waits for GET /api/health. */
 export async function startPortal(opts: {
   accessKey: string;
   db: PortalDatabase;
@@ -52,7 +52,7 @@ export async function startPortal(opts: {
   return startChild({
     label: opts.label,
     command: process.execPath,
-    args: ["--import", "tsx", path.join(ROOT, "scripts", "serve.ts")],
+    args: ["--import", "tsx", path.join(ROOT, "server.ts")],
     env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     cwd: ROOT,
     port,

@@ -1,7 +1,7 @@
 // Browser tests in Debian's Chromium, installed by scripts/run-e2e.ts from
 // Debian's packages: Playwright's own browser download is never used, since it
 // needs the internet these machines lack. Each worker starts its own portal (the
-// production build through scripts/serve.ts) and its own mock KooGallery
+// production build through server.ts) and its own mock KooGallery
 // identity provider; tests create their tenants through signed Kit calls.
 import { defineConfig } from "@playwright/test";
 

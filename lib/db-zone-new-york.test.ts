@@ -2,11 +2,11 @@
 // Before every session ran in UTC, a job there was due hours late and a nonce
 // stamped by its column default looked hours old, so housekeeping pruned it
 // inside the replay window. The checks are shared with the other zone:
-// lib/test-support/session-zone-checks.ts.
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+// testing/support/session-zone-checks.ts.
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const ZONE = "America/New_York";
 const database = await prepareInProcessDatabase("kg-zone-new-york", { KOOGALLERY_ACCESS_KEY: "zone-test-basic-key-0123456789" }, { timeZone: ZONE });
-const { describeSessionZoneChecks } = await import("@/lib/test-support/session-zone-checks");
+const { describeSessionZoneChecks } = await import("@/testing/support/session-zone-checks");
 
 describeSessionZoneChecks(database, ZONE);

@@ -9,7 +9,7 @@ import { startWorker } from "@/lib/jobs/worker";
 
 const started = globalThis as unknown as { __portalStarted?: Promise<void> };
 
-/** Idempotent: scripts/serve.ts and instrumentation.ts may both call it in one process. */
+/** Idempotent: server.ts and instrumentation.ts may both call it in one process. */
 export function startPortal(): Promise<void> {
   started.__portalStarted ??= start();
   return started.__portalStarted;

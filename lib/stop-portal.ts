@@ -1,4 +1,4 @@
-// Shutdown of the production server (scripts/serve.ts) on SIGTERM or SIGINT:
+// Shutdown of the production server (server.ts) on SIGTERM or SIGINT:
 // health turns not-ready at once (load balancers stop sending), the listener
 // stops accepting, calls in flight finish (a callback that already changed
 // data must also write its log row and answer), the job worker stops after

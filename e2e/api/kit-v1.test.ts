@@ -12,7 +12,7 @@ import { openSecret } from "../../lib/crypto/secret-box";
 import { encryptClientSecret, oaepVariants } from "../../lib/koogallery/rsa-oaep";
 import { buildKitV1Request } from "../../lib/koogallery/signer";
 import { formatV1Timestamp } from "../../lib/koogallery/v1-auth-token";
-import { generateOrgTree } from "../../lib/org/sample-org-tree";
+import { generateOrgTree } from "../../testing/sample-org-tree";
 import type { Answer } from "../fixtures/koogallery";
 import type { Portal } from "../fixtures/portal";
 import {

@@ -14,7 +14,7 @@ import { encryptClientSecret, oaepVariants } from "../../lib/koogallery/rsa-oaep
 import { buildKitV2Request, generateNonce } from "../../lib/koogallery/signer";
 import { computeKitSignature } from "../../lib/koogallery/signature-v2";
 import { formatV1Timestamp } from "../../lib/koogallery/v1-auth-token";
-import { generateOrgTree } from "../../lib/org/sample-org-tree";
+import { generateOrgTree } from "../../testing/sample-org-tree";
 import type { Answer } from "../fixtures/koogallery";
 import type { Portal } from "../fixtures/portal";
 import {

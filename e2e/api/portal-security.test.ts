@@ -1,5 +1,5 @@
 // The portal's web-facing defences over real HTTP, against the production
-// server (scripts/serve.ts → Next.js): security headers on pages, request
+// server (server.ts → Next.js): security headers on pages, request
 // forgery refused by the portal APIs, body limits enforced while reading,
 // sessions that end 12 hours after sign-in or when a staff account's role
 // changes. Runs against PGlite or PostgreSQL (TEST_DB).

@@ -10,7 +10,8 @@ import { expect, test as base, type Page } from "@playwright/test";
 import { encryptClientSecret } from "../../lib/koogallery/rsa-oaep";
 import { buildKitV2Request, sendSignedRequest } from "../../lib/koogallery/signer";
 import type { KitName } from "../../lib/koogallery/schemas";
-import { startMockIdp, type MockIdp, type MockIdpUser } from "../../lib/mock-idp/mock-idp";
+import { startMockIdp, type MockIdp } from "../../testing/mock-idp/mock-idp";
+import type { MockIdpUser } from "../../testing/mock-idp/tenants";
 import { callV2, newOrder } from "../fixtures/koogallery";
 import { startPortal, type Portal } from "../fixtures/portal";
 

@@ -14,7 +14,7 @@ import {
   test,
   type TestTenant,
 } from "./fixtures";
-import { startMockIdp } from "../../lib/mock-idp/mock-idp";
+import { startMockIdp } from "../../testing/mock-idp/mock-idp";
 
 const people = [
   { userName: "alice", name: "Alice Admin", role: "admin" as const, orgCode: "100" },

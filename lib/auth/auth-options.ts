@@ -29,7 +29,7 @@ type PortalUser = User & Partial<KooGalleryProfileUser> & { kind?: "staff"; role
 
 /**
  * The staff provider's authorize. The rate limit's address is the one
- * scripts/serve.ts took from the socket (or from the trusted proxies'
+ * server.ts took from the socket (or from the trusted proxies'
  * X-Forwarded-For entry): a client's own X-Forwarded-For would let every guess
  * name a fresh address and a fresh budget.
  */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { NextRequest } from "next/server";
-import { countedStream, streamedPost } from "@/lib/test-support/counted-stream";
+import { countedStream, streamedPost } from "@/testing/support/counted-stream";
 
 Object.assign(process.env, {
   KOOGALLERY_ACCESS_KEY: "auth-route-test-key",

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const database = await prepareInProcessDatabase("kg-session", { KOOGALLERY_ACCESS_KEY: "session-basic-key", PORTAL_PUBLIC_URL: "http://127.0.0.1:3000" });
 

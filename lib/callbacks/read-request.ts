@@ -35,7 +35,7 @@ export async function readLimitedBody(chunks: AsyncIterable<Uint8Array>, limitBy
 /**
  * The same for a node:http request, on its events rather than its async
  * iterator (which costs a promise and a queue per chunk; this runs on every
- * callback the node:http server in scripts/serve.ts takes). With
+ * callback the node:http server in server.ts takes). With
  * `bytesPerSecond` (a client over its refusal budget: refusal-budget.ts) the
  * socket is paused whenever the body arrives faster: TCP then slows the sender.
  */

@@ -1,5 +1,5 @@
 // One way into the callback handlers for both HTTP adapters (node:http in
-// scripts/serve.ts, the Next.js route files): which callback a path is, what
+// server.ts, the Next.js route files): which callback a path is, what
 // its headers alone refuse (before the body is read), the body read with the
 // endpoint's limit, then the endpoint's pipeline.
 import { answerInternalError } from "@/lib/callbacks/internal-error";

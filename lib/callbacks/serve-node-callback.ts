@@ -1,5 +1,5 @@
 // Serves KooGallery callbacks straight from node:http, ahead of Next.js's
-// request pipeline (scripts/serve.ts). Same handlers as the app/ route files
+// request pipeline (server.ts). Same handlers as the app/ route files
 // (serve-callback.ts); only the HTTP adapter differs. Next.js spends ~1.6 ms of
 // CPU on an empty POST on our 2-core machines, more than the whole callback (ADR 0004).
 import type { IncomingMessage, ServerResponse } from "node:http";

@@ -6,7 +6,7 @@
 // thread; one that verifies goes through the pipeline as any call does.
 //
 // Only the node:http adapter (serve-node-callback.ts, loaded by the production
-// server scripts/serve.ts under tsx) uses this: a Next.js bundle must never
+// server, server.ts, under tsx) uses this: a Next.js bundle must never
 // import it (its bundler would try to trace the worker's files), and the app/
 // route files check inline (serve-callback.ts).
 import { existsSync } from "node:fs";

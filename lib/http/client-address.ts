@@ -5,7 +5,7 @@
 // Express's numeric "trust proxy").
 //
 // Next.js route handlers cannot see the socket, so the production server
-// (scripts/serve.ts) works the address out once and hands it on in
+// (server.ts) works the address out once and hands it on in
 // CLIENT_ADDRESS_HEADER, overwriting anything a client sent under that name.
 // Under `next start` there is no such server: Next.js keeps a client's own
 // X-Forwarded-For, so addresses there are only as good as that header.
@@ -42,7 +42,7 @@ export function clientAddressFrom(socketAddress: string | undefined, forwardedFo
   return normalise(picked) || "unknown";
 }
 
-/** The address scripts/serve.ts handed on, or the best a plain Next.js server can do. */
+/** The address server.ts handed on, or the best a plain Next.js server can do. */
 export function clientAddressOfHeaders(headers: Headers | Record<string, unknown> | undefined, trustedHops: number): string {
   const get = (name: string): string | undefined => {
     if (!headers) return undefined;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { diffOrgTree, InvalidOrgListError, validateOrgList, type OrgEntry } from "@/lib/org/diff-org-tree";
-import { generateOrgTree, reshapeOrgTree } from "@/lib/org/sample-org-tree";
+import { generateOrgTree, reshapeOrgTree } from "@/testing/sample-org-tree";
 
 const org = (orgCode: string, parentCode = "", orgName = `name ${orgCode}`): OrgEntry => ({ orgCode, orgName, parentCode });
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const database = await prepareInProcessDatabase("kg-org", { KOOGALLERY_ACCESS_KEY: "org-test-key" });
 const { isPostgres } = database;
@@ -18,7 +18,7 @@ const { kitSchemas } = await import("@/lib/koogallery/schemas");
 const { applySingleOrgSync } = await import("@/lib/org/apply-single-org-sync");
 const { applyAllOrgSync, DIFF_LIST_CAP } = await import("@/lib/org/apply-all-org-sync");
 const { getOrgTree, searchDepartments } = await import("@/lib/org/read-org-tree");
-const { generateOrgTree, reshapeOrgTree } = await import("@/lib/org/sample-org-tree");
+const { generateOrgTree, reshapeOrgTree } = await import("@/testing/sample-org-tree");
 type KitContext = import("@/lib/tenants/types").KitContext;
 type Tx = import("@/lib/db").Tx;
 type OrgTreeNode = import("@/lib/org/read-org-tree").OrgTreeNode;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const ACCESS_KEY = "dashboard-basic-key-0123456789";
 const database = await prepareInProcessDatabase("kg-dashboard", { KOOGALLERY_ACCESS_KEY: ACCESS_KEY });

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { NextRequest } from "next/server";
 import { z } from "zod";
 import { PortalError } from "@/lib/errors";
-import { countedStream, streamedPost } from "@/lib/test-support/counted-stream";
+import { countedStream, streamedPost } from "@/testing/support/counted-stream";
 import { MAX_PORTAL_BODY_BYTES, readJsonBody } from "./read-json-body";
 
 const schema = z.object({ name: z.string() });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const database = await prepareInProcessDatabase("kg-insert-sql", { KOOGALLERY_ACCESS_KEY: "insert-sql-test-key" });
 const { closeDb, getRawSql } = await import("@/lib/db");

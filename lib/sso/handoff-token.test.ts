@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, test } from "node:test";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from "jose";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const ISSUER = "https://portal.test";
 const TTL_SECONDS = 60;

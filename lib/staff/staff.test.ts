@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const database = await prepareInProcessDatabase("kg-staff", { KOOGALLERY_ACCESS_KEY: "staff-basic-key" });
 
@@ -251,7 +251,7 @@ test("a forged X-Forwarded-For gets no fresh address budget: the limit keys on t
   const authorize = (email: string, headers: Record<string, string>) => provider.options.authorize({ email, password: "Wrong password 7" }, { headers });
   const refusal = (reason: RegExp) => (e: unknown) => e instanceof Error && reason.test(e.message);
 
-  // The address scripts/serve.ts saw (x-kg-client-address) has used up its budget.
+  // The address server.ts saw (x-kg-client-address) has used up its budget.
   const seen = uniqueIp();
   const db = await getDb();
   await db.signInAttempt.createMany({ data: Array.from({ length: rateLimit.MAX_FAILURES_PER_IP }, () => ({ key: `ip:${seen}`, createdAt: new Date() })) });
@@ -260,7 +260,7 @@ test("a forged X-Forwarded-For gets no fresh address budget: the limit keys on t
     authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": `${uniqueIp()}, ${uniqueIp()}` }),
     refusal(/^rate-limited:/),
   );
-  // Under `next start` (no serve.ts), the entry Next.js appended for the socket counts, not the client's own.
+  // Under `next start` (no server.ts), the entry Next.js appended for the socket counts, not the client's own.
   await assert.rejects(authorize(uniqueEmail("forged"), { "x-forwarded-for": `203.0.113.9, ${seen}` }), refusal(/^rate-limited:/));
   // Another address still has its own budget.
   await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": uniqueIp(), "x-forwarded-for": seen }), refusal(/^invalid$/));

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const KIT_KEY = "ordering-kit-key";
 const database = await prepareInProcessDatabase("kg-ordering", { KOOGALLERY_ACCESS_KEY: "ordering-basic-key", KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });

@@ -15,6 +15,8 @@ const SKIP = new Set([
   "docs",
   "data",
   "scripts",
+  "server.ts",
+  "testing",
   "test-results",
   "playwright-report",
   "coverage",

@@ -5,16 +5,17 @@
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
-import { callbackRouteOf, serveNodeCallback } from "../lib/callbacks/serve-node-callback";
-import { startPortal } from "../lib/start-portal";
-import { stopPortal } from "../lib/stop-portal";
-import { getEnv } from "../lib/env";
-import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from "../lib/http/client-address";
-import { isSecureUrl } from "../lib/auth/sso-cookies";
-import { createMockIdp, type MockIdp } from "../lib/mock-idp/mock-idp";
+import { callbackRouteOf, serveNodeCallback } from "./lib/callbacks/serve-node-callback";
+import { startPortal } from "./lib/start-portal";
+import { stopPortal } from "./lib/stop-portal";
+import { getEnv } from "./lib/env";
+import { CLIENT_ADDRESS_HEADER, clientAddressFrom } from "./lib/http/client-address";
+import { isSecureUrl } from "./lib/auth/sso-cookies";
+// Type only (erased): the mock itself is loaded by loadMockIdp, behind PORTAL_MOCK_IDP.
+import type { MockIdp } from "./testing/mock-idp/mock-idp";
 
 const MOCK_IDP_BASE_PATH = "/mock-idp";
-const root = path.resolve(import.meta.dirname, "..");
+const root = import.meta.dirname;
 const isDev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
@@ -27,9 +28,7 @@ const handleNext = app.getRequestHandler();
 
 // Demo and tests: KooGallery's identity provider, mocked under /mock-idp (tenants from DATA_DIR/mock-idp-tenants.json).
 const env = getEnv();
-const mockIdp: MockIdp | undefined = env.auth.isMockIdp
-  ? createMockIdp({ basePath: MOCK_IDP_BASE_PATH, tenantsFile: path.join(env.dataDir, "mock-idp-tenants.json") })
-  : undefined;
+const mockIdp: MockIdp | undefined = env.auth.isMockIdp ? await loadMockIdp(env.dataDir) : undefined;
 if (mockIdp) console.log(`[portal] mock KooGallery identity provider at ${MOCK_IDP_BASE_PATH} (demo and tests only)`);
 
 // The other security headers are in next.config.mjs; this one depends on the
@@ -56,4 +55,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     void stopPortal(server).finally(() => process.exit(0));
   });
+}
+
+/** A dynamic import, so that a production server (PORTAL_MOCK_IDP unset) never loads the test double. */
+async function loadMockIdp(dataDir: string): Promise<MockIdp> {
+  const { createMockIdp } = await import("./testing/mock-idp/mock-idp");
+  return createMockIdp({ basePath: MOCK_IDP_BASE_PATH, tenantsFile: path.join(dataDir, "mock-idp-tenants.json") });
 }

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createMockIdp, loadMockIdpTenants, startMockIdp, type MockIdpTenant } from "./mock-idp";
+import { createMockIdp, startMockIdp } from "./mock-idp";
+import { loadMockIdpTenants, type MockIdpTenant } from "./tenants";
 
 const TENANT_A: MockIdpTenant = {
   tenantId: "34a59a26e6a24071a9cc7a0526440171",

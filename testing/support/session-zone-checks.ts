@@ -18,7 +18,7 @@ import { applyMigrations } from "@/lib/migrations";
 import { getDashboard } from "@/lib/portal/dashboard";
 import { claimNonceCte, NONCE_FRESH } from "@/lib/sql/claim-nonce";
 import { rawSql, runSql, withSql } from "@/lib/sql/insert-sql";
-import type { InProcessDatabase } from "@/lib/test-support/in-process-database";
+import type { InProcessDatabase } from "@/testing/support/in-process-database";
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
