@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const database = await prepareInProcessDatabase("kg-endpoints", { KOOGALLERY_ACCESS_KEY: "endpoints-test-key" });
 
