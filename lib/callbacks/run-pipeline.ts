@@ -4,7 +4,7 @@
 // Endpoints plug in their verification, schema, domain verb and answer shape.
 import { randomUUID } from "node:crypto";
 import { getDb, getRawSql, type Db, type RawSql, type Tx } from "@/lib/db";
-import type { SqlValue } from "@/lib/sql/insert-sql";
+import type { InsertRow } from "@/lib/sql/insert-row";
 import { getEnv } from "@/lib/env";
 import { CallbackError, describeError } from "@/lib/errors";
 import type { Generation } from "@/lib/generated/prisma/client";
@@ -60,7 +60,7 @@ export type PipelineSpec<P, O extends BaseOutcome> = {
     isFor(data: P): boolean;
     /** `logRow` returns undefined when the row must wait (a settle stage follows). */
     act(
-      input: Omit<ActInput<P>, "tx"> & { db: Db; raw: RawSql; nonce?: string; logRow: (o: O) => Record<string, SqlValue> | undefined },
+      input: Omit<ActInput<P>, "tx"> & { db: Db; raw: RawSql; nonce?: string; logRow: (o: O) => InsertRow<"CallbackLog"> | undefined },
     ): Promise<O & { isReplay?: boolean; isLogged?: boolean }>;
   };
   /**

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import type { Env } from "@/lib/env";
 import type { Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { insertSql, rawSql, runSql, withSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
+import { insertSql, rawSql, runSql, withSql, type Sql } from "@/lib/sql/insert-sql";
+import type { InsertRow } from "@/lib/sql/insert-row";
 import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
 import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
@@ -112,7 +113,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     provisionAdapter: adapter.name,
     createdAt: now,
     updatedAt: now,
-  } satisfies Record<string, SqlValue>;
+  } satisfies Partial<InsertRow<"Instance">>;
 
   const insertOnce = async (id: string, withClaim: boolean): Promise<{ result: InsertResult; outcome: SaasOutcome }> => {
     const appInfo = adapter.isInline
@@ -130,9 +131,13 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
           note: `created; provisioning through the ${adapter.name} adapter in the background`,
           pendingProvisioning: true,
         };
-    const provisioned: Record<string, SqlValue> = appInfo
+    const provisioned: Partial<InsertRow<"Instance">> = appInfo
       ? Object.assign(
-          { state: { enumType: "InstanceState", value: "ACTIVE" }, provisionStatus: { enumType: "ProvisionStatus", value: "DONE" }, provisionedAt: now },
+          {
+            state: { enumType: "InstanceState", value: "ACTIVE" },
+            provisionStatus: { enumType: "ProvisionStatus", value: "DONE" },
+            provisionedAt: now,
+          } satisfies Partial<InsertRow<"Instance">>,
           appInfoColumns(appInfo, env.encryptionKey),
         )
       : {};

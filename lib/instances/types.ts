@@ -4,7 +4,7 @@
 import type { Env } from "@/lib/env";
 import type { Generation } from "@/lib/generated/prisma/client";
 import type { Db, RawSql, Tx } from "@/lib/db";
-import type { SqlValue } from "@/lib/sql/insert-sql";
+import type { InsertRow } from "@/lib/sql/insert-row";
 import type { AppInfo, ProvisioningAdapter } from "@/lib/provisioning/adapters";
 
 export type SaasContext = {
@@ -105,5 +105,5 @@ export type SaasOutcome = {
 export type AtomicOptions = {
   nonce?: string;
   /** Undefined when the pipeline logs later (after a settle stage). */
-  logRow?: (outcome: SaasOutcome) => Record<string, SqlValue> | undefined;
+  logRow?: (outcome: SaasOutcome) => InsertRow<"CallbackLog"> | undefined;
 };
