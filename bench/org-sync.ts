@@ -80,6 +80,8 @@ async function runWorker(engine: Engine): Promise<void> {
   const { generateOrgTree, reshapeOrgTree } = await import("@/lib/org/sample-org-tree");
   const { ensureTenantRow } = await import("@/lib/tenants/ensure-tenant");
   const { syncUserGrants } = await import("@/lib/tenants/sync-user-grants");
+  const { executeSql, sql } = await import("@/lib/sql/insert-sql");
+  const { NOW_UTC } = await import("@/lib/sql/now-utc");
   type Org = { orgCode: string; orgName: string; parentCode: string };
 
   const rss = rssSampler();
@@ -132,13 +134,11 @@ async function runWorker(engine: Engine): Promise<void> {
     const tenant = await ensureTenantRow(tx, tenantId, instanceId, false);
     const userNames = Array.from({ length: USERS }, (_, i) => `user${i}`);
     const orgCodes = userNames.map((_, i) => tree.entries[(i * 7919) % tree.entries.length]?.orgCode ?? "");
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "TenantUser" (id, "tenantRowId", "appId", "userName", name, "orgCode", role, "isEnabled", "updatedAt")
-       SELECT gen_random_uuid()::text, $1, 'bench-app', u.name, u.name, u.code, 'user', true, now() AT TIME ZONE 'UTC'
-         FROM unnest($2::text[], $3::text[]) AS u(name, code)`,
-      tenant.id,
-      userNames,
-      orgCodes,
+    await executeSql(
+      tx,
+      sql`INSERT INTO "TenantUser" (id, "tenantRowId", "appId", "userName", name, "orgCode", role, "isEnabled", "updatedAt")
+       SELECT gen_random_uuid()::text, ${tenant.id}, 'bench-app', u.name, u.name, u.code, 'user', true, ${NOW_UTC}
+         FROM unnest(${userNames}::text[], ${orgCodes}::text[]) AS u(name, code)`,
     );
     return tenant.id;
   });
