@@ -28,7 +28,9 @@ function stripped(alias: string, part: "body" | "query"): Sql {
 /** md5 over endpoint, activity and the masked request without its per-attempt fields. */
 export function fingerprintSql(alias: string): Sql {
   const a = rawSql(alias);
-  return sql`md5(concat_ws('|', ${a}.endpoint, COALESCE(${a}.activity, ''), COALESCE((${stripped(alias, "body")})::text, ''), COALESCE((${stripped(alias, "query")})::text, '')))`;
+  const body = stripped(alias, "body");
+  const query = stripped(alias, "query");
+  return sql`md5(concat_ws('|', ${a}.endpoint, COALESCE(${a}.activity, ''), COALESCE((${body})::text, ''), COALESCE((${query})::text, '')))`;
 }
 
 /** An id the request names, from the log's links or, when the handler refused before linking, from the request itself. */

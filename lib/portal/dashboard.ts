@@ -257,7 +257,8 @@ async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Prom
     sql`WITH latest AS (
        SELECT DISTINCT ON ("orderId") id, "orderId", "orderLineId", activity, "resultCode", "resultMsg", "instanceId", "receivedAt"
          FROM "CallbackLog"
-        WHERE "receivedAt" >= ${since} AND "orderId" IS NOT NULL AND activity = ANY(${[...ORDER_ACTIVITIES]}::text[]) AND "isTest" = false${callbackScopeSql(scope)}
+        WHERE "receivedAt" >= ${since} AND "orderId" IS NOT NULL AND activity = ANY(${[...ORDER_ACTIVITIES]}::text[])
+          AND "isTest" = false${callbackScopeSql(scope)}
         ORDER BY "orderId", "receivedAt" DESC, id DESC
      )
      SELECT l.id, l."orderId", l."orderLineId", l.activity, l."resultCode", l."resultMsg", l."instanceId",

@@ -49,8 +49,9 @@ describe("statement builder", () => {
     );
     assert.equal(
       s.text,
-      `INSERT INTO "Order" ("id", "orderKey", "orderId", "instanceId", "kind", "periodNumber", "amount", "isTest", "createdAt", "details", "orderLineId", "customerId") ` +
-        `SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::int, $7::float8, $8::boolean, $9::timestamp(3), $10::jsonb, NULL, NULL FROM src ON CONFLICT DO NOTHING RETURNING id`,
+      `INSERT INTO "Order" ("id", "orderKey", "orderId", "instanceId", "kind", "periodNumber", "amount", "isTest", "createdAt", "details", ` +
+        `"orderLineId", "customerId") SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::int, $7::float8, $8::boolean, ` +
+        `$9::timestamp(3), $10::jsonb, NULL, NULL FROM src ON CONFLICT DO NOTHING RETURNING id`,
     );
     assert.deepEqual(s.values, ["x", "k", "o", "i", "NEW", 3, 1.5, false, "2026-11-25T01:02:03.456Z", '{"k":1}']);
   });
