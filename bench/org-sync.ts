@@ -80,6 +80,8 @@ async function runWorker(engine: Engine): Promise<void> {
   const { generateOrgTree, reshapeOrgTree } = await import("@/testing/sample-org-tree");
   const { ensureTenantRow } = await import("@/lib/tenants/ensure-tenant");
   const { syncUserGrants } = await import("@/lib/tenants/sync-user-grants");
+  const { executeSql, sql } = await import("@/lib/sql/insert-sql");
+  const { NOW_UTC } = await import("@/lib/sql/now-utc");
   type Org = { orgCode: string; orgName: string; parentCode: string };
 
   const rss = rssSampler();
@@ -132,13 +134,11 @@ async function runWorker(engine: Engine): Promise<void> {
     const tenant = await ensureTenantRow(tx, tenantId, instanceId, false);
     const userNames = Array.from({ length: USERS }, (_, i) => `user${i}`);
     const orgCodes = userNames.map((_, i) => tree.entries[(i * 7919) % tree.entries.length]?.orgCode ?? "");
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "TenantUser" (id, "tenantRowId", "appId", "userName", name, "orgCode", role, "isEnabled", "updatedAt")
-       SELECT gen_random_uuid()::text, $1, 'bench-app', u.name, u.name, u.code, 'user', true, now() AT TIME ZONE 'UTC'
-         FROM unnest($2::text[], $3::text[]) AS u(name, code)`,
-      tenant.id,
-      userNames,
-      orgCodes,
+    await executeSql(
+      tx,
+      sql`INSERT INTO "TenantUser" (id, "tenantRowId", "appId", "userName", name, "orgCode", role, "isEnabled", "updatedAt")
+       SELECT gen_random_uuid()::text, ${tenant.id}, 'bench-app', u.name, u.name, u.code, 'user', true, ${NOW_UTC}
+         FROM unnest(${userNames}::text[], ${orgCodes}::text[]) AS u(name, code)`,
     );
     return tenant.id;
   });
@@ -346,13 +346,15 @@ export const orgSync: Section = {
     const lines = results.length > 0 ? formatTable(results) : [];
     for (const r of results) {
       lines.push(
-        `${r.engine}: worker peak RSS ${r.processPeakRssMb.toFixed(0)} MB (${r.isHwm ? "VmHWM" : "sampled"}; ${r.baselineRssMb.toFixed(0)} MB after migrations, before any sync)`,
+        `${r.engine}: worker peak RSS ${r.processPeakRssMb.toFixed(0)} MB ` +
+          `(${r.isHwm ? "VmHWM" : "sampled"}; ${r.baselineRssMb.toFixed(0)} MB after migrations, before any sync)`,
       );
     }
     const bodyBytes = results[0]?.bodyBytes;
     if (bodyBytes !== undefined) {
       lines.push(
-        `a ${DEPARTMENTS}-department allOrgSync body is ${(bodyBytes / 2 ** 20).toFixed(2)} MiB; the Kit body cap is ${(KIT_MAX_BODY_BYTES / 2 ** 20).toFixed(0)} MiB` +
+        `a ${DEPARTMENTS}-department allOrgSync body is ${(bodyBytes / 2 ** 20).toFixed(2)} MiB; ` +
+          `the Kit body cap is ${(KIT_MAX_BODY_BYTES / 2 ** 20).toFixed(0)} MiB` +
           (bodyBytes > KIT_MAX_BODY_BYTES ? " (such a body would be refused before reaching the sync)" : ""),
       );
     }

@@ -1,7 +1,8 @@
 // The one database module. DATABASE_URL set: PostgreSQL through @prisma/adapter-pg.
 // Unset: an embedded PGlite database under DATA_DIR/pglite (same schema, same
-// migrations). Both are reached through Prisma for domain code and through
-// `rawSql` for the migration runner and the few statements Prisma cannot say.
+// migrations). Both are reached through Prisma for domain code, through the
+// lib/sql builder for the statements Prisma's API cannot say (ADR 0009; on the
+// hot path straight to the driver), and through `getRawSql` for the migration runner.
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { mkdirSync } from "node:fs";

@@ -6,7 +6,8 @@ import type { Generation, Prisma } from "@/lib/generated/prisma/client";
 import { sealSecret } from "@/lib/crypto/secret-box";
 import { maskDeep, maskHeaders, maskJsonExcerpt, maskJsonText } from "@/lib/callbacks/mask";
 import { bodyObjectOf, urlOf } from "@/lib/callbacks/call-parts";
-import { insertSql, type SqlValue } from "@/lib/sql/insert-sql";
+import { insertSql } from "@/lib/sql/insert-sql";
+import type { InsertRow } from "@/lib/sql/insert-row";
 
 export type IncomingCall = {
   method: string;
@@ -179,7 +180,7 @@ export function callbackLogData(entry: CallbackLogEntry): Prisma.CallbackLogCrea
 }
 
 /** The same row as `callbackLogData`, as columns for a single-statement insert (lib/sql/insert-sql.ts). */
-export function callbackLogRow(entry: CallbackLogEntry, id = entry.id ?? randomUUID()): Record<string, SqlValue> {
+export function callbackLogRow(entry: CallbackLogEntry, id = entry.id ?? randomUUID()): InsertRow<"CallbackLog"> {
   const d = callbackLogData(entry);
   return {
     id,

@@ -5,8 +5,8 @@
 // those per-attempt fields are removed. Computed in SQL (jsonb text is
 // canonical: keys sorted, whitespace normalised), so bodies never leave the database.
 import type { Db } from "@/lib/db";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
+import { rawSql, runSql, sql, type Sql } from "@/lib/sql/insert-sql";
 
 /**
  * Fields that differ between attempts of one request:
@@ -17,23 +17,25 @@ import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
  */
 export const VOLATILE_REQUEST_FIELDS = ["signature", "timestamp", "nonce", "timeStamp", "authToken", "businessId", "currentSyncTime"] as const;
 
-const volatile = Prisma.raw(`ARRAY[${VOLATILE_REQUEST_FIELDS.map((f) => `'${f}'`).join(",")}]::text[]`);
+const volatile = rawSql(`ARRAY[${VOLATILE_REQUEST_FIELDS.map((f) => `'${f}'`).join(",")}]::text[]`);
 
-function stripped(alias: string, part: "body" | "query"): Prisma.Sql {
+function stripped(alias: string, part: "body" | "query"): Sql {
   // Parenthesised: "-" binds tighter than "->".
-  const j = Prisma.raw(`(${alias}."requestMasked"->'${part}')`);
-  return Prisma.sql`CASE WHEN jsonb_typeof(${j}) = 'object' THEN (${j} - ${volatile}) ELSE ${j} END`;
+  const j = rawSql(`(${alias}."requestMasked"->'${part}')`);
+  return sql`CASE WHEN jsonb_typeof(${j}) = 'object' THEN (${j} - ${volatile}) ELSE ${j} END`;
 }
 
 /** md5 over endpoint, activity and the masked request without its per-attempt fields. */
-export function fingerprintSql(alias: string): Prisma.Sql {
-  const a = Prisma.raw(alias);
-  return Prisma.sql`md5(concat_ws('|', ${a}.endpoint, COALESCE(${a}.activity, ''), COALESCE((${stripped(alias, "body")})::text, ''), COALESCE((${stripped(alias, "query")})::text, '')))`;
+export function fingerprintSql(alias: string): Sql {
+  const a = rawSql(alias);
+  const body = stripped(alias, "body");
+  const query = stripped(alias, "query");
+  return sql`md5(concat_ws('|', ${a}.endpoint, COALESCE(${a}.activity, ''), COALESCE((${body})::text, ''), COALESCE((${query})::text, '')))`;
 }
 
 /** An id the request names, from the log's links or, when the handler refused before linking, from the request itself. */
-function keySql(alias: string, column: "orderId" | "instanceId" | "tenantId"): Prisma.Sql {
-  return Prisma.raw(`COALESCE(${alias}."${column}", ${alias}."requestMasked"->'body'->>'${column}', ${alias}."requestMasked"->'query'->>'${column}')`);
+function keySql(alias: string, column: "orderId" | "instanceId" | "tenantId"): Sql {
+  return rawSql(`COALESCE(${alias}."${column}", ${alias}."requestMasked"->'body'->>'${column}', ${alias}."requestMasked"->'query'->>'${column}')`);
 }
 
 export type RequestState = {
@@ -59,7 +61,7 @@ export type RequestState = {
  */
 export const NON_SUPERSEDING_ACTIVITIES = ["newInstance", "queryInstance", "orderNotify"] as const;
 
-const nonSuperseding = Prisma.raw(`ARRAY[${NON_SUPERSEDING_ACTIVITIES.map((a) => `'${a}'`).join(",")}]::text[]`);
+const nonSuperseding = rawSql(`ARRAY[${NON_SUPERSEDING_ACTIVITIES.map((a) => `'${a}'`).join(",")}]::text[]`);
 
 /** The first of the two: why the row counts as already applied, or null. */
 export function appliedByOf(state: RequestState | undefined): string | null {
@@ -76,12 +78,14 @@ export function appliedByOf(state: RequestState | undefined): string | null {
  */
 export async function describeRequests(db: Db, ids: readonly string[]): Promise<Map<string, RequestState>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.$queryRaw<RequestState[]>(Prisma.sql`
+  const rows = await runSql<RequestState>(
+    db,
+    sql`
     WITH t AS (
       SELECT l.id, l."receivedAt", l.endpoint, l.activity, ${fingerprintSql("l")} AS fp,
              ${keySql("l", "orderId")} AS "orderKey", ${keySql("l", "instanceId")} AS "instanceKey", ${keySql("l", "tenantId")} AS "tenantKey"
       FROM "CallbackLog" l
-      WHERE l.id IN (${Prisma.join(ids)})
+      WHERE l.id = ANY(${ids}::text[])
     )
     SELECT t.id, t.fp AS fingerprint,
       (SELECT r.id FROM "CallbackLog" r
@@ -106,7 +110,8 @@ export async function describeRequests(db: Db, ids: readonly string[]): Promise<
               AND s."resultCode" = ${SUCCESS_CODE} AND s.endpoint = t.endpoint
             ORDER BY s."receivedAt" DESC LIMIT 1)
       END AS "supersededById"
-    FROM t`);
+    FROM t`,
+  );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -118,14 +123,17 @@ export async function describeRequests(db: Db, ids: readonly string[]): Promise<
  */
 export async function findFirstAttempt(db: Db, log: { id: string; receivedAt: Date; activity: string }, lookbackMs: number): Promise<Date> {
   const since = new Date(log.receivedAt.getTime() - lookbackMs);
-  const rows = await db.$queryRaw<{ first: Date | null }[]>(Prisma.sql`
+  const rows = await runSql<{ first: Date | null }>(
+    db,
+    sql`
     WITH t AS (
       SELECT l.endpoint, l.activity, ${fingerprintSql("l")} AS fp FROM "CallbackLog" l WHERE l.id = ${log.id}
     )
     SELECT min(f."receivedAt") AS first
     FROM "CallbackLog" f, t
     WHERE f.activity = ${log.activity} AND f."receivedAt" >= ${since} AND f."receivedAt" <= ${log.receivedAt}
-      AND f."retryOfId" IS NULL AND f.endpoint = t.endpoint AND ${fingerprintSql("f")} = t.fp`);
+      AND f."retryOfId" IS NULL AND f.endpoint = t.endpoint AND ${fingerprintSql("f")} = t.fp`,
+  );
   const first = rows[0]?.first;
   return first && first < log.receivedAt ? first : log.receivedAt;
 }

@@ -13,6 +13,7 @@ import { CallbackError, describeError } from "@/lib/errors";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { formatZodIssues } from "@/lib/koogallery/schemas";
 import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
+import type { InsertRow } from "@/lib/sql/insert-row";
 import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";
 import { plainStatement, type Activity, type OneStatement, type VerbContext } from "@/lib/callbacks/activity";
 import { buildAnswer, type CallbackAnswer } from "@/lib/callbacks/answer";
@@ -62,7 +63,7 @@ class ReplayError extends Error {}
 type LogFields = Omit<CallbackLogEntry, "endpoint" | "generation" | "call" | "startedAt" | "retryOfId" | "responseBody" | "resultCode" | "resultMsg">;
 
 /** The log row to add to a statement, if any: undefined when the row must wait (a settle stage follows). */
-type LogRowOf = (outcome: unknown) => Record<string, unknown> | undefined;
+type LogRowOf = (outcome: unknown) => InsertRow<"CallbackLog"> | undefined;
 
 /**
  * Mode "one-statement": the verb's statement, with the pipeline's nonce claim
@@ -95,7 +96,7 @@ class PipelineStatement implements OneStatement {
     if (nonce) all.push(claimNonceCte(nonce, new Date()));
     all.push(...ctes);
     const logRow = this.logRowOf && !this.isLogged ? this.logRowOf(opts.outcome) : undefined;
-    if (logRow) all.push(["log", insertSql("CallbackLog", logRow as Parameters<typeof insertSql>[1], { from: opts.loggedAfter ?? NONCE_CTE, returning: "1" })]);
+    if (logRow) all.push(["log", insertSql("CallbackLog", logRow, { from: opts.loggedAfter ?? NONCE_CTE, returning: "1" })]);
     const bookkeeping = `${nonce ? `, ${NONCE_FRESH} AS "nonceFresh"` : ""}${logRow ? `, (SELECT count(*)::int FROM log) AS "isLogged"` : ""}`;
     const statement = all.length > 0 ? withSql(all, sql`SELECT ${select}${rawSql(bookkeeping)}`) : sql`SELECT ${select}`;
     const [row] = await runSql<R & { nonceFresh?: number; isLogged?: number }>(this.via, statement);

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import type { Env } from "@/lib/env";
 import type { Instance } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { insertSql, rawSql, type Sql, type SqlValue } from "@/lib/sql/insert-sql";
+import { insertSql, rawSql, type Sql } from "@/lib/sql/insert-sql";
+import type { InsertRow } from "@/lib/sql/insert-row";
 import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
@@ -110,7 +111,7 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     provisionAdapter: adapter.name,
     createdAt: now,
     updatedAt: now,
-  } satisfies Record<string, SqlValue>;
+  } satisfies Partial<InsertRow<"Instance">>;
 
   /** Inserts the instance under `id` with its history, order and jobs; nothing when the order (or the id) exists. */
   const insertOnce = async (id: string): Promise<{ insertedId: string | null; outcome: SaasOutcome }> => {
@@ -130,9 +131,13 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
           pendingProvisioning: true,
         };
     if (id !== cmd.businessId) outcome.note += " (businessId already in use: new instanceId)";
-    const provisioned: Record<string, SqlValue> = appInfo
+    const provisioned: Partial<InsertRow<"Instance">> = appInfo
       ? Object.assign(
-          { state: { enumType: "InstanceState", value: "ACTIVE" }, provisionStatus: { enumType: "ProvisionStatus", value: "DONE" }, provisionedAt: now },
+          {
+            state: { enumType: "InstanceState", value: "ACTIVE" },
+            provisionStatus: { enumType: "ProvisionStatus", value: "DONE" },
+            provisionedAt: now,
+          } satisfies Partial<InsertRow<"Instance">>,
           appInfoColumns(appInfo, env.encryptionKey),
         )
       : {};

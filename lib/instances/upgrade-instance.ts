@@ -3,16 +3,15 @@
 import { CallbackError } from "@/lib/errors";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { enqueueJobs } from "@/lib/jobs/queue";
-import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
+import { lockLiveInstanceOrThrow } from "@/lib/instances/lock-instance";
 import { orderActionKey } from "@/lib/instances/order-key";
 import { fetchOrderJob, orderFetchPlan } from "@/lib/instances/provision-instance";
 import type { SaasContext, SaasOutcome, UpgradeCommand } from "@/lib/instances/types";
 
 export async function upgradeInstance(ctx: SaasContext, cmd: UpgradeCommand): Promise<SaasOutcome> {
   const { tx } = ctx;
-  const instance = await lockInstanceOrThrow(tx, cmd.instanceId);
+  const instance = await lockLiveInstanceOrThrow(tx, cmd.instanceId);
   const links = { instanceId: cmd.instanceId, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
-  if (instance.state === "RELEASED") throw new CallbackError(ResultCode.INSTANCE_NOT_FOUND, "instance has been released");
 
   const orderKey = orderActionKey("UPGRADE", cmd.orderId, cmd.orderLineId);
   const created = await tx.order.createMany({

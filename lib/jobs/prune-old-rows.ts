@@ -8,6 +8,8 @@
 // batch deletes fewer rows than the batch size and the table is done.
 import type { Db } from "@/lib/db";
 import type { Env } from "@/lib/env";
+import { executeSql, rawSql, runSql, sql, type Sql } from "@/lib/sql/insert-sql";
+import type { TableName } from "@/lib/sql/insert-row";
 
 const MINUTE_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -16,15 +18,11 @@ export const PRUNE_BATCH_SIZE = 1000;
 /** Housekeeping runs inside the job worker's poll: it must not hold the queue up for long. */
 export const PRUNE_BUDGET_MS = 2000;
 
-export type RetentionPolicy = {
-  callbackLogMs: number;
-  refusedCallbackLogMs: number;
-  doneJobMs: number;
-  deadJobMs: number;
-  signInEventMs: number;
-  signInAttemptMs: number;
-  nonceMs: number;
-};
+/** How long each kind of row is kept, in milliseconds. */
+export type RetentionPolicy = Record<
+  "callbackLogMs" | "refusedCallbackLogMs" | "doneJobMs" | "deadJobMs" | "signInEventMs" | "signInAttemptMs" | "nonceMs",
+  number
+>;
 
 /**
  * How long a nonce must be kept: a replay is refused only while its nonce is
@@ -64,9 +62,15 @@ const ADMITTED_VERIFICATIONS = ["OK", "RETRY"];
  * `DELETE … WHERE key = ANY(ARRAY(<pick>))`: the pick runs once, as an init
  * plan, and the rows go through the primary key. `key IN (<pick>)` let the
  * planner hash-join the pick with a sequential scan of the whole table.
+ * The pick is `WHERE <filter> AND <column> < cutoff [ORDER BY <column>] LIMIT n`.
  */
-function deleteSql(table: string, key: string, pick: string): string {
-  return `DELETE FROM "${table}" WHERE ${key} = ANY (ARRAY(SELECT ${key} FROM "${table}" WHERE ${pick}))`;
+function deleteBatchSql(table: TableName, key: string, pick: { filter?: Sql; column: string; before: Date; isOrdered: boolean; limit: number }): Sql {
+  const t = rawSql(`"${table}"`);
+  const k = rawSql(key);
+  const column = rawSql(`"${pick.column}"`);
+  const filter = pick.filter ? sql`${pick.filter} AND ` : rawSql("");
+  const order = pick.isOrdered ? sql` ORDER BY ${column}` : rawSql("");
+  return sql`DELETE FROM ${t} WHERE ${k} = ANY (ARRAY(SELECT ${k} FROM ${t} WHERE ${filter}${column} < ${pick.before}${order} LIMIT ${pick.limit}::int))`;
 }
 
 /**
@@ -76,74 +80,51 @@ function deleteSql(table: string, key: string, pick: string): string {
  * this code does not know) is pruned with the refused calls.
  */
 async function findRefusedVerifications(db: Db): Promise<string[]> {
-  const rows = await db.$queryRawUnsafe<{ value: string }[]>(
-    `WITH RECURSIVE v(value) AS (
+  const rows = await runSql<{ value: string }>(
+    db,
+    sql`WITH RECURSIVE v(value) AS (
        SELECT min(verification) FROM "CallbackLog"
        UNION ALL
        SELECT (SELECT min(verification) FROM "CallbackLog" WHERE verification > v.value) FROM v WHERE v.value IS NOT NULL)
-     SELECT value FROM v WHERE value IS NOT NULL AND NOT (value = ANY ($1::text[]))`,
-    ADMITTED_VERIFICATIONS,
+     SELECT value FROM v WHERE value IS NOT NULL AND NOT (value = ANY (${ADMITTED_VERIFICATIONS}::text[]))`,
   );
   return rows.map((r) => r.value);
 }
 
 async function pruneRulesOf(db: Db, policy: RetentionPolicy, now: Date): Promise<PruneRule[]> {
   // Bound as UTC wall time, like the columns (ADR 0002): never compared with the session's now().
-  const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
-  const run = (sql: string, ...params: unknown[]) => db.$executeRawUnsafe(sql, ...params);
+  const before = (ms: number) => new Date(now.getTime() - ms);
+  const rule = (label: string, table: TableName, pick: { filter?: Sql; column: string; retentionMs: number; isOrdered: boolean }, key = "id"): PruneRule => ({
+    label,
+    deleteBatch: (limit) => executeSql(db, deleteBatchSql(table, key, { ...pick, before: before(pick.retentionMs), limit })),
+  });
   const refused = await findRefusedVerifications(db);
   return [
     // Oldest first, through CallbackLog(receivedAt DESC, id).
-    {
-      label: "CallbackLog",
-      deleteBatch: (limit) =>
-        run(deleteSql("CallbackLog", "id", `"receivedAt" < $1::timestamp(3) ORDER BY "receivedAt" LIMIT $2::int`), before(policy.callbackLogMs), limit),
-    },
+    rule("CallbackLog", "CallbackLog", { column: "receivedAt", retentionMs: policy.callbackLogMs, isOrdered: true }),
     // One rule per refused value, so each batch is a range of CallbackLog(verification, receivedAt);
     // with `verification <> ALL(…)` or `= ANY(…)` the planner read the table instead.
-    ...refused.map((value): PruneRule => ({
-      label: "CallbackLog refused",
-      deleteBatch: (limit) =>
-        run(
-          deleteSql("CallbackLog", "id", `verification = $3 AND "receivedAt" < $1::timestamp(3) ORDER BY "receivedAt" LIMIT $2::int`),
-          before(policy.refusedCallbackLogMs),
-          limit,
-          value,
-        ),
-    })),
+    ...refused.map((value) =>
+      rule("CallbackLog refused", "CallbackLog", {
+        filter: sql`verification = ${value}`,
+        column: "receivedAt",
+        retentionMs: policy.refusedCallbackLogMs,
+        isOrdered: true,
+      }),
+    ),
     // Through Job(status, runAt): a job runs only once due, so runAt ≤ finishedAt
     // and the runAt bound leaves out nothing old enough (clocks that disagree only keep a job longer).
-    ...(["DONE", "DEAD"] as const).map((status): PruneRule => ({
-      label: `Job ${status}`,
-      deleteBatch: (limit) => {
-        const cutoff = before(status === "DONE" ? policy.doneJobMs : policy.deadJobMs);
-        return run(
-          deleteSql(
-            "Job",
-            "id",
-            `status = '${status}' AND "runAt" < $1::timestamp(3) AND COALESCE("finishedAt", "updatedAt") < $1::timestamp(3) ORDER BY "runAt" LIMIT $2::int`,
-          ),
-          cutoff,
-          limit,
-        );
-      },
-    })),
-    {
-      label: "SignInEvent",
-      deleteBatch: (limit) =>
-        run(deleteSql("SignInEvent", "id", `"createdAt" < $1::timestamp(3) ORDER BY "createdAt" LIMIT $2::int`), before(policy.signInEventMs), limit),
-    },
+    ...(["DONE", "DEAD"] as const).map((status) => {
+      const retentionMs = status === "DONE" ? policy.doneJobMs : policy.deadJobMs;
+      const filter = sql`status = ${rawSql(`'${status}'`)} AND COALESCE("finishedAt", "updatedAt") < ${before(retentionMs)}`;
+      return rule(`Job ${status}`, "Job", { filter, column: "runAt", retentionMs, isOrdered: true });
+    }),
+    rule("SignInEvent", "SignInEvent", { column: "createdAt", retentionMs: policy.signInEventMs, isOrdered: true }),
     // No index leads with createdAt in these two (Nonce by choice, ADR 0004;
     // SignInAttempt's is (key, createdAt)): the pick scans until it has `limit`
     // rows, unordered so it stops there. Both hold only minutes to a day of rows.
-    {
-      label: "SignInAttempt",
-      deleteBatch: (limit) => run(deleteSql("SignInAttempt", "id", `"createdAt" < $1::timestamp(3) LIMIT $2::int`), before(policy.signInAttemptMs), limit),
-    },
-    {
-      label: "Nonce",
-      deleteBatch: (limit) => run(deleteSql("Nonce", "nonce", `"createdAt" < $1::timestamp(3) LIMIT $2::int`), before(policy.nonceMs), limit),
-    },
+    rule("SignInAttempt", "SignInAttempt", { column: "createdAt", retentionMs: policy.signInAttemptMs, isOrdered: false }),
+    rule("Nonce", "Nonce", { column: "createdAt", retentionMs: policy.nonceMs, isOrdered: false }, "nonce"),
   ];
 }
 

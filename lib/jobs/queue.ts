@@ -4,8 +4,9 @@
 // wait in the table across restarts.
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
-import type { SqlValue } from "@/lib/sql/insert-sql";
-import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
+import type { InsertRow } from "@/lib/sql/insert-row";
+import { runSql, sql } from "@/lib/sql/insert-sql";
+import { NOW_UTC } from "@/lib/sql/now-utc";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type JobKind = "provision-instance" | "fetch-order";
@@ -30,7 +31,7 @@ export type EnqueueInput = {
 const DEFAULT_MAX_ATTEMPTS = 20;
 
 /** The same job as a row for a single-statement insert (lib/sql/insert-sql.ts). */
-export function jobInsertRow(job: EnqueueInput, now: Date): Record<string, SqlValue> {
+export function jobInsertRow(job: EnqueueInput, now: Date): InsertRow<"Job"> {
   return {
     id: randomUUID(),
     kind: job.kind,
@@ -65,19 +66,18 @@ export async function enqueueJobs(db: Tx | Db, jobs: EnqueueInput[]): Promise<vo
  * be compared through the session's zone: ADR 0002).
  */
 export async function claimJobs(db: Db, workerId: string, limit: number, leaseMs: number): Promise<JobRow[]> {
-  return db.$queryRawUnsafe<JobRow[]>(
-    `UPDATE "Job" SET status = 'RUNNING', "lockedBy" = $1, "lockedUntil" = ${SQL_NOW_UTC} + ($2 * interval '1 millisecond'),
-            attempts = attempts + 1, "updatedAt" = ${SQL_NOW_UTC}
+  // SKIP LOCKED: concurrent workers each take other jobs instead of queueing behind one another's locks.
+  return runSql<JobRow>(
+    db,
+    sql`UPDATE "Job" SET status = 'RUNNING', "lockedBy" = ${workerId}, "lockedUntil" = ${NOW_UTC} + (${leaseMs} * interval '1 millisecond'),
+            attempts = attempts + 1, "updatedAt" = ${NOW_UTC}
       WHERE id IN (
         SELECT id FROM "Job"
-         WHERE (status = 'PENDING' AND "runAt" <= ${SQL_NOW_UTC}) OR (status = 'RUNNING' AND "lockedUntil" < ${SQL_NOW_UTC})
+         WHERE (status = 'PENDING' AND "runAt" <= ${NOW_UTC}) OR (status = 'RUNNING' AND "lockedUntil" < ${NOW_UTC})
          ORDER BY "runAt"
-         LIMIT $3
+         LIMIT ${limit}
          FOR UPDATE SKIP LOCKED)
       RETURNING id, kind, payload, attempts, "maxAttempts"`,
-    workerId,
-    leaseMs,
-    limit,
   );
 }
 

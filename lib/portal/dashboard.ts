@@ -19,6 +19,7 @@ import type { InstanceState } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { isRetriedFailure, MAX_ORDER_RETRY_WINDOW_MS, ORDER_ACTIVITIES, retryTimeLeftMs, retryWindowOf } from "@/lib/koogallery/retry-windows";
 import { toDisplayError } from "@/lib/portal/error-text";
+import { rawSql, runSql, sql, type Sql } from "@/lib/sql/insert-sql";
 
 const HOUR_MS = 60 * 60 * 1000;
 export const CHART_HOURS = 24;
@@ -116,13 +117,43 @@ export async function dashboardScopeOf(db: Db, viewer: PortalViewer): Promise<Da
 
 const iso = (d: Date) => d.toISOString();
 /** Columns of `timestamp(3)` (UTC, no zone) as epoch milliseconds, whatever the session time zone. */
-const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+const epochMs = (column: string) => rawSql(`(extract(epoch FROM ${column}) * 1000)::float8`);
+const NO_SQL = rawSql("");
 
-/** A SQL fragment limiting CallbackLog rows to the scope; params are appended to `params`. */
-function callbackScopeSql(scope: DashboardScope, params: unknown[], alias = ""): string {
-  if (scope.kind === "all") return "";
-  params.push(scope.instanceIds, scope.tenantId);
-  return ` AND (${alias}"instanceId" = ANY($${params.length - 1}::text[]) OR ${alias}"tenantId" = $${params.length})`;
+/** ` AND <column> = ANY(<the scope's instances>)` for a tenant admin, nothing for staff. */
+function instanceScopeSql(scope: DashboardScope, column: string): Sql {
+  return scope.kind === "tenant" ? sql` AND ${rawSql(column)} = ANY(${scope.instanceIds}::text[])` : NO_SQL;
+}
+
+/** Limits CallbackLog rows to the scope: the enterprise's instances and its Kit calls. */
+function callbackScopeSql(scope: DashboardScope): Sql {
+  if (scope.kind === "all") return NO_SQL;
+  return sql` AND ("instanceId" = ANY(${scope.instanceIds}::text[]) OR "tenantId" = ${scope.tenantId})`;
+}
+
+/** What every "awaiting action" statement selects besides the item's own columns. */
+type AwaitingRow = { error: string | null; atMs: number; total: number };
+type Awaiting<T> = { count: number; items: T[] };
+type AwaitingView = { secrets: readonly string[]; isStaff: boolean };
+const TOTAL = rawSql(`(count(*) OVER ())::int AS total`);
+
+/**
+ * Reads one "awaiting action" list: at most LIST_LIMIT items and the count of
+ * all (`count(*) OVER ()` as total). The statement selects the item's columns
+ * under their names, `error` (shown to staff only: it describes the merchant's
+ * backend) and `atMs` (epochMs), which becomes the item's `timeKey`.
+ */
+async function readAwaiting<T extends { error: string | null }, K extends keyof T>(
+  db: Db,
+  statement: Sql,
+  timeKey: K,
+  view: AwaitingView,
+): Promise<Awaiting<T>> {
+  const rows = await runSql<Omit<T, "error" | K> & AwaitingRow>(db, statement);
+  const items = rows.map(({ total: _total, atMs, error, ...item }) =>
+    Object.assign(item, { error: view.isStaff ? toDisplayError(error, view.secrets) : null, [timeKey]: iso(new Date(Number(atMs))) }),
+  );
+  return { count: Number(rows[0]?.total ?? 0), items: items as unknown as T[] };
 }
 
 async function countInstancesByState(db: Db, scope: DashboardScope): Promise<Record<InstanceState, number>> {
@@ -153,40 +184,34 @@ async function countCallbacksByHour(db: Db, scope: DashboardScope, now: Date): P
   const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const start = new Date(currentHour - (CHART_HOURS - 1) * HOUR_MS);
   const end = new Date(currentHour + HOUR_MS);
-  const bucket = `floor(extract(epoch FROM ("receivedAt" - $1::timestamp(3))) / 3600)::int`;
-  const inRange = `"receivedAt" >= $1::timestamp(3) AND "receivedAt" < $2::timestamp(3)`;
-  let rows: BucketRow[];
-  if (scope.kind === "all") {
-    rows = await db.$queryRawUnsafe<BucketRow[]>(
-      `SELECT bucket, sum(accepted)::int AS accepted, sum(refused)::int AS refused, greatest(0, sum(total) - sum(accepted) - sum(refused))::int AS failed
+  const bucket = sql`floor(extract(epoch FROM ("receivedAt" - ${start})) / 3600)::int`;
+  const inRange = sql`"receivedAt" >= ${start} AND "receivedAt" < ${end}`;
+  const rows =
+    scope.kind === "all"
+      ? await runSql<BucketRow>(
+          db,
+          sql`SELECT bucket, sum(accepted)::int AS accepted, sum(refused)::int AS refused, greatest(0, sum(total) - sum(accepted) - sum(refused))::int AS failed
          FROM (SELECT ${bucket} AS bucket, count(*) AS total, 0 AS accepted, 0 AS refused FROM "CallbackLog" WHERE ${inRange} GROUP BY 1
                UNION ALL
-               SELECT ${bucket}, 0, count(*), 0 FROM "CallbackLog" WHERE "resultCode" = $3 AND ${inRange} GROUP BY 1
+               SELECT ${bucket}, 0, count(*), 0 FROM "CallbackLog" WHERE "resultCode" = ${ResultCode.SUCCESS} AND ${inRange} GROUP BY 1
                UNION ALL
-               SELECT ${bucket}, 0, 0, count(*) FROM "CallbackLog" WHERE verification = ANY($4::text[]) AND ${inRange} GROUP BY 1
+               SELECT ${bucket}, 0, 0, count(*) FROM "CallbackLog" WHERE verification = ANY(${REFUSED_VERIFICATION}::text[]) AND ${inRange} GROUP BY 1
                UNION ALL
                -- A COUNTED row stands for its count of refusals (lib/callbacks/refusal-budget.ts); its own row is counted above.
                SELECT ${bucket}, sum(("verificationInfo"->>'count')::int - 1), 0, sum(("verificationInfo"->>'count')::int - 1)
                  FROM "CallbackLog" WHERE verification = 'COUNTED' AND ${inRange} GROUP BY 1) AS parts
         GROUP BY bucket`,
-      iso(start),
-      iso(end),
-      ResultCode.SUCCESS,
-      REFUSED_VERIFICATION,
-    );
-  } else {
-    const params: unknown[] = [iso(start), iso(end), PASSED_VERIFICATION, ResultCode.SUCCESS];
-    rows = await db.$queryRawUnsafe<BucketRow[]>(
-      `SELECT ${bucket} AS bucket,
-              (count(*) FILTER (WHERE verification = ANY($3::text[]) AND "resultCode" = $4))::int AS accepted,
-              (count(*) FILTER (WHERE NOT (verification = ANY($3::text[]))))::int AS refused,
-              (count(*) FILTER (WHERE verification = ANY($3::text[]) AND "resultCode" <> $4))::int AS failed
+        )
+      : await runSql<BucketRow>(
+          db,
+          sql`SELECT ${bucket} AS bucket,
+              (count(*) FILTER (WHERE verification = ANY(${PASSED_VERIFICATION}::text[]) AND "resultCode" = ${ResultCode.SUCCESS}))::int AS accepted,
+              (count(*) FILTER (WHERE NOT (verification = ANY(${PASSED_VERIFICATION}::text[]))))::int AS refused,
+              (count(*) FILTER (WHERE verification = ANY(${PASSED_VERIFICATION}::text[]) AND "resultCode" <> ${ResultCode.SUCCESS}))::int AS failed
          FROM "CallbackLog"
-        WHERE ${inRange}${callbackScopeSql(scope, params)}
+        WHERE ${inRange}${callbackScopeSql(scope)}
         GROUP BY 1`,
-      ...params,
-    );
-  }
+        );
   const buckets: HourBucket[] = Array.from({ length: CHART_HOURS }, (_, i) => ({
     hourStart: iso(new Date(start.getTime() + i * HOUR_MS)),
     accepted: 0,
@@ -222,14 +247,18 @@ type LatestRow = {
  */
 async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Promise<FailingOrder[]> {
   const since = new Date(now.getTime() - MAX_ORDER_RETRY_WINDOW_MS);
-  const params: unknown[] = [iso(since), [...ORDER_ACTIVITIES], ResultCode.SUCCESS, ResultCode.IN_PROGRESS];
   // "Failed" as isRetriedFailure() says: not success, and not newInstance's 000004.
-  const isFailure = (a: string) => `(${a}"resultCode" <> $3 AND NOT (${a}activity = 'newInstance' AND ${a}"resultCode" = $4))`;
-  const rows = await db.$queryRawUnsafe<LatestRow[]>(
-    `WITH latest AS (
+  const isFailure = (alias: string) => {
+    const a = rawSql(alias);
+    return sql`(${a}"resultCode" <> ${ResultCode.SUCCESS} AND NOT (${a}activity = 'newInstance' AND ${a}"resultCode" = ${ResultCode.IN_PROGRESS}))`;
+  };
+  const rows = await runSql<LatestRow>(
+    db,
+    sql`WITH latest AS (
        SELECT DISTINCT ON ("orderId") id, "orderId", "orderLineId", activity, "resultCode", "resultMsg", "instanceId", "receivedAt"
          FROM "CallbackLog"
-        WHERE "receivedAt" >= $1::timestamp(3) AND "orderId" IS NOT NULL AND activity = ANY($2::text[]) AND "isTest" = false${callbackScopeSql(scope, params)}
+        WHERE "receivedAt" >= ${since} AND "orderId" IS NOT NULL AND activity = ANY(${[...ORDER_ACTIVITIES]}::text[])
+          AND "isTest" = false${callbackScopeSql(scope)}
         ORDER BY "orderId", "receivedAt" DESC, id DESC
      )
      SELECT l.id, l."orderId", l."orderLineId", l.activity, l."resultCode", l."resultMsg", l."instanceId",
@@ -243,7 +272,6 @@ async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Prom
                                             WHERE s."orderId" = l."orderId" AND s.activity = l.activity AND NOT ${isFailure("s.")}), '-infinity'::timestamp)
        ) streak
       WHERE ${isFailure("l.")}`,
-    ...params,
   );
   const out: FailingOrder[] = [];
   for (const r of rows) {
@@ -270,16 +298,6 @@ async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Prom
   return out.sort((a, b) => a.timeLeftMs - b.timeLeftMs).slice(0, FAILING_ORDERS_LIMIT);
 }
 
-type FailedProvisioningRow = {
-  id: string;
-  orderId: string;
-  customerName: string | null;
-  state: InstanceState;
-  provisionError: string | null;
-  createdMs: number;
-  total: number;
-};
-
 /**
  * Instances whose provisioning failed for good and that still wait for it.
  * Provisioning ends FAILED only while an instance is PROVISIONING (or FROZEN,
@@ -288,87 +306,42 @@ type FailedProvisioningRow = {
  * to the PROVISIONING instances, a small set; frozen and released ones wait
  * for the customer, not for us.
  */
-async function findFailedProvisioning(db: Db, scope: DashboardScope, secrets: readonly string[], isStaff: boolean) {
+async function findFailedProvisioning(db: Db, scope: DashboardScope, view: AwaitingView): Promise<Awaiting<FailedProvisioning>> {
   if (scope.kind === "tenant" && scope.instanceIds.length === 0) return { count: 0, items: [] };
-  const params: unknown[] = [];
-  const scoped = scope.kind === "tenant" ? (params.push(scope.instanceIds), ` AND id = ANY($1::text[])`) : "";
-  const rows = await db.$queryRawUnsafe<FailedProvisioningRow[]>(
-    `SELECT id, "orderId", "customerName", state, "provisionError", ${epochMs('"createdAt"')} AS "createdMs", (count(*) OVER ())::int AS total
+  return readAwaiting<FailedProvisioning, "createdAt">(
+    db,
+    sql`SELECT id AS "instanceId", "orderId", "customerName", state, "provisionError" AS error, ${epochMs('"createdAt"')} AS "atMs", ${TOTAL}
        FROM "Instance"
-      WHERE state = 'PROVISIONING' AND "provisionStatus" = 'FAILED' AND "isTest" = false${scoped}
+      WHERE state = 'PROVISIONING' AND "provisionStatus" = 'FAILED' AND "isTest" = false${instanceScopeSql(scope, "id")}
       ORDER BY "createdAt" DESC, id
       LIMIT ${LIST_LIMIT}`,
-    ...params,
+    "createdAt",
+    view,
   );
-  return {
-    count: Number(rows[0]?.total ?? 0),
-    items: rows.map((r): FailedProvisioning => ({
-      instanceId: r.id,
-      orderId: r.orderId,
-      customerName: r.customerName,
-      state: r.state,
-      // Error texts describe the merchant's backend: staff only.
-      error: isStaff ? toDisplayError(r.provisionError, secrets) : null,
-      createdAt: iso(new Date(Number(r.createdMs))),
-    })),
-  };
 }
-
-type DeadJobRow = {
-  id: string;
-  kind: string;
-  attempts: number;
-  lastError: string | null;
-  instanceId: string | null;
-  orderId: string | null;
-  failedMs: number;
-  total: number;
-};
 
 /**
  * DEAD jobs through Job(status, runAt), each with the instance it was for
  * (provisioning: payload.instanceId; order fetch: the order's instance).
  */
-async function findDeadJobs(db: Db, scope: DashboardScope, secrets: readonly string[], isStaff: boolean) {
-  const params: unknown[] = [];
-  const scoped = scope.kind === "tenant" ? (params.push(scope.instanceIds), ` WHERE "instanceId" = ANY($1::text[])`) : "";
-  const rows = await db.$queryRawUnsafe<DeadJobRow[]>(
-    `WITH dead AS (
+async function findDeadJobs(db: Db, scope: DashboardScope, view: AwaitingView): Promise<Awaiting<DeadJob>> {
+  return readAwaiting<DeadJob, "failedAt">(
+    db,
+    sql`WITH dead AS (
        SELECT j.id, j.kind, j.attempts, j."lastError", j."runAt", COALESCE(j."finishedAt", j."updatedAt") AS "failedAt",
               COALESCE(j.payload->>'instanceId', o."instanceId") AS "instanceId", COALESCE(o."orderId", j.payload->>'orderId') AS "orderId"
          FROM "Job" j
          LEFT JOIN "Order" o ON j.kind = 'fetch-order' AND o."orderKey" = j.payload->>'orderKey'
         WHERE j.status = 'DEAD'
      )
-     SELECT id, kind, attempts, "lastError", "instanceId", "orderId", ${epochMs('"failedAt"')} AS "failedMs", (count(*) OVER ())::int AS total
-       FROM dead${scoped}
+     SELECT id, kind, attempts, "instanceId", "orderId", "lastError" AS error, ${epochMs('"failedAt"')} AS "atMs", ${TOTAL}
+       FROM dead WHERE true${instanceScopeSql(scope, '"instanceId"')}
       ORDER BY "runAt" DESC, id
       LIMIT ${LIST_LIMIT}`,
-    ...params,
+    "failedAt",
+    view,
   );
-  return {
-    count: Number(rows[0]?.total ?? 0),
-    items: rows.map((r): DeadJob => ({
-      id: r.id,
-      kind: r.kind,
-      attempts: Number(r.attempts),
-      instanceId: r.instanceId,
-      orderId: r.orderId,
-      error: isStaff ? toDisplayError(r.lastError, secrets) : null,
-      failedAt: iso(new Date(Number(r.failedMs))),
-    })),
-  };
 }
-
-type FailedFetchRow = {
-  orderId: string;
-  orderLineId: string | null;
-  kind: string;
-  instanceId: string;
-  fetchError: string | null;
-  createdMs: number;
-  total: number;
-};
 
 /**
  * Orders whose detail fetch failed for good. fetch-order marks an order FAILED
@@ -376,42 +349,30 @@ type FailedFetchRow = {
  * job then ends DEAD, lib/orders/fetch-order-details.ts), so the DEAD jobs lead
  * to them through Order(orderKey) instead of a scan of every order.
  */
-async function findFailedOrderFetches(db: Db, scope: DashboardScope, secrets: readonly string[], isStaff: boolean) {
-  const params: unknown[] = [];
-  const scoped = scope.kind === "tenant" ? (params.push(scope.instanceIds), ` AND o."instanceId" = ANY($1::text[])`) : "";
-  const rows = await db.$queryRawUnsafe<FailedFetchRow[]>(
-    `SELECT o."orderId", o."orderLineId", o.kind, o."instanceId", o."fetchError", ${epochMs('o."createdAt"')} AS "createdMs", (count(*) OVER ())::int AS total
+async function findFailedOrderFetches(db: Db, scope: DashboardScope, view: AwaitingView): Promise<Awaiting<FailedOrderFetch>> {
+  return readAwaiting<FailedOrderFetch, "createdAt">(
+    db,
+    sql`SELECT o."orderId", o."orderLineId", o.kind, o."instanceId", o."fetchError" AS error, ${epochMs('o."createdAt"')} AS "atMs", ${TOTAL}
        FROM "Job" j
        JOIN "Order" o ON o."orderKey" = j.payload->>'orderKey'
-      WHERE j.status = 'DEAD' AND j.kind = 'fetch-order' AND o."fetchStatus" = 'FAILED' AND o."isTest" = false${scoped}
+      WHERE j.status = 'DEAD' AND j.kind = 'fetch-order' AND o."fetchStatus" = 'FAILED' AND o."isTest" = false${instanceScopeSql(scope, 'o."instanceId"')}
       ORDER BY o."createdAt" DESC, o.id
       LIMIT ${LIST_LIMIT}`,
-    ...params,
+    "createdAt",
+    view,
   );
-  return {
-    count: Number(rows[0]?.total ?? 0),
-    items: rows.map((r): FailedOrderFetch => ({
-      orderId: r.orderId,
-      orderLineId: r.orderLineId,
-      kind: r.kind,
-      instanceId: r.instanceId,
-      error: isStaff ? toDisplayError(r.fetchError, secrets) : null,
-      createdAt: iso(new Date(Number(r.createdMs))),
-    })),
-  };
 }
 
 export async function getDashboard(db: Db, scope: DashboardScope, opts: DashboardOptions = {}): Promise<Dashboard> {
   const now = opts.now ?? new Date();
-  const secrets = opts.secrets ?? [];
-  const isStaff = scope.kind === "all";
+  const view: AwaitingView = { secrets: opts.secrets ?? [], isStaff: scope.kind === "all" };
   const [instancesByState, callbacksByHour, failingOrders, failedProvisioning, deadJobs, failedOrderFetches] = await Promise.all([
     countInstancesByState(db, scope),
     countCallbacksByHour(db, scope, now),
     findFailingOrders(db, scope, now),
-    findFailedProvisioning(db, scope, secrets, isStaff),
-    findDeadJobs(db, scope, secrets, isStaff),
-    findFailedOrderFetches(db, scope, secrets, isStaff),
+    findFailedProvisioning(db, scope, view),
+    findDeadJobs(db, scope, view),
+    findFailedOrderFetches(db, scope, view),
   ]);
   return {
     generatedAt: iso(now),

@@ -7,9 +7,9 @@ import { after, before, describe, test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const database = await prepareInProcessDatabase("kg-insert-sql", { KOOGALLERY_ACCESS_KEY: "insert-sql-test-key" });
-const { closeDb, getRawSql } = await import("@/lib/db");
+const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { insertSql, rawSql, runSql, sql, withSql } = await import("@/lib/sql/insert-sql");
+const { executeSql, insertSql, joinSql, rawSql, runSql, sql, withSql } = await import("@/lib/sql/insert-sql");
 
 before(async () => {
   await applyMigrations(await getRawSql());
@@ -30,15 +30,63 @@ describe("statement builder", () => {
   test("insertSql casts each kind of value and writes NULL for absent ones", () => {
     const at = new Date("2026-11-25T01:02:03.456Z");
     const s = insertSql(
-      "T",
-      { a: "x", b: 3, c: 1.5, d: false, e: at, f: { json: { k: 1 } }, g: { enumType: "Generation", value: "V2" }, h: null, i: undefined, j: { json: null } },
+      "Order",
+      {
+        id: "x",
+        orderKey: "k",
+        orderId: "o",
+        instanceId: "i",
+        kind: "NEW",
+        periodNumber: 3,
+        amount: 1.5,
+        isTest: false,
+        createdAt: at,
+        details: { json: { k: 1 } },
+        orderLineId: null,
+        customerId: undefined,
+      },
       { from: "src", onConflictDoNothing: true, returning: "id" },
     );
     assert.equal(
       s.text,
-      `INSERT INTO "T" ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j") SELECT $1::text, $2::int, $3::float8, $4::boolean, $5::timestamp(3), $6::jsonb, $7::"Generation", NULL, NULL, NULL FROM src ON CONFLICT DO NOTHING RETURNING id`,
+      `INSERT INTO "Order" ("id", "orderKey", "orderId", "instanceId", "kind", "periodNumber", "amount", "isTest", "createdAt", "details", ` +
+        `"orderLineId", "customerId") SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::int, $7::float8, $8::boolean, ` +
+        `$9::timestamp(3), $10::jsonb, NULL, NULL FROM src ON CONFLICT DO NOTHING RETURNING id`,
     );
-    assert.deepEqual(s.values, ["x", 3, 1.5, false, "2026-11-25T01:02:03.456Z", '{"k":1}', "V2"]);
+    assert.deepEqual(s.values, ["x", "k", "o", "i", "NEW", 3, 1.5, false, "2026-11-25T01:02:03.456Z", '{"k":1}']);
+  });
+
+  test("enums are cast to their type; { json: null } and { value: null } are NULL", () => {
+    const s = insertSql("Job", {
+      id: "j",
+      kind: "fetch-order",
+      payload: { json: null },
+      status: { enumType: "JobStatus", value: "PENDING" },
+      runAt: new Date(0),
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    });
+    assert.match(s.text, /SELECT \$1::text, \$2::text, NULL, \$3::"JobStatus", /);
+    const nullable = insertSql("InstanceEvent", {
+      id: "e",
+      instanceId: "i",
+      kind: "CREATED",
+      toState: { enumType: "InstanceState", value: null },
+      createdAt: new Date(0),
+    });
+    assert.match(nullable.text, /SELECT \$1::text, \$2::text, \$3::text, NULL, \$4::timestamp\(3\)$/);
+  });
+
+  test("a Date in a sql template binds as UTC wall time cast to timestamp(3)", () => {
+    const s = sql`SELECT 1 WHERE "createdAt" < ${new Date("2026-01-02T03:04:05.006Z")}`;
+    assert.equal(s.text, `SELECT 1 WHERE "createdAt" < $1::timestamp(3)`);
+    assert.deepEqual(s.values, ["2026-01-02T03:04:05.006Z"]);
+  });
+
+  test("joinSql joins fragments and their values", () => {
+    const s = sql`SELECT 1 WHERE ${joinSql([sql`a = ${1}`, sql`b = ${2}`], " AND ")}`;
+    assert.equal(s.text, "SELECT 1 WHERE a = $1 AND b = $2");
+    assert.deepEqual(s.values, [1, 2]);
   });
 
   test("withSql renumbers every CTE's values after the ones before it", () => {
@@ -75,5 +123,16 @@ describe("on the database", () => {
     assert.equal(replay?.fresh, 0, "the same nonce again inserts nothing");
     const [stored] = await raw.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Nonce" WHERE nonce = ANY($1::text[])`, [ids.map((id) => `test:${id}`)]);
     assert.equal(stored?.n, ids.length);
+  });
+
+  test("runSql and executeSql on a Prisma client: rows, and the count of rows touched", async () => {
+    const db = await getDb();
+    const nonce = `test:${randomUUID()}`;
+    const inserted = await executeSql(db, insertSql("Nonce", { nonce, createdAt: new Date() }));
+    assert.equal(inserted, 1);
+    const rows = await runSql<{ nonce: string; createdAt: Date }>(db, sql`SELECT nonce, "createdAt" FROM "Nonce" WHERE nonce = ${nonce}`);
+    assert.equal(rows[0]?.nonce, nonce);
+    assert.ok(rows[0]?.createdAt instanceof Date);
+    assert.equal(await executeSql(db, sql`DELETE FROM "Nonce" WHERE nonce = ${nonce}`), 1);
   });
 });

@@ -1,7 +1,9 @@
-// Builds parameterised INSERT … SELECT statements for the few hot paths that
-// put several inserts into one statement (one round trip to the database
-// instead of one per row; see docs/adr/0004-hot-path-statements.md).
-// Columns are our own literals; values are always bound parameters.
+// The one way to write raw SQL (ADR 0009): `sql` tagged templates composed into
+// statements, `insertSql`/`withSql` for parameterised INSERT … SELECT writes
+// (several inserts in one statement on the hot path, ADR 0004), and `runSql` /
+// `executeSql` to run them. Columns are our own literals, typed against the
+// Prisma schema for inserts (lib/sql/insert-row.ts); values are always bound
+// parameters.
 //
 // A small fragment type of our own rather than Prisma.sql: these statements are
 // built on every callback, and Prisma's general-purpose Sql objects (one per
@@ -9,6 +11,7 @@
 // statement's preparation. The texts only depend on the statement's shape, so
 // they run as prepared statements (RawSql.queryPrepared).
 import type { RawSql } from "@/lib/db";
+import type { InsertRow, TableName } from "@/lib/sql/insert-row";
 
 export type SqlValue = string | number | boolean | null | undefined | Date | { json: unknown } | { enumType: string; value: string | null };
 
@@ -54,11 +57,16 @@ class SqlBuilder {
   }
 }
 
-/** Tagged template: interpolated `Sql` fragments are spliced in, anything else is a bound value. */
+/**
+ * Tagged template: interpolated `Sql` fragments are spliced in, anything else
+ * is a bound value. A Date binds as UTC wall time cast to `timestamp(3)`, the
+ * form of our DateTime columns (ADR 0002), on either driver.
+ */
 export function sql(strings: TemplateStringsArray, ...parts: unknown[]): Sql {
   const b = new SqlBuilder().text(strings[0] ?? "");
   parts.forEach((part, i) => {
     if (part instanceof Sql) b.append(part);
+    else if (part instanceof Date) b.value(part.toISOString()).text("::timestamp(3)");
     else b.value(part);
     b.text(strings[i + 1] ?? "");
   });
@@ -92,7 +100,12 @@ export type InsertOptions = {
   returning?: string;
 };
 
-export function insertSql(table: string, row: Record<string, SqlValue>, opts: InsertOptions = {}): Sql {
+/** `INSERT INTO "table" (…) SELECT …`: the row is typed from the Prisma model, so a wrong column or value type does not compile. */
+export function insertSql<T extends TableName>(table: T, row: InsertRow<T>, opts: InsertOptions = {}): Sql {
+  return insertUntypedSql(table, row as Record<string, SqlValue>, opts);
+}
+
+function insertUntypedSql(table: string, row: Record<string, SqlValue>, opts: InsertOptions): Sql {
   const cols = Object.keys(row);
   const b = new SqlBuilder().text(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(", ")}) SELECT `);
   cols.forEach((c, i) => {
@@ -116,15 +129,42 @@ export function withSql(ctes: Array<[name: string, sql: Sql]>, final: Sql): Sql 
   return b.text(" ").append(final).build();
 }
 
+/** A Prisma client or transaction: where raw SQL runs outside the hot path. */
+export type SqlClient = {
+  $queryRawUnsafe<R>(query: string, ...values: unknown[]): Promise<R>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+};
+
+/** The hot path's context (`SaasContext` and the like): the driver when outside a transaction, else the transaction. */
+export type SqlVia = { raw?: RawSql; tx: { $queryRawUnsafe<R>(query: string, ...values: unknown[]): Promise<R> } };
+
+function isSqlClient(via: SqlClient | SqlVia): via is SqlClient {
+  return typeof (via as Partial<SqlClient>).$queryRawUnsafe === "function";
+}
+
 /**
- * Runs one statement: straight through the driver when given one (a hot path
- * outside any transaction: no ORM work per call, a prepared statement per
- * shape), otherwise through Prisma on the given client or transaction.
+ * Runs one statement and returns its rows. Given a context with a driver (a
+ * hot path outside any transaction) it goes straight through it: no ORM work
+ * per call, a named prepared statement per shape (ADR 0004). Otherwise through
+ * Prisma on the given client or transaction (`runSql(db, sql\`…\`)`).
  */
-export async function runSql<T>(
-  via: { raw?: RawSql; tx: { $queryRawUnsafe<R>(query: string, ...values: unknown[]): Promise<R> } },
-  statement: Sql,
-): Promise<T[]> {
+export async function runSql<T>(via: SqlClient | SqlVia, statement: Sql): Promise<T[]> {
+  if (isSqlClient(via)) return via.$queryRawUnsafe<T[]>(statement.text, ...statement.values);
   if (via.raw) return via.raw.queryPrepared<T>(statement.text, statement.values);
   return via.tx.$queryRawUnsafe<T[]>(statement.text, ...statement.values);
+}
+
+/** Runs one statement that returns no rows (UPDATE, DELETE without RETURNING) and returns how many rows it touched. */
+export async function executeSql(db: SqlClient, statement: Sql): Promise<number> {
+  return db.$executeRawUnsafe(statement.text, ...statement.values);
+}
+
+/** Fragments joined with a separator (`, `, ` AND `…); an empty list is empty text. */
+export function joinSql(parts: readonly Sql[], separator: string): Sql {
+  const b = new SqlBuilder();
+  parts.forEach((part, i) => {
+    if (i > 0) b.text(separator);
+    b.append(part);
+  });
+  return b.build();
 }

@@ -10,6 +10,7 @@ import { isUniqueViolation, PortalError } from "@/lib/errors";
 import { StaffRole } from "@/lib/generated/prisma/enums";
 import { checkPasswordStrength, hashPassword } from "@/lib/staff/password";
 import { clearSignInFailures, normaliseEmail } from "@/lib/staff/rate-limit";
+import { lockRows } from "@/lib/sql/lock-rows";
 
 export type StaffSummary = {
   id: string;
@@ -94,9 +95,7 @@ async function changeGuardingLastOwner(
   const normalised = normaliseEmail(email);
   const db = await getDb();
   return db.$transaction(async (tx) => {
-    const owners = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM "StaffUser" WHERE role = 'OWNER' AND "disabledAt" IS NULL ORDER BY id FOR UPDATE`,
-    );
+    const owners = await lockRows(tx, "StaffUser", { role: "OWNER", disabledAt: null });
     const account = await tx.staffUser.findUnique({ where: { email: normalised }, select: { id: true, role: true, disabledAt: true } });
     if (!account) throw notFound();
     const isActiveOwner = account.role === "OWNER" && !account.disabledAt;
