@@ -16,7 +16,8 @@ const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
 const { applyMigrations } = await import("@/lib/migrations");
 const { PortalError, CallbackError } = await import("@/lib/errors");
-const { instanceScope } = await import("@/lib/auth/viewer");
+const { instanceScope } = await import("@/lib/access/instance-scope");
+const { createTenantRow } = await import("@/lib/tenants/ensure-tenant");
 const { listInstances, exportInstancesCsv, parseInstanceQuery, csvCell, CSV_COLUMNS } = await import("@/lib/instances/list-instances");
 const { getInstanceDetail } = await import("@/lib/instances/get-instance-detail");
 const { freezeInstance, unfreezeInstance, rerunProvisioning, revealAppInfo } = await import("@/lib/instances/staff-actions");
@@ -123,12 +124,15 @@ async function saasContext(): Promise<SaasContext> {
   return { tx: await getDb(), env, adapter: createAdapter(env), generation: "V2", actor: "koogallery" };
 }
 
+/** A Tenant row as the Kit syncs write it (with its TenantInstance binding), deleted when asked. */
 async function bindTenant(tenantId: string, instanceKey: string, extra: { deletedAt?: Date } = {}): Promise<string> {
   const db = await getDb();
-  const row = await db.tenant.create({
-    data: { tenantId, instanceKey, tenantCode: `code-${tenantId.slice(0, 6)}`, name: `Tenant ${tenantId}`, domainName: "https://idp.example", ...extra },
+  return db.$transaction(async (tx) => {
+    const fields = { tenantCode: `code-${tenantId.slice(0, 6)}`, name: `Tenant ${tenantId}`, domainName: "https://idp.example", isTest: false };
+    const row = await createTenantRow(tx, tenantId, instanceKey, fields);
+    if (extra.deletedAt) await tx.tenant.update({ where: { id: row.id }, data: { deletedAt: extra.deletedAt } });
+    return row.id;
   });
-  return row.id;
 }
 
 test("filters: state, trial, test data hidden by default, created range, tenant, and search", async () => {

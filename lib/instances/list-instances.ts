@@ -1,6 +1,6 @@
 // Instances for the portal and its CSV export, paged by keyset (never OFFSET,
 // never a COUNT per page). `scope` limits a tenant admin to the instances
-// their enterprise is bound to (lib/auth/viewer.ts instanceScope).
+// their enterprise is bound to (lib/access/instance-scope.ts).
 //
 // The default order, createdAt DESC then id ASC, is exactly the index
 // Instance(createdAt DESC, id), and the cursor condition carries a plain
@@ -10,6 +10,7 @@
 // name search (contains) and the expiry sorts have no index to use and scan
 // the filtered rows once (tens of milliseconds at 100,000 instances; the
 // timing test in lib/instances/instance-reads.test.ts checks p95 < 150 ms).
+import { instancesOfTenantFilter } from "@/lib/access/instance-scope";
 import type { Db, Tx } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import { InstanceState, type Prisma } from "@/lib/generated/prisma/client";
@@ -21,7 +22,7 @@ export type InstanceSort = (typeof INSTANCE_SORTS)[number];
 export type InstanceListFilter = {
   state?: InstanceState;
   productId?: string;
-  /** KooGallery tenant id: the instances its Tenant rows are bound to (Tenant.instanceKey). */
+  /** KooGallery tenant id: the instances its Tenant rows are bound to, deleted rows included (TenantInstance). */
   tenantId?: string;
   isTrial?: boolean;
   /** Test data (testFlag 1, seller-center debugging) is hidden unless asked for. */
@@ -120,10 +121,9 @@ async function filterConditions(db: Db | Tx, scope: Prisma.InstanceWhereInput, f
     and.push({ OR: [{ orderId: filter.q }, { id: filter.q }, { customerId: filter.q }, { customerName: { contains: namePart, mode: "insensitive" } }] });
   }
   if (filter.tenantId) {
-    // Deleted tenant rows still say which instances the enterprise was bound to.
-    const bound = await db.tenant.findMany({ where: { tenantId: filter.tenantId, instanceKey: { not: "" } }, select: { instanceKey: true }, take: 1000 });
-    if (bound.length === 0) return null;
-    and.push({ id: { in: bound.map((t) => t.instanceKey) } });
+    const bound = await instancesOfTenantFilter(db, filter.tenantId);
+    if (!bound) return null;
+    and.push(bound);
   }
   return and;
 }

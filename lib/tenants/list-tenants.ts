@@ -1,6 +1,7 @@
 // Tenants for the portal, newest first, paged by keyset on (createdAt, id)
-// (index Tenant(createdAt DESC, id)); `scope` limits a tenant admin to their
-// own enterprise.
+// (index Tenant(createdAt DESC, id)); `scope` (lib/access/tenant-scope.ts)
+// limits a tenant admin to their own enterprise.
+import { tenantsBoundTo } from "@/lib/access/tenant-binding";
 import type { Db } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -37,7 +38,7 @@ export async function listTenants(
     and.push({
       OR: [
         { tenantId: q },
-        { instanceKey: q },
+        tenantsBoundTo(q),
         { orderId: q },
         { tenantCode: { contains: q, mode: "insensitive" } },
         { name: { contains: q, mode: "insensitive" } },
