@@ -14,6 +14,7 @@ import { instancesOfTenantFilter } from "@/lib/access/instance-scope";
 import type { Db, Tx } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import { InstanceState, type Prisma } from "@/lib/generated/prisma/client";
+import { runSql, sql } from "@/lib/sql/insert-sql";
 import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
 
 export const INSTANCE_SORTS = ["createdAt-desc", "expireAt-asc", "expireAt-desc"] as const;
@@ -187,10 +188,10 @@ async function readPage(db: Db, conditions: Prisma.InstanceWhereInput[], filter:
   // - No parallel workers: on two cores they compete with the leader and with
   //   every other session (the serial scan took half to two thirds of the time
   //   on a busy two-core machine). SET LOCAL lasts only for this transaction.
-  const [, keys] = await db.$transaction([
-    db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
-    db.instance.findMany({ where, orderBy: orderBy(sort), take: limit + 1, select: { id: true, createdAt: true, expireAt: true } }),
-  ]);
+  const keys = await db.$transaction(async (tx) => {
+    await runSql({ tx }, sql`SET LOCAL max_parallel_workers_per_gather = 0`);
+    return tx.instance.findMany({ where, orderBy: orderBy(sort), take: limit + 1, select: { id: true, createdAt: true, expireAt: true } });
+  });
   const pageKeys = keys.slice(0, limit);
   const rows = await db.instance.findMany({ where: { id: { in: pageKeys.map((k) => k.id) } }, select: instanceListSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));

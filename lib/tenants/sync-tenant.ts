@@ -8,15 +8,13 @@ import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { createTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
 import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
-import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+import { instanceKeyOf, isKitTest, kitLinks, zeroCountsOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type TenantSyncRequest = KitRequest<"tenantSync">;
 
-type TenantCounts = { added: number; updated: number; restored: number; deleted: number; unchanged: number };
+const TENANT_COUNTS = ["added", "updated", "restored", "deleted", "unchanged"] as const;
 
 type TenantFields = { tenantCode: string; name: string; domainName: string; orderId: string | null; isTest: boolean; deletedAt: Date | null };
-
-const zeroCounts = (): TenantCounts => ({ added: 0, updated: 0, restored: 0, deleted: 0, unchanged: 0 });
 
 /** What an add (every field) or a modify (name and domainName; a placeholder's code too) would write. */
 function wantedChanges(req: TenantSyncRequest, current: TenantFields, isTest: boolean): Prisma.TenantUpdateInput {
@@ -37,7 +35,7 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
   const { tx } = ctx;
   const instanceKey = instanceKeyOf(req.instanceId);
   const isTest = isKitTest(req);
-  const counts = zeroCounts();
+  const counts = zeroCountsOf(TENANT_COUNTS);
   // An older sync delivered late must not undo a newer one (a delete above all): ADR 0006.
   const order = await claimKitSync(ctx, { tenantId: req.tenantId, instanceKey, kind: "tenantSync" }, "", "this tenant", req.timeStamp);
   if (order.isStale) return skippedKitOutcome(req, `tenantSync flag ${req.flag}: ${order.note}`);
