@@ -15,8 +15,8 @@ const database = await prepareInProcessDatabase("kg-callback-logs", { KOOGALLERY
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
 const { handleSaasCallback } = await import("@/lib/callbacks/handle-saas-callback");
-const { handleKitCallback } = await import("@/lib/callbacks/handle-kit-callback");
-const { buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
+const { sendKitCall } = await import("@/lib/test-support/send-kit-call");
+const { buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { listCallbackLogs } = await import("@/lib/callbacks/list-callback-logs");
 const { callbackLogFilterFromSearchParams, parseCallbackLogFilter } = await import("@/lib/callbacks/callback-log-filter");
 const { ALL_CALLBACKS, callbackViewerScope, isCallbackLogInScope } = await import("@/lib/callbacks/callback-log-scope");
@@ -50,18 +50,8 @@ async function v1(params: Record<string, string>) {
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 
-async function kit(kitName: "tenantSync" | "authSync", body: Record<string, unknown>) {
-  const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation: "V2", kitName });
-  return JSON.parse(answer.body) as Record<string, unknown>;
-}
-
-async function kitAny(kitName: "tenantSync" | "authSync" | "applicationSync", body: Record<string, unknown>) {
-  const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation: "V2", kitName });
-  return JSON.parse(answer.body) as Record<string, unknown>;
+async function kit(kitName: "tenantSync" | "authSync" | "applicationSync", body: Record<string, unknown>) {
+  return sendKitCall({ kitName, accessKey: KIT_KEY, body: { timeStamp: "20260101120000000", ...body } });
 }
 
 async function lastLog(where: Record<string, unknown>) {
@@ -527,16 +517,16 @@ test("Retry matching…: a failed Kit sync is superseded by a newer success of t
     flag,
   });
   // No RSA key is configured here: an add is refused (000101) and a delete (no secret) succeeds.
-  assert.notEqual((await kitAny("applicationSync", app(a, 1))).resultCode, "000000");
+  assert.notEqual((await kit("applicationSync", app(a, 1))).resultCode, "000000");
   const failedA = await lastLog({ tenantId: a });
-  assert.notEqual((await kitAny("applicationSync", app(b, 1))).resultCode, "000000");
+  assert.notEqual((await kit("applicationSync", app(b, 1))).resultCode, "000000");
   const failedB = await lastLog({ tenantId: b });
   assert.equal(
     (await kit("tenantSync", { tenantId: b, instanceId: `i-${b}`, orderId: "CS1", tenantCode: "b", name: "B", domainName: "https://b.example", flag: 1 }))
       .resultCode,
     "000000",
   );
-  assert.equal((await kitAny("applicationSync", app(a, 0))).resultCode, "000000");
+  assert.equal((await kit("applicationSync", app(a, 0))).resultCode, "000000");
   const newerA = await lastLog({ tenantId: a, resultCode: "000000" });
 
   const dry = await retryMatchingCallbacks(db, ALL_CALLBACKS.logs, { filter: { from: since }, isDryRun: true, actor: "staff:test" });

@@ -250,16 +250,8 @@ test("allOrgSync: first and second full sync, with diff counts, capped lists and
   assert.equal(tree.get("W")?.linkedTo, null);
 
   // Rename B, move A2 under B, remove A (A1 waits for it), add C, LATER arrives.
-  const second = await syncAll(t, [
-    org("R"),
-    org("B", "R", "Bee"),
-    org("A1", "A"),
-    org("A2", "B"),
-    org("B1", "B"),
-    org("C", "B1"),
-    org("W", "LATER"),
-    org("LATER"),
-  ]);
+  const reshaped = [org("R"), org("B", "R", "Bee"), org("A1", "A"), org("A2", "B"), org("B1", "B"), org("C", "B1"), org("W", "LATER"), org("LATER")];
+  const second = await syncAll(t, reshaped);
   assert.deepEqual(
     { ...second.counts },
     { added: 2, renamed: 1, moved: 1, removed: 1, unchanged: 4, total: 8, pendingParent: 1, orphanedUsers: 0, restoredUsers: 0 },
@@ -282,16 +274,7 @@ test("allOrgSync: first and second full sync, with diff counts, capped lists and
   assert.equal(diff.isTruncated, false);
 
   // The same list again: nothing changes.
-  const third = await syncAll(t, [
-    org("R"),
-    org("B", "R", "Bee"),
-    org("A1", "A"),
-    org("A2", "B"),
-    org("B1", "B"),
-    org("C", "B1"),
-    org("W", "LATER"),
-    org("LATER"),
-  ]);
+  const third = await syncAll(t, reshaped);
   assert.equal(third.counts.unchanged, 8);
   assert.deepEqual([third.counts.added, third.counts.removed, third.counts.moved, third.counts.renamed], [0, 0, 0, 0]);
 

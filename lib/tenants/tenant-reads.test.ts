@@ -21,9 +21,8 @@ process.env.KOOGALLERY_RSA_PRIVATE_KEY_FILE = path.join(dataDir, "rsa.pem");
 
 const { closeDb, getDb, getRawSql } = await import("@/lib/db");
 const { applyMigrations } = await import("@/lib/migrations");
-const { handleKitCallback } = await import("@/lib/callbacks/handle-kit-callback");
+const { sendKitCall } = await import("@/lib/test-support/send-kit-call");
 const { retryCallback } = await import("@/lib/callbacks/retry-callback");
-const { buildKitV1Request, buildKitV2Request } = await import("@/lib/koogallery/signer");
 const { encryptClientSecret } = await import("@/lib/koogallery/rsa-oaep");
 const { getTenant } = await import("@/lib/tenants/get-tenant");
 const { listTenantUsers } = await import("@/lib/tenants/list-tenant-users");
@@ -39,17 +38,11 @@ after(async () => {
   await database.drop();
 });
 
-const BASE = "http://portal.test/api/koogallery/saas";
 const TIME_STAMP = "20260101120000000";
 
 async function kit(kitName: KitName, body: Record<string, unknown>, generation: "V1" | "V2" = "V2"): Promise<string> {
-  const req =
-    generation === "V2"
-      ? buildKitV2Request({ baseUrl: BASE, kitName, accessKey: "tenants-kit-key", body: { testFlag: 0, timeStamp: TIME_STAMP, ...body } })
-      : buildKitV1Request({ baseUrl: BASE, kitName, accessKey: "tenants-kit-key", body: { testFlag: 0, ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleKitCallback({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" }, { generation, kitName });
-  return String((JSON.parse(answer.body) as { resultCode: string }).resultCode);
+  const timeStamp = generation === "V2" ? { timeStamp: TIME_STAMP } : {};
+  return (await sendKitCall({ kitName, accessKey: "tenants-kit-key", body: { ...timeStamp, ...body }, generation })).resultCode;
 }
 
 const user = (userName: string, extra: Record<string, unknown> = {}) => ({
