@@ -20,20 +20,15 @@ import { instanceKeyOf, type KitContext, type KitOutcome } from "@/lib/tenants/t
 /** Entries kept per list in SyncEvent.diff; counts always hold the full numbers. */
 export const DIFF_LIST_CAP = 500;
 
-export type AllOrgCounts = {
-  added: number;
-  renamed: number;
-  moved: number;
-  removed: number;
-  unchanged: number;
-  total: number;
-  /** Departments whose parentCode is not in the list (kept, parent pending). */
-  pendingParent: number;
-  /** Grants newly flagged isOrphaned: their orgCode is not in the tree after this sync. */
-  orphanedUsers: number;
-  /** Grants whose flag was cleared: their department is back. */
-  restoredUsers: number;
-};
+/**
+ * pendingParent: departments whose parentCode is not in the list (kept, parent
+ * pending); orphanedUsers: grants newly flagged isOrphaned (their orgCode is not
+ * in the tree after this sync); restoredUsers: grants whose flag was cleared.
+ */
+export type AllOrgCounts = Record<
+  "added" | "renamed" | "moved" | "removed" | "unchanged" | "total" | "pendingParent" | "orphanedUsers" | "restoredUsers",
+  number
+>;
 
 /** The entries as three arrays (codes, names, parent codes) for unnest(): one statement whatever the list size. */
 function columns(entries: readonly OrgEntry[]): Sql {
