@@ -4,13 +4,13 @@
 // rows, and the raw SQL condition agreeing with the Prisma one.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { setUpMigratedDatabase } from "@/lib/test-support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-access", { KOOGALLERY_ACCESS_KEY: "access-basic-key" });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { instanceScope, instanceScopeSql, instancesOfTenantFilter } = await import("@/lib/access/instance-scope");
 const { callbackLogScope } = await import("@/lib/access/callback-log-scope");
 const { tenantsBoundTo } = await import("@/lib/access/tenant-binding");
@@ -20,13 +20,7 @@ const { runSql, sql } = await import("@/lib/sql/insert-sql");
 type BuyerViewer = import("@/lib/auth/viewer").BuyerViewer;
 type StaffViewer = import("@/lib/auth/viewer").StaffViewer;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const admin = (tenantId: string): BuyerViewer => ({ kind: "buyer", tenantId, userName: "ann", name: "Ann", role: "admin", orgCode: "1", tenantRowIds: [] });
 const staff: StaffViewer = { kind: "staff", staffId: "s", email: "s@example.com", name: "S", role: "VIEWER" };

@@ -5,15 +5,15 @@
 // counts, then a real run whose re-runs are logged and linked).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { setUpMigratedDatabase } from "@/lib/test-support/set-up-migrated-database";
 
 const BASIC_KEY = "logs-basic-key-do-not-show";
 const KIT_KEY = "logs-kit-key-do-not-show";
 const database = await prepareInProcessDatabase("kg-callback-logs", { KOOGALLERY_ACCESS_KEY: BASIC_KEY, KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { handleSaasCallback } = await import("@/lib/callbacks/handle-saas-callback");
 const { sendKitCall } = await import("@/lib/test-support/send-kit-call");
 const { buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
@@ -28,13 +28,7 @@ const { PortalError } = await import("@/lib/errors");
 type CallbackLogFilter = import("@/lib/callbacks/callback-log-filter").CallbackLogFilter;
 type BuyerAdmin = Extract<import("@/lib/auth/viewer").PortalViewer, { kind: "buyer" }>;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const BASE = "http://portal.test/api/koogallery/saas";
 

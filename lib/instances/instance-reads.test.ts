@@ -7,14 +7,14 @@
 // Speed at 100,000 instances is measured by `npm run bench -- --section portal-lists`.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { setUpMigratedDatabase } from "@/lib/test-support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-instances", { KOOGALLERY_ACCESS_KEY: "instances-basic-key" });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
+const { getDb } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
-const { applyMigrations } = await import("@/lib/migrations");
 const { PortalError, CallbackError } = await import("@/lib/errors");
 const { instanceScope } = await import("@/lib/access/instance-scope");
 const { createTenantRow } = await import("@/lib/tenants/ensure-tenant");
@@ -30,13 +30,7 @@ type InstanceSort = import("@/lib/instances/list-instances").InstanceSort;
 type InstanceWhere = import("@/lib/generated/prisma/client").Prisma.InstanceWhereInput;
 type SaasContext = import("@/lib/instances/types").SaasContext;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const T0 = Date.UTC(2026, 0, 1);
 const minutes = (n: number) => new Date(T0 + n * 60_000);

@@ -4,15 +4,15 @@
 // Every test mints its own tenant, so tests share no rows.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { setUpMigratedDatabase } from "@/lib/test-support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-org", { KOOGALLERY_ACCESS_KEY: "org-test-key" });
 const { isPostgres } = database;
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
+const { getDb, getRawSql } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
-const { applyMigrations } = await import("@/lib/migrations");
 const { CallbackError } = await import("@/lib/errors");
 const { kitSchemas } = await import("@/lib/koogallery/schemas");
 const { applySingleOrgSync } = await import("@/lib/org/apply-single-org-sync");
@@ -23,13 +23,7 @@ type KitContext = import("@/lib/tenants/types").KitContext;
 type Tx = import("@/lib/db").Tx;
 type OrgTreeNode = import("@/lib/org/read-org-tree").OrgTreeNode;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const TIME_STAMP = "20260101120000000";
 

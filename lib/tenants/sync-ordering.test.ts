@@ -6,26 +6,20 @@
 // hold each other back; a delete's watermark outlives the tenant row.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { setUpMigratedDatabase } from "@/lib/test-support/set-up-migrated-database";
 
 const KIT_KEY = "ordering-kit-key";
 const database = await prepareInProcessDatabase("kg-ordering", { KOOGALLERY_ACCESS_KEY: "ordering-basic-key", KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { sendKitCall } = await import("@/lib/test-support/send-kit-call");
 const { kitSyncTimeOf } = await import("@/lib/tenants/sync-watermark");
 const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
 type KitName = import("@/lib/koogallery/schemas").KitName;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 /** UTC+8 yyyyMMddHHmmssSSS times a minute apart, in the order KooGallery made them. */
 const T1 = "20261201100000000";

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
+import { setUpMigratedDatabase } from "@/lib/test-support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-tenants", { KOOGALLERY_ACCESS_KEY: "tenants-basic-key", KOOGALLERY_KIT_ACCESS_KEY: "tenants-kit-key" });
 const { dataDir } = database;
@@ -19,8 +20,7 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", {
 writeFileSync(path.join(dataDir, "rsa.pem"), privateKey);
 process.env.KOOGALLERY_RSA_PRIVATE_KEY_FILE = path.join(dataDir, "rsa.pem");
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { sendKitCall } = await import("@/lib/test-support/send-kit-call");
 const { retryCallback } = await import("@/lib/callbacks/retry-callback");
 const { encryptClientSecret } = await import("@/lib/koogallery/rsa-oaep");
@@ -30,13 +30,7 @@ const { listSyncEvents } = await import("@/lib/tenants/list-sync-events");
 const { PortalError } = await import("@/lib/errors");
 type KitName = import("@/lib/koogallery/schemas").KitName;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const TIME_STAMP = "20260101120000000";
 
