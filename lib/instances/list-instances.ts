@@ -15,7 +15,7 @@ import type { Db, Tx } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import { InstanceState, type Prisma } from "@/lib/generated/prisma/client";
 import { runSql, sql } from "@/lib/sql/insert-sql";
-import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
+import { clampLimit, decodeCursor, encodeCursor, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 export const INSTANCE_SORTS = ["createdAt-desc", "expireAt-asc", "expireAt-desc"] as const;
 export type InstanceSort = (typeof INSTANCE_SORTS)[number];
@@ -59,7 +59,7 @@ const instanceListSelect = {
 
 export type InstanceListRow = Prisma.InstanceGetPayload<{ select: typeof instanceListSelect }>;
 
-export type InstancePage = { items: InstanceListRow[]; nextCursor: string | null };
+export type InstancePage = KeysetPage<InstanceListRow>;
 
 const MAX_TEXT = 100;
 const STATES: readonly string[] = Object.values(InstanceState);
