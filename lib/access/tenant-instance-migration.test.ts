@@ -33,7 +33,8 @@ test("existing Tenant rows are bound to their instances; credential-debugging ro
       [id, tenantId, instanceKey, instanceKey === "", deleted ? "2026-02-01 00:00:00" : null],
     );
   await raw.query(
-    `INSERT INTO "Instance" (id, "orderKey", generation, "orderId", "provisionAdapter", "updatedAt") VALUES ('inst-1', 'o1', 'V2', 'o1', 'mock', '2026-01-01 00:00:00')`,
+    `INSERT INTO "Instance" (id, "orderKey", generation, "orderId", "provisionAdapter", "updatedAt")
+     VALUES ('inst-1', 'o1', 'V2', 'o1', 'mock', '2026-01-01 00:00:00')`,
   );
   await tenant("row-a1", "ten-a", "inst-1", false);
   await tenant("row-a2", "ten-a", "inst-not-yet-created", false);

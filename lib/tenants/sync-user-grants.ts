@@ -167,9 +167,8 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
       counts.skipped += 1;
     }
     if (byName.size === 0) {
-      return done(
-        `skipped: older than the last applied authSync for ${counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`} (this one made ${describeSyncTime(syncedAt)}); nothing changed`,
-      );
+      const who = counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`;
+      return done(`skipped: older than the last applied authSync for ${who} (this one made ${describeSyncTime(syncedAt)}); nothing changed`);
     }
   }
   const userNames = [...byName.keys()];

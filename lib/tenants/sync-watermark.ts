@@ -94,7 +94,8 @@ export async function claimKitSync(ctx: KitContext, key: WatermarkKey, subject: 
 }
 
 export function staleNote(kind: WatermarkKind, what: string, at: Date, applied: Date | null): string {
-  return `skipped: older than the last applied ${kind} for ${what} (this one made ${describeSyncTime(at)}, the applied one ${applied ? describeSyncTime(applied) : "newer"}); nothing changed`;
+  const appliedAt = applied ? describeSyncTime(applied) : "newer";
+  return `skipped: older than the last applied ${kind} for ${what} (this one made ${describeSyncTime(at)}, the applied one ${appliedAt}); nothing changed`;
 }
 
 /** The answer to a stale sync: success (KooGallery has nothing to fix), nothing written. */
