@@ -133,7 +133,8 @@ INSERT INTO "Tenant" (id, "tenantId", "instanceKey", "orderId", "tenantCode", na
 SELECT gen_random_uuid()::text, 'bench-tenant-' || lpad(i::text, 6, '0'), 'bench-inst-' || lpad(i::text, 6, '0'), 'CSBENCH' || lpad(i::text, 7, '0'),
        'code' || i, 'Enterprise ' || i, 'https://idp' || i || '.example.com', false,
        ${NOW} - (i * interval '315 seconds'), ${NOW} - (i * interval '315 seconds')
-  FROM generate_series(1, ${INSTANCES}, 100) AS i`;
+  FROM generate_series(1, ${INSTANCES}, 100) AS i;
+INSERT INTO "TenantInstance" ("tenantRowId", "instanceId", "createdAt") SELECT id, "instanceKey", "createdAt" FROM "Tenant" WHERE "instanceKey" <> ''`;
 
 /**
  * Callback logs g in [from, to]: received every 2.592 s back from now (30 days
@@ -226,7 +227,7 @@ export async function seedPortalLists(databaseUrl: string, log: (line: string) =
       return counts.reduce((a, b) => a + b, 0);
     });
     await step("analyze", async () => {
-      await pool.query(`VACUUM (ANALYZE) "Instance", "Order", "Job", "Tenant", "CallbackLog"`);
+      await pool.query(`VACUUM (ANALYZE) "Instance", "Order", "Job", "Tenant", "TenantInstance", "CallbackLog"`);
       return 0;
     });
     const ms = performance.now() - started;

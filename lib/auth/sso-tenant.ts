@@ -3,6 +3,7 @@
 // (what a user types on our login page). One tenant may be bound to several
 // instances (one Tenant row each, SPEC §4.6 "multi-instance binding"); they
 // share the enterprise's identity provider, so the newest usable row decides.
+import { liveTenantRowsOf } from "@/lib/access/tenant-scope";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { openSecret } from "@/lib/crypto/secret-box";
@@ -66,7 +67,7 @@ export type BuyerGrant = { ok: true; role: "admin" | "user"; name: string; orgCo
  */
 export async function checkBuyerGrant(tenantId: string, userName: string): Promise<BuyerGrant> {
   const db = await getDb();
-  const tenants = await db.tenant.findMany({ where: { tenantId, deletedAt: null }, select: { id: true } });
+  const tenants = await db.tenant.findMany({ where: liveTenantRowsOf(tenantId), select: { id: true } });
   if (tenants.length === 0) return { ok: false, reason: "tenant-removed" };
   const tenantRowIds = tenants.map((t) => t.id);
   const grants = await db.tenantUser.findMany({

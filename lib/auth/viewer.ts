@@ -3,7 +3,7 @@
 // began (sessionVersion), or a grant that authSync revoked, stops working at
 // once, whatever the session cookie says; so does any session 12 hours after
 // its sign-in. Every portal page and API starts here (proxy.ts only redirects;
-// it is not the access check).
+// it is not the access check). What each viewer may read is lib/access.
 import type { Session } from "next-auth";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
@@ -12,7 +12,7 @@ import { isSessionExpired, nowInSeconds } from "@/lib/auth/session-lifetime";
 import { checkBuyerGrant } from "@/lib/auth/sso-tenant";
 import { getDb } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
-import type { Prisma, StaffRole } from "@/lib/generated/prisma/client";
+import type { StaffRole } from "@/lib/generated/prisma/client";
 
 export type StaffViewer = { kind: "staff"; staffId: string; email: string; name: string; role: StaffRole };
 export type BuyerViewer = { kind: "buyer"; tenantId: string; userName: string; name: string; role: "admin" | "user"; orgCode: string; tenantRowIds: string[] };
@@ -84,17 +84,4 @@ export async function requireStaff(min: StaffRole = "VIEWER"): Promise<StaffView
   if (v.kind !== "staff") throw new PortalError("forbidden", "only merchant staff may do this");
   if (!hasStaffRole(v, min)) throw new PortalError("forbidden", `this needs the ${min.toLowerCase()} role or higher`);
   return v;
-}
-
-/** The Tenant rows a viewer may read: all for staff, their own enterprise's for a tenant admin. */
-export function tenantScope(v: PortalViewer): Prisma.TenantWhereInput {
-  return v.kind === "staff" ? {} : { tenantId: v.tenantId };
-}
-
-/** The instances a viewer may read: all for staff; for a tenant admin those their enterprise is bound to (Tenant.instanceKey). */
-export async function instanceScope(v: PortalViewer): Promise<Prisma.InstanceWhereInput> {
-  if (v.kind === "staff") return {};
-  const db = await getDb();
-  const rows = await db.tenant.findMany({ where: { tenantId: v.tenantId, deletedAt: null, instanceKey: { not: "" } }, select: { instanceKey: true } });
-  return { id: { in: rows.map((r) => r.instanceKey) } };
 }

@@ -5,17 +5,18 @@
 // counts, then a real run whose re-runs are logged and linked).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
+import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const BASIC_KEY = "logs-basic-key-do-not-show";
 const KIT_KEY = "logs-kit-key-do-not-show";
 const database = await prepareInProcessDatabase("kg-callback-logs", { KOOGALLERY_ACCESS_KEY: BASIC_KEY, KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { handleCall } = await import("@/lib/callbacks/endpoints");
-const { buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
+const { sendKitCall } = await import("@/testing/support/send-kit-call");
+const { buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { listCallbackLogs } = await import("@/lib/callbacks/list-callback-logs");
 const { callbackLogFilterFromSearchParams, parseCallbackLogFilter } = await import("@/lib/callbacks/callback-log-filter");
 const { ALL_CALLBACKS, callbackViewerScope, isCallbackLogInScope } = await import("@/lib/callbacks/callback-log-scope");
@@ -27,13 +28,7 @@ const { PortalError } = await import("@/lib/errors");
 type CallbackLogFilter = import("@/lib/callbacks/callback-log-filter").CallbackLogFilter;
 type BuyerAdmin = Extract<import("@/lib/auth/viewer").PortalViewer, { kind: "buyer" }>;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const BASE = "http://portal.test/api/koogallery/saas";
 
@@ -49,18 +44,8 @@ async function v1(params: Record<string, string>) {
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
 
-async function kit(kitName: "tenantSync" | "authSync", body: Record<string, unknown>) {
-  const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
-  return JSON.parse(answer.body) as Record<string, unknown>;
-}
-
-async function kitAny(kitName: "tenantSync" | "authSync" | "applicationSync", body: Record<string, unknown>) {
-  const req = buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, timeStamp: "20260101120000000", ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
-  return JSON.parse(answer.body) as Record<string, unknown>;
+async function kit(kitName: "tenantSync" | "authSync" | "applicationSync", body: Record<string, unknown>) {
+  return sendKitCall({ kitName, accessKey: KIT_KEY, body: { timeStamp: "20260101120000000", ...body } });
 }
 
 async function lastLog(where: Record<string, unknown>) {
@@ -526,16 +511,16 @@ test("Retry matching…: a failed Kit sync is superseded by a newer success of t
     flag,
   });
   // No RSA key is configured here: an add is refused (000101) and a delete (no secret) succeeds.
-  assert.notEqual((await kitAny("applicationSync", app(a, 1))).resultCode, "000000");
+  assert.notEqual((await kit("applicationSync", app(a, 1))).resultCode, "000000");
   const failedA = await lastLog({ tenantId: a });
-  assert.notEqual((await kitAny("applicationSync", app(b, 1))).resultCode, "000000");
+  assert.notEqual((await kit("applicationSync", app(b, 1))).resultCode, "000000");
   const failedB = await lastLog({ tenantId: b });
   assert.equal(
     (await kit("tenantSync", { tenantId: b, instanceId: `i-${b}`, orderId: "CS1", tenantCode: "b", name: "B", domainName: "https://b.example", flag: 1 }))
       .resultCode,
     "000000",
   );
-  assert.equal((await kitAny("applicationSync", app(a, 0))).resultCode, "000000");
+  assert.equal((await kit("applicationSync", app(a, 0))).resultCode, "000000");
   const newerA = await lastLog({ tenantId: a, resultCode: "000000" });
 
   const dry = await retryMatchingCallbacks(db, ALL_CALLBACKS.logs, { filter: { from: since }, isDryRun: true, actor: "staff:test" });

@@ -1,8 +1,10 @@
-// Which callback log rows a portal viewer may read: all of them for staff; for
-// a tenant admin the rows of their enterprise (CallbackLog.tenantId is theirs)
-// or of an instance their enterprise is bound to (instanceScope). Another
-// enterprise's row is "not found", never "forbidden", so its existence does not leak.
-import { hasStaffRole, instanceScope, tenantScope, type PortalViewer } from "@/lib/auth/viewer";
+// What a portal viewer reads of the callback log: which rows, which tenants and
+// instances a row's links may be followed to (all from lib/access), and how
+// much of a row is shown.
+import { callbackLogScope } from "@/lib/access/callback-log-scope";
+import { instanceScope } from "@/lib/access/instance-scope";
+import { tenantScope } from "@/lib/access/tenant-scope";
+import { hasStaffRole, type PortalViewer } from "@/lib/auth/viewer";
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -22,12 +24,8 @@ export const ALL_CALLBACKS: CallbackViewerScope = { logs: {}, tenants: {}, insta
 
 export async function callbackViewerScope(db: Db, viewer: PortalViewer): Promise<CallbackViewerScope> {
   if (viewer.kind === "staff") return hasStaffRole(viewer, "OPERATOR") ? ALL_CALLBACKS : { ...ALL_CALLBACKS, reader: "staffViewer" };
-  const instances = await instanceScope(viewer);
-  const rows = await db.instance.findMany({ where: instances, select: { id: true } });
-  const instanceIds = rows.map((i) => i.id);
-  // Two indexed equalities, (tenantId, receivedAt) and (instanceId, receivedAt): PostgreSQL ORs their bitmaps.
-  const logs: CallbackLogScope = { OR: [{ tenantId: viewer.tenantId }, ...(instanceIds.length > 0 ? [{ instanceId: { in: instanceIds } }] : [])] };
-  return { logs, tenants: tenantScope(viewer), instances, reader: "tenantAdmin" };
+  const instances = await instanceScope(viewer, db);
+  return { logs: await callbackLogScope(db, viewer, instances), tenants: tenantScope(viewer), instances, reader: "tenantAdmin" };
 }
 
 /** Whether the row is inside the scope (one lookup by primary key). */

@@ -8,7 +8,7 @@ import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { callbackLogWhere, type CallbackLogFilter } from "@/lib/callbacks/callback-log-filter";
 import type { CallbackLogScope } from "@/lib/callbacks/callback-log-scope";
-import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
+import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 export const callbackLogSummarySelect = {
   id: true,
@@ -45,7 +45,7 @@ export function toSummary(row: SummaryRow): CallbackLogSummary {
   return { ...row, canRetry: (SEALED_OUTCOMES as readonly string[]).includes(row.verification) && isRetryableEndpoint(row.endpoint) };
 }
 
-export type CallbackLogPage = { items: CallbackLogSummary[]; nextCursor: string | null };
+export type CallbackLogPage = KeysetPage<CallbackLogSummary>;
 
 /** The keyset condition after (at, id): `receivedAt <= at` is the index range, the OR breaks ties on id. */
 export function afterCursor(cursor: string): Prisma.CallbackLogWhereInput[] {
@@ -68,7 +68,6 @@ export async function listCallbackLogs(
     take: limit + 1,
     select: callbackLogSummarySelect,
   });
-  const items = rows.slice(0, limit).map(toSummary);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null };
+  const page = toKeysetPage(rows, limit, (r) => [r.receivedAt.toISOString(), r.id]);
+  return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
 }

@@ -7,6 +7,7 @@
 // items were left out. Stored URLs and texts are shown with URL credentials
 // and configured secrets redacted; back-end error texts (provisioning, order
 // fetch, handler notes) are for staff: tenant admins read a generic sentence.
+import { tenantsBoundTo } from "@/lib/access/tenant-binding";
 import type { Db, Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { errorTextFor, handlerNoteFor, redactText, secretValuesOf, STAFF_ONLY_ERROR } from "@/lib/portal/error-text";
@@ -72,7 +73,7 @@ export type InstanceDetail = {
 };
 
 export type DetailOptions = {
-  /** The tenant rows the viewer may read (a tenant admin: their own enterprise's). */
+  /** The tenant rows the viewer may read (lib/access/tenant-scope.ts tenantScope). */
   tenantScope?: Prisma.TenantWhereInput;
   /** Tenant admins see "merchant staff", not which staff member acted. */
   showStaffIdentity?: boolean;
@@ -163,7 +164,7 @@ export async function getInstanceDetail(
   });
   if (!row) return null;
 
-  const tenantWhere: Prisma.TenantWhereInput = { AND: [{ instanceKey: row.id }, opts.tenantScope ?? {}] };
+  const tenantWhere: Prisma.TenantWhereInput = { AND: [tenantsBoundTo(row.id), opts.tenantScope ?? {}] };
   const [orders, tenants, events, callbacks, syncs] = await Promise.all([
     db.order.findMany({
       where: { instanceId: row.id },

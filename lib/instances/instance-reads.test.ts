@@ -7,16 +7,17 @@
 // Speed at 100,000 instances is measured by `npm run bench -- --section portal-lists`.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
+import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-instances", { KOOGALLERY_ACCESS_KEY: "instances-basic-key" });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
+const { getDb } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
-const { applyMigrations } = await import("@/lib/migrations");
 const { PortalError, CallbackError } = await import("@/lib/errors");
-const { instanceScope } = await import("@/lib/auth/viewer");
+const { instanceScope } = await import("@/lib/access/instance-scope");
+const { createTenantRow } = await import("@/lib/tenants/ensure-tenant");
 const { listInstances, exportInstancesCsv, parseInstanceQuery, csvCell, CSV_COLUMNS } = await import("@/lib/instances/list-instances");
 const { getInstanceDetail } = await import("@/lib/instances/get-instance-detail");
 const { freezeInstance, unfreezeInstance, rerunProvisioning, revealAppInfo } = await import("@/lib/instances/staff-actions");
@@ -30,13 +31,7 @@ type InstanceWhere = import("@/lib/generated/prisma/client").Prisma.InstanceWher
 type SaasContext = import("@/lib/instances/types").SaasContext;
 const { plainStatement } = await import("@/lib/callbacks/activity");
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const T0 = Date.UTC(2026, 0, 1);
 const minutes = (n: number) => new Date(T0 + n * 60_000);
@@ -125,12 +120,15 @@ async function saasContext(): Promise<SaasContext> {
   return { tx: db, env, adapter: createAdapter(env), generation: "V2", actor: "koogallery", callbackLogId: randomUUID(), statement: plainStatement(db) };
 }
 
+/** A Tenant row as the Kit syncs write it (with its TenantInstance binding), deleted when asked. */
 async function bindTenant(tenantId: string, instanceKey: string, extra: { deletedAt?: Date } = {}): Promise<string> {
   const db = await getDb();
-  const row = await db.tenant.create({
-    data: { tenantId, instanceKey, tenantCode: `code-${tenantId.slice(0, 6)}`, name: `Tenant ${tenantId}`, domainName: "https://idp.example", ...extra },
+  return db.$transaction(async (tx) => {
+    const fields = { tenantCode: `code-${tenantId.slice(0, 6)}`, name: `Tenant ${tenantId}`, domainName: "https://idp.example", isTest: false };
+    const row = await createTenantRow(tx, tenantId, instanceKey, fields);
+    if (extra.deletedAt) await tx.tenant.update({ where: { id: row.id }, data: { deletedAt: extra.deletedAt } });
+    return row.id;
   });
-  return row.id;
 }
 
 test("filters: state, trial, test data hidden by default, created range, tenant, and search", async () => {

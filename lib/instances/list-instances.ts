@@ -1,6 +1,6 @@
 // Instances for the portal and its CSV export, paged by keyset (never OFFSET,
 // never a COUNT per page). `scope` limits a tenant admin to the instances
-// their enterprise is bound to (lib/auth/viewer.ts instanceScope).
+// their enterprise is bound to (lib/access/instance-scope.ts).
 //
 // The default order, createdAt DESC then id ASC, is exactly the index
 // Instance(createdAt DESC, id), and the cursor condition carries a plain
@@ -10,10 +10,12 @@
 // name search (contains) and the expiry sorts have no index to use and scan
 // the filtered rows once (tens of milliseconds at 100,000 instances; the
 // timing test in lib/instances/instance-reads.test.ts checks p95 < 150 ms).
+import { instancesOfTenantFilter } from "@/lib/access/instance-scope";
 import type { Db, Tx } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import { InstanceState, type Prisma } from "@/lib/generated/prisma/client";
-import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
+import { runSql, sql } from "@/lib/sql/insert-sql";
+import { clampLimit, decodeCursor, encodeCursor, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 export const INSTANCE_SORTS = ["createdAt-desc", "expireAt-asc", "expireAt-desc"] as const;
 export type InstanceSort = (typeof INSTANCE_SORTS)[number];
@@ -21,7 +23,7 @@ export type InstanceSort = (typeof INSTANCE_SORTS)[number];
 export type InstanceListFilter = {
   state?: InstanceState;
   productId?: string;
-  /** KooGallery tenant id: the instances its Tenant rows are bound to (Tenant.instanceKey). */
+  /** KooGallery tenant id: the instances its Tenant rows are bound to, deleted rows included (TenantInstance). */
   tenantId?: string;
   isTrial?: boolean;
   /** Test data (testFlag 1, seller-center debugging) is hidden unless asked for. */
@@ -57,7 +59,7 @@ const instanceListSelect = {
 
 export type InstanceListRow = Prisma.InstanceGetPayload<{ select: typeof instanceListSelect }>;
 
-export type InstancePage = { items: InstanceListRow[]; nextCursor: string | null };
+export type InstancePage = KeysetPage<InstanceListRow>;
 
 const MAX_TEXT = 100;
 const STATES: readonly string[] = Object.values(InstanceState);
@@ -120,10 +122,9 @@ async function filterConditions(db: Db | Tx, scope: Prisma.InstanceWhereInput, f
     and.push({ OR: [{ orderId: filter.q }, { id: filter.q }, { customerId: filter.q }, { customerName: { contains: namePart, mode: "insensitive" } }] });
   }
   if (filter.tenantId) {
-    // Deleted tenant rows still say which instances the enterprise was bound to.
-    const bound = await db.tenant.findMany({ where: { tenantId: filter.tenantId, instanceKey: { not: "" } }, select: { instanceKey: true }, take: 1000 });
-    if (bound.length === 0) return null;
-    and.push({ id: { in: bound.map((t) => t.instanceKey) } });
+    const bound = await instancesOfTenantFilter(db, filter.tenantId);
+    if (!bound) return null;
+    and.push(bound);
   }
   return and;
 }
@@ -187,10 +188,10 @@ async function readPage(db: Db, conditions: Prisma.InstanceWhereInput[], filter:
   // - No parallel workers: on two cores they compete with the leader and with
   //   every other session (the serial scan took half to two thirds of the time
   //   on a busy two-core machine). SET LOCAL lasts only for this transaction.
-  const [, keys] = await db.$transaction([
-    db.$executeRaw`SET LOCAL max_parallel_workers_per_gather = 0`,
-    db.instance.findMany({ where, orderBy: orderBy(sort), take: limit + 1, select: { id: true, createdAt: true, expireAt: true } }),
-  ]);
+  const keys = await db.$transaction(async (tx) => {
+    await runSql({ tx }, sql`SET LOCAL max_parallel_workers_per_gather = 0`);
+    return tx.instance.findMany({ where, orderBy: orderBy(sort), take: limit + 1, select: { id: true, createdAt: true, expireAt: true } });
+  });
   const pageKeys = keys.slice(0, limit);
   const rows = await db.instance.findMany({ where: { id: { in: pageKeys.map((k) => k.id) } }, select: instanceListSelect });
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -12,6 +12,7 @@ import { diffOrgTree, InvalidOrgListError, type OrgEntry, type OrgTreeDiff } fro
 import { loadDepartments } from "@/lib/org/load-departments";
 import { openOrgSync } from "@/lib/org/open-org-sync";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
+import { rawSql, runSql, sql, type Sql } from "@/lib/sql/insert-sql";
 import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
 import { instanceKeyOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
@@ -19,41 +20,34 @@ import { instanceKeyOf, type KitContext, type KitOutcome } from "@/lib/tenants/t
 /** Entries kept per list in SyncEvent.diff; counts always hold the full numbers. */
 export const DIFF_LIST_CAP = 500;
 
-export type AllOrgCounts = {
-  added: number;
-  renamed: number;
-  moved: number;
-  removed: number;
-  unchanged: number;
-  total: number;
-  /** Departments whose parentCode is not in the list (kept, parent pending). */
-  pendingParent: number;
-  /** Grants newly flagged isOrphaned: their orgCode is not in the tree after this sync. */
-  orphanedUsers: number;
-  /** Grants whose flag was cleared: their department is back. */
-  restoredUsers: number;
-};
+/**
+ * pendingParent: departments whose parentCode is not in the list (kept, parent
+ * pending); orphanedUsers: grants newly flagged isOrphaned (their orgCode is not
+ * in the tree after this sync); restoredUsers: grants whose flag was cleared.
+ */
+export type AllOrgCounts = Record<
+  "added" | "renamed" | "moved" | "removed" | "unchanged" | "total" | "pendingParent" | "orphanedUsers" | "restoredUsers",
+  number
+>;
 
-function columns(entries: readonly OrgEntry[]): [string[], string[], string[]] {
-  return [entries.map((e) => e.orgCode), entries.map((e) => e.orgName), entries.map((e) => e.parentCode)];
+/** The entries as three arrays (codes, names, parent codes) for unnest(): one statement whatever the list size. */
+function columns(entries: readonly OrgEntry[]): Sql {
+  return sql`${entries.map((e) => e.orgCode)}::text[], ${entries.map((e) => e.orgName)}::text[], ${entries.map((e) => e.parentCode)}::text[]`;
 }
 
 async function writeDiff(tx: Tx, tenantRowId: string, diff: OrgTreeDiff): Promise<void> {
+  const now = rawSql(SQL_NOW_UTC);
   if (diff.removed.length > 0) {
     // ON DELETE SET NULL clears the children's parentId; the relink below decides again.
-    await tx.$executeRawUnsafe(
-      `DELETE FROM "Department" WHERE "tenantRowId" = $1 AND "orgCode" = ANY($2::text[])`,
-      tenantRowId,
-      diff.removed.map((e) => e.orgCode),
-    );
+    const codes = diff.removed.map((e) => e.orgCode);
+    await runSql({ tx }, sql`DELETE FROM "Department" WHERE "tenantRowId" = ${tenantRowId} AND "orgCode" = ANY(${codes}::text[])`);
   }
   if (diff.changed.length > 0) {
-    await tx.$executeRawUnsafe(
-      `UPDATE "Department" d SET "orgName" = u.name, "parentCode" = u.parent, "updatedAt" = ${SQL_NOW_UTC}
-         FROM unnest($2::text[], $3::text[], $4::text[]) AS u(code, name, parent)
-        WHERE d."tenantRowId" = $1 AND d."orgCode" = u.code`,
-      tenantRowId,
-      ...columns(diff.changed),
+    await runSql(
+      { tx },
+      sql`UPDATE "Department" d SET "orgName" = u.name, "parentCode" = u.parent, "updatedAt" = ${now}
+         FROM unnest(${columns(diff.changed)}) AS u(code, name, parent)
+        WHERE d."tenantRowId" = ${tenantRowId} AND d."orgCode" = u.code`,
     );
   }
   if (diff.added.length > 0) {
@@ -61,18 +55,17 @@ async function writeDiff(tx: Tx, tenantRowId: string, diff: OrgTreeDiff): Promis
     // statement (and at the rows already there): on a first load the relink
     // below then has nothing to rewrite. Foreign keys are checked at the end of
     // the statement, so the order of the rows does not matter.
-    await tx.$executeRawUnsafe(
-      `WITH u AS MATERIALIZED (
+    await runSql(
+      { tx },
+      sql`WITH u AS MATERIALIZED (
          SELECT gen_random_uuid()::text AS id, code, name, parent
-           FROM unnest($2::text[], $3::text[], $4::text[]) AS t(code, name, parent)
+           FROM unnest(${columns(diff.added)}) AS t(code, name, parent)
        )
        INSERT INTO "Department" (id, "tenantRowId", "orgCode", "orgName", "parentCode", "parentId", "createdAt", "updatedAt")
-       SELECT u.id, $1, u.code, u.name, u.parent, coalesce(sibling.id, existing.id), ${SQL_NOW_UTC}, ${SQL_NOW_UTC}
+       SELECT u.id, ${tenantRowId}::text, u.code, u.name, u.parent, coalesce(sibling.id, existing.id), ${now}, ${now}
          FROM u
          LEFT JOIN u sibling ON sibling.code = u.parent
-         LEFT JOIN "Department" existing ON existing."tenantRowId" = $1 AND existing."orgCode" = u.parent`,
-      tenantRowId,
-      ...columns(diff.added),
+         LEFT JOIN "Department" existing ON existing."tenantRowId" = ${tenantRowId} AND existing."orgCode" = u.parent`,
     );
   }
 }
@@ -83,15 +76,15 @@ async function writeDiff(tx: Tx, tenantRowId: string, diff: OrgTreeDiff): Promis
  * arrived in this list. Rows already right are not rewritten.
  */
 async function relinkParents(tx: Tx, tenantRowId: string): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `UPDATE "Department" c SET "parentId" = x."parentId"
+  await runSql(
+    { tx },
+    sql`UPDATE "Department" c SET "parentId" = x."parentId"
        FROM (SELECT child.id, parent.id AS "parentId"
                FROM "Department" child
                LEFT JOIN "Department" parent
                  ON parent."tenantRowId" = child."tenantRowId" AND parent."orgCode" = child."parentCode"
-              WHERE child."tenantRowId" = $1) x
+              WHERE child."tenantRowId" = ${tenantRowId}) x
       WHERE c.id = x.id AND c."parentId" IS DISTINCT FROM x."parentId"`,
-    tenantRowId,
   );
 }
 

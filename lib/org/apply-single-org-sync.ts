@@ -10,40 +10,35 @@ import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { openOrgSync } from "@/lib/org/open-org-sync";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
+import { runSql, sql } from "@/lib/sql/insert-sql";
 import { claimKitSync, kitSyncTimeOf, readSyncWatermark, skippedKitOutcome, staleNote } from "@/lib/tenants/sync-watermark";
-import { instanceKeyOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+import { instanceKeyOf, zeroCountsOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type SingleOrgRequest = KitRequest<"singleOrgSync">;
 
-type SingleOrgCounts = {
-  added: number;
-  renamed: number;
-  moved: number;
-  removed: number;
-  unchanged: number;
-  /** Children of an added department that were waiting for it. */
-  attachedChildren: number;
-  /** Children of a deleted department, now waiting for a parent. */
-  detachedChildren: number;
-  orphanedUsers: number;
-  restoredUsers: number;
-};
+/**
+ * attachedChildren: children of an added department that were waiting for it;
+ * detachedChildren: children of a deleted department, now waiting for a parent.
+ */
+const SINGLE_ORG_COUNTS = [
+  "added",
+  "renamed",
+  "moved",
+  "removed",
+  "unchanged",
+  "attachedChildren",
+  "detachedChildren",
+  "orphanedUsers",
+  "restoredUsers",
+] as const;
+
+type SingleOrgCounts = Record<(typeof SINGLE_ORG_COUNTS)[number], number>;
 
 type DepartmentState = { orgName: string; parentCode: string };
 type SingleOrgDiff = { orgCode: string; orgName?: string; parentCode?: string; before: DepartmentState | null };
 type Applied = { counts: SingleOrgCounts; note: string; diff: SingleOrgDiff };
 
-const zeroCounts = (): SingleOrgCounts => ({
-  added: 0,
-  renamed: 0,
-  moved: 0,
-  removed: 0,
-  unchanged: 0,
-  attachedChildren: 0,
-  detachedChildren: 0,
-  orphanedUsers: 0,
-  restoredUsers: 0,
-});
+const zeroCounts = (): SingleOrgCounts => zeroCountsOf(SINGLE_ORG_COUNTS);
 
 const quote = (code: string) => JSON.stringify(code);
 
@@ -55,18 +50,16 @@ const quote = (code: string) => JSON.stringify(code);
  * UNION ALL) stops on a loop already stored, so the walk always ends.
  */
 async function isCycle(tx: Tx, tenantRowId: string, orgCode: string, parentCode: string): Promise<boolean> {
-  const rows = await tx.$queryRawUnsafe<{ isCycle: boolean }[]>(
-    `WITH RECURSIVE up(code) AS (
-       SELECT $2::text
+  const rows = await runSql<{ isCycle: boolean }>(
+    { tx },
+    sql`WITH RECURSIVE up(code) AS (
+       SELECT ${parentCode}::text
        UNION
        SELECT d."parentCode"
-         FROM up JOIN "Department" d ON d."tenantRowId" = $1 AND d."orgCode" = up.code
-        WHERE d."parentCode" <> '' AND up.code <> $3
+         FROM up JOIN "Department" d ON d."tenantRowId" = ${tenantRowId} AND d."orgCode" = up.code
+        WHERE d."parentCode" <> '' AND up.code <> ${orgCode}
      )
-     SELECT EXISTS (SELECT 1 FROM up WHERE code = $3) AS "isCycle"`,
-    tenantRowId,
-    parentCode,
-    orgCode,
+     SELECT EXISTS (SELECT 1 FROM up WHERE code = ${orgCode}) AS "isCycle"`,
   );
   return rows[0]?.isCycle === true;
 }
@@ -107,12 +100,13 @@ async function upsertDepartment(tx: Tx, tenantRowId: string, req: SingleOrgReque
   counts.added = 1;
   // Children that arrived first waited with their parentCode only. parentId is
   // derived, so updatedAt keeps meaning "KooGallery changed this department".
-  counts.attachedChildren = await tx.$executeRawUnsafe(
-    `UPDATE "Department" SET "parentId" = $2 WHERE "tenantRowId" = $1 AND "parentCode" = $3 AND "parentId" IS DISTINCT FROM $2`,
-    tenantRowId,
-    created.id,
-    orgCode,
+  const attachedRows = await runSql(
+    { tx },
+    sql`UPDATE "Department" SET "parentId" = ${created.id}
+         WHERE "tenantRowId" = ${tenantRowId} AND "parentCode" = ${orgCode} AND "parentId" IS DISTINCT FROM ${created.id}
+        RETURNING id`,
   );
+  counts.attachedChildren = attachedRows.length;
   const users = await refreshOrphanedUsers(tx, tenantRowId, [orgCode]);
   counts.restoredUsers = users.restored;
   const attached = counts.attachedChildren > 0 ? `, ${counts.attachedChildren} waiting children attached` : "";

@@ -4,6 +4,7 @@
 // the query itself; one JSON.parse does not (both engines measured).
 import type { Tx } from "@/lib/db";
 import type { OrgEntry } from "@/lib/org/diff-org-tree";
+import { runSql, sql } from "@/lib/sql/insert-sql";
 
 /** What a read needs; a transaction client and the Prisma client both fit. */
 export type OrgReader = Pick<Tx, "$queryRawUnsafe">;
@@ -12,10 +13,10 @@ export type OrgReader = Pick<Tx, "$queryRawUnsafe">;
 export type DepartmentTuple = [orgCode: string, orgName: string, parentCode: string];
 
 export async function loadDepartmentTuples(db: OrgReader, tenantRowId: string): Promise<DepartmentTuple[]> {
-  const rows = await db.$queryRawUnsafe<{ list: string }[]>(
-    `SELECT coalesce(json_agg(json_build_array("orgCode", "orgName", "parentCode")), '[]')::text AS list
-       FROM "Department" WHERE "tenantRowId" = $1`,
-    tenantRowId,
+  const rows = await runSql<{ list: string }>(
+    { tx: db },
+    sql`SELECT coalesce(json_agg(json_build_array("orgCode", "orgName", "parentCode")), '[]')::text AS list
+       FROM "Department" WHERE "tenantRowId" = ${tenantRowId}`,
   );
   return JSON.parse(rows[0]?.list ?? "[]") as DepartmentTuple[];
 }

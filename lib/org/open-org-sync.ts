@@ -6,7 +6,7 @@
 // foreign-key checks take, so an authSync inserting grants for this tenant
 // meanwhile is not blocked (and cannot deadlock with our orphan-flag update).
 import type { Tx } from "@/lib/db";
-import { ensureTenantRow } from "@/lib/tenants/ensure-tenant";
+import { ensureTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
 import { instanceKeyOf, type KitOutcome } from "@/lib/tenants/types";
 
 export type OrgSyncTarget = {
@@ -20,7 +20,7 @@ export async function openOrgSync(tx: Tx, req: { tenantId: string; instanceId: s
   // Credential-debugging syncs have no instance (SPEC §4): test data too.
   const isTest = req.testFlag === 1 || req.instanceId === "";
   const tenant = await ensureTenantRow(tx, req.tenantId, instanceKeyOf(req.instanceId), isTest);
-  await tx.$queryRawUnsafe(`SELECT id FROM "Tenant" WHERE id = $1 FOR NO KEY UPDATE`, tenant.id);
+  await lockTenantRow(tx, tenant.id);
   return {
     tenantRowId: tenant.id,
     isTest,

@@ -4,15 +4,15 @@
 // Every test mints its own tenant, so tests share no rows.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
+import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-org", { KOOGALLERY_ACCESS_KEY: "org-test-key" });
 const { isPostgres } = database;
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
+const { getDb, getRawSql } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
-const { applyMigrations } = await import("@/lib/migrations");
 const { CallbackError } = await import("@/lib/errors");
 const { kitSchemas } = await import("@/lib/koogallery/schemas");
 const { applySingleOrgSync } = await import("@/lib/org/apply-single-org-sync");
@@ -23,13 +23,7 @@ type KitContext = import("@/lib/tenants/types").KitContext;
 type Tx = import("@/lib/db").Tx;
 type OrgTreeNode = import("@/lib/org/read-org-tree").OrgTreeNode;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
 const TIME_STAMP = "20260101120000000";
 
@@ -250,16 +244,8 @@ test("allOrgSync: first and second full sync, with diff counts, capped lists and
   assert.equal(tree.get("W")?.linkedTo, null);
 
   // Rename B, move A2 under B, remove A (A1 waits for it), add C, LATER arrives.
-  const second = await syncAll(t, [
-    org("R"),
-    org("B", "R", "Bee"),
-    org("A1", "A"),
-    org("A2", "B"),
-    org("B1", "B"),
-    org("C", "B1"),
-    org("W", "LATER"),
-    org("LATER"),
-  ]);
+  const reshaped = [org("R"), org("B", "R", "Bee"), org("A1", "A"), org("A2", "B"), org("B1", "B"), org("C", "B1"), org("W", "LATER"), org("LATER")];
+  const second = await syncAll(t, reshaped);
   assert.deepEqual(
     { ...second.counts },
     { added: 2, renamed: 1, moved: 1, removed: 1, unchanged: 4, total: 8, pendingParent: 1, orphanedUsers: 0, restoredUsers: 0 },
@@ -282,16 +268,7 @@ test("allOrgSync: first and second full sync, with diff counts, capped lists and
   assert.equal(diff.isTruncated, false);
 
   // The same list again: nothing changes.
-  const third = await syncAll(t, [
-    org("R"),
-    org("B", "R", "Bee"),
-    org("A1", "A"),
-    org("A2", "B"),
-    org("B1", "B"),
-    org("C", "B1"),
-    org("W", "LATER"),
-    org("LATER"),
-  ]);
+  const third = await syncAll(t, reshaped);
   assert.equal(third.counts.unchanged, 8);
   assert.deepEqual([third.counts.added, third.counts.removed, third.counts.moved, third.counts.renamed], [0, 0, 0, 0]);
 

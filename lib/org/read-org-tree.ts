@@ -4,6 +4,7 @@
 // built in memory, which for 20,000 departments is far cheaper than a
 // recursive query per level.
 import { loadDepartmentTuples, type OrgReader } from "@/lib/org/load-departments";
+import { runSql, sql } from "@/lib/sql/insert-sql";
 
 export type OrgTreeNode = {
   orgCode: string;
@@ -49,12 +50,12 @@ class Node implements OrgTreeNode {
 }
 
 async function countUsersByOrgCode(db: OrgReader, tenantRowId: string): Promise<{ orgCode: string; users: number }[]> {
-  return db.$queryRawUnsafe<{ orgCode: string; users: number }[]>(
-    `SELECT "orgCode", count(DISTINCT "userName")::int AS users
+  return runSql<{ orgCode: string; users: number }>(
+    { tx: db },
+    sql`SELECT "orgCode", count(DISTINCT "userName")::int AS users
        FROM "TenantUser"
-      WHERE "tenantRowId" = $1 AND status = 'ACTIVE'
+      WHERE "tenantRowId" = ${tenantRowId} AND status = 'ACTIVE'
       GROUP BY "orgCode"`,
-    tenantRowId,
   );
 }
 
@@ -147,33 +148,30 @@ export async function searchDepartments(db: OrgReader, tenantRowId: string, q: s
   if (term === "") return [];
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const max = Math.min(Math.max(1, Math.floor(limit)), 100);
-  const matches = await db.$queryRawUnsafe<{ orgCode: string; orgName: string; parentCode: string }[]>(
-    `SELECT "orgCode", "orgName", "parentCode" FROM "Department"
-      WHERE "tenantRowId" = $1 AND ("orgName" ILIKE $2 ESCAPE '\\' OR "orgCode" ILIKE $2 ESCAPE '\\')
-      ORDER BY ("orgCode" = $3) DESC, "orgName", "orgCode"
-      LIMIT $4`,
-    tenantRowId,
-    pattern,
-    term,
-    max,
+  const matches = await runSql<{ orgCode: string; orgName: string; parentCode: string }>(
+    { tx: db },
+    sql`SELECT "orgCode", "orgName", "parentCode" FROM "Department"
+      WHERE "tenantRowId" = ${tenantRowId} AND ("orgName" ILIKE ${pattern} ESCAPE '\\' OR "orgCode" ILIKE ${pattern} ESCAPE '\\')
+      ORDER BY ("orgCode" = ${term}) DESC, "orgName", "orgCode"
+      LIMIT ${max}`,
   );
   if (matches.length === 0) return [];
 
   // Walk up from each match by parentCode; the depth cap ends the walk on a corrupted (cyclic) table.
-  const ancestors = await db.$queryRawUnsafe<{ match: string; depth: number; orgCode: string; orgName: string | null }[]>(
-    `WITH RECURSIVE up(match, depth, code) AS (
-       SELECT m.code, 1, m.parent FROM unnest($2::text[], $3::text[]) AS m(code, parent) WHERE m.parent <> ''
+  const codes = matches.map((m) => m.orgCode);
+  const parents = matches.map((m) => m.parentCode);
+  const ancestors = await runSql<{ match: string; depth: number; orgCode: string; orgName: string | null }>(
+    { tx: db },
+    sql`WITH RECURSIVE up(match, depth, code) AS (
+       SELECT m.code, 1, m.parent FROM unnest(${codes}::text[], ${parents}::text[]) AS m(code, parent) WHERE m.parent <> ''
        UNION ALL
        SELECT up.match, up.depth + 1, d."parentCode"
-         FROM up JOIN "Department" d ON d."tenantRowId" = $1 AND d."orgCode" = up.code
+         FROM up JOIN "Department" d ON d."tenantRowId" = ${tenantRowId} AND d."orgCode" = up.code
         WHERE d."parentCode" <> '' AND up.depth < 1000
      )
      SELECT up.match, up.depth, up.code AS "orgCode", d."orgName"
-       FROM up LEFT JOIN "Department" d ON d."tenantRowId" = $1 AND d."orgCode" = up.code
+       FROM up LEFT JOIN "Department" d ON d."tenantRowId" = ${tenantRowId} AND d."orgCode" = up.code
       ORDER BY up.match, up.depth DESC`,
-    tenantRowId,
-    matches.map((m) => m.orgCode),
-    matches.map((m) => m.parentCode),
   );
   const paths = new Map<string, DepartmentMatch["path"]>();
   for (const a of ancestors) {

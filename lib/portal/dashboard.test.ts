@@ -269,14 +269,29 @@ test("a tenant admin sees only their enterprise's instances, calls and orders, w
   const ownFailed = await instance("PROVISIONING", { provisionStatus: "FAILED", provisionError: "ProvisioningError: HTTP 400" });
   const other = await instance("FROZEN");
   const tenantRow = await db.tenant.create({
-    data: { tenantId, instanceKey: own, tenantCode: "acme", name: "Acme", domainName: "https://idp.example" },
+    data: { tenantId, instanceKey: own, tenantCode: "acme", name: "Acme", domainName: "https://idp.example", instances: { create: { instanceId: own } } },
     select: { id: true },
   });
   await db.tenant.create({
-    data: { tenantId, instanceKey: ownFailed, tenantCode: "acme", name: "Acme", domainName: "https://idp.example", deletedAt: new Date() },
+    data: {
+      tenantId,
+      instanceKey: ownFailed,
+      tenantCode: "acme",
+      name: "Acme",
+      domainName: "https://idp.example",
+      deletedAt: new Date(),
+      instances: { create: { instanceId: ownFailed } },
+    },
   });
   await db.tenant.create({
-    data: { tenantId: `other-${randomUUID()}`, instanceKey: other, tenantCode: "other", name: "Other", domainName: "https://idp.example" },
+    data: {
+      tenantId: `other-${randomUUID()}`,
+      instanceKey: other,
+      tenantCode: "other",
+      name: "Other",
+      domainName: "https://idp.example",
+      instances: { create: { instanceId: other } },
+    },
   });
 
   await log({ at: new Date("2032-03-01T11:10:00Z"), instanceId: own, orderId: "CS-OWN", resultCode: "000005" });

@@ -11,7 +11,9 @@
 //   awaiting action       Instance(state, createdAt) for PROVISIONING,
 //                         Job(status, runAt) for DEAD, Order(orderKey) from those jobs
 // A tenant admin gets the same figures limited to the instances their
-// enterprise is bound to (Tenant.instanceKey) and the Kit calls for their tenant.
+// enterprise is bound to (lib/access, TenantInstance) and the Kit calls for their tenant.
+import { listBoundInstanceIds } from "@/lib/access/tenant-binding";
+import { liveTenantRowsOf } from "@/lib/access/tenant-scope";
 import type { PortalViewer } from "@/lib/auth/viewer";
 import type { VerificationOutcome } from "@/lib/callbacks/record-callback";
 import type { Db } from "@/lib/db";
@@ -102,17 +104,12 @@ export type DashboardOptions = {
 /** Who sees what: staff everything, a tenant admin their enterprise's instances and tenant. */
 export async function dashboardScopeOf(db: Db, viewer: PortalViewer): Promise<DashboardScope> {
   if (viewer.kind === "staff") return { kind: "all" };
-  const rows = await db.tenant.findMany({
-    where: { tenantId: viewer.tenantId, deletedAt: null },
-    select: { id: true, instanceKey: true },
-    orderBy: { updatedAt: "desc" },
-  });
-  return {
-    kind: "tenant",
-    tenantId: viewer.tenantId,
-    instanceIds: [...new Set(rows.map((r) => r.instanceKey).filter((k) => k !== ""))],
-    tenantRowIds: rows.map((r) => r.id),
-  };
+  // The binding and the live tenant rows come from lib/access: the same rule every other read applies.
+  const [instanceIds, rows] = await Promise.all([
+    listBoundInstanceIds(db, viewer.tenantId),
+    db.tenant.findMany({ where: liveTenantRowsOf(viewer.tenantId), select: { id: true }, orderBy: { updatedAt: "desc" } }),
+  ]);
+  return { kind: "tenant", tenantId: viewer.tenantId, instanceIds, tenantRowIds: rows.map((r) => r.id) };
 }
 
 const iso = (d: Date) => d.toISOString();

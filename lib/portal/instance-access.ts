@@ -1,6 +1,7 @@
 // An instance the viewer may read, or 404: another enterprise's instance is
 // "not found", never "forbidden", so its existence does not leak.
-import { instanceScope, type PortalViewer } from "@/lib/auth/viewer";
+import { instanceScope } from "@/lib/access/instance-scope";
+import type { PortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 

@@ -1,6 +1,7 @@
 // A tenant row the viewer may read, or 404: another enterprise's tenant is
 // "not found", never "forbidden", so its existence does not leak.
-import { tenantScope, type PortalViewer } from "@/lib/auth/viewer";
+import { tenantScope } from "@/lib/access/tenant-scope";
+import type { PortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 

@@ -2,7 +2,7 @@
 // secret is stored and how it was decrypted, never the secret) and counts of
 // grants by status and of departments.
 import type { Db, Tx } from "@/lib/db";
-import type { GrantStatus } from "@/lib/generated/prisma/client";
+import type { GrantStatus, Prisma } from "@/lib/generated/prisma/client";
 
 export type TenantAppSummary = {
   appId: string;
@@ -15,18 +15,26 @@ export type TenantAppSummary = {
   updatedAt: Date;
 };
 
-export type TenantDetail = {
-  id: string;
-  tenantId: string;
-  instanceKey: string;
-  orderId: string | null;
-  tenantCode: string;
-  name: string;
-  domainName: string;
-  isTest: boolean;
-  deletedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
+const tenantDetailSelect = {
+  id: true,
+  tenantId: true,
+  instanceKey: true,
+  orderId: true,
+  tenantCode: true,
+  name: true,
+  domainName: true,
+  isTest: true,
+  deletedAt: true,
+  createdAt: true,
+  updatedAt: true,
+  apps: {
+    // The sealed secret never leaves the database: only whether there is one.
+    select: { appId: true, clientId: true, clientSecretEnc: true, oaepVariant: true, isTest: true, deletedAt: true, createdAt: true, updatedAt: true },
+    orderBy: { appId: "asc" },
+  },
+} satisfies Prisma.TenantSelect;
+
+export type TenantDetail = Omit<Prisma.TenantGetPayload<{ select: typeof tenantDetailSelect }>, "apps"> & {
   apps: TenantAppSummary[];
   counts: {
     users: Record<GrantStatus, number>;
@@ -38,27 +46,7 @@ export type TenantDetail = {
 
 export async function getTenant(db: Db | Tx, tenantRowId: string): Promise<TenantDetail | null> {
   const [tenant, byStatus, orphanedUsers, departments] = await Promise.all([
-    db.tenant.findUnique({
-      where: { id: tenantRowId },
-      select: {
-        id: true,
-        tenantId: true,
-        instanceKey: true,
-        orderId: true,
-        tenantCode: true,
-        name: true,
-        domainName: true,
-        isTest: true,
-        deletedAt: true,
-        createdAt: true,
-        updatedAt: true,
-        apps: {
-          // The sealed secret never leaves the database: only whether there is one.
-          select: { appId: true, clientId: true, clientSecretEnc: true, oaepVariant: true, isTest: true, deletedAt: true, createdAt: true, updatedAt: true },
-          orderBy: { appId: "asc" },
-        },
-      },
-    }),
+    db.tenant.findUnique({ where: { id: tenantRowId }, select: tenantDetailSelect }),
     db.tenantUser.groupBy({ by: ["status"], where: { tenantRowId }, _count: { _all: true } }),
     db.tenantUser.count({ where: { tenantRowId, status: "ACTIVE", isOrphaned: true } }),
     db.department.count({ where: { tenantRowId } }),

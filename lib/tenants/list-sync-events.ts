@@ -3,7 +3,7 @@
 import type { Db, Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { PortalError } from "@/lib/errors";
-import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
+import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 const eventSelect = {
   id: true,
@@ -18,7 +18,7 @@ const eventSelect = {
 
 export type SyncEventRow = Prisma.SyncEventGetPayload<{ select: typeof eventSelect }>;
 
-export type SyncEventPage = { items: SyncEventRow[]; nextCursor: string | null };
+export type SyncEventPage = KeysetPage<SyncEventRow>;
 
 export async function listSyncEvents(db: Db | Tx, tenantRowId: string, opts: { cursor?: string; limit: number }): Promise<SyncEventPage> {
   const limit = clampLimit(opts.limit);
@@ -30,7 +30,5 @@ export async function listSyncEvents(db: Db | Tx, tenantRowId: string, opts: { c
     where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
   }
   const rows = await db.syncEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1, select: eventSelect });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
+  return toKeysetPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
 }

@@ -2,7 +2,7 @@
 // (userName, id): stable under inserts, no OFFSET scans on large tenants.
 import type { Db, Tx } from "@/lib/db";
 import type { GrantStatus, Prisma } from "@/lib/generated/prisma/client";
-import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
+import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 export type TenantUserFilter = {
   /** Part of the userName, name or employee code (case-insensitive). */
@@ -39,7 +39,7 @@ const userSelect = {
 
 export type TenantUserRow = Prisma.TenantUserGetPayload<{ select: typeof userSelect }>;
 
-export type TenantUserPage = { items: TenantUserRow[]; nextCursor: string | null };
+export type TenantUserPage = KeysetPage<TenantUserRow>;
 
 export async function listTenantUsers(db: Db | Tx, tenantRowId: string, filter: TenantUserFilter): Promise<TenantUserPage> {
   const limit = clampLimit(filter.limit);
@@ -67,7 +67,5 @@ export async function listTenantUsers(db: Db | Tx, tenantRowId: string, filter: 
     take: limit + 1,
     select: userSelect,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.userName, last.id]) : null };
+  return toKeysetPage(rows, limit, (r) => [r.userName, r.id]);
 }

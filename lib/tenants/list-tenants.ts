@@ -1,10 +1,11 @@
 // Tenants for the portal, newest first, paged by keyset on (createdAt, id)
-// (index Tenant(createdAt DESC, id)); `scope` limits a tenant admin to their
-// own enterprise.
+// (index Tenant(createdAt DESC, id)); `scope` (lib/access/tenant-scope.ts)
+// limits a tenant admin to their own enterprise.
+import { tenantsBoundTo } from "@/lib/access/tenant-binding";
 import type { Db } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { clampLimit, decodeCursor, encodeCursor } from "@/lib/tenants/page-cursor";
+import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 const tenantListSelect = {
   id: true,
@@ -23,11 +24,7 @@ export type TenantListRow = Prisma.TenantGetPayload<{ select: typeof tenantListS
 
 export type TenantListFilter = { q?: string; includeDeleted?: boolean; includeTest?: boolean; cursor?: string; limit?: number };
 
-export async function listTenants(
-  db: Db,
-  scope: Prisma.TenantWhereInput,
-  filter: TenantListFilter,
-): Promise<{ items: TenantListRow[]; nextCursor: string | null }> {
+export async function listTenants(db: Db, scope: Prisma.TenantWhereInput, filter: TenantListFilter): Promise<KeysetPage<TenantListRow>> {
   const limit = clampLimit(filter.limit);
   const and: Prisma.TenantWhereInput[] = [scope];
   if (!filter.includeDeleted) and.push({ deletedAt: null });
@@ -37,7 +34,7 @@ export async function listTenants(
     and.push({
       OR: [
         { tenantId: q },
-        { instanceKey: q },
+        tenantsBoundTo(q),
         { orderId: q },
         { tenantCode: { contains: q, mode: "insensitive" } },
         { name: { contains: q, mode: "insensitive" } },
@@ -50,7 +47,5 @@ export async function listTenants(
     and.push({ OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] });
   }
   const rows = await db.tenant.findMany({ where: { AND: and }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1, select: tenantListSelect });
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
+  return toKeysetPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
 }

@@ -1,4 +1,4 @@
-// Opaque keyset cursors for the tenant lists: the sort key of the last row
+// Opaque keyset cursors for the portal lists: the sort key of the last row
 // returned, as base64url JSON. A cursor that does not decode is refused, not
 // read as "from the start".
 import { PortalError } from "@/lib/errors";
@@ -21,4 +21,14 @@ export function decodeCursor(cursor: string, size: number): string[] {
 export function clampLimit(limit: number | undefined, fallback = 50, max = 200): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.min(Math.max(1, Math.floor(limit)), max);
+}
+
+/** One page of a keyset-paged list: `nextCursor` is null on the last page. */
+export type KeysetPage<T> = { items: T[]; nextCursor: string | null };
+
+/** The page from `limit + 1` rows read in order: the first `limit`, and the cursor after the last when there were more. */
+export function toKeysetPage<T>(rows: T[], limit: number, keyOf: (row: T) => string[]): KeysetPage<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }

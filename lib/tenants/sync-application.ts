@@ -5,6 +5,7 @@
 // answered 000101, as the official demo does) and stored sealed with
 // PORTAL_ENCRYPTION_KEY. Deleting is soft and succeeds when there is nothing
 // to delete.
+import { lockRows } from "@/lib/sql/lock-rows";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { CallbackError } from "@/lib/errors";
 import type { Env } from "@/lib/env";
@@ -14,13 +15,11 @@ import { decryptClientSecret, type DecryptedClientSecret } from "@/lib/koogaller
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { ensureTenantRow, findTenantRow } from "@/lib/tenants/ensure-tenant";
 import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
-import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+import { instanceKeyOf, isKitTest, kitLinks, zeroCountsOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type ApplicationSyncRequest = KitRequest<"applicationSync">;
 
-type AppCounts = { added: number; updated: number; restored: number; deleted: number; unchanged: number };
-
-const zeroCounts = (): AppCounts => ({ added: 0, updated: 0, restored: 0, deleted: 0, unchanged: 0 });
+const APP_COUNTS = ["added", "updated", "restored", "deleted", "unchanged"] as const;
 
 function refuseSecret(why: string): CallbackError {
   return new CallbackError(KIT_APP_SECRET_INVALID.resultCode, KIT_APP_SECRET_INVALID.resultMsg, `clientSecret refused: ${why}`);
@@ -53,7 +52,7 @@ export async function syncApplication(ctx: KitContext, req: ApplicationSyncReque
   const { tx, env } = ctx;
   const instanceKey = instanceKeyOf(req.instanceId);
   const isTest = isKitTest(req);
-  const counts = zeroCounts();
+  const counts = zeroCountsOf(APP_COUNTS);
   const app = `app ${JSON.stringify(req.appId)}`;
   let tenantRowId: string | undefined;
   let note: string;
@@ -86,7 +85,7 @@ export async function syncApplication(ctx: KitContext, req: ApplicationSyncReque
       note = `${app} added`;
     } else {
       // Row lock: two syncs of the same app compare and write one after the other.
-      await tx.$queryRawUnsafe(`SELECT id FROM "TenantApp" WHERE "tenantRowId" = $1 AND "appId" = $2 FOR UPDATE`, tenant.id, req.appId);
+      await lockRows(tx, "TenantApp", { tenantRowId: tenant.id, appId: req.appId });
       const current = await tx.tenantApp.findUniqueOrThrow({
         where: { tenantRowId_appId: { tenantRowId: tenant.id, appId: req.appId } },
         select: { id: true, clientId: true, clientSecretEnc: true, oaepVariant: true, deletedAt: true },

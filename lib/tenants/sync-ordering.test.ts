@@ -6,29 +6,20 @@
 // hold each other back; a delete's watermark outlives the tenant row.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
+import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const KIT_KEY = "ordering-kit-key";
 const database = await prepareInProcessDatabase("kg-ordering", { KOOGALLERY_ACCESS_KEY: "ordering-basic-key", KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
-const { handleCall } = await import("@/lib/callbacks/endpoints");
-const { buildKitV1Request, buildKitV2Request } = await import("@/lib/koogallery/signer");
+const { getDb } = await import("@/lib/db");
+const { sendKitCall } = await import("@/testing/support/send-kit-call");
 const { kitSyncTimeOf } = await import("@/lib/tenants/sync-watermark");
 const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
 type KitName = import("@/lib/koogallery/schemas").KitName;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
-
-const BASE = "http://portal.test/api/koogallery/saas";
+setUpMigratedDatabase(database);
 
 /** UTC+8 yyyyMMddHHmmssSSS times a minute apart, in the order KooGallery made them. */
 const T1 = "20261201100000000";
@@ -38,19 +29,14 @@ const T3 = "20261201100200000";
 type Sent = { resultCode: string; note: string | null; logId: string };
 
 async function kit(kitName: KitName, body: Record<string, unknown>, generation: "V1" | "V2" = "V2"): Promise<Sent> {
-  const req =
-    generation === "V2"
-      ? buildKitV2Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, ...body } })
-      : buildKitV1Request({ baseUrl: BASE, kitName, accessKey: KIT_KEY, body: { testFlag: 0, ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
+  const answer = await sendKitCall({ kitName, accessKey: KIT_KEY, body, generation });
   const db = await getDb();
   const log = await db.callbackLog.findFirstOrThrow({
     where: { endpoint: `kit/${kitName}` },
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
     select: { id: true, handlerNote: true },
   });
-  return { resultCode: String((JSON.parse(answer.body) as { resultCode: string }).resultCode), note: log.handlerNote, logId: log.id };
+  return { resultCode: answer.resultCode, note: log.handlerNote, logId: log.id };
 }
 
 const newTenant = () => ({ tenantId: `t-${randomUUID()}`, instanceId: `i-${randomUUID()}` });

@@ -6,17 +6,15 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest } from "@/lib/koogallery/schemas";
-import { findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
+import { createTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
 import { claimKitSync, skippedKitOutcome } from "@/lib/tenants/sync-watermark";
-import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+import { instanceKeyOf, isKitTest, kitLinks, zeroCountsOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type TenantSyncRequest = KitRequest<"tenantSync">;
 
-type TenantCounts = { added: number; updated: number; restored: number; deleted: number; unchanged: number };
+const TENANT_COUNTS = ["added", "updated", "restored", "deleted", "unchanged"] as const;
 
 type TenantFields = { tenantCode: string; name: string; domainName: string; orderId: string | null; isTest: boolean; deletedAt: Date | null };
-
-const zeroCounts = (): TenantCounts => ({ added: 0, updated: 0, restored: 0, deleted: 0, unchanged: 0 });
 
 /** What an add (every field) or a modify (name and domainName; a placeholder's code too) would write. */
 function wantedChanges(req: TenantSyncRequest, current: TenantFields, isTest: boolean): Prisma.TenantUpdateInput {
@@ -37,10 +35,9 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
   const { tx } = ctx;
   const instanceKey = instanceKeyOf(req.instanceId);
   const isTest = isKitTest(req);
-  const counts = zeroCounts();
-  const key = { tenantId: req.tenantId, instanceKey };
+  const counts = zeroCountsOf(TENANT_COUNTS);
   // An older sync delivered late must not undo a newer one (a delete above all): ADR 0006.
-  const order = await claimKitSync(ctx, { ...key, kind: "tenantSync" }, "", "this tenant", req.timeStamp);
+  const order = await claimKitSync(ctx, { tenantId: req.tenantId, instanceKey, kind: "tenantSync" }, "", "this tenant", req.timeStamp);
   if (order.isStale) return skippedKitOutcome(req, `tenantSync flag ${req.flag}: ${order.note}`);
   let tenantRowId: string | undefined;
   let diff: Prisma.InputJsonObject | undefined;
@@ -59,14 +56,15 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
       note = count ? "tenant marked deleted" : "tenant already deleted";
     }
   } else {
-    // Insert-or-nothing first: two syncs racing for a new tenant cannot both create it.
-    const created = await tx.tenant.createMany({
-      data: [{ ...key, tenantCode: req.tenantCode, name: req.name, domainName: req.domainName, orderId: req.orderId || null, isTest }],
-      skipDuplicates: true,
+    const row = await createTenantRow(tx, req.tenantId, instanceKey, {
+      tenantCode: req.tenantCode,
+      name: req.name,
+      domainName: req.domainName,
+      orderId: req.orderId || null,
+      isTest,
     });
-    const row = await tx.tenant.findUniqueOrThrow({ where: { tenantId_instanceKey: key }, select: { id: true } });
     tenantRowId = row.id;
-    if (created.count === 1) {
+    if (row.isCreated) {
       counts.added = 1;
       note = req.flag === 1 ? "tenant added" : "modify of an unknown tenant: added";
     } else {

@@ -2,50 +2,34 @@
 // userName. Add (flag 1) and modify (2) write every field and make the grant
 // ACTIVE; revoke (3) marks it REVOKED, delete (0) DELETED (rows are kept:
 // grants are history). Users not known are skipped by revoke and delete,
-// which succeed. One statement per step whatever the list size: the rows
-// travel as PostgreSQL arrays expanded by unnest(), as in
+// which succeed. One statement per step whatever the list size: the upsert's
+// rows travel as PostgreSQL arrays expanded by unnest(), as in
 // lib/org/apply-all-org-sync.ts. Mobile and e-mail are stored as sent; the
 // callback log masks them.
 import type { Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest, KitUser } from "@/lib/koogallery/schemas";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
+import { rawSql, runSql, sql } from "@/lib/sql/insert-sql";
 import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import { ensureTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
 import { claimSyncWatermarks, grantSubject, kitSyncTimeOf, describeSyncTime } from "@/lib/tenants/sync-watermark";
-import { instanceKeyOf, isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
+import { instanceKeyOf, isKitTest, kitLinks, zeroCountsOf, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
 type AuthSyncRequest = KitRequest<"authSync">;
 
-type GrantCounts = {
-  /** Users in the list (a userName listed twice counts once, the last entry wins). */
-  received: number;
-  added: number;
-  updated: number;
-  /** Add/modify: already as sent. Revoke/delete: already in that state. */
-  unchanged: number;
-  revoked: number;
-  deleted: number;
-  /** Revoke/delete of users we never had. */
-  unknown: number;
-  orphanedUsers: number;
-  restoredUsers: number;
-  /** Users whose grant a newer authSync already set: left alone (ADR 0006). */
-  skipped: number;
-};
+/**
+ * received: users in the list (a userName listed twice counts once, the last
+ * entry wins); unchanged: add/modify already as sent, revoke/delete already in
+ * that state; unknown: revoke/delete of users we never had; skipped: users
+ * whose grant a newer authSync already set, left alone (ADR 0006).
+ */
+const GRANT_COUNTS = ["received", "added", "updated", "unchanged", "revoked", "deleted", "unknown", "orphanedUsers", "restoredUsers", "skipped"] as const;
 
-const zeroCounts = (received: number): GrantCounts => ({
-  received,
-  added: 0,
-  updated: 0,
-  unchanged: 0,
-  revoked: 0,
-  deleted: 0,
-  unknown: 0,
-  orphanedUsers: 0,
-  restoredUsers: 0,
-  skipped: 0,
-});
+type GrantCounts = Record<(typeof GRANT_COUNTS)[number], number>;
+
+const zeroCounts = (received: number): GrantCounts => ({ ...zeroCountsOf(GRANT_COUNTS), received });
 
 /** A grant's synced fields, in one shape for the stored row and the incoming user. */
 type GrantFields = {
@@ -114,46 +98,36 @@ function toFields(user: KitUser): GrantFields {
 const isSameGrant = (a: GrantFields, b: GrantFields) => FIELDS.every((f) => a[f] === b[f]);
 
 async function loadGrants(tx: Tx, tenantRowId: string, appId: string, userNames: string[]): Promise<Map<string, StoredGrant>> {
-  const rows = await tx.$queryRawUnsafe<StoredGrant[]>(
-    `SELECT ${FIELDS.map((f) => `"${f}"`).join(", ")}, status::text AS status
-       FROM "TenantUser"
-      WHERE "tenantRowId" = $1 AND "appId" = $2 AND "userName" = ANY($3::text[])`,
-    tenantRowId,
-    appId,
-    userNames,
-  );
+  const select = { ...Object.fromEntries(FIELDS.map((f) => [f, true])), status: true } as Record<(typeof FIELDS)[number] | "status", true>;
+  const rows = await tx.tenantUser.findMany({ where: { tenantRowId, appId, userName: { in: userNames } }, select });
   return new Map(rows.map((r) => [r.userName, r]));
 }
 
-/** Inserts new grants and rewrites changed ones (status ACTIVE), in one statement. */
+/** Inserts new grants and rewrites changed ones (status ACTIVE), in one statement: the rows travel as arrays expanded by unnest(). */
 async function upsertGrants(tx: Tx, tenantRowId: string, appId: string, isTest: boolean, grants: GrantFields[]): Promise<void> {
-  const columns = FIELDS.map((f) => `"${f}"`).join(", ");
-  const arrays = FIELDS.map((f, i) => `$${i + 4}::${SQL_TYPES[f]}[]`).join(", ");
-  const updates = [...FIELDS.filter((f) => f !== "userName"), "isTest"].map((f) => `"${f}" = EXCLUDED."${f}"`).join(", ");
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "TenantUser" (id, "tenantRowId", "appId", ${columns}, status, "isOrphaned", "isTest", "lastSyncAt", "createdAt", "updatedAt")
-     SELECT gen_random_uuid()::text, $1::text, $2::text, ${FIELDS.map((f) => `u."${f}"`).join(", ")},
-            'ACTIVE'::"GrantStatus", false, $3::boolean, ${SQL_NOW_UTC}, ${SQL_NOW_UTC}, ${SQL_NOW_UTC}
+  const columns = rawSql(FIELDS.map((f) => `"${f}"`).join(", "));
+  const arrays = FIELDS.map((f) => sql`${grants.map((g) => g[f])}::${rawSql(SQL_TYPES[f])}[]`).reduce((list, array) => sql`${list}, ${array}`);
+  const updates = rawSql([...FIELDS.filter((f) => f !== "userName"), "isTest"].map((f) => `"${f}" = EXCLUDED."${f}"`).join(", "));
+  const now = rawSql(SQL_NOW_UTC);
+  await runSql(
+    { tx },
+    sql`INSERT INTO "TenantUser" (id, "tenantRowId", "appId", ${columns}, status, "isOrphaned", "isTest", "lastSyncAt", "createdAt", "updatedAt")
+     SELECT gen_random_uuid()::text, ${tenantRowId}::text, ${appId}::text, ${rawSql(FIELDS.map((f) => `u."${f}"`).join(", "))},
+            'ACTIVE'::"GrantStatus", false, ${isTest}::boolean, ${now}, ${now}, ${now}
        FROM unnest(${arrays}) AS u(${columns})
      ON CONFLICT ("tenantRowId", "appId", "userName") DO UPDATE
         SET ${updates}, status = 'ACTIVE'::"GrantStatus", "lastSyncAt" = EXCLUDED."lastSyncAt", "updatedAt" = EXCLUDED."updatedAt"`,
-    tenantRowId,
-    appId,
-    isTest,
-    ...FIELDS.map((f) => grants.map((g) => g[f])),
   );
 }
 
 /** Revoke or delete: only grants not already in that state (a deleted grant is not revoked). */
 async function setStatus(tx: Tx, tenantRowId: string, appId: string, userNames: string[], status: "REVOKED" | "DELETED"): Promise<number> {
-  const from = status === "REVOKED" ? `status = 'ACTIVE'` : `status <> 'DELETED'`;
-  return tx.$executeRawUnsafe(
-    `UPDATE "TenantUser" SET status = '${status}'::"GrantStatus", "lastSyncAt" = ${SQL_NOW_UTC}, "updatedAt" = ${SQL_NOW_UTC}
-      WHERE "tenantRowId" = $1 AND "appId" = $2 AND "userName" = ANY($3::text[]) AND ${from}`,
-    tenantRowId,
-    appId,
-    userNames,
-  );
+  const from: Prisma.TenantUserWhereInput = status === "REVOKED" ? { status: "ACTIVE" } : { status: { not: "DELETED" } };
+  const { count } = await tx.tenantUser.updateMany({
+    where: { tenantRowId, appId, userName: { in: userNames }, ...from },
+    data: { status, lastSyncAt: new Date() },
+  });
+  return count;
 }
 
 const FLAG_NAMES: Record<AuthSyncRequest["flag"], string> = { 0: "delete", 1: "add", 2: "modify", 3: "revoke" };
@@ -193,9 +167,8 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
       counts.skipped += 1;
     }
     if (byName.size === 0) {
-      return done(
-        `skipped: older than the last applied authSync for ${counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`} (this one made ${describeSyncTime(syncedAt)}); nothing changed`,
-      );
+      const who = counts.skipped === 1 ? "this user" : `all ${counts.skipped} users`;
+      return done(`skipped: older than the last applied authSync for ${who} (this one made ${describeSyncTime(syncedAt)}); nothing changed`);
     }
   }
   const userNames = [...byName.keys()];

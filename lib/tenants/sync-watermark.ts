@@ -12,6 +12,7 @@
 import type { Tx } from "@/lib/db";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import { parseV1Timestamp } from "@/lib/koogallery/v1-auth-token";
+import { rawSql, runSql, sql } from "@/lib/sql/insert-sql";
 import { SQL_NOW_UTC } from "@/lib/sql/now-utc";
 import { isKitTest, kitLinks, type KitContext, type KitOutcome } from "@/lib/tenants/types";
 
@@ -51,38 +52,24 @@ export function grantSubject(appId: string, userName: string): string {
 export async function claimSyncWatermarks(tx: Tx, key: WatermarkKey, subjects: readonly string[], at: Date): Promise<Set<string>> {
   if (subjects.length === 0) return new Set();
   const sorted = [...new Set(subjects)].sort();
-  const rows = await tx.$queryRawUnsafe<{ subject: string }[]>(
-    `INSERT INTO "SyncWatermark" ("tenantId", "instanceKey", kind, subject, "syncedAt", "updatedAt")
-     SELECT $1::text, $2::text, $3::text, s.subject, $5::timestamp(3), ${SQL_NOW_UTC}
-       FROM unnest($4::text[]) WITH ORDINALITY AS s(subject, n)
+  const rows = await runSql<{ subject: string }>(
+    { tx },
+    sql`INSERT INTO "SyncWatermark" ("tenantId", "instanceKey", kind, subject, "syncedAt", "updatedAt")
+     SELECT ${key.tenantId}::text, ${key.instanceKey}::text, ${key.kind}::text, s.subject, ${at.toISOString()}::timestamp(3), ${rawSql(SQL_NOW_UTC)}
+       FROM unnest(${sorted}::text[]) WITH ORDINALITY AS s(subject, n)
       ORDER BY s.n
      ON CONFLICT ("tenantId", "instanceKey", kind, subject) DO UPDATE
         SET "syncedAt" = EXCLUDED."syncedAt", "updatedAt" = EXCLUDED."updatedAt"
       WHERE EXCLUDED."syncedAt" >= "SyncWatermark"."syncedAt"
      RETURNING subject`,
-    key.tenantId,
-    key.instanceKey,
-    key.kind,
-    sorted,
-    // timestamp(3) holds UTC wall time; PostgreSQL drops the "Z" of the ISO text.
-    at.toISOString(),
   );
   return new Set(rows.map((r) => r.subject));
 }
 
 /** The stored time of one watermark (for people: the skip note says what was newer). */
 export async function readSyncWatermark(tx: Tx, key: WatermarkKey, subject: string): Promise<Date | null> {
-  // As epoch milliseconds: read the same whatever the session's time zone.
-  const rows = await tx.$queryRawUnsafe<{ syncedMs: number }[]>(
-    `SELECT (extract(epoch FROM "syncedAt") * 1000)::float8 AS "syncedMs"
-       FROM "SyncWatermark" WHERE "tenantId" = $1 AND "instanceKey" = $2 AND kind = $3 AND subject = $4`,
-    key.tenantId,
-    key.instanceKey,
-    key.kind,
-    subject,
-  );
-  const value = rows[0]?.syncedMs;
-  return value === undefined ? null : new Date(Number(value));
+  const row = await tx.syncWatermark.findUnique({ where: { tenantId_instanceKey_kind_subject: { ...key, subject } }, select: { syncedAt: true } });
+  return row?.syncedAt ?? null;
 }
 
 /** "2026-01-01T12:00:00.000Z": how the skip notes name a time. */
@@ -107,7 +94,8 @@ export async function claimKitSync(ctx: KitContext, key: WatermarkKey, subject: 
 }
 
 export function staleNote(kind: WatermarkKind, what: string, at: Date, applied: Date | null): string {
-  return `skipped: older than the last applied ${kind} for ${what} (this one made ${describeSyncTime(at)}, the applied one ${applied ? describeSyncTime(applied) : "newer"}); nothing changed`;
+  const appliedAt = applied ? describeSyncTime(applied) : "newer";
+  return `skipped: older than the last applied ${kind} for ${what} (this one made ${describeSyncTime(at)}, the applied one ${appliedAt}); nothing changed`;
 }
 
 /** The answer to a stale sync: success (KooGallery has nothing to fix), nothing written. */

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
+import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const database = await prepareInProcessDatabase("kg-tenants", { KOOGALLERY_ACCESS_KEY: "tenants-basic-key", KOOGALLERY_KIT_ACCESS_KEY: "tenants-kit-key" });
 const { dataDir } = database;
@@ -19,11 +20,9 @@ const { privateKey, publicKey } = generateKeyPairSync("rsa", {
 writeFileSync(path.join(dataDir, "rsa.pem"), privateKey);
 process.env.KOOGALLERY_RSA_PRIVATE_KEY_FILE = path.join(dataDir, "rsa.pem");
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
-const { handleCall } = await import("@/lib/callbacks/endpoints");
+const { getDb } = await import("@/lib/db");
+const { sendKitCall } = await import("@/testing/support/send-kit-call");
 const { retryCallback } = await import("@/lib/callbacks/retry-callback");
-const { buildKitV1Request, buildKitV2Request } = await import("@/lib/koogallery/signer");
 const { encryptClientSecret } = await import("@/lib/koogallery/rsa-oaep");
 const { getTenant } = await import("@/lib/tenants/get-tenant");
 const { listTenantUsers } = await import("@/lib/tenants/list-tenant-users");
@@ -31,25 +30,13 @@ const { listSyncEvents } = await import("@/lib/tenants/list-sync-events");
 const { PortalError } = await import("@/lib/errors");
 type KitName = import("@/lib/koogallery/schemas").KitName;
 
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
+setUpMigratedDatabase(database);
 
-const BASE = "http://portal.test/api/koogallery/saas";
 const TIME_STAMP = "20260101120000000";
 
 async function kit(kitName: KitName, body: Record<string, unknown>, generation: "V1" | "V2" = "V2"): Promise<string> {
-  const req =
-    generation === "V2"
-      ? buildKitV2Request({ baseUrl: BASE, kitName, accessKey: "tenants-kit-key", body: { testFlag: 0, timeStamp: TIME_STAMP, ...body } })
-      : buildKitV1Request({ baseUrl: BASE, kitName, accessKey: "tenants-kit-key", body: { testFlag: 0, ...body } });
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const answer = await handleCall({ method: "POST", url: req.url, headers, rawBody: req.body ?? "" });
-  return String((JSON.parse(answer.body) as { resultCode: string }).resultCode);
+  const timeStamp = generation === "V2" ? { timeStamp: TIME_STAMP } : {};
+  return (await sendKitCall({ kitName, accessKey: "tenants-kit-key", body: { ...timeStamp, ...body }, generation })).resultCode;
 }
 
 const user = (userName: string, extra: Record<string, unknown> = {}) => ({

@@ -25,6 +25,11 @@ export type KitOutcome = {
   counts: Record<string, number>;
 };
 
+/** A sync's counts (recorded on its SyncEvent), all zero. */
+export function zeroCountsOf<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
 /** Kit data is keyed by instance + tenant; credential-debugging syncs have no instance. */
 export function instanceKeyOf(instanceId: string | null | undefined): string {
   return instanceId ?? "";

@@ -1,5 +1,5 @@
 // GET /api/portal/instances: instances the viewer may see (all for staff, their enterprise's for a tenant admin), filtered and keyset-paged.
-import { instanceScope } from "@/lib/auth/viewer";
+import { instanceScope } from "@/lib/access/instance-scope";
 import { getDb } from "@/lib/db";
 import { listInstances, parseInstanceQuery } from "@/lib/instances/list-instances";
 import { portalRoute } from "@/lib/portal/portal-route";

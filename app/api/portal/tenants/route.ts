@@ -1,5 +1,5 @@
 // GET /api/portal/tenants: tenants the viewer may see (all for staff, their own for a tenant admin), keyset-paged.
-import { tenantScope } from "@/lib/auth/viewer";
+import { tenantScope } from "@/lib/access/tenant-scope";
 import { getDb } from "@/lib/db";
 import { intParam, portalRoute } from "@/lib/portal/portal-route";
 import { listTenants } from "@/lib/tenants/list-tenants";

@@ -1,5 +1,6 @@
 // GET /api/portal/instances/{id}: one instance with its orders, masked app info and merged timeline (404 outside the viewer's scope).
-import { instanceScope, tenantScope } from "@/lib/auth/viewer";
+import { instanceScope } from "@/lib/access/instance-scope";
+import { tenantScope } from "@/lib/access/tenant-scope";
 import { getDb } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import { getInstanceDetail } from "@/lib/instances/get-instance-detail";

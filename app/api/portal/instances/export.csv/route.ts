@@ -1,5 +1,5 @@
 // GET /api/portal/instances/export.csv: the same filtered instances as CSV, streamed in keyset batches (never app info or secrets).
-import { instanceScope } from "@/lib/auth/viewer";
+import { instanceScope } from "@/lib/access/instance-scope";
 import { getDb } from "@/lib/db";
 import { exportInstancesCsv, parseInstanceQuery } from "@/lib/instances/list-instances";
 import { portalRoute } from "@/lib/portal/portal-route";
@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 export const GET = portalRoute(async ({ req, viewer }) => {
   // Parsed and checked before the first byte, so a bad filter is a JSON 400, not a broken file.
   const { cursor: _cursor, limit: _limit, ...filter } = parseInstanceQuery(req.nextUrl.searchParams);
-  const chunks = (await exportInstancesCsv(await getDb(), await instanceScope(viewer), filter))[Symbol.asyncIterator]();
+  const db = await getDb();
+  const chunks = (await exportInstancesCsv(db, await instanceScope(viewer, db), filter))[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
