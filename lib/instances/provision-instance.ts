@@ -57,35 +57,28 @@ export function outcomeForInstance(
 ): SaasOutcome {
   const links = { instanceId: row.id, orderId: row.orderId, orderLineId: row.orderLineId ?? undefined };
   if (row.provisionStatus === "FAILED") {
-    return {
-      resultCode: ResultCode.INTERNAL_ERROR,
-      resultMsg: "provisioning failed; the merchant has been alerted",
-      instanceId: row.id,
-      links,
-      isTest: row.isTest,
-      note: `${note}; provisioning had failed: ${row.provisionError ?? "unknown"}`,
-    };
+    const failedNote = `${note}; provisioning had failed: ${row.provisionError ?? "unknown"}`;
+    return instanceOutcome(ResultCode.INTERNAL_ERROR, "provisioning failed; the merchant has been alerted", row.id, links, row.isTest, failedNote);
   }
-  if (row.provisionStatus === "PENDING") {
-    return {
-      resultCode: ResultCode.IN_PROGRESS,
-      resultMsg: "instance is being provisioned",
-      instanceId: row.id,
-      links,
-      isTest: row.isTest,
-      note,
-      pendingProvisioning: true,
-    };
-  }
-  return {
-    resultCode: ResultCode.SUCCESS,
-    resultMsg: "success",
-    instanceId: row.id,
-    appInfo: readAppInfo(row, env.encryptionKey),
-    links,
-    isTest: row.isTest,
-    note,
-  };
+  if (row.provisionStatus === "PENDING") return pendingOutcome(row.id, links, row.isTest, note);
+  return instanceOutcome(ResultCode.SUCCESS, "success", row.id, links, row.isTest, note, { appInfo: readAppInfo(row, env.encryptionKey) });
+}
+
+function instanceOutcome(
+  resultCode: string,
+  resultMsg: string,
+  instanceId: string,
+  links: SaasOutcome["links"],
+  isTest: boolean,
+  note: string,
+  extra?: Pick<SaasOutcome, "appInfo" | "pendingProvisioning">,
+): SaasOutcome {
+  return Object.assign({ resultCode, resultMsg, instanceId, links, isTest, note }, extra);
+}
+
+/** The answer while a provisioning job runs: 000004, KooGallery then polls queryInstance. */
+function pendingOutcome(instanceId: string, links: SaasOutcome["links"], isTest: boolean, note: string): SaasOutcome {
+  return instanceOutcome(ResultCode.IN_PROGRESS, "instance is being provisioned", instanceId, links, isTest, note, { pendingProvisioning: true });
 }
 
 const INSERTED_ID = rawSql(`(SELECT id FROM ins) AS "insertedId"`);
@@ -94,16 +87,17 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
   const { env, adapter } = ctx;
   const orderKey = instanceOrderKey(cmd);
   const now = new Date();
+  // An absent optional field is written as NULL (insertSql writes undefined so).
   const base = {
     orderKey,
     generation: { enumType: "Generation", value: ctx.generation },
     orderId: cmd.orderId,
-    orderLineId: cmd.orderLineId ?? null,
-    productId: cmd.productId ?? null,
-    skuCode: cmd.skuCode ?? null,
-    chargingMode: cmd.chargingMode ?? null,
-    customerId: cmd.customerId ?? null,
-    customerName: cmd.customerName ?? null,
+    orderLineId: cmd.orderLineId,
+    productId: cmd.productId,
+    skuCode: cmd.skuCode,
+    chargingMode: cmd.chargingMode,
+    customerId: cmd.customerId,
+    customerName: cmd.customerName,
     isTrial: cmd.isTrial,
     isTest: cmd.isTest,
     expireAt: cmd.expireAt ?? null,
@@ -120,16 +114,8 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
       : undefined;
     const links = { instanceId: id, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
     const outcome: SaasOutcome = appInfo
-      ? { resultCode: ResultCode.SUCCESS, resultMsg: "success", instanceId: id, appInfo, links, isTest: cmd.isTest, note: "created and provisioned" }
-      : {
-          resultCode: ResultCode.IN_PROGRESS,
-          resultMsg: "instance is being provisioned",
-          instanceId: id,
-          links,
-          isTest: cmd.isTest,
-          note: `created; provisioning through the ${adapter.name} adapter in the background`,
-          pendingProvisioning: true,
-        };
+      ? instanceOutcome(ResultCode.SUCCESS, "success", id, links, cmd.isTest, "created and provisioned", { appInfo })
+      : pendingOutcome(id, links, cmd.isTest, `created; provisioning through the ${adapter.name} adapter in the background`);
     if (id !== cmd.businessId) outcome.note += " (businessId already in use: new instanceId)";
     const provisioned: Partial<InsertRow<"Instance">> = appInfo
       ? Object.assign(
