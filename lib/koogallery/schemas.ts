@@ -43,6 +43,11 @@ export function isTestRequest(body: { testFlag?: unknown }): boolean {
   return isTestFlag(body.testFlag);
 }
 
+/** One schema for a set of activities, told apart by `activity`. */
+function activityUnionOf<R extends Record<string, z.ZodObject<{ activity: z.ZodLiteral<string> }>>>(schemas: R) {
+  return z.discriminatedUnion("activity", Object.values(schemas) as [R[keyof R], ...R[keyof R][]]);
+}
+
 // ---------------------------------------------------------------- V2 basic (SPEC §2, §6.1, §6.2)
 
 const v2TestFlag = z.union([z.literal("0"), z.literal("1"), z.literal(0), z.literal(1)]).optional();
@@ -135,31 +140,18 @@ const v2GetLicenseAsync = z.object({
   testFlag: v2TestFlag,
 });
 
-const v2RefreshLicenseCode = z.object({
+// The License-code activities carry the instance activities' fields, keyed by the License code instead of the instance.
+const byLicense = { activity: true, instanceId: true } as const;
+
+const v2RefreshLicenseCode = v2RefreshInstance.omit(byLicense).extend({
   activity: z.literal("refreshLicenseCode"),
+  license: requiredText(64),
   scene: z.enum(["RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD"]),
-  orderId: requiredText(64),
-  orderLineId: requiredText(64),
-  license: requiredText(64),
-  productId: optionalText(64),
-  expireTime: expireTimeText,
-  testFlag: v2TestFlag,
 });
 
-const v2UpdateLicenseCodeStatus = z.object({
-  activity: z.literal("updateLicenseCodeStatus"),
-  license: requiredText(64),
-  status: freezeStatus,
-  testFlag: v2TestFlag,
-});
+const v2UpdateLicenseCodeStatus = v2UpdateInstanceStatus.omit(byLicense).extend({ activity: z.literal("updateLicenseCodeStatus"), license: requiredText(64) });
 
-const v2ReleaseLicenseCode = z.object({
-  activity: z.literal("releaseLicenseCode"),
-  license: requiredText(64),
-  orderId: optionalText(64),
-  orderLineId: optionalText(64),
-  testFlag: v2TestFlag,
-});
+const v2ReleaseLicenseCode = v2ReleaseInstance.omit(byLicense).extend({ activity: z.literal("releaseLicenseCode"), license: requiredText(64) });
 
 /** The production interface's V2 activities, by name (the SaaS endpoint's activity table reads these). */
 export const v2SaasSchemas = {
@@ -181,22 +173,7 @@ export const v2LicenseSchemas = {
 };
 
 /** Every V2 activity signed like the basic interface, production and License: the protocol's catalogue (tests, tools). */
-export const v2BasicRequestSchema = z.discriminatedUnion("activity", [
-  v2NewInstance,
-  v2RefreshInstance,
-  v2UpdateInstanceStatus,
-  v2ReleaseInstance,
-  v2QueryInstance,
-  v2UpgradeInstance,
-  v2OrderNotify,
-  v2GetLicenseAsync,
-  v2RefreshLicenseCode,
-  v2UpdateLicenseCodeStatus,
-  v2ReleaseLicenseCode,
-]);
-
-export type V2BasicRequest = z.output<typeof v2BasicRequestSchema>;
-export type V2Activity = V2BasicRequest["activity"];
+export const v2BasicRequestSchema = activityUnionOf({ ...v2SaasSchemas, ...v2LicenseSchemas });
 
 // ---------------------------------------------------------------- V1 GET (SPEC §3, §6.3)
 
@@ -318,19 +295,7 @@ export const v1SaasSchemas = {
 export const v1LicenseSchemas = { getLicense: v1GetLicense };
 
 /** Every V1 GET activity, production and License: the protocol's catalogue (tests, tools). */
-export const v1RequestSchema = z.discriminatedUnion("activity", [
-  v1NewInstance,
-  v1RefreshInstance,
-  v1ExpireInstance,
-  v1ReleaseInstance,
-  v1Upgrade,
-  v1InstanceStatus,
-  v1QueryInstance,
-  v1GetLicense,
-]);
-
-export type V1Request = z.output<typeof v1RequestSchema>;
-export type V1Activity = V1Request["activity"];
+export const v1RequestSchema = activityUnionOf({ ...v1SaasSchemas, ...v1LicenseSchemas });
 
 // ---------------------------------------------------------------- Kit (SPEC §4)
 
@@ -438,48 +403,44 @@ function renameV1OrgName(value: unknown): unknown {
   return { ...rest, orgName: name };
 }
 
-const kitOrg = z.preprocess(
-  renameV1OrgName,
-  z.object({
-    orgCode: requiredText(64),
-    orgName: z.string().max(128),
-    parentCode: z
-      .string()
-      .max(64)
-      .nullish()
-      .transform((value) => value ?? ""),
-  }),
-);
+/** A department: its code, name and parent (empty for a root). */
+const kitOrgFields = {
+  orgCode: requiredText(64),
+  orgName: z.string().max(128),
+  parentCode: z
+    .string()
+    .max(64)
+    .nullish()
+    .transform((value) => value ?? ""),
+};
+
+const kitOrg = z.preprocess(renameV1OrgName, z.object(kitOrgFields));
 
 const kitOrgList = z.preprocess(parseOrgListText, z.array(kitOrg));
 
+/** What every Kit sync carries: the instance (empty when debugging credentials), the tenant, the test flag and when it was sent. */
+const kitCommon = { instanceId: kitOptionalId, tenantId: requiredText(64), testFlag: kitTestFlag, timeStamp: kitTimeStamp };
+
 const tenantSync = z.object({
-  instanceId: kitOptionalId,
+  ...kitCommon,
   orderId: kitOptionalId,
-  tenantId: requiredText(64),
   tenantCode: requiredText(64),
   name: z.string().max(255),
   domainName: z.string().max(255),
   flag: kitInt([0, 1, 2]),
-  testFlag: kitTestFlag,
-  timeStamp: kitTimeStamp,
 });
 
 const applicationSync = z.object({
-  instanceId: kitOptionalId,
-  tenantId: requiredText(64),
+  ...kitCommon,
   appId: requiredText(64),
   clientId: requiredText(64),
   // Ciphertext of a ≥3072-bit RSA key; a delete (flag 0) may leave it out.
   clientSecret: z.string().max(4096).nullish(),
   flag: kitInt([0, 1, 2]),
-  testFlag: kitTestFlag,
-  timeStamp: kitTimeStamp,
 });
 
 const authSync = z.object({
-  instanceId: kitOptionalId,
-  tenantId: requiredText(64),
+  ...kitCommon,
   appId: requiredText(64),
   userList: z.preprocess(parseJsonText, z.array(kitUser).max(500)),
   currentSyncTime: z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmssSSS"),
@@ -488,33 +449,10 @@ const authSync = z.object({
   timeStamp: kitTimeStamp,
 });
 
-const singleOrgSync = z.preprocess(
-  renameV1OrgName,
-  z.object({
-    instanceId: kitOptionalId,
-    tenantId: requiredText(64),
-    orgCode: requiredText(64),
-    orgName: z.string().max(128),
-    parentCode: z
-      .string()
-      .max(64)
-      .nullish()
-      .transform((value) => value ?? ""),
-    flag: kitInt([0, 1, 2]),
-    testFlag: kitTestFlag,
-    timeStamp: kitTimeStamp,
-  }),
-);
+const singleOrgSync = z.preprocess(renameV1OrgName, z.object({ ...kitCommon, ...kitOrgFields, flag: kitInt([0, 1, 2]) }));
 
 const allOrgSync = z
-  .object({
-    instanceId: kitOptionalId,
-    tenantId: requiredText(64),
-    orgInfoList: kitOrgList.optional(),
-    orgInfo: kitOrgList.optional(),
-    testFlag: kitTestFlag,
-    timeStamp: kitTimeStamp,
-  })
+  .object({ ...kitCommon, orgInfoList: kitOrgList.optional(), orgInfo: kitOrgList.optional() })
   .superRefine((body, ctx) => {
     if (body.orgInfoList === undefined && body.orgInfo === undefined) {
       ctx.addIssue({ code: "custom", path: ["orgInfoList"], message: "is required" });
