@@ -59,8 +59,6 @@ const instanceListSelect = {
 
 export type InstanceListRow = Prisma.InstanceGetPayload<{ select: typeof instanceListSelect }>;
 
-export type InstancePage = KeysetPage<InstanceListRow>;
-
 const MAX_TEXT = 100;
 const STATES: readonly string[] = Object.values(InstanceState);
 
@@ -201,7 +199,7 @@ async function readPage(db: Db, conditions: Prisma.InstanceWhereInput[], filter:
   return { items, next: keys.length > limit && last ? { value: sortValue(sort, last), id: last.id } : undefined };
 }
 
-export async function listInstances(db: Db, scope: Prisma.InstanceWhereInput, query: InstanceListQuery): Promise<InstancePage> {
+export async function listInstances(db: Db, scope: Prisma.InstanceWhereInput, query: InstanceListQuery): Promise<KeysetPage<InstanceListRow>> {
   const filter = checkFilter(query);
   const limit = clampLimit(query.limit);
   const pos = query.cursor ? decodePosition(filter.sort, query.cursor) : undefined;

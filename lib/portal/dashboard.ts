@@ -303,28 +303,20 @@ async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Prom
  * to the PROVISIONING instances, a small set; frozen and released ones wait
  * for the customer, not for us.
  */
-async function findFailedProvisioning(db: Db, scope: DashboardScope, view: AwaitingView): Promise<Awaiting<FailedProvisioning>> {
-  if (scope.kind === "tenant" && scope.instanceIds.length === 0) return { count: 0, items: [] };
-  return readAwaiting<FailedProvisioning, "createdAt">(
-    db,
-    sql`SELECT id AS "instanceId", "orderId", "customerName", state, "provisionError" AS error, ${epochMs('"createdAt"')} AS "atMs", ${TOTAL}
+function failedProvisioningSql(scope: DashboardScope): Sql {
+  return sql`SELECT id AS "instanceId", "orderId", "customerName", state, "provisionError" AS error, ${epochMs('"createdAt"')} AS "atMs", ${TOTAL}
        FROM "Instance"
       WHERE state = 'PROVISIONING' AND "provisionStatus" = 'FAILED' AND "isTest" = false${instanceScopeSql(scope, "id")}
       ORDER BY "createdAt" DESC, id
-      LIMIT ${LIST_LIMIT}`,
-    "createdAt",
-    view,
-  );
+      LIMIT ${LIST_LIMIT}`;
 }
 
 /**
  * DEAD jobs through Job(status, runAt), each with the instance it was for
  * (provisioning: payload.instanceId; order fetch: the order's instance).
  */
-async function findDeadJobs(db: Db, scope: DashboardScope, view: AwaitingView): Promise<Awaiting<DeadJob>> {
-  return readAwaiting<DeadJob, "failedAt">(
-    db,
-    sql`WITH dead AS (
+function deadJobsSql(scope: DashboardScope): Sql {
+  return sql`WITH dead AS (
        SELECT j.id, j.kind, j.attempts, j."lastError", j."runAt", COALESCE(j."finishedAt", j."updatedAt") AS "failedAt",
               COALESCE(j.payload->>'instanceId', o."instanceId") AS "instanceId", COALESCE(o."orderId", j.payload->>'orderId') AS "orderId"
          FROM "Job" j
@@ -334,10 +326,7 @@ async function findDeadJobs(db: Db, scope: DashboardScope, view: AwaitingView): 
      SELECT id, kind, attempts, "instanceId", "orderId", "lastError" AS error, ${epochMs('"failedAt"')} AS "atMs", ${TOTAL}
        FROM dead WHERE true${instanceScopeSql(scope, '"instanceId"')}
       ORDER BY "runAt" DESC, id
-      LIMIT ${LIST_LIMIT}`,
-    "failedAt",
-    view,
-  );
+      LIMIT ${LIST_LIMIT}`;
 }
 
 /**
@@ -346,18 +335,13 @@ async function findDeadJobs(db: Db, scope: DashboardScope, view: AwaitingView): 
  * job then ends DEAD, lib/orders/fetch-order-details.ts), so the DEAD jobs lead
  * to them through Order(orderKey) instead of a scan of every order.
  */
-async function findFailedOrderFetches(db: Db, scope: DashboardScope, view: AwaitingView): Promise<Awaiting<FailedOrderFetch>> {
-  return readAwaiting<FailedOrderFetch, "createdAt">(
-    db,
-    sql`SELECT o."orderId", o."orderLineId", o.kind, o."instanceId", o."fetchError" AS error, ${epochMs('o."createdAt"')} AS "atMs", ${TOTAL}
+function failedOrderFetchesSql(scope: DashboardScope): Sql {
+  return sql`SELECT o."orderId", o."orderLineId", o.kind, o."instanceId", o."fetchError" AS error, ${epochMs('o."createdAt"')} AS "atMs", ${TOTAL}
        FROM "Job" j
        JOIN "Order" o ON o."orderKey" = j.payload->>'orderKey'
       WHERE j.status = 'DEAD' AND j.kind = 'fetch-order' AND o."fetchStatus" = 'FAILED' AND o."isTest" = false${instanceScopeSql(scope, 'o."instanceId"')}
       ORDER BY o."createdAt" DESC, o.id
-      LIMIT ${LIST_LIMIT}`,
-    "createdAt",
-    view,
-  );
+      LIMIT ${LIST_LIMIT}`;
 }
 
 export async function getDashboard(db: Db, scope: DashboardScope, opts: DashboardOptions = {}): Promise<Dashboard> {
@@ -367,9 +351,12 @@ export async function getDashboard(db: Db, scope: DashboardScope, opts: Dashboar
     countInstancesByState(db, scope),
     countCallbacksByHour(db, scope, now),
     findFailingOrders(db, scope, now),
-    findFailedProvisioning(db, scope, view),
-    findDeadJobs(db, scope, view),
-    findFailedOrderFetches(db, scope, view),
+    // A tenant admin bound to no instance has no failed provisioning to wait for.
+    scope.kind === "tenant" && scope.instanceIds.length === 0
+      ? { count: 0, items: [] }
+      : readAwaiting<FailedProvisioning, "createdAt">(db, failedProvisioningSql(scope), "createdAt", view),
+    readAwaiting<DeadJob, "failedAt">(db, deadJobsSql(scope), "failedAt", view),
+    readAwaiting<FailedOrderFetch, "createdAt">(db, failedOrderFetchesSql(scope), "createdAt", view),
   ]);
   return {
     generatedAt: iso(now),

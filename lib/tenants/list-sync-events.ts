@@ -18,9 +18,7 @@ const eventSelect = {
 
 export type SyncEventRow = Prisma.SyncEventGetPayload<{ select: typeof eventSelect }>;
 
-export type SyncEventPage = KeysetPage<SyncEventRow>;
-
-export async function listSyncEvents(db: Db | Tx, tenantRowId: string, opts: { cursor?: string; limit: number }): Promise<SyncEventPage> {
+export async function listSyncEvents(db: Db | Tx, tenantRowId: string, opts: { cursor?: string; limit: number }): Promise<KeysetPage<SyncEventRow>> {
   const limit = clampLimit(opts.limit);
   const where: Prisma.SyncEventWhereInput = { tenantRowId };
   if (opts.cursor) {

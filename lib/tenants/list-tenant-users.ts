@@ -39,9 +39,7 @@ const userSelect = {
 
 export type TenantUserRow = Prisma.TenantUserGetPayload<{ select: typeof userSelect }>;
 
-export type TenantUserPage = KeysetPage<TenantUserRow>;
-
-export async function listTenantUsers(db: Db | Tx, tenantRowId: string, filter: TenantUserFilter): Promise<TenantUserPage> {
+export async function listTenantUsers(db: Db | Tx, tenantRowId: string, filter: TenantUserFilter): Promise<KeysetPage<TenantUserRow>> {
   const limit = clampLimit(filter.limit);
   const q = filter.q?.trim();
   const and: Prisma.TenantUserWhereInput[] = [{ tenantRowId }];
