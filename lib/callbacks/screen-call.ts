@@ -3,6 +3,7 @@
 // V1 GET that carries a body. Such a call is answered (HTTP 200 JSON with the
 // documented code, as every callback is) and its body is never buffered, so a
 // stranger's 15 MiB junk costs nothing but the headers (ADR 0007).
+import type { Generation, Protocol } from "@/lib/callbacks/endpoint-catalog";
 import type { Env } from "@/lib/env";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { isKitName } from "@/lib/koogallery/schemas";
@@ -13,7 +14,7 @@ import { checkV1Query, checkV2Material, refuse, v2MaterialOf, type RefusedCall }
 /** A request before its body: what the adapters (node:http, Next.js) can tell at once. */
 export type CallHead = { method: string; url: string; headers: Record<string, string> };
 
-export type ScreenedRoute = { kind: "saas" | "kit"; generation: "V1" | "V2"; kitName?: string };
+export type ScreenedRoute = { kind: Protocol; generation: Generation; kitName?: string };
 
 /** Whether the request says it has a body (a length above zero, or chunks to come). */
 export function declaresBody(headers: Record<string, string>): boolean {

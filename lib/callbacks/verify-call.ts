@@ -3,6 +3,7 @@
 // transaction), V1 authToken + a configurable window. Each failure carries the
 // spec's result code and a reason for the log; answers never say more than
 // "authentication failed" or which parameter is wrong.
+import type { Protocol } from "@/lib/callbacks/endpoint-catalog";
 import type { Env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
@@ -309,7 +310,7 @@ export function decodeStoredV1Query(call: IncomingCall, key: string): Record<str
  * When KooGallery sent a stored call, read again from the call itself (for a
  * re-run, whose own time is now): the signed timestamp of its generation.
  */
-export function sentAtOfStoredCall(call: IncomingCall, kind: "saas" | "kit", kitUtcOffsetMinutes: number): Date | undefined {
+export function sentAtOfStoredCall(call: IncomingCall, kind: Protocol, kitUtcOffsetMinutes: number): Date | undefined {
   try {
     if (call.method === "GET") {
       const timeStamp = urlOf(call).searchParams.get("timeStamp");
