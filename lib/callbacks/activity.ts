@@ -56,6 +56,8 @@ export type Activity<Ctx, O> = {
   writes: WriteMode;
   /** KooGallery's retry policy when we fail this activity (undefined: not re-sent automatically). */
   retryWindow?: RetryWindow;
+  /** The answer's shape beyond resultCode and resultMsg, as the endpoint's render names it (SaaS: "instance", "instances"). */
+  answer?: string;
   /** An interactive transaction's timeout, when Prisma's 5 s default is too short (a full org sync). */
   transactionTimeoutMs?: number;
 };
@@ -66,6 +68,7 @@ export function defineActivity<S extends z.ZodType, Ctx, O>(row: {
   act(ctx: Ctx, command: z.output<S>): Promise<O>;
   writes?: WriteMode;
   retryWindow?: RetryWindow;
+  answer?: string;
   transactionTimeoutMs?: number;
 }): Activity<Ctx, O> {
   return {
@@ -73,6 +76,7 @@ export function defineActivity<S extends z.ZodType, Ctx, O>(row: {
     act: row.act as (ctx: Ctx, command: unknown) => Promise<O>,
     writes: row.writes ?? "transaction",
     retryWindow: row.retryWindow,
+    answer: row.answer,
     transactionTimeoutMs: row.transactionTimeoutMs,
   };
 }

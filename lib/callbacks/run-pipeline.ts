@@ -46,14 +46,14 @@ export type EndpointDefinition<Ctx, O extends BaseOutcome> = {
   activityOf(payload: Record<string, unknown>): string | undefined;
   /** The verb's context: what every verb gets, plus the endpoint's own (adapter, generation...). */
   contextOf(base: VerbContext, generation: Generation, env: Env): Ctx;
-  render(activity: string, generation: Generation, outcome: O, env: Env): Record<string, unknown>;
+  render(activity: Activity<Ctx, O>, generation: Generation, outcome: O, env: Env): Record<string, unknown>;
   /** Links for the log when the call was refused after verification. */
   linksOf(payload: Record<string, unknown>): BaseOutcome["links"];
   /**
    * Optional second stage after commit (SaaS: wait briefly for a provisioning
    * job). When needed, the log is written after it, not with the work.
    */
-  settle?: { isNeeded(activity: string, outcome: O, env: Env): boolean; run(outcome: O, env: Env): Promise<O> };
+  settle?: { isNeeded(activity: Activity<Ctx, O>, outcome: O, env: Env): boolean; run(outcome: O, env: Env): Promise<O> };
   /** Side effects once the work is committed (wake the job worker). */
   afterCommit?(outcome: O): void;
 };
@@ -173,7 +173,7 @@ export async function runPipeline<Ctx, O extends BaseOutcome>(
   // 3. Act, claim the nonce and log: in one statement or one transaction.
   const callbackLogId = randomUUID();
   const actor = retry?.actor ?? "koogallery";
-  const isSettleNeeded = (o: O) => def.settle?.isNeeded(activityName, o, env) ?? false;
+  const isSettleNeeded = (o: O) => def.settle?.isNeeded(activity, o, env) ?? false;
   const logEntry = (o: O, answer: CallbackAnswer): CallbackLogEntry & { id: string } =>
     Object.assign({}, base, common, {
       id: callbackLogId,
@@ -185,7 +185,7 @@ export async function runPipeline<Ctx, O extends BaseOutcome>(
       isTest: o.isTest,
       handlerNote: o.note,
     });
-  const answerOf = (o: O) => buildAnswer(def.render(activityName, generation, o, env), signKey);
+  const answerOf = (o: O) => buildAnswer(def.render(activity, generation, o, env), signKey);
   let outcome: O;
   let answer: CallbackAnswer | undefined;
   try {

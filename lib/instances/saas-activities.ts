@@ -80,7 +80,13 @@ const v2NewInstance = v2SaasSchemas.newInstance.transform((req, ctx) => {
 });
 
 const v2Activities: Record<V2SaasActivity, SaasActivity> = {
-  newInstance: defineActivity({ schema: v2NewInstance, act: provisionInstance, writes: "one-statement", retryWindow: retryWindowOf("newInstance", "V2") }),
+  newInstance: defineActivity({
+    schema: v2NewInstance,
+    act: provisionInstance,
+    writes: "one-statement",
+    retryWindow: retryWindowOf("newInstance", "V2"),
+    answer: "instance",
+  }),
   refreshInstance: defineActivity({
     schema: v2SaasSchemas.refreshInstance.transform((req, ctx) => ({
       instanceId: req.instanceId,
@@ -117,6 +123,7 @@ const v2Activities: Record<V2SaasActivity, SaasActivity> = {
     schema: v2SaasSchemas.queryInstance.transform((req) => ({ instanceIds: splitInstanceIds(req.instanceId), isTest: isTestRequest(req) })),
     act: queryInstances,
     writes: "one-statement",
+    answer: "instances",
   }),
   upgradeInstance: defineActivity({
     schema: v2SaasSchemas.upgradeInstance.transform((req) => ({
@@ -164,6 +171,7 @@ const v1Activities: Record<V1SaasActivity, SaasActivity> = {
     act: provisionInstance,
     writes: "one-statement",
     retryWindow: retryWindowOf("newInstance", "V1"),
+    answer: "instance",
   }),
   refreshInstance: defineActivity({
     schema: v1SaasSchemas.refreshInstance.transform((req, ctx) => ({
@@ -218,6 +226,7 @@ const v1Activities: Record<V1SaasActivity, SaasActivity> = {
     schema: v1SaasSchemas.queryInstance.transform((req) => ({ instanceIds: splitInstanceIds(req.instanceId), isTest: isV1Test(req) })),
     act: queryInstances,
     writes: "one-statement",
+    answer: "instances",
   }),
 };
 

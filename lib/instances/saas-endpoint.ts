@@ -26,22 +26,22 @@ function renderAppInfo(info: AppInfo | undefined, generation: Generation, env: E
   return encrypted;
 }
 
-/** The generation's answer body for an outcome (field order as documented). */
+/** The generation's answer body for an outcome, in the activity's answer shape (field order as documented). */
 export function renderSaasAnswer(
-  activity: string | undefined,
+  answer: string | undefined,
   generation: Generation,
   outcome: Pick<SaasOutcome, "resultCode" | "resultMsg" | "instanceId" | "appInfo" | "info">,
   env: Env,
 ): Record<string, unknown> {
   const fields: Record<string, unknown> = { resultCode: outcome.resultCode, resultMsg: outcome.resultMsg };
   const isV1 = generation === "V1";
-  if (activity === "newInstance" && outcome.instanceId) {
+  if (answer === "instance" && outcome.instanceId) {
     if (isV1 && outcome.appInfo) fields.encryptType = "1";
     fields.instanceId = outcome.instanceId;
     const appInfo = renderAppInfo(outcome.appInfo, generation, env);
     if (appInfo) fields.appInfo = appInfo;
   }
-  if (activity === "queryInstance" && outcome.info) {
+  if (answer === "instances" && outcome.info) {
     if (isV1) fields.encryptType = "1";
     fields.info = outcome.info.map((i) => {
       const appInfo = renderAppInfo(i.appInfo, generation, env);
@@ -102,14 +102,14 @@ export function saasEndpoint(entry: EndpointEntry): EndpointDefinition<SaasConte
     },
     activityOf: (payload) => (typeof payload.activity === "string" ? payload.activity : undefined),
     contextOf: (base, generation, env) => Object.assign(base, { env, adapter: createAdapter(env), generation }),
-    render: (activity, generation, outcome, env) => renderSaasAnswer(activity, generation, outcome, env),
+    render: (activity, generation, outcome, env) => renderSaasAnswer(activity.answer, generation, outcome, env),
     linksOf: (payload) => (typeof payload.instanceId === "string" ? { instanceId: payload.instanceId.slice(0, 64) } : {}),
     afterCommit: (o) => {
       if (o.pendingProvisioning) kickWorker();
     },
     settle: {
-      // Provisioning runs as a job: wait briefly so a fast backend still gets 000000.
-      isNeeded: (activity, o, env) => Boolean(o.pendingProvisioning && activity === "newInstance" && env.provisioning.syncTimeoutMs > 0),
+      // Provisioning runs as a job: an answer that carries the new instance waits briefly, so a fast backend still gets 000000.
+      isNeeded: (activity, o, env) => Boolean(o.pendingProvisioning && activity.answer === "instance" && env.provisioning.syncTimeoutMs > 0),
       async run(o, env) {
         if (!o.instanceId) return o;
         await waitForProvisioning(o.instanceId, env.provisioning.syncTimeoutMs);
