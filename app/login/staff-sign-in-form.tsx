@@ -26,13 +26,21 @@ export function StaffSignInForm({ callbackUrl }: { callbackUrl: string }) {
     const data = new FormData(event.currentTarget);
     setIsPending(true);
     setError(undefined);
-    const result = await signIn("staff", {
-      email: String(data.get("email") ?? ""),
-      password: String(data.get("password") ?? ""),
-      redirect: false,
-      callbackUrl,
-    });
-    setIsPending(false);
+    let result: Awaited<ReturnType<typeof signIn>>;
+    try {
+      result = await signIn("staff", {
+        email: String(data.get("email") ?? ""),
+        password: String(data.get("password") ?? ""),
+        redirect: false,
+        callbackUrl,
+      });
+    } catch {
+      // A network failure must not leave the button stuck on "Signing in…".
+      setError("The portal could not be reached. Try again.");
+      return;
+    } finally {
+      setIsPending(false);
+    }
     if (!result || result.error) {
       setError(messageFor(result?.error ?? "invalid"));
       return;
@@ -42,7 +50,8 @@ export function StaffSignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
+    // onSubmit catches its own failures, so nothing is left to handle the promise.
+    <form onSubmit={(event) => void onSubmit(event)} className="mt-6 space-y-4" noValidate>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-800">
           Email
