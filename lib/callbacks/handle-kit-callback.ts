@@ -5,7 +5,8 @@
 // signed with the Kit key.
 import { getEnv } from "@/lib/env";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { formatZodIssues, isKitName, kitSchemas, type KitName, type KitRequest } from "@/lib/koogallery/schemas";
+import { formatZodIssues } from "@/lib/errors";
+import { isKitName, kitSchemas, type KitName, type KitRequest } from "@/lib/koogallery/schemas";
 import { applyAllOrgSync } from "@/lib/org/apply-all-org-sync";
 import { applySingleOrgSync } from "@/lib/org/apply-single-org-sync";
 import { syncApplication } from "@/lib/tenants/sync-application";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatZodIssues, isKitName, isTestRequest, kitSchemas, parseRelaxedJson, splitInstanceIds, v1RequestSchema, v2BasicRequestSchema } from "./schemas";
+import { formatZodIssues } from "@/lib/errors";
+import { isKitName, isTestRequest, kitSchemas, parseRelaxedJson, splitInstanceIds, v1RequestSchema, v2BasicRequestSchema } from "./schemas";
 
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
 const query = (search: string) => Object.fromEntries(new URLSearchParams(search));
