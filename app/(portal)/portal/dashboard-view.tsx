@@ -5,11 +5,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { dashboardQueries } from "@/components/portal/dashboard-queries";
-import { AwaitingAction } from "@/components/portal/dashboard/awaiting-action";
-import { CallbacksChart } from "@/components/portal/dashboard/callbacks-chart";
-import { FailingOrders } from "@/components/portal/dashboard/failing-orders";
+import { AwaitingAction } from "./awaiting-action";
+import { CallbacksChart } from "./callbacks-chart";
+import { FailingOrders } from "./failing-orders";
 import { formatTimeUtc } from "@/components/portal/dashboard/format";
-import { InstanceStateCards } from "@/components/portal/dashboard/instance-state-cards";
+import { InstanceStateCards } from "./instance-state-cards";
 import type { Dashboard } from "@/lib/portal/dashboard";
 
 export function DashboardView({ initial }: { initial: Dashboard }) {

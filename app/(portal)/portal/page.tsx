@@ -1,6 +1,6 @@
 // /portal: the dashboard. Staff see everything; a tenant admin the same figures
 // limited to their enterprise's instances, with a link to their tenant.
-import { DashboardView } from "@/components/portal/dashboard/dashboard-view";
+import { DashboardView } from "./dashboard-view";
 import { requirePortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";

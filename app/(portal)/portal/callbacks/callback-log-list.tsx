@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/card";
 import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
-import { BulkRetry } from "@/components/portal/callbacks/bulk-retry";
+import { BulkRetry } from "./bulk-retry";
 import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
 import { defaultResultMessages } from "@/lib/koogallery/result-codes";
 import { TableHead } from "@/components/ui/table-head";

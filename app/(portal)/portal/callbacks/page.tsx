@@ -1,5 +1,5 @@
 // /portal/callbacks: the callback log (staff see every call; a tenant admin their enterprise's). ?q= pre-fills the search.
-import { CallbackLogList } from "@/components/portal/callbacks/callback-log-list";
+import { CallbackLogList } from "./callback-log-list";
 import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 // /portal/instances: every instance for staff; a tenant admin sees those their enterprise is bound to.
-import { InstanceList } from "@/components/portal/instances/instance-list";
+import { InstanceList } from "./instance-list";
 import type { InstanceFilter } from "@/components/portal/instance-queries";
 import { requirePortalViewer } from "@/lib/auth/viewer";
 

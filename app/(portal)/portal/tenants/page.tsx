@@ -1,5 +1,5 @@
 // /portal/tenants: every tenant for staff; a tenant admin sees their own enterprise's rows.
-import { TenantList } from "@/components/portal/tenant-list";
+import { TenantList } from "./tenant-list";
 
 export default function TenantsPage() {
   return (

@@ -3,7 +3,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { callbackQueries, type CallbackLogDetailJson } from "@/components/portal/callback-queries";
-import { CallbackLogDetailView } from "@/components/portal/callbacks/callback-log-detail";
+import { CallbackLogDetailView } from "./callback-log-detail";
 import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { callbackViewerScope } from "@/lib/callbacks/callback-log-scope";

@@ -8,9 +8,9 @@ import type { ReactNode } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { instanceQueries, type InstanceDetail } from "@/components/portal/instance-queries";
 import { QueryState } from "@/components/portal/query-state";
-import { AppInfoCard } from "@/components/portal/instances/app-info-card";
-import { InstanceActions } from "@/components/portal/instances/instance-actions";
-import { InstanceTimeline } from "@/components/portal/instances/instance-timeline";
+import { AppInfoCard } from "./app-info-card";
+import { InstanceActions } from "./instance-actions";
+import { InstanceTimeline } from "./instance-timeline";
 import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
 import { TableHead } from "@/components/ui/table-head";
 

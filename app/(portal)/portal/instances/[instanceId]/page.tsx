@@ -1,7 +1,7 @@
 // /portal/instances/{id}: one instance (scoped: another enterprise's instance is a 404).
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { InstanceDetailView } from "@/components/portal/instances/instance-detail";
+import { InstanceDetailView } from "./instance-detail";
 import { hasStaffRole, requirePortalViewer } from "@/lib/auth/viewer";
 import { PortalError } from "@/lib/errors";
 import { requireInstanceInScope } from "@/lib/portal/instance-access";

@@ -1,8 +1,8 @@
 // /portal/tenants/{id}: one tenant (scoped: another enterprise's tenant is a 404).
 import { notFound } from "next/navigation";
-import { OrgTreeView } from "@/components/portal/org-tree";
-import { SyncHistory } from "@/components/portal/sync-history";
-import { TenantUsers } from "@/components/portal/tenant-users";
+import { OrgTreeView } from "./org-tree";
+import { SyncHistory } from "./sync-history";
+import { TenantUsers } from "./tenant-users";
 import { requirePortalViewer } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
