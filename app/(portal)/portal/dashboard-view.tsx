@@ -8,7 +8,7 @@ import { dashboardQueries } from "@/components/portal/dashboard-queries";
 import { AwaitingAction } from "./awaiting-action";
 import { CallbacksChart } from "./callbacks-chart";
 import { FailingOrders } from "./failing-orders";
-import { formatTimeUtc } from "@/components/portal/dashboard/format";
+import { formatTimeUtc } from "@/components/portal/format";
 import { InstanceStateCards } from "./instance-state-cards";
 import type { Dashboard } from "@/lib/portal/dashboard";
 

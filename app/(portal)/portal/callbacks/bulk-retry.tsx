@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, type BulkRetryResultJson, type CallbackFilter } from "@/components/portal/callback-queries";
-import { formatTime } from "@/components/portal/callbacks/callback-badges";
+import { formatTime } from "@/components/portal/format";
 
 const SHOWN = 20;
 

@@ -9,7 +9,8 @@ import { inputClass } from "@/components/ui/card";
 import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { BulkRetry } from "./bulk-retry";
-import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
+import { ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
+import { formatTime } from "@/components/portal/format";
 import { defaultResultMessages } from "@/lib/koogallery/result-codes";
 import { TableHead } from "@/components/ui/table-head";
 

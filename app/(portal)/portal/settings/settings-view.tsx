@@ -4,7 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { dashboardQueries } from "@/components/portal/dashboard-queries";
-import { formatDuration, formatTimeUtc } from "@/components/portal/dashboard/format";
+import { formatDuration, formatTimeUtc } from "@/components/portal/format";
 import type { Settings } from "@/lib/portal/settings";
 import { CopyButton } from "./copy-button";
 import { TableHead } from "@/components/ui/table-head";
