@@ -78,14 +78,6 @@ export function hasStaffRole(v: Viewer | null, min: StaffRole): boolean {
   return v?.kind === "staff" && ROLE_RANK[v.role] >= ROLE_RANK[min];
 }
 
-export async function requireStaff(min: StaffRole = "VIEWER"): Promise<StaffViewer> {
-  const v = await getViewer();
-  if (!v) throw new PortalError("unauthorized", "sign in first");
-  if (v.kind !== "staff") throw new PortalError("forbidden", "only merchant staff may do this");
-  if (!hasStaffRole(v, min)) throw new PortalError("forbidden", `this needs the ${min.toLowerCase()} role or higher`);
-  return v;
-}
-
 /** The Tenant rows a viewer may read: all for staff, their own enterprise's for a tenant admin. */
 export function tenantScope(v: PortalViewer): Prisma.TenantWhereInput {
   return v.kind === "staff" ? {} : { tenantId: v.tenantId };
