@@ -1,6 +1,6 @@
 // Builds parameterised INSERT … SELECT statements for the few hot paths that
 // put several inserts into one statement (one round trip to the database
-// instead of one per row; see docs/adr/0004-hot-path-statements.md).
+// instead of one per row; see docs/adr/0004-hot-path.md).
 // Columns are our own literals; values are always bound parameters.
 //
 // A small fragment type of our own rather than Prisma.sql: these statements are
