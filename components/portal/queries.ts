@@ -2,6 +2,7 @@
 // reads, prefetches and invalidations agree on keys.
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { DepartmentMatch, OrgTree as OrgTreeData, OrgTreeNode } from "@/lib/org/read-org-tree";
+import type { TenantDetail } from "@/lib/tenants/get-tenant";
 import type { SyncEventRow } from "@/lib/tenants/list-sync-events";
 import type { TenantListRow } from "@/lib/tenants/list-tenants";
 import type { TenantUserRow } from "@/lib/tenants/list-tenant-users";
@@ -47,6 +48,7 @@ export function withParams(path: string, params: Record<string, string | undefin
 }
 
 export type TenantListItem = Serialized<TenantListRow>;
+export type TenantItem = Serialized<TenantDetail>;
 export type TenantUserItem = Serialized<TenantUserRow>;
 export type OrgNode = OrgTreeNode;
 export type OrgTree = OrgTreeData;
@@ -64,6 +66,11 @@ export const portalQueries = {
         ),
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  tenant: (tenantRowId: string) =>
+    queryOptions({
+      queryKey: ["portal", "tenant", tenantRowId, "detail"],
+      queryFn: () => getJson<TenantItem>(`/api/portal/tenants/${encodeURIComponent(tenantRowId)}`),
     }),
   tenantUsers: (tenantRowId: string, filter: { q?: string; role?: string; enabled?: string; status?: string }) =>
     infiniteQueryOptions({

@@ -5,15 +5,16 @@ import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { dashboardQueries } from "@/components/portal/dashboard-queries";
 import { formatDuration, formatTimeUtc } from "@/components/portal/format";
-import type { Settings } from "@/lib/portal/settings";
+import { QueryState } from "@/components/portal/query-state";
 import { CopyButton } from "./copy-button";
 import { TableHead } from "@/components/ui/table-head";
 
 const card = "rounded-lg border border-slate-200 bg-white p-4";
 
-export function SettingsView({ initial, initialAt }: { initial: Settings; initialAt: number }) {
-  const query = useQuery({ ...dashboardQueries.settings(), initialData: initial, initialDataUpdatedAt: initialAt });
+export function SettingsView() {
+  const query = useQuery(dashboardQueries.settings());
   const s = query.data;
+  if (!s) return <QueryState query={query} isEmpty empty="No settings yet." />;
   const jobs = s.jobs;
   return (
     <div className="space-y-6">
