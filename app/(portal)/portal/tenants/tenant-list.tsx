@@ -4,6 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { inputClass } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
@@ -16,10 +17,7 @@ export function TenantList() {
   return (
     <section aria-label="Tenants">
       <div className="flex flex-wrap items-end gap-4">
-        <div className="w-72">
-          <label htmlFor="tenant-search" className="block text-sm font-medium">
-            Search
-          </label>
+        <Field id="tenant-search" label="Search" className="w-72">
           <input
             id="tenant-search"
             type="search"
@@ -28,7 +26,7 @@ export function TenantList() {
             placeholder="Name, code, tenant, instance or order"
             className={inputClass}
           />
-        </div>
+        </Field>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> Include test data
         </label>
