@@ -2,7 +2,7 @@
 // the list, the detail and the mutations agree on keys (a staff action
 // invalidates instanceKeys.detail(id) and instanceKeys.lists()).
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { getJson, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
+import { getJson, keysetPaging, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
 import type { InstanceDetail as ServerInstanceDetail, TimelineItem as ServerTimelineItem } from "@/lib/instances/get-instance-detail";
 import type { InstanceListRow } from "@/lib/instances/list-instances";
 
@@ -60,8 +60,7 @@ export const instanceQueries = {
       queryKey: [...instanceKeys.lists(), instanceFilterParams(filter)],
       queryFn: ({ pageParam }) =>
         getJson<Page<InstanceListItem>>(withParams("/api/portal/instances", { ...instanceFilterParams(filter), cursor: pageParam, limit: "50" })),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      ...keysetPaging,
     }),
   detail: (instanceId: string) =>
     queryOptions({

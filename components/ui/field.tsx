@@ -52,3 +52,36 @@ export function SelectField({
     </Field>
   );
 }
+
+/** A search box; the caller debounces what is typed. */
+export function SearchField({
+  id,
+  label,
+  value,
+  onChange,
+  placeholder,
+  maxLength,
+  className,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  maxLength?: number;
+  className?: string;
+}) {
+  return (
+    <Field id={id} label={label} className={className}>
+      <input
+        id={id}
+        type="search"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        maxLength={maxLength}
+        className={inputClass}
+      />
+    </Field>
+  );
+}

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/card";
-import { Field, SelectField } from "@/components/ui/field";
+import { Field, SearchField, SelectField } from "@/components/ui/field";
 import { useDebounced } from "@/components/hooks/use-debounced";
 import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
@@ -77,16 +77,14 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
       onSubmit={(e) => e.preventDefault()}
     >
-      <Field id="cb-q" label="Order, instance or tenant" className="sm:col-span-2">
-        <input
-          id="cb-q"
-          type="search"
-          value={form.q}
-          onChange={(e) => set("q", e.target.value)}
-          placeholder="Exact ID, e.g. CS2211181819B4LVS"
-          className={inputClass}
-        />
-      </Field>
+      <SearchField
+        id="cb-q"
+        label="Order, instance or tenant"
+        value={form.q}
+        onChange={(v) => set("q", v)}
+        placeholder="Exact ID, e.g. CS2211181819B4LVS"
+        className="sm:col-span-2"
+      />
       <SelectField
         id="cb-endpoint"
         label="Endpoint"
@@ -199,14 +197,14 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
                   <td className="px-3 py-2">
                     {r.activity ?? "—"}
                     {r.retryOfId ? (
-                      <span className="ml-2">
-                        <Badge tone="info">retry</Badge>
-                      </span>
+                      <Badge tone="info" className="ml-2">
+                        retry
+                      </Badge>
                     ) : null}
                     {r.isTest ? (
-                      <span className="ml-2">
-                        <Badge tone="warn">test</Badge>
-                      </span>
+                      <Badge tone="warn" className="ml-2">
+                        test
+                      </Badge>
                     ) : null}
                   </td>
                   <td className="px-3 py-2">{r.generation}</td>

@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { inputClass, secondaryButtonClass } from "@/components/ui/card";
-import { Field, SelectField } from "@/components/ui/field";
+import { Field, SearchField, SelectField } from "@/components/ui/field";
 import { useDebounced } from "@/components/hooks/use-debounced";
 import { instanceExportUrl, instanceFilterParams, instanceQueries, type InstanceFilter } from "@/components/portal/instance-queries";
 import { withParams } from "@/components/portal/queries";
@@ -54,17 +54,15 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
         Instance list
       </h2>
       <div role="search" aria-label="Filter instances" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id="instance-search" label="Search instances" className="sm:col-span-2">
-          <input
-            id="instance-search"
-            type="search"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            placeholder="Order, instance or customer"
-            className={inputClass}
-            maxLength={100}
-          />
-        </Field>
+        <SearchField
+          id="instance-search"
+          label="Search instances"
+          value={q}
+          onChange={setQ}
+          placeholder="Order, instance or customer"
+          maxLength={100}
+          className="sm:col-span-2"
+        />
         <SelectField id="instance-state" label="State" value={state} onChange={setState} options={STATE_OPTIONS} />
         <Field id="instance-sort" label="Sort">
           <select id="instance-sort" value={sort} onChange={(e) => setSort(e.target.value)} className={inputClass}>

@@ -3,8 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { inputClass } from "@/components/ui/card";
-import { Field } from "@/components/ui/field";
+import { SearchField } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
@@ -17,16 +16,7 @@ export function TenantList() {
   return (
     <section aria-label="Tenants">
       <div className="flex flex-wrap items-end gap-4">
-        <Field id="tenant-search" label="Search" className="w-72">
-          <input
-            id="tenant-search"
-            type="search"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            placeholder="Name, code, tenant, instance or order"
-            className={inputClass}
-          />
-        </Field>
+        <SearchField id="tenant-search" label="Search" value={q} onChange={setQ} placeholder="Name, code, tenant, instance or order" className="w-72" />
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> Include test data
         </label>

@@ -107,9 +107,9 @@ function Orders({ detail }: { detail: InstanceDetail }) {
                   <td className="py-2 pr-3">
                     {o.kind.toLowerCase().replaceAll("_", " ")}
                     {o.isTest ? (
-                      <span className="ml-1">
-                        <Badge tone="warn">test</Badge>
-                      </span>
+                      <Badge tone="warn" className="ml-1">
+                        test
+                      </Badge>
                     ) : null}
                   </td>
                   <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(o.createdAt)}</td>

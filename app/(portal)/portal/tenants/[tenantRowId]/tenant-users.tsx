@@ -2,8 +2,7 @@
 // A tenant's grants (authSync): searchable, filtered by role and enabled, paged by cursor.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { inputClass } from "@/components/ui/card";
-import { Field, SelectField } from "@/components/ui/field";
+import { SearchField, SelectField } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
@@ -29,16 +28,7 @@ export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
         Users with access
       </h2>
       <div className="mt-3 flex flex-wrap items-end gap-3">
-        <Field id="user-search" label="Search users" className="w-64">
-          <input
-            id="user-search"
-            type="search"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            className={inputClass}
-            placeholder="Account, name or employee code"
-          />
-        </Field>
+        <SearchField id="user-search" label="Search users" value={q} onChange={setQ} placeholder="Account, name or employee code" className="w-64" />
         <SelectField id="user-role" label="Role" value={role} onChange={setRole} options={ROLE_OPTIONS} />
         <SelectField id="user-enabled" label="Enabled" value={enabled} onChange={setEnabled} options={ENABLED_OPTIONS} />
       </div>
