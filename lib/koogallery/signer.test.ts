@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { verifyBasicSignature, verifyKitSignature } from "./signature-v2";
 import { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest, generateNonce, sendSignedRequest } from "./signer";
 import { authTokenParamsFromBody, parseV1Timestamp, verifyAuthToken } from "./v1-auth-token";
+import { KIT_TENANT_SYNC_BODY, KIT_TENANT_SYNC_PAYLOAD } from "@/lib/test-support/koogallery-examples";
 
 const accessKey = "demo-access-key-0123456789";
 const timestamp = "1680508066618";
@@ -67,17 +68,7 @@ describe("buildKitV2Request (§13.2)", () => {
       baseUrl: "https://example.isv.com/",
       kitName: "tenantSync",
       accessKey,
-      body: {
-        instanceId: "huaiweitest123456",
-        orderId: "CS1906666666ABCDE",
-        tenantId: "68cbc86abc2018ab880d92f36422fa0e",
-        tenantCode: "huawei",
-        name: "huaiweitest",
-        domainName: "https://example.tenantaccount.com",
-        flag: 1,
-        testFlag: 0,
-        timeStamp: "20220413093539534",
-      },
+      body: KIT_TENANT_SYNC_BODY,
       timestamp,
       nonce,
     });
@@ -85,10 +76,7 @@ describe("buildKitV2Request (§13.2)", () => {
     assert.equal(request.headers["x-sign"], "38CBAE1966BD0DDA38D86FE983AFD1824BFED4BD229FBDD3188DACD6A8566711");
     assert.equal(request.headers["x-timestamp"], timestamp);
     assert.equal(request.headers["x-nonce"], nonce);
-    assert.equal(
-      request.body,
-      '{"domainName":"https://example.tenantaccount.com","flag":1,"instanceId":"huaiweitest123456","name":"huaiweitest","orderId":"CS1906666666ABCDE","tenantCode":"huawei","tenantId":"68cbc86abc2018ab880d92f36422fa0e","testFlag":0,"timeStamp":"20220413093539534"}',
-    );
+    assert.equal(request.body, KIT_TENANT_SYNC_PAYLOAD);
     const rawBody = request.body ?? "";
     const verified = verifyKitSignature({
       accessKey,
