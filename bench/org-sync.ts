@@ -346,13 +346,15 @@ export const orgSync: Section = {
     const lines = results.length > 0 ? formatTable(results) : [];
     for (const r of results) {
       lines.push(
-        `${r.engine}: worker peak RSS ${r.processPeakRssMb.toFixed(0)} MB (${r.isHwm ? "VmHWM" : "sampled"}; ${r.baselineRssMb.toFixed(0)} MB after migrations, before any sync)`,
+        `${r.engine}: worker peak RSS ${r.processPeakRssMb.toFixed(0)} MB (${r.isHwm ? "VmHWM" : "sampled"}; ${r.baselineRssMb.toFixed(0)} MB after ` +
+          `migrations, before any sync)`,
       );
     }
     const bodyBytes = results[0]?.bodyBytes;
     if (bodyBytes !== undefined) {
       lines.push(
-        `a ${DEPARTMENTS}-department allOrgSync body is ${(bodyBytes / 2 ** 20).toFixed(2)} MiB; the Kit body cap is ${(KIT_MAX_BODY_BYTES / 2 ** 20).toFixed(0)} MiB` +
+        `a ${DEPARTMENTS}-department allOrgSync body is ${(bodyBytes / 2 ** 20).toFixed(2)} MiB; the Kit body cap is ` +
+          `${(KIT_MAX_BODY_BYTES / 2 ** 20).toFixed(0)} MiB` +
           (bodyBytes > KIT_MAX_BODY_BYTES ? " (such a body would be refused before reaching the sync)" : ""),
       );
     }

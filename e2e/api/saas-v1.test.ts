@@ -393,7 +393,8 @@ describe("releaseInstance and upgrade", () => {
   test("upgrade with skuCode/productId changes the instance's specification once per order", async () => {
     const { instanceId } = await createInstance();
     const docExtendParams =
-      "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFsdWUiOiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
+      "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFs" +
+      "dWUiOiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
     const upgrade = {
       activity: "upgrade",
       instanceId,

@@ -5,7 +5,8 @@ import { KooGalleryProtocolError } from "./errors";
 import { KIT_TENANT_SYNC_BODY, KIT_TENANT_SYNC_PAYLOAD } from "@/lib/test-support/koogallery-examples";
 
 const V2_PAYLOAD =
-  '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
+  '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS",' +
+  '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
 
 describe("canonicalPayload", () => {
   it("reproduces the §13.1 payload from a body in any order", () => {

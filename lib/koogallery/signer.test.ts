@@ -34,7 +34,8 @@ describe("buildV2BasicRequest (§13.1)", () => {
     assert.equal(request.method, "POST");
     assert.equal(
       request.body,
-      '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
+      '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS",' +
+        '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
     );
     assert.deepEqual(request.headers, { Accept: "application/json", "Content-Type": "application/json;charset=utf8" });
   });
@@ -106,7 +107,9 @@ describe("buildV1GetRequest (§13.3)", () => {
     assert.equal(request.method, "GET");
     assert.equal(
       request.url,
-      "https://example.isv.com/saas?activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903&authToken=dJRqP6Ps%2BS0ePz3prequH%2BlxrvzfGtxqSDVDt7Yzty0%3D",
+      "https://example.isv.com/saas?activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&" +
+        "expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903&" +
+        "authToken=dJRqP6Ps%2BS0ePz3prequH%2BlxrvzfGtxqSDVDt7Yzty0%3D",
     );
   });
 

@@ -51,8 +51,8 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
   return (
     <div className="space-y-2">
       <p className="font-medium text-slate-900">
-        {c.wouldRun} {result.isDryRun ? "would run" : "re-run"}, {c.alreadyApplied} already applied, {c.superseded} superseded by a newer call, {c.cannotRetry}{" "}
-        cannot be retried
+        {`${c.wouldRun} ${result.isDryRun ? "would run" : "re-run"}, ${c.alreadyApplied} already applied, `}
+        {`${c.superseded} superseded by a newer call, ${c.cannotRetry} cannot be retried`}
         {c.duplicates > 0 ? `, ${c.duplicates} repeat${c.duplicates === 1 ? "" : "s"} of another call in the run` : ""}.
       </p>
       {result.isCapped ? (

@@ -92,7 +92,8 @@ export function SettingsView() {
           <dt className="font-medium">Oldest pending job</dt>
           <dd>
             {jobs.oldestPending
-              ? `${jobs.oldestPending.kind}, waiting ${formatDuration(jobs.oldestPending.ageMs)} (${jobs.oldestPending.attempts} attempts, next run ${formatTimeUtc(jobs.oldestPending.runAt)})`
+              ? `${jobs.oldestPending.kind}, waiting ${formatDuration(jobs.oldestPending.ageMs)} (${jobs.oldestPending.attempts} attempts, next run ` +
+                `${formatTimeUtc(jobs.oldestPending.runAt)})`
               : "none"}
           </dd>
         </dl>
