@@ -8,11 +8,7 @@ import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { prepareInProcessDatabase } from "@/lib/test-support/in-process-database";
 
-await prepareInProcessDatabase(
-  "kg-session",
-  { KOOGALLERY_ACCESS_KEY: "session-basic-key", PORTAL_PUBLIC_URL: "http://127.0.0.1:3000" },
-  { migrate: true },
-);
+await prepareInProcessDatabase("kg-session", { KOOGALLERY_ACCESS_KEY: "session-basic-key", PORTAL_PUBLIC_URL: "http://127.0.0.1:3000" }, { migrate: true });
 
 const { buildAuthOptions } = await import("@/lib/auth/auth-options");
 const { viewerOfSession } = await import("@/lib/auth/viewer");

@@ -66,7 +66,6 @@ test("a call that failed verification cannot be re-run", async () => {
 
 // ------------------------------------------------------------------ ordering (ADR 0006)
 
-
 /** A V2 call signed at `agoMs` before now (inside the 60 s window), with its log row. */
 async function sendAt(body: Record<string, unknown>, agoMs: number) {
   const req = buildV2BasicRequest({ baseUrl: URL_BASE, accessKey: "retry-test-key", body, timestamp: String(Date.now() - agoMs) });
@@ -136,7 +135,6 @@ test("a stale re-run is skipped: re-running a freeze made before the instance's 
 });
 
 // ------------------------------------------------------------------ re-applying a call that succeeded
-
 
 test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, which the new row records", async () => {
   const instanceId = await newActiveInstance();
