@@ -1,5 +1,5 @@
 // Prisma CLI configuration. The CLI is only used for `prisma generate` here;
-// migrations are applied by lib/db/migrate.ts (see README).
+// migrations are applied by lib/migrations.ts (see README).
 import { defineConfig } from "prisma/config";
 
 export default defineConfig({

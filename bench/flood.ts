@@ -66,7 +66,9 @@ async function logSize(url: string): Promise<LogSize> {
 
 export const flood: Section = {
   name: "flood",
-  title: `signed queryInstance (${SIGNED_RPS} req/s, open loop) alone and under a flood of ${JUNK_MIB} MiB junk bodies at the Kit path (${FLOOD_CONNECTIONS} connections)`,
+  title:
+    `signed queryInstance (${SIGNED_RPS} req/s, open loop) alone and under a flood of ${JUNK_MIB} MiB junk bodies at the Kit path ` +
+    `(${FLOOD_CONNECTIONS} connections)`,
   async run(ctx) {
     const rows: Row[] = [];
     const lines: string[] = [];
@@ -142,16 +144,22 @@ export const flood: Section = {
       const rowsPerJunk = (after.rows - before.rows) / junkAnswered;
       const mib = (n: number) => (n / 2 ** 20).toFixed(1);
       lines.push(
-        `flood: ${junk.sent} junk requests sent (${mib(junk.bytes)} MiB), ${junk.answered} answered (in ${(junk.totalMs / junkAnswered).toFixed(0)} ms on average, the slowest ${junk.slowestMs.toFixed(0)} ms), ${junk.failed} failed, codes ${JSON.stringify(junk.codes)}, in ${((ctx.durationMs + RAMP_MS) / 1000).toFixed(0)} s`,
-        `callback log rows for the Kit path: ${before.rows} -> ${after.rows}, ${mib(before.bytes)} -> ${mib(after.bytes)} MiB stored: ${rowsPerJunk.toFixed(3)} rows and ${(bytesPerJunk / 1024).toFixed(2)} KiB per junk request`,
-        `signed queryInstance at ${SIGNED_RPS} req/s: p99 ${alone.p99.toFixed(1)} ms alone, ${underFlood.p99.toFixed(1)} ms under the flood (${(underFlood.p99 / Math.max(alone.p99, 0.001)).toFixed(1)} x); max ${alone.max.toFixed(0)} -> ${underFlood.max.toFixed(0)} ms`,
+        `flood: ${junk.sent} junk requests sent (${mib(junk.bytes)} MiB), ${junk.answered} answered (in ${(junk.totalMs / junkAnswered).toFixed(0)} ms ` +
+          `on average, the slowest ${junk.slowestMs.toFixed(0)} ms), ${junk.failed} failed, codes ${JSON.stringify(junk.codes)}, in ` +
+          `${((ctx.durationMs + RAMP_MS) / 1000).toFixed(0)} s`,
+        `callback log rows for the Kit path: ${before.rows} -> ${after.rows}, ${mib(before.bytes)} -> ${mib(after.bytes)} MiB stored: ` +
+          `${rowsPerJunk.toFixed(3)} rows and ${(bytesPerJunk / 1024).toFixed(2)} KiB per junk request`,
+        `signed queryInstance at ${SIGNED_RPS} req/s: p99 ${alone.p99.toFixed(1)} ms alone, ${underFlood.p99.toFixed(1)} ms under the flood ` +
+          `(${(underFlood.p99 / Math.max(alone.p99, 0.001)).toFixed(1)} x); max ${alone.max.toFixed(0)} -> ${underFlood.max.toFixed(0)} ms`,
       );
       const p99Factor = underFlood.p99 / Math.max(alone.p99, 0.001);
       const targets = [
         {
           name: `signed queryInstance p99 under the flood < ${MAX_P99_UNDER_FLOOD_MS} ms`,
           met: underFlood.errors === 0 && underFlood.p99 < MAX_P99_UNDER_FLOOD_MS,
-          detail: `${underFlood.p99.toFixed(1)} ms (${p99Factor.toFixed(1)} x its ${alone.p99.toFixed(1)} ms alone)${underFlood.errors ? `, ${underFlood.errors} errors` : ""}`,
+          detail:
+            `${underFlood.p99.toFixed(1)} ms (${p99Factor.toFixed(1)} x its ${alone.p99.toFixed(1)} ms ` +
+            `alone)${underFlood.errors ? `, ${underFlood.errors} errors` : ""}`,
         },
         {
           name: `callback log growth per junk request <= ${MAX_LOG_BYTES_PER_JUNK / 1024} KiB`,

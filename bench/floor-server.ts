@@ -20,7 +20,8 @@ const WINDOW_MS = 60_000;
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS bench_floor_nonce (nonce text PRIMARY KEY, created_at timestamptz DEFAULT now())`,
-  `CREATE TABLE IF NOT EXISTS bench_floor_instance (id text PRIMARY KEY, order_key text UNIQUE, order_id text, order_line_id text, created_at timestamptz DEFAULT now())`,
+  `CREATE TABLE IF NOT EXISTS bench_floor_instance (id text PRIMARY KEY, order_key text UNIQUE, order_id text, order_line_id text, created_at ` +
+    `timestamptz DEFAULT now())`,
 ];
 
 export type V2Check = { ok: true; body: Record<string, unknown> } | { ok: false; answer: Answer };

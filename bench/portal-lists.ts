@@ -96,7 +96,8 @@ SELECT 'bench-inst-' || lpad(i::text, 6, '0'),
 
 /** One purchase order per instance; a few whose detail fetch failed for good, with their DEAD job. */
 const SEED_ORDERS = `
-INSERT INTO "Order" (id, "orderKey", "orderId", "orderLineId", "instanceId", kind, "isTest", "createdAt", "fetchStatus", "fetchedAt", "fetchError", "productId", "skuCode")
+INSERT INTO "Order" (id, "orderKey", "orderId", "orderLineId", "instanceId", kind, "isTest", "createdAt", "fetchStatus", "fetchedAt", "fetchError",
+  "productId", "skuCode")
 SELECT gen_random_uuid()::text, i."orderKey", i."orderId", i."orderLineId", i.id, 'NEW', i."isTest", i."createdAt",
        CASE WHEN n % 2000 = 11 THEN 'FAILED' WHEN n % 9 = 0 THEN 'NOT_CONFIGURED' ELSE 'FETCHED' END,
        CASE WHEN n % 2000 <> 11 AND n % 9 <> 0 THEN i."createdAt" + interval '5 seconds' END,
@@ -124,7 +125,8 @@ SELECT gen_random_uuid()::text, 'provision-instance', 'provision-instance:' || i
  WHERE i.state = 'PROVISIONING' OR i."createdAt" > ${NOW} - interval '60 days';
 INSERT INTO "Job" (id, kind, payload, status, attempts, "maxAttempts", "runAt", "lastError", "createdAt", "updatedAt", "finishedAt")
 SELECT gen_random_uuid()::text, 'provision-instance', jsonb_build_object('instanceId', 'bench-inst-' || lpad((g * 4999)::text, 6, '0')), 'DEAD', 20, 20,
-       ${NOW} - g * interval '1 day', 'Error: connect ECONNREFUSED 10.0.0.5:8080', ${NOW} - g * interval '2 days', ${NOW} - g * interval '1 day', ${NOW} - g * interval '1 day'
+       ${NOW} - g * interval '1 day', 'Error: connect ECONNREFUSED 10.0.0.5:8080', ${NOW} - g * interval '2 days', ${NOW} - g * interval '1 day',
+         ${NOW} - g * interval '1 day'
   FROM generate_series(1, 20) AS g`;
 
 /** Tenants for 1% of instances (i = 1, 101, 201, …), as tenantSync would make them. */
@@ -163,7 +165,8 @@ SELECT gen_random_uuid()::text, ts, a.endpoint, a.generation::"Generation", a.ac
        r.r7 < 0.01,
        jsonb_build_object('path', CASE WHEN a.endpoint = 'saas' THEN '/api/koogallery/saas' ELSE '/api/koogallery/saas/produceAPI/v2/' || a.activity END,
                           'query', jsonb_build_object('signature', '***', 'timestamp', (extract(epoch FROM ts) * 1000)::bigint::text, 'nonce', md5(g::text)),
-                          'headers', jsonb_build_object('content-type', 'application/json;charset=UTF-8', 'user-agent', 'Apache-HttpClient/4.5.13 (Java/1.8.0_372)'),
+                          'headers', jsonb_build_object('content-type', 'application/json;charset=UTF-8', 'user-agent', 'Apache-HttpClient/4.5.13 ' +
+                            '(Java/1.8.0_372)'),
                           'body', jsonb_build_object('activity', a.activity, 'instanceId', inst.id, 'orderId', a.order_id, 'testFlag', '0')),
        '{"resultCode":"' || rc.code || '","resultMsg":"success"}',
        CASE WHEN v.verification <> 'OK' THEN 'refused before any work' END
@@ -362,7 +365,9 @@ function tableOf(results: Measured[]): string[] {
 
 export const portalLists: Section = {
   name: "portal-lists",
-  title: `portal list and dashboard APIs over ${INSTANCES.toLocaleString("en")} instances and ${CALLBACK_LOGS.toLocaleString("en")} callback logs (PostgreSQL), ${REQUESTS} sequential requests each`,
+  title:
+    `portal list and dashboard APIs over ${INSTANCES.toLocaleString("en")} instances and ${CALLBACK_LOGS.toLocaleString("en")} callback logs ` +
+    `(PostgreSQL), ${REQUESTS} sequential requests each`,
   async run(ctx: SectionContext) {
     const lines: string[] = [];
     const failures: string[] = [];
@@ -414,7 +419,8 @@ export const portalLists: Section = {
         for (const probe of APIS) {
           const m = await measureApi(portal.origin, cookie, probe, seed.samples);
           console.log(
-            `  ${probe.api}: ${m.status === "ok" ? `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms` : m.status === "missing" ? "not available (404)" : m.detail}`,
+            `  ${probe.api}: ` +
+              `${m.status === "ok" ? `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms` : m.status === "missing" ? "not available (404)" : m.detail}`,
           );
           results.push(m);
         }

@@ -79,7 +79,8 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log("KooGallery portal bench");
   console.log(
-    `machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
+    `machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+      `${os.platform()} ${os.release()}`,
   );
   console.log(`node ${process.version}; load generator in this process, servers in children, one server under load at a time`);
   if (opts.engines.includes("postgres")) console.log(await describePostgres());
@@ -87,7 +88,8 @@ async function main(): Promise<void> {
   const idle = await idlePercent(1000);
   const busy = idle !== undefined && idle < 90;
   console.log(
-    `cpu idle before start ${idle === undefined ? "unknown" : `${idle.toFixed(0)}%`}, load average ${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`,
+    `cpu idle before start ${idle === undefined ? "unknown" : `${idle.toFixed(0)}%`}, load average ` +
+      `${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`,
   );
   console.log(
     `duration ${opts.durationMs / 1000} s per load, ${opts.rounds} interleaved round(s) for portal-versus-floor sections${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`,

@@ -96,7 +96,8 @@ async function measureRounds(ctx: SectionContext, engine: Engine, contenders: Co
         const result = await measureActivity(c.child.origin, activity, c.createdIds, ctx.durationMs);
         c.loads[activity].push(result);
         console.log(
-          `  round ${round + 1}/${ctx.rounds} ${c.server} ${activity}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ""}`,
+          `  round ${round + 1}/${ctx.rounds} ${c.server} ${activity}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ` +
+            `ms${result.errors ? `, ${result.errors} errors` : ""}`,
         );
       }
     }
@@ -233,7 +234,8 @@ export const saasCallbacks: Section = {
     }
     // Little's law for a closed loop: mean latency = connections / throughput.
     lines.push(
-      `closed loop at ${CONCURRENCY} connections: mean latency = ${CONCURRENCY} / rps, so p99 < ${MAX_P99_MS} ms needs well over ${Math.ceil((CONCURRENCY * 1000) / MAX_P99_MS)} req/s`,
+      `closed loop at ${CONCURRENCY} connections: mean latency = ${CONCURRENCY} / rps, so p99 < ${MAX_P99_MS} ms needs well over ` +
+        `${Math.ceil((CONCURRENCY * 1000) / MAX_P99_MS)} req/s`,
     );
     return { rows, lines, targets: targetsFor(rows, ctx), failures };
   },

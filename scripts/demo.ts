@@ -211,12 +211,14 @@ await count(
 if (unexpected.length) console.warn(`[demo] unexpected answers: ${unexpected.join(", ")}`);
 
 const staffFile = path.join(dataDir, "demo-staff.json");
+const mockIdpLoginUrl =
+  `${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}/unified-login?app_login_url=` + encodeURIComponent(`${baseUrl}/api/auth/callback/koogallery`);
 const staff = existsSync(staffFile) ? ((JSON.parse(readFileSync(staffFile, "utf8")) as { accounts?: { email: string }[] }).accounts ?? []) : [];
 console.log(`
 [demo] sign in at   ${baseUrl}/login
 [demo]   staff:     ${staff.length ? staff.map((s) => s.email).join(", ") : "(see the portal's output above)"}; passwords in ${staffFile}
 [demo]   buyers:    tenant code "acme", then at the mock KooGallery sign-in: alice (tenant admin) or bob (user), any password
-[demo]   or enter as KooGallery would: ${baseUrl}/mock-idp/tenants/${DEMO_TENANT_ID}/unified-login?app_login_url=${encodeURIComponent(`${baseUrl}/api/auth/callback/koogallery`)}
+[demo]   or enter as KooGallery would: ${mockIdpLoginUrl}
 [demo] sent ${sent} signed KooGallery calls through ${saasUrl}
 [demo] portal:      ${baseUrl}
 [demo] keys:        ${path.join(dataDir, "demo-secrets.json")} (demo only)

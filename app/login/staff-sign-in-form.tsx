@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { buttonClass, inputClass } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
 
 function messageFor(error: string): string {
   if (error.startsWith("rate-limited")) {
@@ -26,13 +27,21 @@ export function StaffSignInForm({ callbackUrl }: { callbackUrl: string }) {
     const data = new FormData(event.currentTarget);
     setIsPending(true);
     setError(undefined);
-    const result = await signIn("staff", {
-      email: String(data.get("email") ?? ""),
-      password: String(data.get("password") ?? ""),
-      redirect: false,
-      callbackUrl,
-    });
-    setIsPending(false);
+    let result: Awaited<ReturnType<typeof signIn>>;
+    try {
+      result = await signIn("staff", {
+        email: String(data.get("email") ?? ""),
+        password: String(data.get("password") ?? ""),
+        redirect: false,
+        callbackUrl,
+      });
+    } catch {
+      // A network failure must not leave the button stuck on "Signing in…".
+      setError("The portal could not be reached. Try again.");
+      return;
+    } finally {
+      setIsPending(false);
+    }
     if (!result || result.error) {
       setError(messageFor(result?.error ?? "invalid"));
       return;
@@ -42,19 +51,14 @@ export function StaffSignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
-      <div>
-        <label htmlFor="email" className="block text-sm font-medium text-slate-800">
-          Email
-        </label>
+    // onSubmit catches its own failures, so nothing is left to handle the promise.
+    <form onSubmit={(event) => void onSubmit(event)} className="mt-6 space-y-4" noValidate>
+      <Field id="email" label="Email" labelClassName="text-slate-800">
         <input id="email" name="email" type="email" required autoComplete="username" className={inputClass} />
-      </div>
-      <div>
-        <label htmlFor="password" className="block text-sm font-medium text-slate-800">
-          Password
-        </label>
+      </Field>
+      <Field id="password" label="Password" labelClassName="text-slate-800">
         <input id="password" name="password" type="password" required autoComplete="current-password" className={inputClass} />
-      </div>
+      </Field>
       {error ? (
         <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}

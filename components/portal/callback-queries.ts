@@ -1,7 +1,7 @@
 // react-query factories for the callback log, shared by the server prefetch of
 // the detail page, the client reads and the mutations' invalidations.
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { getJson, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
+import { getJson, keysetPaging, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
 import type { CallbackLogFilterInput } from "@/lib/callbacks/callback-log-filter";
 import type { CallbackLogDetail } from "@/lib/callbacks/get-callback-log";
 import type { CallbackLogSummary } from "@/lib/callbacks/list-callback-logs";
@@ -28,8 +28,7 @@ export const callbackQueries = {
     infiniteQueryOptions({
       queryKey: [...callbackKeys.lists(), filter],
       queryFn: ({ pageParam }) => getJson<Page<CallbackLogItem>>(withParams("/api/portal/callbacks", { ...filter, cursor: pageParam })),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      ...keysetPaging,
     }),
   detail: (logId: string) =>
     queryOptions({

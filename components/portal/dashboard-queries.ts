@@ -7,20 +7,19 @@ import type { Dashboard } from "@/lib/portal/dashboard";
 import type { Settings } from "@/lib/portal/settings";
 
 export const DASHBOARD_REFRESH_MS = 30_000;
+const refreshedWhileOpen = { refetchInterval: DASHBOARD_REFRESH_MS, staleTime: DASHBOARD_REFRESH_MS / 2 };
 
 export const dashboardQueries = {
   dashboard: () =>
     queryOptions({
       queryKey: ["portal", "dashboard"],
       queryFn: () => getJson<Dashboard>("/api/portal/dashboard"),
-      refetchInterval: DASHBOARD_REFRESH_MS,
-      staleTime: DASHBOARD_REFRESH_MS / 2,
+      ...refreshedWhileOpen,
     }),
   settings: () =>
     queryOptions({
       queryKey: ["portal", "settings"],
       queryFn: () => getJson<Settings>("/api/portal/settings"),
-      refetchInterval: DASHBOARD_REFRESH_MS,
-      staleTime: DASHBOARD_REFRESH_MS / 2,
+      ...refreshedWhileOpen,
     }),
 };

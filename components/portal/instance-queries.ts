@@ -1,8 +1,8 @@
 // react-query option factories and shapes for the portal's instance APIs, so
 // the list, the detail and the mutations agree on keys (a staff action
-// invalidates ["portal", "instance", id] and the lists under ["portal", "instances"]).
+// invalidates instanceKeys.detail(id) and instanceKeys.lists()).
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { getJson, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
+import { getJson, keysetPaging, sendJson, withParams, type Page, type Serialized } from "@/components/portal/queries";
 import type { InstanceDetail as ServerInstanceDetail, TimelineItem as ServerTimelineItem } from "@/lib/instances/get-instance-detail";
 import type { InstanceListRow } from "@/lib/instances/list-instances";
 
@@ -48,18 +48,23 @@ export function instanceExportUrl(filter: InstanceFilter): string {
   return withParams("/api/portal/instances/export.csv", instanceFilterParams(filter));
 }
 
+/** Key prefixes: a staff action invalidates the instance's detail and every list. */
+export const instanceKeys = {
+  lists: () => ["portal", "instances"] as const,
+  detail: (instanceId: string) => ["portal", "instance", instanceId] as const,
+};
+
 export const instanceQueries = {
   list: (filter: InstanceFilter) =>
     infiniteQueryOptions({
-      queryKey: ["portal", "instances", instanceFilterParams(filter)],
+      queryKey: [...instanceKeys.lists(), instanceFilterParams(filter)],
       queryFn: ({ pageParam }) =>
         getJson<Page<InstanceListItem>>(withParams("/api/portal/instances", { ...instanceFilterParams(filter), cursor: pageParam, limit: "50" })),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      ...keysetPaging,
     }),
   detail: (instanceId: string) =>
     queryOptions({
-      queryKey: ["portal", "instance", instanceId],
+      queryKey: instanceKeys.detail(instanceId),
       queryFn: () => getJson<InstanceDetail>(`/api/portal/instances/${encodeURIComponent(instanceId)}`),
     }),
 };

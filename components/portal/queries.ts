@@ -2,6 +2,7 @@
 // reads, prefetches and invalidations agree on keys.
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { DepartmentMatch, OrgTree as OrgTreeData, OrgTreeNode } from "@/lib/org/read-org-tree";
+import type { TenantDetail } from "@/lib/tenants/get-tenant";
 import type { SyncEventRow } from "@/lib/tenants/list-sync-events";
 import type { TenantListRow } from "@/lib/tenants/list-tenants";
 import type { TenantUserRow } from "@/lib/tenants/list-tenant-users";
@@ -37,6 +38,12 @@ export async function getJson<T>(url: string): Promise<T> {
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
+/** Every list API pages by keyset: no cursor for the first page, then the answer's `nextCursor` until it is null. */
+export const keysetPaging = {
+  initialPageParam: undefined as string | undefined,
+  getNextPageParam: (last: Page<unknown>) => last.nextCursor ?? undefined,
+};
+
 /** A server type as it arrives through JSON (dates become ISO strings): the client never restates the server's shapes. */
 export type Serialized<T> = T extends Date ? string : T extends (infer U)[] ? Serialized<U>[] : T extends object ? { [K in keyof T]: Serialized<T[K]> } : T;
 
@@ -47,6 +54,7 @@ export function withParams(path: string, params: Record<string, string | undefin
 }
 
 export type TenantListItem = Serialized<TenantListRow>;
+export type TenantItem = Serialized<TenantDetail>;
 export type TenantUserItem = Serialized<TenantUserRow>;
 export type OrgNode = OrgTreeNode;
 export type OrgTree = OrgTreeData;
@@ -62,15 +70,18 @@ export const portalQueries = {
         getJson<Page<TenantListItem>>(
           withParams("/api/portal/tenants", { q: filter.q, test: filter.test ? "1" : undefined, deleted: filter.deleted ? "1" : undefined, cursor: pageParam }),
         ),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      ...keysetPaging,
+    }),
+  tenant: (tenantRowId: string) =>
+    queryOptions({
+      queryKey: ["portal", "tenant", tenantRowId, "detail"],
+      queryFn: () => getJson<TenantItem>(`/api/portal/tenants/${encodeURIComponent(tenantRowId)}`),
     }),
   tenantUsers: (tenantRowId: string, filter: { q?: string; role?: string; enabled?: string; status?: string }) =>
     infiniteQueryOptions({
       queryKey: ["portal", "tenant", tenantRowId, "users", filter],
       queryFn: ({ pageParam }) => getJson<Page<TenantUserItem>>(withParams(`/api/portal/tenants/${tenantRowId}/users`, { ...filter, cursor: pageParam })),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      ...keysetPaging,
     }),
   orgSubtree: (tenantRowId: string, root?: string) =>
     queryOptions({
@@ -89,7 +100,6 @@ export const portalQueries = {
       queryKey: ["portal", "tenant", tenantRowId, "sync-events"],
       queryFn: ({ pageParam }) =>
         getJson<Page<SyncEventItem>>(withParams(`/api/portal/tenants/${tenantRowId}/sync-events`, { cursor: pageParam, limit: "20" })),
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      ...keysetPaging,
     }),
 };

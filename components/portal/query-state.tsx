@@ -5,7 +5,7 @@ import { secondaryButtonClass } from "@/components/ui/card";
 
 type QueryLike = { isPending: boolean; isError: boolean; error: Error | null };
 
-export function QueryState({ query, isEmpty, empty, children }: { query: QueryLike; isEmpty: boolean; empty: string; children: ReactNode }) {
+export function QueryState({ query, isEmpty, empty, children }: { query: QueryLike; isEmpty: boolean; empty: string; children?: ReactNode }) {
   if (query.isPending)
     return (
       <p className="mt-4 text-sm text-slate-600" aria-live="polite">

@@ -32,6 +32,20 @@ export function ConfirmAction({
   const titleId = useId();
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string>();
+
+  async function confirm() {
+    setIsBusy(true);
+    setError(undefined);
+    try {
+      await onConfirm();
+      dialog.current?.close();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : "The action failed.");
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
   return (
     <>
       <button
@@ -64,18 +78,8 @@ export function ConfirmAction({
             type="button"
             className={buttonClass}
             disabled={isBusy || isConfirmDisabled}
-            onClick={async () => {
-              setIsBusy(true);
-              setError(undefined);
-              try {
-                await onConfirm();
-                dialog.current?.close();
-              } catch (e) {
-                setError(e instanceof Error ? e.message : "The action failed.");
-              } finally {
-                setIsBusy(false);
-              }
-            }}
+            // confirm() catches every failure and shows it in the dialog: nothing to await here.
+            onClick={() => void confirm()}
           >
             {isBusy ? "Working…" : (confirmLabel ?? label)}
           </button>

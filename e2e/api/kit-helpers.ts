@@ -165,16 +165,20 @@ export const BIG_TENANT_PREFIX = "big-";
 export async function snapshotKit(portal: Portal): Promise<KitSnapshot> {
   const rows = await portal.query<{ snapshot: string }>(
     `SELECT json_build_object(
-       'tenants', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'instanceKey', t."instanceKey", 'orderId', t."orderId", 'tenantCode', t."tenantCode",
+       'tenants', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'instanceKey', t."instanceKey", 'orderId', t."orderId",
+         'tenantCode', t."tenantCode",
                                    'name', t.name, 'domainName', t."domainName", 'isTest', t."isTest", 'deletedAt', t."deletedAt")) FROM "Tenant" t), '[]'),
-       'apps', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'instanceKey', t."instanceKey", 'appId', a."appId", 'clientId', a."clientId",
+       'apps', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'instanceKey', t."instanceKey", 'appId', a."appId", 'clientId',
+         a."clientId",
                                    'clientSecretEnc', a."clientSecretEnc", 'oaepVariant', a."oaepVariant", 'isTest', a."isTest", 'deletedAt', a."deletedAt"))
                            FROM "TenantApp" a JOIN "Tenant" t ON t.id = a."tenantRowId"), '[]'),
-       'users', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'appId', u."appId", 'userName', u."userName", 'name', u.name, 'orgCode', u."orgCode",
+       'users', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'appId', u."appId", 'userName', u."userName", 'name', u.name,
+         'orgCode', u."orgCode",
                                    'role', u.role, 'isEnabled', u."isEnabled", 'mobile', u.mobile, 'email', u.email, 'employeeType', u."employeeType",
                                    'workPlace', u."workPlace", 'entryDate', u."entryDate", 'status', u.status, 'isOrphaned', u."isOrphaned"))
                            FROM "TenantUser" u JOIN "Tenant" t ON t.id = u."tenantRowId"), '[]'),
-       'departments', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'orgCode', d."orgCode", 'orgName', d."orgName", 'parentCode', d."parentCode", 'linkedTo', p."orgCode"))
+       'departments', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'orgCode', d."orgCode", 'orgName', d."orgName",
+         'parentCode', d."parentCode", 'linkedTo', p."orgCode"))
                            FROM "Department" d JOIN "Tenant" t ON t.id = d."tenantRowId" LEFT JOIN "Department" p ON p.id = d."parentId"
                           WHERE t."tenantId" NOT LIKE '${BIG_TENANT_PREFIX}%'), '[]'),
        'events', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId", 'kind', e.kind, 'flag', e.flag, 'counts', e.counts,
@@ -183,14 +187,17 @@ export async function snapshotKit(portal: Portal): Promise<KitSnapshot> {
                                    'hasLog', EXISTS (SELECT 1 FROM "CallbackLog" l WHERE l.id = e."callbackLogId")) ORDER BY e."createdAt", e.id)
                            FROM "SyncEvent" e JOIN "Tenant" t ON t.id = e."tenantRowId"), '[]'),
        'logs', coalesce((SELECT json_agg(json_build_object('id', l.id, 'endpoint', l.endpoint, 'generation', l.generation, 'activity', l.activity,
-                                   'verification', l.verification, 'verificationInfo', l."verificationInfo", 'resultCode', l."resultCode", 'resultMsg', l."resultMsg",
-                                   'tenantId', l."tenantId", 'instanceId', l."instanceId", 'orderId', l."orderId", 'isTest', l."isTest", 'handlerNote', l."handlerNote",
+                                   'verification', l.verification, 'verificationInfo', l."verificationInfo", 'resultCode', l."resultCode",
+                                     'resultMsg', l."resultMsg",
+                                   'tenantId', l."tenantId", 'instanceId', l."instanceId", 'orderId', l."orderId", 'isTest', l."isTest",
+                                     'handlerNote', l."handlerNote",
                                    'requestMasked', CASE WHEN length(l."requestMasked"::text) > 65536 THEN NULL ELSE l."requestMasked"::text END,
                                    'responseMasked', l."responseMasked", 'isSealed', l."requestSealed" IS NOT NULL) ORDER BY l."receivedAt", l.id)
                            FROM "CallbackLog" l), '[]'),
        'bigTrees', coalesce((SELECT json_agg(json_build_object('tenantId', t."tenantId",
                                    'departments', (SELECT count(*) FROM "Department" d WHERE d."tenantRowId" = t.id),
-                                   'wrongLinks', (SELECT count(*) FROM "Department" c LEFT JOIN "Department" p ON p."tenantRowId" = c."tenantRowId" AND p."orgCode" = c."parentCode"
+                                   'wrongLinks', (SELECT count(*) FROM "Department" c
+                                     LEFT JOIN "Department" p ON p."tenantRowId" = c."tenantRowId" AND p."orgCode" = c."parentCode"
                                                    WHERE c."tenantRowId" = t.id AND c."parentId" IS DISTINCT FROM p.id)))
                            FROM "Tenant" t WHERE t."tenantId" LIKE '${BIG_TENANT_PREFIX}%'), '[]')
      )::text AS snapshot`,

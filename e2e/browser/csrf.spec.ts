@@ -33,7 +33,8 @@ function attackerHtml(portalOrigin: string, byFetch: object, byForm: object): st
   <input type="hidden" name="${escapeAttribute(fieldName)}" value="&quot;}">
 </form>
 <script>
-  fetch(${JSON.stringify(`${portalOrigin}/api/portal/staff`)}, { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: ${JSON.stringify(JSON.stringify(byFetch))} });
+  fetch(${JSON.stringify(`${portalOrigin}/api/portal/staff`)}, { method: "POST", mode: "no-cors", credentials: "include",
+    headers: { "content-type": "text/plain" }, body: ${JSON.stringify(JSON.stringify(byFetch))} });
   document.getElementById("attack").submit();
 </script>
 </body></html>`;

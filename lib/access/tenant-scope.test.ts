@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
-import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
-const database = await prepareInProcessDatabase("kg-access", { KOOGALLERY_ACCESS_KEY: "access-basic-key" });
+await prepareInProcessDatabase("kg-access", { KOOGALLERY_ACCESS_KEY: "access-basic-key" }, { migrate: true });
 
 const { getDb } = await import("@/lib/db");
 const { instanceScope, instanceScopeSql, instancesOfTenantFilter } = await import("@/lib/access/instance-scope");
@@ -19,8 +18,6 @@ const { createTenantRow, ensureTenantRow } = await import("@/lib/tenants/ensure-
 const { runSql, sql } = await import("@/lib/sql/insert-sql");
 type BuyerViewer = import("@/lib/auth/viewer").BuyerViewer;
 type StaffViewer = import("@/lib/auth/viewer").StaffViewer;
-
-setUpMigratedDatabase(database);
 
 const admin = (tenantId: string): BuyerViewer => ({ kind: "buyer", tenantId, userName: "ann", name: "Ann", role: "admin", orgCode: "1", tenantRowIds: [] });
 const staff: StaffViewer = { kind: "staff", staffId: "s", email: "s@example.com", name: "S", role: "VIEWER" };

@@ -5,7 +5,7 @@
 // let anyone sign a victim into the attacker's account (login CSRF). It starts
 // our own flow instead (OIDC's "login initiated by a third party"): the user is
 // already signed in at KooGallery, so the identity provider answers at once
-// with a code bound to our state and PKCE verifier. See docs/adr/0005.
+// with a code bound to our state and PKCE verifier. See docs/adr/0005-sign-in.md.
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";

@@ -4,12 +4,14 @@ export const REFUSAL_REASONS = {
   "unknown-tenant": {
     title: "We do not know this organisation",
     advice:
-      "Check the tenant code, or open the application from KooGallery so we receive it automatically. If your organisation bought the product recently, the purchase may still be syncing: try again in a few minutes.",
+      "Check the tenant code, or open the application from KooGallery so we receive it automatically. If your organisation bought the product recently," +
+      " the purchase may still be syncing: try again in a few minutes.",
   },
   "not-configured": {
     title: "Sign-in is not set up for this organisation yet",
     advice:
-      "KooGallery has not sent us this organisation's application credential. Ask your KooGallery administrator to bind the application to your organisation, or contact the merchant.",
+      "KooGallery has not sent us this organisation's application credential. Ask your KooGallery administrator to bind the application to your " +
+      "organisation, or contact the merchant.",
   },
   "tenant-removed": {
     title: "This organisation no longer uses the application",
@@ -32,7 +34,8 @@ export const REFUSAL_REASONS = {
   "wrong-tenant": {
     title: "You signed in to a different organisation",
     advice:
-      "The identity provider answered for another organisation than the one you chose. Sign out of KooGallery, then sign in again with the account of this organisation.",
+      "The identity provider answered for another organisation than the one you chose. Sign out of KooGallery, then sign in again with the account of " +
+      "this organisation.",
   },
   "no-state": {
     title: "This sign-in link cannot be used",

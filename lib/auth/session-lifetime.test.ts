@@ -3,27 +3,17 @@
 // account's password or role changes (StaffUser.sessionVersion).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
-const database = await prepareInProcessDatabase("kg-session", { KOOGALLERY_ACCESS_KEY: "session-basic-key", PORTAL_PUBLIC_URL: "http://127.0.0.1:3000" });
+await prepareInProcessDatabase("kg-session", { KOOGALLERY_ACCESS_KEY: "session-basic-key", PORTAL_PUBLIC_URL: "http://127.0.0.1:3000" }, { migrate: true });
 
-const { closeDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
 const { buildAuthOptions } = await import("@/lib/auth/auth-options");
 const { viewerOfSession } = await import("@/lib/auth/viewer");
 const { createStaffUser, disableStaffUser, enableStaffUser, setStaffPassword, setStaffRole } = await import("@/lib/staff/manage-staff");
 const { signInStaff } = await import("@/lib/staff/sign-in-staff");
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 const PASSWORD = "Correct horse 42 battery";
 const HOUR = 60 * 60;

@@ -53,7 +53,8 @@ export const SSO_FAILURE_TEXT: Record<SsoFailure, { title: string; advice: strin
   state: {
     title: "This sign-in could not be matched to your browser",
     advice:
-      "The link was changed, used already, or opened in a different browser than the one that started the sign-in. Start again from KooGallery or from our sign-in page.",
+      "The link was changed, used already, or opened in a different browser than the one that started the sign-in. Start again from KooGallery or from " +
+      "our sign-in page.",
   },
   "code-expired": { title: "The sign-in code expired", advice: "Codes from KooGallery are valid for a short time only. Start the sign-in again." },
   "code-used": {
@@ -65,7 +66,8 @@ export const SSO_FAILURE_TEXT: Record<SsoFailure, { title: string; advice: strin
   client: {
     title: "The application's KooGallery credential is not valid",
     advice:
-      "KooGallery refused our client credentials for your organisation (domain name, client ID and secret must belong together). The merchant has been told; try again later or contact them.",
+      "KooGallery refused our client credentials for your organisation (domain name, client ID and secret must belong together). The merchant has been " +
+      "told; try again later or contact them.",
   },
   "idp-unreachable": { title: "KooGallery's sign-in service did not answer", advice: "This is usually temporary. Try again in a minute." },
   "idp-answer": { title: "KooGallery answered in a way we did not understand", advice: "Try again; if it keeps happening, contact the merchant." },

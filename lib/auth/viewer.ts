@@ -78,10 +78,3 @@ export function hasStaffRole(v: Viewer | null, min: StaffRole): boolean {
   return v?.kind === "staff" && ROLE_RANK[v.role] >= ROLE_RANK[min];
 }
 
-export async function requireStaff(min: StaffRole = "VIEWER"): Promise<StaffViewer> {
-  const v = await getViewer();
-  if (!v) throw new PortalError("unauthorized", "sign in first");
-  if (v.kind !== "staff") throw new PortalError("forbidden", "only merchant staff may do this");
-  if (!hasStaffRole(v, min)) throw new PortalError("forbidden", `this needs the ${min.toLowerCase()} role or higher`);
-  return v;
-}

@@ -5,7 +5,7 @@
 // index range: see the indexes on CallbackLog in prisma/schema.prisma.
 import { ENDPOINT_NAMES, kitNameOfEndpoint, protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
 import { z } from "zod";
-import { PortalError } from "@/lib/errors";
+import { formatZodIssues, PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { VerificationOutcome } from "@/lib/callbacks/record-callback";
 
@@ -87,19 +87,9 @@ export const FILTER_KEYS = [
   "failedOnly",
 ] as const satisfies readonly (keyof CallbackLogFilter)[];
 
-/** A 400's message: field and problem. The "must…" messages are this module's own and never echo the input. */
-export function formatIssues(error: z.ZodError, what: string): string {
-  const describe = (issue: z.core.$ZodIssue) => {
-    if (issue.code === "unrecognized_keys") return `unknown ${what} ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(", ")}`;
-    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : what;
-    return `${where} ${issue.message.startsWith("must") ? issue.message : "is invalid"}`;
-  };
-  return [...new Set(error.issues.map(describe))].slice(0, 5).join("; ");
-}
-
 export function parseCallbackLogFilter(value: unknown): CallbackLogFilter {
   const parsed = callbackLogFilterSchema.safeParse(value ?? {});
-  if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "filter"));
+  if (!parsed.success) throw new PortalError("bad_request", formatZodIssues(parsed.error, { unknownKey: "filter" }));
   return parsed.data;
 }
 

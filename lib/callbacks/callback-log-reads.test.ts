@@ -7,11 +7,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
-import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const BASIC_KEY = "logs-basic-key-do-not-show";
 const KIT_KEY = "logs-kit-key-do-not-show";
-const database = await prepareInProcessDatabase("kg-callback-logs", { KOOGALLERY_ACCESS_KEY: BASIC_KEY, KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
+await prepareInProcessDatabase("kg-callback-logs", { KOOGALLERY_ACCESS_KEY: BASIC_KEY, KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY }, { migrate: true });
 
 const { getDb } = await import("@/lib/db");
 const { handleCall } = await import("@/lib/callbacks/endpoints");
@@ -27,8 +26,6 @@ const { parseLogId, requireOperator } = await import("@/lib/portal/callback-acce
 const { PortalError } = await import("@/lib/errors");
 type CallbackLogFilter = import("@/lib/callbacks/callback-log-filter").CallbackLogFilter;
 type BuyerAdmin = Extract<import("@/lib/auth/viewer").PortalViewer, { kind: "buyer" }>;
-
-setUpMigratedDatabase(database);
 
 const BASE = "http://portal.test/api/koogallery/saas";
 

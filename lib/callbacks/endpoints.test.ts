@@ -6,26 +6,17 @@
 import assert from "node:assert/strict";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
-const database = await prepareInProcessDatabase("kg-endpoints", { KOOGALLERY_ACCESS_KEY: "endpoints-test-key" });
+await prepareInProcessDatabase("kg-endpoints", { KOOGALLERY_ACCESS_KEY: "endpoints-test-key" }, { migrate: true });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { ENDPOINT_CATALOG, resolveRoute } = await import("@/lib/callbacks/endpoint-catalog");
 const { endpointDefinitionOf } = await import("@/lib/callbacks/endpoints");
 const { callbackRouteOf, serveNextCallback } = await import("@/lib/callbacks/serve-callback");
 
 const APP = path.join(process.cwd(), "app");
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 /** The route file Next.js would pick for a path: a static folder first, then a dynamic `[segment]`. */
 function routeFileOf(urlPath: string): string | undefined {

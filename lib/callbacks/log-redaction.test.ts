@@ -6,15 +6,14 @@
 // and owners only, as fingerprints to staff viewers and tenant admins.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const BASIC_KEY = "redaction-basic-key-never-shown";
 const KIT_KEY = "redaction-kit-key-never-shown";
-const database = await prepareInProcessDatabase("kg-redaction", { KOOGALLERY_ACCESS_KEY: BASIC_KEY, KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
+await prepareInProcessDatabase("kg-redaction", { KOOGALLERY_ACCESS_KEY: BASIC_KEY, KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY }, { migrate: true });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { handleCall } = await import("@/lib/callbacks/endpoints");
 const { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
@@ -22,14 +21,6 @@ const { ALL_CALLBACKS, callbackViewerScope } = await import("@/lib/callbacks/cal
 const { getInstanceDetail } = await import("@/lib/instances/get-instance-detail");
 const { STAFF_ONLY_ERROR } = await import("@/lib/portal/error-text");
 type LogReader = import("@/lib/callbacks/callback-log-scope").LogReader;
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 const BASE = "http://portal.test/api/koogallery/saas";
 const CREDENTIALS = ["admin:s3cret-pw", "svc:db-pass-9", "app:front-pw", "ops:admin-pw", "u:memo-pw", "x:fetch-pw", "k:ev-pw", "q:req-pw"];
@@ -159,20 +150,24 @@ test("signatures: in full for operators and owners, a fingerprint for staff view
   await handleCall({ method: "GET", url: v1.url, headers: {}, rawBody: "" });
   const v1Log = await lastLogId();
   const kit2 = buildKitV2Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: { ...kitBody, timeStamp: "20261201100000000" } });
-  await handleCall({
-    method: "POST",
-    url: kit2.url,
-    headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
-    rawBody: kit2.body ?? "",
-  });
+  await handleCall(
+    {
+      method: "POST",
+      url: kit2.url,
+      headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      rawBody: kit2.body ?? "",
+    },
+  );
   const kit2Log = await lastLogId();
   const kit1 = buildKitV1Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: kitBody });
-  await handleCall({
-    method: "POST",
-    url: kit1.url,
-    headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
-    rawBody: kit1.body ?? "",
-  });
+  await handleCall(
+    {
+      method: "POST",
+      url: kit1.url,
+      headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      rawBody: kit1.body ?? "",
+    },
+  );
   const kit1Log = await lastLogId();
 
   const cases = [

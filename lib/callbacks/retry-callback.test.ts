@@ -3,17 +3,20 @@
 // logged and linked; refused calls were never sealed and cannot be re-run.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
-const database = await prepareInProcessDatabase("kg-retry", { KOOGALLERY_ACCESS_KEY: "retry-test-key" });
+await prepareInProcessDatabase("kg-retry", { KOOGALLERY_ACCESS_KEY: "retry-test-key" }, { migrate: true });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { handleCall } = await import("@/lib/callbacks/endpoints");
-const { retryCallback } = await import("@/lib/callbacks/retry-callback");
-const { buildV2BasicRequest } = await import("@/lib/koogallery/signer");
+const { parseRetryBody, retryCallback } = await import("@/lib/callbacks/retry-callback");
+const { buildV1GetRequest, buildV2BasicRequest } = await import("@/lib/koogallery/signer");
 const { PortalError } = await import("@/lib/errors");
+const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
+const { freezeInstance } = await import("@/lib/instances/staff-actions");
+const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
+const { ALL_CALLBACKS } = await import("@/lib/callbacks/callback-log-scope");
 
 const URL_BASE = "http://portal.test/api/koogallery/saas";
 
@@ -22,14 +25,6 @@ async function send(body: Record<string, unknown>, key = "retry-test-key") {
   const answer = await handleCall({ method: "POST", url: req.url, headers: { "content-type": "application/json" }, rawBody: req.body ?? "" });
   return JSON.parse(answer.body) as Record<string, unknown>;
 }
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 test("a failed call succeeds when re-run after the cause is fixed, and the re-run is linked", async () => {
   const instanceId = randomUUID();
@@ -70,10 +65,6 @@ test("a call that failed verification cannot be re-run", async () => {
 });
 
 // ------------------------------------------------------------------ ordering (ADR 0006)
-
-const { buildV1GetRequest } = await import("@/lib/koogallery/signer");
-const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
-const { freezeInstance } = await import("@/lib/instances/staff-actions");
 
 /** A V2 call signed at `agoMs` before now (inside the 60 s window), with its log row. */
 async function sendAt(body: Record<string, unknown>, agoMs: number) {
@@ -144,10 +135,6 @@ test("a stale re-run is skipped: re-running a freeze made before the instance's 
 });
 
 // ------------------------------------------------------------------ re-applying a call that succeeded
-
-const { parseRetryBody } = await import("@/lib/callbacks/retry-callback");
-const { getCallbackLog } = await import("@/lib/callbacks/get-callback-log");
-const { ALL_CALLBACKS } = await import("@/lib/callbacks/callback-log-scope");
 
 test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, which the new row records", async () => {
   const instanceId = await newActiveInstance();

@@ -7,13 +7,13 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { PortalError } from "@/lib/errors";
+import { formatZodIssues, PortalError } from "@/lib/errors";
 import { openSecret } from "@/lib/crypto/secret-box";
 import type { CallbackAnswer } from "@/lib/callbacks/answer";
 import { endpointDefinitionOf, handleCallback } from "@/lib/callbacks/endpoints";
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { MAX_REAPPLY_REASON, type RetryRequest } from "@/lib/callbacks/retry-audit";
-import { formatIssues, SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
+import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
 
 export type RetryResult = { answer: CallbackAnswer; logId: string | null; resultCode: string };
 
@@ -35,7 +35,7 @@ export function parseRetryBody(value: unknown): RetryConfirmation {
   if (typeof value !== "object" || Array.isArray(value))
     throw new PortalError("bad_request", 'body must be a JSON object: {} or {"reapply": true, "reason": "…"}');
   const parsed = retryBodySchema.safeParse(value);
-  if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "field"));
+  if (!parsed.success) throw new PortalError("bad_request", formatZodIssues(parsed.error));
   if (!parsed.data.reapply) return {};
   if (!parsed.data.reason) throw new PortalError("bad_request", "reason is required to re-apply a call: say why it must be applied again");
   return { reapply: { reason: parsed.data.reason } };

@@ -14,8 +14,8 @@
 import { kitNameOfEndpoint } from "@/lib/callbacks/endpoint-catalog";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
-import { describeError, PortalError } from "@/lib/errors";
-import { callbackLogFilterSchema, callbackLogWhere, formatIssues, type CallbackLogFilter } from "@/lib/callbacks/callback-log-filter";
+import { describeError, formatZodIssues, PortalError } from "@/lib/errors";
+import { callbackLogFilterSchema, callbackLogWhere, type CallbackLogFilter } from "@/lib/callbacks/callback-log-filter";
 import type { CallbackLogScope } from "@/lib/callbacks/callback-log-scope";
 import { callbackLogSummarySelect, isRetryableEndpoint } from "@/lib/callbacks/list-callback-logs";
 import { appliedByOf, describeRequests } from "@/lib/callbacks/request-identity";
@@ -80,7 +80,7 @@ export type BulkRetryBody = { filter: CallbackLogFilter; dryRun: boolean; limit?
 export function parseBulkRetryBody(value: unknown): BulkRetryBody {
   if (!value || typeof value !== "object" || Array.isArray(value)) throw new PortalError("bad_request", "body must be a JSON object: {filter, dryRun, limit?}");
   const parsed = bulkRetryBodySchema.safeParse(value);
-  if (!parsed.success) throw new PortalError("bad_request", formatIssues(parsed.error, "field"));
+  if (!parsed.success) throw new PortalError("bad_request", formatZodIssues(parsed.error));
   return { filter: parsed.data.filter ?? {}, dryRun: parsed.data.dryRun, limit: parsed.data.limit };
 }
 

@@ -9,9 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { getDb, getRawSql, type Db, type RawSql, type Tx } from "@/lib/db";
 import { getEnv, type Env } from "@/lib/env";
-import { CallbackError, describeError } from "@/lib/errors";
+import { CallbackError, describeError, formatZodIssues } from "@/lib/errors";
 import { ResultCode } from "@/lib/koogallery/result-codes";
-import { formatZodIssues } from "@/lib/koogallery/schemas";
 import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
 import type { InsertRow } from "@/lib/sql/insert-row";
 import { claimNonceCte, NONCE_CTE, NONCE_FRESH } from "@/lib/sql/claim-nonce";

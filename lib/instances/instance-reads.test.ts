@@ -9,9 +9,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
-import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
-const database = await prepareInProcessDatabase("kg-instances", { KOOGALLERY_ACCESS_KEY: "instances-basic-key" });
+await prepareInProcessDatabase("kg-instances", { KOOGALLERY_ACCESS_KEY: "instances-basic-key" }, { migrate: true });
 
 const { getDb } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
@@ -30,8 +29,6 @@ type InstanceSort = import("@/lib/instances/list-instances").InstanceSort;
 type InstanceWhere = import("@/lib/generated/prisma/client").Prisma.InstanceWhereInput;
 type SaasContext = import("@/lib/instances/types").SaasContext;
 const { plainStatement } = await import("@/lib/callbacks/activity");
-
-setUpMigratedDatabase(database);
 
 const T0 = Date.UTC(2026, 0, 1);
 const minutes = (n: number) => new Date(T0 + n * 60_000);

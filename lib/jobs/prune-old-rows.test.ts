@@ -6,25 +6,16 @@
 // without depending on this machine's speed.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
-const database = await prepareInProcessDatabase("kg-prune", { KOOGALLERY_ACCESS_KEY: "prune-test-basic-key-0123456789" });
+await prepareInProcessDatabase("kg-prune", { KOOGALLERY_ACCESS_KEY: "prune-test-basic-key-0123456789" }, { migrate: true });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb, getRawSql } = await import("@/lib/db");
 const { housekeeping } = await import("@/lib/jobs/handlers");
 const { nonceRetentionMs, pruneOldRows, retentionPolicyOf } = await import("@/lib/jobs/prune-old-rows");
 const { getEnv } = await import("@/lib/env");
 type Db = import("@/lib/db").Db;
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;

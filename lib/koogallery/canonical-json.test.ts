@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { candidatePayloads, canonicalPayload, escapeJacksonString, iterateCandidatePayloads, writeJacksonJson } from "./canonical-json";
 import { KooGalleryProtocolError } from "./errors";
+import { KIT_TENANT_SYNC_BODY, KIT_TENANT_SYNC_PAYLOAD } from "@/testing/support/koogallery-examples";
 
 const V2_PAYLOAD =
-  '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
-const KIT_PAYLOAD =
-  '{"domainName":"https://example.tenantaccount.com","flag":1,"instanceId":"huaiweitest123456","name":"huaiweitest","orderId":"CS1906666666ABCDE","tenantCode":"huawei","tenantId":"68cbc86abc2018ab880d92f36422fa0e","testFlag":0,"timeStamp":"20220413093539534"}';
+  '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS",' +
+  '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
 
 describe("canonicalPayload", () => {
   it("reproduces the §13.1 payload from a body in any order", () => {
@@ -21,18 +21,7 @@ describe("canonicalPayload", () => {
   });
 
   it("reproduces the §13.2 Kit payload from the §4.1 example order", () => {
-    const body = {
-      instanceId: "huaiweitest123456",
-      orderId: "CS1906666666ABCDE",
-      tenantId: "68cbc86abc2018ab880d92f36422fa0e",
-      tenantCode: "huawei",
-      name: "huaiweitest",
-      domainName: "https://example.tenantaccount.com",
-      flag: 1,
-      testFlag: 0,
-      timeStamp: "20220413093539534",
-    };
-    assert.equal(canonicalPayload(body, "top-sorted"), KIT_PAYLOAD);
+    assert.equal(canonicalPayload(KIT_TENANT_SYNC_BODY, "top-sorted"), KIT_TENANT_SYNC_PAYLOAD);
   });
 
   it("drops top-level nulls only", () => {

@@ -5,22 +5,20 @@ export type KooGalleryCryptoErrorCode = "BAD_KEY" | "BAD_IV" | "BAD_CIPHERTEXT" 
 
 export type KooGalleryProtocolErrorCode = "MISSING_KEY" | "MISSING_TIMESTAMP" | "UNSERIALIZABLE" | "BAD_EXTEND_PARAMS" | "BAD_REQUEST";
 
-export class KooGalleryCryptoError extends Error {
-  readonly code: KooGalleryCryptoErrorCode;
-
-  constructor(code: KooGalleryCryptoErrorCode, message: string) {
+/** An error whose `code` callers switch on; the subclasses tell a crypto failure from a protocol misuse. */
+abstract class CodedError<C extends string> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+  ) {
     super(message);
-    this.name = "KooGalleryCryptoError";
-    this.code = code;
   }
 }
 
-export class KooGalleryProtocolError extends Error {
-  readonly code: KooGalleryProtocolErrorCode;
+export class KooGalleryCryptoError extends CodedError<KooGalleryCryptoErrorCode> {
+  override name = "KooGalleryCryptoError";
+}
 
-  constructor(code: KooGalleryProtocolErrorCode, message: string) {
-    super(message);
-    this.name = "KooGalleryProtocolError";
-    this.code = code;
-  }
+export class KooGalleryProtocolError extends CodedError<KooGalleryProtocolErrorCode> {
+  override name = "KooGalleryProtocolError";
 }

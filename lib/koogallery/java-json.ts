@@ -76,15 +76,28 @@ export function parseJsonWithJavaNumbers(raw: string): unknown {
     return number === null ? fail() : new JavaNumber(renderJavaNumber(number));
   };
 
-  const readObject = (): Record<string, unknown> => {
-    const result: Record<string, unknown> = {};
+  /** The members of an object or array, from its opening bracket through `close`. */
+  const readMembers = (close: "}" | "]", readMember: () => void): void => {
     pos += 1;
     skipWhitespace();
-    if (raw[pos] === "}") {
+    if (raw[pos] === close) {
       pos += 1;
-      return result;
+      return;
     }
     for (;;) {
+      readMember();
+      skipWhitespace();
+      if (raw[pos] === ",") pos += 1;
+      else if (raw[pos] === close) {
+        pos += 1;
+        return;
+      } else fail();
+    }
+  };
+
+  const readObject = (): Record<string, unknown> => {
+    const result: Record<string, unknown> = {};
+    readMembers("}", () => {
       skipWhitespace();
       const key = readString();
       skipWhitespace();
@@ -97,32 +110,14 @@ export function parseJsonWithJavaNumbers(raw: string): unknown {
         writable: true,
         configurable: true,
       });
-      skipWhitespace();
-      if (raw[pos] === ",") pos += 1;
-      else if (raw[pos] === "}") {
-        pos += 1;
-        return result;
-      } else fail();
-    }
+    });
+    return result;
   };
 
   const readArray = (): unknown[] => {
     const result: unknown[] = [];
-    pos += 1;
-    skipWhitespace();
-    if (raw[pos] === "]") {
-      pos += 1;
-      return result;
-    }
-    for (;;) {
-      result.push(readValue());
-      skipWhitespace();
-      if (raw[pos] === ",") pos += 1;
-      else if (raw[pos] === "]") {
-        pos += 1;
-        return result;
-      } else fail();
-    }
+    readMembers("]", () => result.push(readValue()));
+    return result;
   };
 
   const value = readValue();

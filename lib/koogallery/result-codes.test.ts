@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { KIT_APP_SECRET_INVALID, ResultCode, buildResultBody, defaultResultMessages, isResultCodeValue } from "./result-codes";
+import { KIT_APP_SECRET_INVALID, ResultCode, defaultResultMessages, isResultCodeValue } from "./result-codes";
 
 describe("ResultCode", () => {
   it("has the documented values", () => {
@@ -26,12 +26,7 @@ describe("ResultCode", () => {
   });
 });
 
-describe("buildResultBody", () => {
-  it("uses the default message or a capped custom one", () => {
-    assert.deepEqual(buildResultBody(ResultCode.SUCCESS), { resultCode: "000000", resultMsg: "Success" });
-    assert.equal(buildResultBody(ResultCode.INVALID_PARAMS, "x".repeat(300)).resultMsg.length, 255);
-  });
-
+describe("isResultCodeValue", () => {
   it("recognises code values", () => {
     assert.equal(isResultCodeValue("000004"), true);
     assert.equal(isResultCodeValue("999999"), false);

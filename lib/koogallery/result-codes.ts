@@ -55,13 +55,3 @@ export const KIT_APP_SECRET_INVALID = { resultCode: "000101", resultMsg: "someth
 export function isResultCodeValue(value: unknown): value is ResultCodeValue {
   return typeof value === "string" && Object.hasOwn(defaultResultMessages, value);
 }
-
-export interface ResultBody {
-  resultCode: ResultCodeValue;
-  resultMsg: string;
-}
-
-/** resultMsg is capped at the documented 255 characters. */
-export function buildResultBody(code: ResultCodeValue, message?: string): ResultBody {
-  return { resultCode: code, resultMsg: (message ?? defaultResultMessages[code]).slice(0, 255) };
-}

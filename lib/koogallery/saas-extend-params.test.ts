@@ -5,7 +5,8 @@ import { decodeSaasExtendParams, encodeSaasExtendParams } from "./saas-extend-pa
 
 // §3.5 upgrade example.
 const example =
-  "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFsdWUiOiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
+  "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFsdWUi" +
+  "OiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
 const decoded = [
   { name: "idNum", value: "352255555555656" },
   { name: "userName", value: "huawei123" },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatZodIssues, isKitName, isTestRequest, kitSchemas, parseRelaxedJson, splitInstanceIds, v1RequestSchema, v2BasicRequestSchema } from "./schemas";
+import { formatZodIssues } from "@/lib/errors";
+import { isKitName, isTestRequest, kitSchemas, parseRelaxedJson, splitInstanceIds, v1RequestSchema, v2BasicRequestSchema } from "./schemas";
 
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
 const query = (search: string) => Object.fromEntries(new URLSearchParams(search));
@@ -13,15 +14,19 @@ function issuesOf(result: { success: boolean; error?: Parameters<typeof formatZo
 
 describe("v2BasicRequestSchema: documented examples", () => {
   const examples = [
-    '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
-    '{"activity":"refreshInstance","expireTime":"20221124023618256","instanceId":"10e758d0-31ad-4c4b-8f1b-81d03469a10e","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","productId":"OFFI461867333479178240","scene":"RENEWAL","testFlag":"1"}',
+    '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS",' +
+      '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
+    '{"activity":"refreshInstance","expireTime":"20221124023618256","instanceId":"10e758d0-31ad-4c4b-8f1b-81d03469a10e","orderId":"CS2211181819B4LVS",' +
+      '"orderLineId":"CS2211181819B4LVS-000001","productId":"OFFI461867333479178240","scene":"RENEWAL","testFlag":"1"}',
     '{"activity":"updateInstanceStatus","instanceId":"10e758d0-31ad-4c4b-8f1b-81d03469a10e","status":"FREEZE","testFlag":"1"}',
-    '{"activity":"releaseInstance","instanceId":"10e758d0-31ad-4c4b-8f1b-81d03469a10e","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
+    '{"activity":"releaseInstance","instanceId":"10e758d0-31ad-4c4b-8f1b-81d03469a10e","orderId":"CS2211181819B4LVS",' +
+      '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
     '{"activity":"queryInstance","instanceId":"a,b , c"}',
     '{"activity":"upgradeInstance","instanceId":"i-1","orderId":"CS2","orderLineId":"CS2-000001","testFlag":"0"}',
     '{"activity":"orderNotify","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
     '{"activity":"getLicenseAsync","instanceId":"i-1","effectiveTime":"2023-10-27 10:30:15 z","eventId":"ev-1","deviceFingerprint":"AA|BB||CC"}',
-    '{"activity":"refreshLicenseCode","expireTime":"20230523201932","license":"******","orderId":"******","orderLineId":"******","productId":"******","scene":"RENEWAL","testFlag":"1"}',
+    '{"activity":"refreshLicenseCode","expireTime":"20230523201932","license":"******","orderId":"******","orderLineId":"******","productId":"******",' +
+      '"scene":"RENEWAL","testFlag":"1"}',
     '{"activity":"updateLicenseCodeStatus","license":"******","status":"FREEZE","testFlag":"1"}',
     '{"activity":"releaseLicenseCode","license":"*******","orderId":"******","orderLineId":"******","testFlag":"1"}',
   ];
@@ -35,7 +40,11 @@ describe("v2BasicRequestSchema: documented examples", () => {
 
   it("parses the richer §2.8 newInstance body and keeps its details", () => {
     const body = json(
-      '{"activity":"newInstance","buyerInfo":{"customerId":"c1","customerName":"n","userId":"u","userName":"un","mobilePhone":"m","email":"e"},"orderInfo":[{"businessId":"b1","orderId":"CS1","trialFlag":"0","orderAmount":12.78,"chargingMode":"PERIOD","periodType":"month","periodNumber":5,"provisionType":1,"productInfo":[{"skuCode":"a63ee5c9-4f86-11ed-9f95-fa163e8cb3b2","productId":"OFFI788963615933718528","linearValue":20}],"createTime":"20221024194509","expireTime":"20221224194509","extendParams":[{"name":"emailDomainName","value":"test.xxxx.com"}]}],"testFlag":"1"}',
+      '{"activity":"newInstance","buyerInfo":{"customerId":"c1","customerName":"n","userId":"u","userName":"un","mobilePhone":"m","email":"e"},' +
+        '"orderInfo":[{"businessId":"b1","orderId":"CS1","trialFlag":"0","orderAmount":12.78,"chargingMode":"PERIOD","periodType":"month",' +
+        '"periodNumber":5,"provisionType":1,"productInfo":[{"skuCode":"a63ee5c9-4f86-11ed-9f95-fa163e8cb3b2","productId":"OFFI788963615933718528",' +
+        '"linearValue":20}],"createTime":"20221024194509","expireTime":"20221224194509","extendParams":[{"name":"emailDomainName",' +
+        '"value":"test.xxxx.com"}]}],"testFlag":"1"}',
     );
     const result = v2BasicRequestSchema.parse(body);
     assert.equal(result.activity, "newInstance");
@@ -115,7 +124,8 @@ describe("v1RequestSchema", () => {
 
   it("parses the §3.1 newInstance example", () => {
     const params = query(
-      "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1" +
+      "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&" +
+        "orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1" +
         common,
     );
     const result = v1RequestSchema.parse(params);
@@ -127,10 +137,12 @@ describe("v1RequestSchema", () => {
       "activity=refreshInstance&expireTime=20180725000000&instanceId=03pf80c2bae96vc49b80b917bea776d7&orderId=HWS001014ED483AA1E8&testFlag=1&orderAmount=-12.5",
       "activity=expireInstance&instanceId=03pf80c2bae96vc49b80b917bea776d7&testFlag=0",
       "activity=releaseInstance&instanceId=03pf80c2bae96vc49b80b917bea776d7&orderId=CS1",
-      "activity=upgrade&amount=6456&instanceId=huaweitest123456&orderId=CS1906666688ABCDE&productId=00301-666688-0-0&skuCode=sku-1&saasExtendParams=W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifV0%3D",
+      "activity=upgrade&amount=6456&instanceId=huaweitest123456&orderId=CS1906666688ABCDE&productId=00301-666688-0-0&skuCode=sku-1&" +
+        "saasExtendParams=W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifV0%3D",
       "activity=instanceStatus&instanceId=huaweitest123456&instanceStatus=FREEZE&testFlag=1",
       "activity=instanceStatus&instanceId=huaweitest123456&instanceStatus=NORMAL",
-      "activity=queryInstance&instanceId=ebc28eb6-4606-4098-b4bd-c201c99a0654%2Cfe28e27e-1157-4105-8592-24cc9488db10%2C92df74e4-163e-4e0b-a206-d9800d33881b&testFlag=1",
+      "activity=queryInstance&" +
+        "instanceId=ebc28eb6-4606-4098-b4bd-c201c99a0654%2Cfe28e27e-1157-4105-8592-24cc9488db10%2C92df74e4-163e-4e0b-a206-d9800d33881b&testFlag=1",
       "activity=getLicense&customerId=c1&businessId=b1&orderId=CS1&productId=p&chargingMode=1&periodType=month&periodNumber=12&provisionType=1",
     ];
     for (const example of examples) {
@@ -157,7 +169,8 @@ describe("v1RequestSchema", () => {
 
 describe("kitSchemas", () => {
   const tenantSyncBody = json(
-    '{"instanceId":"huaiweitest123456","orderId":"CS1906666666ABCDE","tenantId":"68cbc86abc2018ab880d92f36422fa0e","tenantCode":"huawei","name":"huaiweitest","domainName":"https://example.tenantaccount.com","flag":1,"testFlag":0,"timeStamp":"20220413093539534"}',
+    '{"instanceId":"huaiweitest123456","orderId":"CS1906666666ABCDE","tenantId":"68cbc86abc2018ab880d92f36422fa0e","tenantCode":"huawei",' +
+      '"name":"huaiweitest","domainName":"https://example.tenantaccount.com","flag":1,"testFlag":0,"timeStamp":"20220413093539534"}',
   );
 
   it("parses the §4.1 tenantSync example", () => {
@@ -189,7 +202,8 @@ describe("kitSchemas", () => {
 
   const authBase = { instanceId: "i", tenantId: "t", appId: "a", currentSyncTime: "20220413093539534", flag: 3, testFlag: 0, timeStamp: "20220413093539534" };
   const v1UserList =
-    '[{"userName":"zhangsan01","name":"张三","position":"系统管理员","orgCode":"123456789","role":"admin","enable":"true","employeeCode":"","mobile":"","email":"","extension":{"entryDate":"2022-11-9","employeeType":"4","workPlace":"南京"}}]';
+    '[{"userName":"zhangsan01","name":"张三","position":"系统管理员","orgCode":"123456789","role":"admin","enable":"true","employeeCode":"","mobile":"",' +
+    '"email":"","extension":{"entryDate":"2022-11-9","employeeType":"4","workPlace":"南京"}}]';
 
   it("parses a V2 authSync user list", () => {
     const users = [{ userName: "u1", name: "n", orgCode: "o", role: "user", enable: "false", employeeType: 2, mobile: "138" }];

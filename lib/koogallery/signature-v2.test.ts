@@ -8,10 +8,12 @@ const accessKey = "demo-access-key-0123456789";
 const timestamp = "1680508066618";
 const nonce = "50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA";
 const basicRaw =
-  '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
+  '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS",' +
+  '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
 const basicSignature = "BAF60A798EAC102CC1E998449141672E23A814095DED0C2072B011B83E235583";
 const kitRaw =
-  '{"domainName":"https://example.tenantaccount.com","flag":1,"instanceId":"huaiweitest123456","name":"huaiweitest","orderId":"CS1906666666ABCDE","tenantCode":"huawei","tenantId":"68cbc86abc2018ab880d92f36422fa0e","testFlag":0,"timeStamp":"20220413093539534"}';
+  '{"domainName":"https://example.tenantaccount.com","flag":1,"instanceId":"huaiweitest123456","name":"huaiweitest","orderId":"CS1906666666ABCDE",' +
+  '"tenantCode":"huawei","tenantId":"68cbc86abc2018ab880d92f36422fa0e","testFlag":0,"timeStamp":"20220413093539534"}';
 const kitSignature = "38CBAE1966BD0DDA38D86FE983AFD1824BFED4BD229FBDD3188DACD6A8566711";
 
 const parse = (raw: string) => JSON.parse(raw) as Record<string, unknown>;
@@ -43,7 +45,8 @@ describe("verifyBasicSignature", () => {
 
   it("accepts a body sent in another order and with whitespace", () => {
     const raw =
-      '{ "testFlag":"1", "orderLineId":"CS2211181819B4LVS-000001", "orderId":"CS2211181819B4LVS", "businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8", "activity":"newInstance" }';
+      '{ "testFlag":"1", "orderLineId":"CS2211181819B4LVS-000001", "orderId":"CS2211181819B4LVS", "businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8", ' +
+      '"activity":"newInstance" }';
     assert.deepEqual(verifyBasicSignature({ ...base, rawBody: raw, body: parse(raw) }), { ok: true, form: "top-sorted" });
   });
 

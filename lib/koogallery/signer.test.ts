@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { verifyBasicSignature, verifyKitSignature } from "./signature-v2";
 import { buildKitV1Request, buildKitV2Request, buildV1GetRequest, buildV2BasicRequest, generateNonce, sendSignedRequest } from "./signer";
 import { authTokenParamsFromBody, parseV1Timestamp, verifyAuthToken } from "./v1-auth-token";
+import { KIT_TENANT_SYNC_BODY, KIT_TENANT_SYNC_PAYLOAD } from "@/testing/support/koogallery-examples";
 
 const accessKey = "demo-access-key-0123456789";
 const timestamp = "1680508066618";
@@ -33,7 +34,8 @@ describe("buildV2BasicRequest (§13.1)", () => {
     assert.equal(request.method, "POST");
     assert.equal(
       request.body,
-      '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
+      '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS",' +
+        '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}',
     );
     assert.deepEqual(request.headers, { Accept: "application/json", "Content-Type": "application/json;charset=utf8" });
   });
@@ -67,17 +69,7 @@ describe("buildKitV2Request (§13.2)", () => {
       baseUrl: "https://example.isv.com/",
       kitName: "tenantSync",
       accessKey,
-      body: {
-        instanceId: "huaiweitest123456",
-        orderId: "CS1906666666ABCDE",
-        tenantId: "68cbc86abc2018ab880d92f36422fa0e",
-        tenantCode: "huawei",
-        name: "huaiweitest",
-        domainName: "https://example.tenantaccount.com",
-        flag: 1,
-        testFlag: 0,
-        timeStamp: "20220413093539534",
-      },
+      body: KIT_TENANT_SYNC_BODY,
       timestamp,
       nonce,
     });
@@ -85,10 +77,7 @@ describe("buildKitV2Request (§13.2)", () => {
     assert.equal(request.headers["x-sign"], "38CBAE1966BD0DDA38D86FE983AFD1824BFED4BD229FBDD3188DACD6A8566711");
     assert.equal(request.headers["x-timestamp"], timestamp);
     assert.equal(request.headers["x-nonce"], nonce);
-    assert.equal(
-      request.body,
-      '{"domainName":"https://example.tenantaccount.com","flag":1,"instanceId":"huaiweitest123456","name":"huaiweitest","orderId":"CS1906666666ABCDE","tenantCode":"huawei","tenantId":"68cbc86abc2018ab880d92f36422fa0e","testFlag":0,"timeStamp":"20220413093539534"}',
-    );
+    assert.equal(request.body, KIT_TENANT_SYNC_PAYLOAD);
     const rawBody = request.body ?? "";
     const verified = verifyKitSignature({
       accessKey,
@@ -118,7 +107,9 @@ describe("buildV1GetRequest (§13.3)", () => {
     assert.equal(request.method, "GET");
     assert.equal(
       request.url,
-      "https://example.isv.com/saas?activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903&authToken=dJRqP6Ps%2BS0ePz3prequH%2BlxrvzfGtxqSDVDt7Yzty0%3D",
+      "https://example.isv.com/saas?activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&" +
+        "expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903&" +
+        "authToken=dJRqP6Ps%2BS0ePz3prequH%2BlxrvzfGtxqSDVDt7Yzty0%3D",
     );
   });
 

@@ -4,7 +4,11 @@ import { endpointsOf, KooGalleryProvider, logoutUrl, parseCasServiceResponse, re
 
 // SPEC §5: the documented CAS success answer.
 const SPEC_CAS_XML =
-  '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:user>zhangsan</cas:user><cas:attributes><cas:authenticationDate>2021-11-17T01:37:52.729Z</cas:authenticationDate><cas:longTermAuthenticationRequestTokenUsed>false</cas:longTermAuthenticationRequestTokenUsed><cas:isFromNewLogin>true</cas:isFromNewLogin><cas:role>admin</cas:role><cas:organizationCode>10000</cas:organizationCode><cas:name>张三</cas:name><cas:userName>zhangsan</cas:userName><cas:tenant>34a59a26e6a24071a9cc7a0526440171</cas:tenant></cas:attributes></cas:authenticationSuccess></cas:serviceResponse>';
+  '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:user>zhangsan</cas:user><cas:attributes>' +
+  "<cas:authenticationDate>2021-11-17T01:37:52.729Z</cas:authenticationDate><cas:longTermAuthenticationRequestTokenUsed>" +
+  "false</cas:longTermAuthenticationRequestTokenUsed><cas:isFromNewLogin>true</cas:isFromNewLogin><cas:role>admin</cas:role>" +
+  "<cas:organizationCode>10000</cas:organizationCode><cas:name>张三</cas:name><cas:userName>zhangsan</cas:userName><cas:tenant>" +
+  "34a59a26e6a24071a9cc7a0526440171</cas:tenant></cas:attributes></cas:authenticationSuccess></cas:serviceResponse>";
 
 test("endpoints hang off the tenant's domainName, with or without a trailing slash", () => {
   assert.equal(endpointsOf("https://t.example.com/").token, "https://t.example.com/api/v1/oauth2/token");
@@ -51,7 +55,8 @@ test("CAS: JSON success and both failure formats", () => {
   );
   assert.deepEqual(ok, { ok: true, user: { userName: "li", tenant: "t1", role: "user", name: "Li" } });
   const xmlFail = parseCasServiceResponse(
-    '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket ST-1 not recognized</cas:authenticationFailure></cas:serviceResponse>',
+    '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationFailure code="INVALID_TICKET">Ticket ST-1 not ' +
+      "recognized</cas:authenticationFailure></cas:serviceResponse>",
   );
   assert.deepEqual(xmlFail, { ok: false, code: "INVALID_TICKET", description: "Ticket ST-1 not recognized" });
   const jsonFail = parseCasServiceResponse('{"serviceResponse":{"authenticationFailure":{"code":"INVALID_SERVICE","description":"service mismatch"}}}');
@@ -60,7 +65,8 @@ test("CAS: JSON success and both failure formats", () => {
 
 test("CAS: escaped XML text is decoded, and an answer without a tenant is refused", () => {
   const r = parseCasServiceResponse(
-    "<cas:serviceResponse><cas:authenticationSuccess><cas:user>a&amp;b</cas:user><cas:attributes><cas:tenant>t</cas:tenant><cas:name>&lt;A&gt;</cas:name></cas:attributes></cas:authenticationSuccess></cas:serviceResponse>",
+    "<cas:serviceResponse><cas:authenticationSuccess><cas:user>a&amp;b</cas:user><cas:attributes><cas:tenant>t</cas:tenant><cas:name>&lt;A&gt;" +
+      "</cas:name></cas:attributes></cas:authenticationSuccess></cas:serviceResponse>",
   );
   assert.deepEqual(r, { ok: true, user: { userName: "a&b", tenant: "t", name: "<A>" } });
   const noTenant = parseCasServiceResponse(

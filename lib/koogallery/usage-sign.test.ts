@@ -8,7 +8,8 @@ const key = "demo-access-key-0123456789";
 describe("computeUsageSignature (§13.5)", () => {
   it("signs the body as written", () => {
     const body =
-      '{"usage_records":[{"instance_id":"7f141bf1-aec8-4859-8323-fb3a8ad50721","record_time":"20220809T091000Z","begin_time":"20220809T080000Z","end_time":"20220809T090000Z","usage_value":"99","metering_sn":"sn-0001"}]}';
+      '{"usage_records":[{"instance_id":"7f141bf1-aec8-4859-8323-fb3a8ad50721","record_time":"20220809T091000Z","begin_time":"20220809T080000Z",' +
+      '"end_time":"20220809T090000Z","usage_value":"99","metering_sn":"sn-0001"}]}';
     assert.equal(
       computeUsageSignature({ key, ts: "1709690865879", nonce: "6c63c221-1f6b-4141-8ff4-22f5dfe82b65", body }),
       "9jQEUfz0KVfpG7JwZ++gbfIDDKyihJfGn9VZfnqd5jI=",

@@ -21,7 +21,8 @@ describe("computeAuthToken (§13.3)", () => {
   it("builds the sorted string and the token", () => {
     assert.equal(
       buildAuthTokenString(params),
-      "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903",
+      "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&" +
+        "orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1&timeStamp=20200727073711903",
     );
     assert.equal(computeAuthToken(params, key), token);
   });

@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
-import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
-const database = await prepareInProcessDatabase("kg-org", { KOOGALLERY_ACCESS_KEY: "org-test-key" });
+const database = await prepareInProcessDatabase("kg-org", { KOOGALLERY_ACCESS_KEY: "org-test-key" }, { migrate: true });
 const { isPostgres } = database;
 
 const { getDb, getRawSql } = await import("@/lib/db");
@@ -22,8 +21,6 @@ const { generateOrgTree, reshapeOrgTree } = await import("@/testing/sample-org-t
 type KitContext = import("@/lib/tenants/types").KitContext;
 type Tx = import("@/lib/db").Tx;
 type OrgTreeNode = import("@/lib/org/read-org-tree").OrgTreeNode;
-
-setUpMigratedDatabase(database);
 
 const TIME_STAMP = "20260101120000000";
 

@@ -5,27 +5,18 @@
 // uses its own clock far from the others, so their callback rows never mix.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const ACCESS_KEY = "dashboard-basic-key-0123456789";
-const database = await prepareInProcessDatabase("kg-dashboard", { KOOGALLERY_ACCESS_KEY: ACCESS_KEY });
+await prepareInProcessDatabase("kg-dashboard", { KOOGALLERY_ACCESS_KEY: ACCESS_KEY }, { migrate: true });
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { dashboardScopeOf, getDashboard } = await import("@/lib/portal/dashboard");
 const { getEnv } = await import("@/lib/env");
 const { secretValuesOf } = await import("@/lib/portal/error-text");
 type InstanceState = import("@/lib/generated/prisma/client").InstanceState;
 type PortalViewer = import("@/lib/auth/viewer").PortalViewer;
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 const HOUR = 60 * 60 * 1000;
 const MIN = 60 * 1000;

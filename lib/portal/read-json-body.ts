@@ -2,9 +2,8 @@
 // what is wrong; over 64 KiB a 413, found while reading (lib/http/read-capped-body.ts).
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { PortalError } from "@/lib/errors";
+import { formatZodIssues, PortalError } from "@/lib/errors";
 import { readCappedBody } from "@/lib/http/read-capped-body";
-import { formatZodIssues } from "@/lib/koogallery/schemas";
 
 export const MAX_PORTAL_BODY_BYTES = 64 * 1024;
 

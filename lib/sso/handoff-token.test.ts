@@ -5,33 +5,28 @@
 // wrong (audience, expiry, tampering, foreign key, alg none, alg confusion).
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from "jose";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const ISSUER = "https://portal.test";
 const TTL_SECONDS = 60;
-const database = await prepareInProcessDatabase("kg-handoff", {
-  KOOGALLERY_ACCESS_KEY: "handoff-basic-key",
-  PORTAL_PUBLIC_URL: ISSUER,
-  SSO_HANDOFF_TTL_SECONDS: String(TTL_SECONDS),
-});
+await prepareInProcessDatabase(
+  "kg-handoff",
+  {
+    KOOGALLERY_ACCESS_KEY: "handoff-basic-key",
+    PORTAL_PUBLIC_URL: ISSUER,
+    SSO_HANDOFF_TTL_SECONDS: String(TTL_SECONDS),
+  },
+  { migrate: true },
+);
 
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { getDb } = await import("@/lib/db");
 const { getEnv } = await import("@/lib/env");
 const { openSecret } = await import("@/lib/crypto/secret-box");
 const { getActiveSigningKey, getPublishedJwks, resetSigningKeyCacheForTests } = await import("@/lib/sso/signing-keys");
 const { HandoffTokenError, handoffUrl, signHandoffToken, verifyHandoffToken } = await import("@/lib/sso/handoff-token");
 const { GET: getJwksRoute } = await import("@/app/.well-known/jwks.json/route");
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 const INSTANCE = "inst-handoff-0001";
 const CLAIMS = { userName: "alice", name: "Alice Li", role: "admin" as const, tenantId: "tenant-42", orgCode: "D7", instanceId: INSTANCE };

@@ -62,7 +62,8 @@ function loadDemoPasswords(file: string): Map<string, string> {
     if (existing) return existing;
   }
   const accounts = DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: a.role, password: generateDemoPassword() }));
-  const text = `${JSON.stringify({ note: "Local demo staff accounts (PORTAL_DEMO=1 only). Delete this file to get new passwords on a fresh database.", accounts }, null, 2)}\n`;
+  const note = "Local demo staff accounts (PORTAL_DEMO=1 only). Delete this file to get new passwords on a fresh database.";
+  const text = `${JSON.stringify({ note, accounts }, null, 2)}\n`;
   mkdirSync(path.dirname(file), { recursive: true });
   try {
     // A malformed file is replaced; otherwise "wx" loses to a file another process just wrote.

@@ -7,14 +7,13 @@ import { randomInt, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
-const database = await prepareInProcessDatabase("kg-staff", { KOOGALLERY_ACCESS_KEY: "staff-basic-key" });
+await prepareInProcessDatabase("kg-staff", { KOOGALLERY_ACCESS_KEY: "staff-basic-key" }, { migrate: true });
 
 const { hash: argon2Hash } = await import("@node-rs/argon2");
-const { closeDb, getDb, getRawSql } = await import("@/lib/db");
-const { applyMigrations } = await import("@/lib/migrations");
+const { closeDb, getDb } = await import("@/lib/db");
 const { PortalError } = await import("@/lib/errors");
 const { EnvError } = await import("@/lib/env");
 const { checkPasswordStrength, hashPassword, needsRehash, verifyPassword } = await import("@/lib/staff/password");
@@ -22,14 +21,6 @@ const rateLimit = await import("@/lib/staff/rate-limit");
 const { signInStaff } = await import("@/lib/staff/sign-in-staff");
 const { createStaffUser, disableStaffUser, enableStaffUser, listStaffUsers, setStaffPassword, setStaffRole } = await import("@/lib/staff/manage-staff");
 const { ensureFirstOwner } = await import("@/lib/staff/ensure-first-owner");
-
-before(async () => {
-  await applyMigrations(await getRawSql());
-});
-after(async () => {
-  await closeDb();
-  await database.drop();
-});
 
 const PASSWORD = "Correct horse 42 battery";
 const uniqueEmail = (label: string) => `${label}-${randomUUID()}@example.test`;
@@ -260,7 +251,7 @@ test("a forged X-Forwarded-For gets no fresh address budget: the limit keys on t
     authorize(uniqueEmail("forged"), { "x-kg-client-address": seen, "x-forwarded-for": `${uniqueIp()}, ${uniqueIp()}` }),
     refusal(/^rate-limited:/),
   );
-  // Under `next start` (no server.ts), the entry Next.js appended for the socket counts, not the client's own.
+  // Under `next start` (no serve.ts), the entry Next.js appended for the socket counts, not the client's own.
   await assert.rejects(authorize(uniqueEmail("forged"), { "x-forwarded-for": `203.0.113.9, ${seen}` }), refusal(/^rate-limited:/));
   // Another address still has its own budget.
   await assert.rejects(authorize(uniqueEmail("forged"), { "x-kg-client-address": uniqueIp(), "x-forwarded-for": seen }), refusal(/^invalid$/));

@@ -8,18 +8,15 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
-import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
 const KIT_KEY = "ordering-kit-key";
-const database = await prepareInProcessDatabase("kg-ordering", { KOOGALLERY_ACCESS_KEY: "ordering-basic-key", KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY });
+await prepareInProcessDatabase("kg-ordering", { KOOGALLERY_ACCESS_KEY: "ordering-basic-key", KOOGALLERY_KIT_ACCESS_KEY: KIT_KEY }, { migrate: true });
 
 const { getDb } = await import("@/lib/db");
 const { sendKitCall } = await import("@/testing/support/send-kit-call");
 const { kitSyncTimeOf } = await import("@/lib/tenants/sync-watermark");
 const { formatV1Timestamp } = await import("@/lib/koogallery/v1-auth-token");
 type KitName = import("@/lib/koogallery/schemas").KitName;
-
-setUpMigratedDatabase(database);
 
 /** UTC+8 yyyyMMddHHmmssSSS times a minute apart, in the order KooGallery made them. */
 const T1 = "20261201100000000";

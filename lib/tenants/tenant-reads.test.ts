@@ -8,9 +8,12 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
-import { setUpMigratedDatabase } from "@/testing/support/set-up-migrated-database";
 
-const database = await prepareInProcessDatabase("kg-tenants", { KOOGALLERY_ACCESS_KEY: "tenants-basic-key", KOOGALLERY_KIT_ACCESS_KEY: "tenants-kit-key" });
+const database = await prepareInProcessDatabase(
+  "kg-tenants",
+  { KOOGALLERY_ACCESS_KEY: "tenants-basic-key", KOOGALLERY_KIT_ACCESS_KEY: "tenants-kit-key" },
+  { migrate: true },
+);
 const { dataDir } = database;
 const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   modulusLength: 3072,
@@ -29,8 +32,6 @@ const { listTenantUsers } = await import("@/lib/tenants/list-tenant-users");
 const { listSyncEvents } = await import("@/lib/tenants/list-sync-events");
 const { PortalError } = await import("@/lib/errors");
 type KitName = import("@/lib/koogallery/schemas").KitName;
-
-setUpMigratedDatabase(database);
 
 const TIME_STAMP = "20260101120000000";
 

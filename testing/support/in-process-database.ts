@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import pg from "pg";
 
 export type InProcessDatabase = {
@@ -27,6 +28,11 @@ export type InProcessDatabaseOptions = {
    * postgresql.auto.conf (ALTER SYSTEM), which every later session reads.
    */
   timeZone?: string;
+  /**
+   * Registers the file's usual node:test hooks: the migrations applied before its tests, the app's
+   * database handle closed and the database dropped after them.
+   */
+  migrate?: boolean;
 };
 
 const ZONE_NAME = /^[A-Za-z0-9_+\-/]+$/;
@@ -72,7 +78,7 @@ export async function prepareInProcessDatabase(prefix: string, env: Record<strin
     if (opts.timeZone) await showPgliteTimeZone(dataDir, `ALTER SYSTEM SET timezone TO '${opts.timeZone}'`);
   }
   const databaseUrl = process.env.DATABASE_URL;
-  return {
+  const database: InProcessDatabase = {
     dataDir,
     isPostgres,
     async showDefaultTimeZone() {
@@ -90,4 +96,19 @@ export async function prepareInProcessDatabase(prefix: string, env: Record<strin
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  if (opts.migrate) migrateBeforeAndDropAfter(database);
+  return database;
+}
+
+function migrateBeforeAndDropAfter(database: InProcessDatabase): void {
+  // Imported in the hooks: lib/db reads the environment this file has just set.
+  before(async () => {
+    const [{ getRawSql }, { applyMigrations }] = await Promise.all([import("@/lib/db"), import("@/lib/migrations")]);
+    await applyMigrations(await getRawSql());
+  });
+  after(async () => {
+    const { closeDb } = await import("@/lib/db");
+    await closeDb();
+    await database.drop();
+  });
 }

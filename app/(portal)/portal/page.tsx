@@ -1,7 +1,9 @@
 // /portal: the dashboard. Staff see everything; a tenant admin the same figures
 // limited to their enterprise's instances, with a link to their tenant.
-import { DashboardView } from "@/components/portal/dashboard/dashboard-view";
-import { requirePortalViewer } from "@/lib/auth/viewer";
+import { HydrationBoundary } from "@tanstack/react-query";
+import { DashboardView } from "./dashboard-view";
+import { getPortalPageViewer, seedQueries } from "@/app/(portal)/portal-page";
+import { dashboardQueries } from "@/components/portal/dashboard-queries";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { dashboardScopeOf, getDashboard } from "@/lib/portal/dashboard";
@@ -10,13 +12,16 @@ import { secretValuesOf } from "@/lib/portal/error-text";
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
-  const viewer = await requirePortalViewer();
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   const db = await getDb();
-  const initial = await getDashboard(db, await dashboardScopeOf(db, viewer), { secrets: secretValuesOf(getEnv()) });
+  const dashboard = await getDashboard(db, await dashboardScopeOf(db, viewer), { secrets: secretValuesOf(getEnv()) });
   return (
     <main>
       <h1 className="mb-4 text-2xl font-semibold">Dashboard</h1>
-      <DashboardView initial={initial} />
+      <HydrationBoundary state={seedQueries([{ queryKey: dashboardQueries.dashboard().queryKey, data: dashboard }])}>
+        <DashboardView />
+      </HydrationBoundary>
     </main>
   );
 }

@@ -39,16 +39,3 @@ export function VerificationBadge({ outcome }: { outcome: string }) {
   const v = VERIFICATION_LABELS[outcome] ?? { text: outcome.toLowerCase(), tone: "neutral" as const };
   return <Badge tone={v.tone}>{v.text}</Badge>;
 }
-
-/** Deterministic on server and client (no locale or time zone): "2026-11-25 10:00:03 UTC". */
-export function formatTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
-}
-
-export function formatDuration(totalSeconds: number): string {
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${totalSeconds} s`;
-}

@@ -1,13 +1,13 @@
 // /portal/callbacks: the callback log (staff see every call; a tenant admin their enterprise's). ?q= pre-fills the search.
-import { CallbackLogList } from "@/components/portal/callbacks/callback-log-list";
-import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
+import { CallbackLogList } from "./callback-log-list";
+import { getPortalPageViewer } from "@/app/(portal)/portal-page";
+import { hasStaffRole } from "@/lib/auth/viewer";
 
 export const dynamic = "force-dynamic";
 
 export default async function CallbacksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const viewer = await getViewer();
-  // Signed out or not an administrator: the portal layout redirects or explains; render nothing here.
-  if (!isPortalViewer(viewer)) return null;
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   const { q } = await searchParams;
   const initialQuery = typeof q === "string" ? q.slice(0, 100) : "";
   return (

@@ -1,7 +1,7 @@
 // /portal/instances: every instance for staff; a tenant admin sees those their enterprise is bound to.
-import { InstanceList } from "@/components/portal/instances/instance-list";
+import { InstanceList } from "./instance-list";
 import type { InstanceFilter } from "@/components/portal/instance-queries";
-import { requirePortalViewer } from "@/lib/auth/viewer";
+import { getPortalPageViewer } from "@/app/(portal)/portal-page";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +12,7 @@ function one(v: string | string[] | undefined): string | undefined {
 }
 
 export default async function InstancesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await requirePortalViewer();
+  if (!(await getPortalPageViewer())) return null;
   const p = await searchParams;
   // The address's filter is the starting filter; the API validates it (a bad one shows its 400 message).
   const initialFilter: InstanceFilter = {

@@ -1,7 +1,9 @@
 // /portal/settings: staff only. The addresses to paste into the seller center,
 // which keys are configured, and the health of the background jobs.
+import { HydrationBoundary } from "@tanstack/react-query";
 import { SettingsView } from "./settings-view";
-import { requirePortalViewer } from "@/lib/auth/viewer";
+import { getPortalPageViewer, seedQueries } from "@/app/(portal)/portal-page";
+import { dashboardQueries } from "@/components/portal/dashboard-queries";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { workerStatus } from "@/lib/jobs/worker";
@@ -10,7 +12,8 @@ import { getSettings } from "@/lib/portal/settings";
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const viewer = await requirePortalViewer();
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   if (viewer.kind !== "staff") {
     return (
       <main>
@@ -21,12 +24,13 @@ export default async function SettingsPage() {
       </main>
     );
   }
-  const now = new Date();
-  const initial = await getSettings(await getDb(), getEnv(), workerStatus(), now);
+  const settings = await getSettings(await getDb(), getEnv(), workerStatus(), new Date());
   return (
     <main>
       <h1 className="mb-4 text-2xl font-semibold">Settings</h1>
-      <SettingsView initial={initial} initialAt={now.getTime()} />
+      <HydrationBoundary state={seedQueries([{ queryKey: dashboardQueries.settings().queryKey, data: settings }])}>
+        <SettingsView />
+      </HydrationBoundary>
     </main>
   );
 }

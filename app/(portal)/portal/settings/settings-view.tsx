@@ -4,16 +4,17 @@
 import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { dashboardQueries } from "@/components/portal/dashboard-queries";
-import { formatDuration, formatTimeUtc } from "@/components/portal/dashboard/format";
-import type { Settings } from "@/lib/portal/settings";
+import { formatDuration, formatTimeUtc } from "@/components/portal/format";
+import { QueryState } from "@/components/portal/query-state";
 import { CopyButton } from "./copy-button";
 import { TableHead } from "@/components/ui/table-head";
 
 const card = "rounded-lg border border-slate-200 bg-white p-4";
 
-export function SettingsView({ initial, initialAt }: { initial: Settings; initialAt: number }) {
-  const query = useQuery({ ...dashboardQueries.settings(), initialData: initial, initialDataUpdatedAt: initialAt });
+export function SettingsView() {
+  const query = useQuery(dashboardQueries.settings());
   const s = query.data;
+  if (!s) return <QueryState query={query} isEmpty empty="No settings yet." />;
   const jobs = s.jobs;
   return (
     <div className="space-y-6">
@@ -91,7 +92,8 @@ export function SettingsView({ initial, initialAt }: { initial: Settings; initia
           <dt className="font-medium">Oldest pending job</dt>
           <dd>
             {jobs.oldestPending
-              ? `${jobs.oldestPending.kind}, waiting ${formatDuration(jobs.oldestPending.ageMs)} (${jobs.oldestPending.attempts} attempts, next run ${formatTimeUtc(jobs.oldestPending.runAt)})`
+              ? `${jobs.oldestPending.kind}, waiting ${formatDuration(jobs.oldestPending.ageMs)} (${jobs.oldestPending.attempts} attempts, next run ` +
+                `${formatTimeUtc(jobs.oldestPending.runAt)})`
               : "none"}
           </dd>
         </dl>

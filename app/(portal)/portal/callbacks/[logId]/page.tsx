@@ -1,10 +1,11 @@
 // /portal/callbacks/{logId}: one logged call (scoped: another enterprise's call is a 404).
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { HydrationBoundary } from "@tanstack/react-query";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { callbackQueries, type CallbackLogDetailJson } from "@/components/portal/callback-queries";
-import { CallbackLogDetailView } from "@/components/portal/callbacks/callback-log-detail";
-import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
+import { getPortalPageViewer, seedQueries } from "@/app/(portal)/portal-page";
+import { callbackQueries } from "@/components/portal/callback-queries";
+import { CallbackLogDetailView } from "./callback-log-detail";
+import { hasStaffRole } from "@/lib/auth/viewer";
 import { getDb } from "@/lib/db";
 import { callbackViewerScope } from "@/lib/callbacks/callback-log-scope";
 import { getCallbackLog } from "@/lib/callbacks/get-callback-log";
@@ -14,17 +15,13 @@ export const dynamic = "force-dynamic";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function CallbackLogPage({ params }: { params: Promise<{ logId: string }> }) {
-  const viewer = await getViewer();
-  // Signed out or not an administrator: the portal layout redirects or explains; render nothing here.
-  if (!isPortalViewer(viewer)) return null;
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   const { logId } = await params;
   if (!UUID.test(logId)) notFound();
   const db = await getDb();
   const detail = await getCallbackLog(db, await callbackViewerScope(db, viewer), logId);
   if (!detail) notFound();
-  // The client reads the same key; the JSON round trip gives it the API's shape.
-  const queryClient = new QueryClient();
-  queryClient.setQueryData(callbackQueries.detail(logId).queryKey, JSON.parse(JSON.stringify(detail)) as CallbackLogDetailJson);
   return (
     <main className="space-y-4">
       <p className="text-sm">
@@ -38,7 +35,7 @@ export default async function CallbackLogPage({ params }: { params: Promise<{ lo
           ({detail.generation}, {detail.endpoint})
         </span>
       </h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <HydrationBoundary state={seedQueries([{ queryKey: callbackQueries.detail(logId).queryKey, data: detail }])}>
         {/* Keyed: following a link to another log starts with that log's state, not the last one's. */}
         <CallbackLogDetailView key={logId} logId={logId} canOperate={hasStaffRole(viewer, "OPERATOR")} />
       </HydrationBoundary>

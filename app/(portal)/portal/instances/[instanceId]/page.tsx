@@ -1,20 +1,17 @@
 // /portal/instances/{id}: one instance (scoped: another enterprise's instance is a 404).
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { InstanceDetailView } from "@/components/portal/instances/instance-detail";
-import { hasStaffRole, requirePortalViewer } from "@/lib/auth/viewer";
-import { PortalError } from "@/lib/errors";
+import { InstanceDetailView } from "./instance-detail";
+import { getPortalPageViewer, inScopeOrNotFound } from "@/app/(portal)/portal-page";
+import { hasStaffRole } from "@/lib/auth/viewer";
 import { requireInstanceInScope } from "@/lib/portal/instance-access";
 
 export const dynamic = "force-dynamic";
 
 export default async function InstancePage({ params }: { params: Promise<{ instanceId: string }> }) {
-  const viewer = await requirePortalViewer();
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   const { instanceId } = await params;
-  const id = await requireInstanceInScope(viewer, instanceId).catch((e: unknown) => {
-    if (e instanceof PortalError && e.code === "not_found") notFound();
-    throw e;
-  });
+  const id = await inScopeOrNotFound(requireInstanceInScope(viewer, instanceId));
   return (
     <main className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm">

@@ -6,7 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { inputClass } from "@/components/ui/card";
-import { runInstanceAction, type InstanceAction, type InstanceDetail } from "@/components/portal/instance-queries";
+import { instanceKeys, runInstanceAction, type InstanceAction, type InstanceDetail } from "@/components/portal/instance-queries";
 
 const ACTIONS: Record<InstanceAction, { label: string; title: string; done: string; consequence: string }> = {
   freeze: {
@@ -70,8 +70,8 @@ export function InstanceActions({ instanceId, instance }: { instanceId: string; 
   const onDone = async (done: string) => {
     setMessage(done);
     await Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["portal", "instance", instanceId] }),
-      queryClient.invalidateQueries({ queryKey: ["portal", "instances"] }),
+      queryClient.invalidateQueries({ queryKey: instanceKeys.detail(instanceId) }),
+      queryClient.invalidateQueries({ queryKey: instanceKeys.lists() }),
     ]);
   };
   const isReleased = instance.state === "RELEASED";

@@ -7,9 +7,42 @@ import Link from "next/link";
 import { useState } from "react";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, type BulkRetryResultJson, type CallbackFilter } from "@/components/portal/callback-queries";
-import { formatTime } from "@/components/portal/callbacks/callback-badges";
+import { formatTime } from "@/components/portal/format";
 
 const SHOWN = 20;
+
+type BulkRetryItemJson = BulkRetryResultJson["items"][number];
+
+/** The first calls of one decision, each linked to its log, with the reason (and the newer call that supersedes it). */
+function CallList({ summary, items }: { summary: string; items: BulkRetryItemJson[] }) {
+  if (items.length === 0) return null;
+  return (
+    <details>
+      <summary className="cursor-pointer">{summary}</summary>
+      <ul className="mt-1 max-h-40 list-disc overflow-auto pl-5 text-xs">
+        {items.slice(0, SHOWN).map((i) => (
+          <li key={i.id}>
+            <Link href={`/portal/callbacks/${i.id}`} className="underline">
+              {formatTime(i.receivedAt)} {i.activity ?? i.endpoint}
+            </Link>
+            : {i.reason}
+            {i.supersededById ? (
+              <>
+                {" "}
+                (
+                <Link href={`/portal/callbacks/${i.supersededById}`} className="underline">
+                  the newer call
+                </Link>
+                )
+              </>
+            ) : null}
+          </li>
+        ))}
+        {items.length > SHOWN ? <li>and {items.length - SHOWN} more</li> : null}
+      </ul>
+    </details>
+  );
+}
 
 function Counts({ result }: { result: BulkRetryResultJson }) {
   const c = result.counts;
@@ -18,8 +51,8 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
   return (
     <div className="space-y-2">
       <p className="font-medium text-slate-900">
-        {c.wouldRun} {result.isDryRun ? "would run" : "re-run"}, {c.alreadyApplied} already applied, {c.superseded} superseded by a newer call, {c.cannotRetry}{" "}
-        cannot be retried
+        {`${c.wouldRun} ${result.isDryRun ? "would run" : "re-run"}, ${c.alreadyApplied} already applied, `}
+        {`${c.superseded} superseded by a newer call, ${c.cannotRetry} cannot be retried`}
         {c.duplicates > 0 ? `, ${c.duplicates} repeat${c.duplicates === 1 ? "" : "s"} of another call in the run` : ""}.
       </p>
       {result.isCapped ? (
@@ -28,48 +61,8 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
           reach the rest.
         </p>
       ) : null}
-      {superseded.length > 0 ? (
-        <details>
-          <summary className="cursor-pointer">Which are superseded (not run)</summary>
-          <ul className="mt-1 max-h-40 list-disc overflow-auto pl-5 text-xs">
-            {superseded.slice(0, SHOWN).map((i) => (
-              <li key={i.id}>
-                <Link href={`/portal/callbacks/${i.id}`} className="underline">
-                  {formatTime(i.receivedAt)} {i.activity ?? i.endpoint}
-                </Link>
-                : {i.reason}
-                {i.supersededById ? (
-                  <>
-                    {" "}
-                    (
-                    <Link href={`/portal/callbacks/${i.supersededById}`} className="underline">
-                      the newer call
-                    </Link>
-                    )
-                  </>
-                ) : null}
-              </li>
-            ))}
-            {superseded.length > SHOWN ? <li>and {superseded.length - SHOWN} more</li> : null}
-          </ul>
-        </details>
-      ) : null}
-      {cannot.length > 0 ? (
-        <details>
-          <summary className="cursor-pointer">Which cannot be retried</summary>
-          <ul className="mt-1 max-h-40 list-disc overflow-auto pl-5 text-xs">
-            {cannot.slice(0, SHOWN).map((i) => (
-              <li key={i.id}>
-                <Link href={`/portal/callbacks/${i.id}`} className="underline">
-                  {formatTime(i.receivedAt)} {i.activity ?? i.endpoint}
-                </Link>
-                : {i.reason}
-              </li>
-            ))}
-            {cannot.length > SHOWN ? <li>and {cannot.length - SHOWN} more</li> : null}
-          </ul>
-        </details>
-      ) : null}
+      <CallList summary="Which are superseded (not run)" items={superseded} />
+      <CallList summary="Which cannot be retried" items={cannot} />
       <p className="text-xs text-slate-600">
         Only failed calls are re-run, oldest first, one at a time; each re-run is logged as its own call linked to the original.
       </p>

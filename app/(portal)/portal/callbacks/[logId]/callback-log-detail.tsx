@@ -9,7 +9,8 @@ import { useId, useState, type ReactNode } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, callbackQueries, type CallbackLogDetailJson, type CallbackLogItem } from "@/components/portal/callback-queries";
-import { formatDuration, formatTime, ResultCodeBadge, VerificationBadge } from "@/components/portal/callbacks/callback-badges";
+import { ResultCodeBadge, VerificationBadge } from "@/components/portal/callbacks/callback-badges";
+import { formatDuration, formatTime } from "@/components/portal/format";
 import { protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -43,7 +44,10 @@ function Json({ label, value }: { label: string; value: unknown }) {
       role="region"
       aria-label={label}
       tabIndex={0}
-      className="max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-slate-500"
+      className={
+        "max-h-96 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs text-slate-900 focus:outline-none focus-visible:ring-2 " +
+        "focus-visible:ring-slate-500"
+      }
     >
       {value === null || value === undefined ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value, null, 2)}
     </pre>
@@ -96,7 +100,9 @@ function RetryWindowNote({ log }: { log: CallbackLogDetailJson }) {
   if (w.isSettled)
     text = `KooGallery re-sends this call for ${w.windowHours} h${cadence} from its first attempt, but the request has since succeeded: nothing is pending.`;
   else if (w.isOpen)
-    text = `KooGallery keeps re-sending this call${cadence} until ${formatTime(w.closesAt)}: ${formatDuration(w.remainingSeconds)} left (${w.windowHours} h from its first attempt at ${formatTime(w.firstAttemptAt)}). After that ${w.afterWindow}.`;
+    text =
+      `KooGallery keeps re-sending this call${cadence} until ${formatTime(w.closesAt)}: ${formatDuration(w.remainingSeconds * 1000)} left ` +
+      `(${w.windowHours} h from its first attempt at ${formatTime(w.firstAttemptAt)}). After that ${w.afterWindow}.`;
   else text = `KooGallery's ${w.windowHours} h window closed at ${formatTime(w.closesAt)}: ${w.afterWindow}.`;
   const tone = w.isSettled
     ? "border-emerald-200 bg-emerald-50 text-emerald-900"

@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { inputClass } from "@/components/ui/card";
+import { SearchField } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
@@ -16,19 +16,7 @@ export function TenantList() {
   return (
     <section aria-label="Tenants">
       <div className="flex flex-wrap items-end gap-4">
-        <div className="w-72">
-          <label htmlFor="tenant-search" className="block text-sm font-medium">
-            Search
-          </label>
-          <input
-            id="tenant-search"
-            type="search"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            placeholder="Name, code, tenant, instance or order"
-            className={inputClass}
-          />
-        </div>
+        <SearchField id="tenant-search" label="Search" value={q} onChange={setQ} placeholder="Name, code, tenant, instance or order" className="w-72" />
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> Include test data
         </label>

@@ -8,9 +8,9 @@ import type { ReactNode } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { instanceQueries, type InstanceDetail } from "@/components/portal/instance-queries";
 import { QueryState } from "@/components/portal/query-state";
-import { AppInfoCard } from "@/components/portal/instances/app-info-card";
-import { InstanceActions } from "@/components/portal/instances/instance-actions";
-import { InstanceTimeline } from "@/components/portal/instances/instance-timeline";
+import { AppInfoCard } from "./app-info-card";
+import { InstanceActions } from "./instance-actions";
+import { InstanceTimeline } from "./instance-timeline";
 import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
 import { TableHead } from "@/components/ui/table-head";
 
@@ -107,9 +107,9 @@ function Orders({ detail }: { detail: InstanceDetail }) {
                   <td className="py-2 pr-3">
                     {o.kind.toLowerCase().replaceAll("_", " ")}
                     {o.isTest ? (
-                      <span className="ml-1">
-                        <Badge tone="warn">test</Badge>
-                      </span>
+                      <Badge tone="warn" className="ml-1">
+                        test
+                      </Badge>
                     ) : null}
                   </td>
                   <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(o.createdAt)}</td>

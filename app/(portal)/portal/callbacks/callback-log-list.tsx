@@ -3,13 +3,16 @@
 // for operators "Retry matching…" over the same filter.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/card";
+import { Field, SearchField, SelectField } from "@/components/ui/field";
+import { useDebounced } from "@/components/hooks/use-debounced";
 import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
-import { BulkRetry } from "@/components/portal/callbacks/bulk-retry";
-import { formatTime, ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
+import { BulkRetry } from "./bulk-retry";
+import { ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
+import { formatTime } from "@/components/portal/format";
 import { defaultResultMessages } from "@/lib/koogallery/result-codes";
 import { TableHead } from "@/components/ui/table-head";
 import { ENDPOINT_CATALOG } from "@/lib/callbacks/endpoint-catalog";
@@ -59,36 +62,6 @@ function toFilter(f: FormState): CallbackFilter {
   };
 }
 
-function Select({
-  id,
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  options: { value: string; label: string }[];
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass}>
-        <option value="">Any</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 function Filters({ form, set }: { form: FormState; set: <K extends keyof FormState>(key: K, value: FormState[K]) => void }) {
   return (
     <form
@@ -97,22 +70,29 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
       onSubmit={(e) => e.preventDefault()}
     >
-      <div className="sm:col-span-2">
-        <label htmlFor="cb-q" className="block text-sm font-medium">
-          Order, instance or tenant
-        </label>
-        <input
-          id="cb-q"
-          type="search"
-          value={form.q}
-          onChange={(e) => set("q", e.target.value)}
-          placeholder="Exact ID, e.g. CS2211181819B4LVS"
-          className={inputClass}
-        />
-      </div>
-      <Select id="cb-endpoint" label="Endpoint" value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS} />
-      <Select id="cb-activity" label="Activity" value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES} />
-      <Select
+      <SearchField
+        id="cb-q"
+        label="Order, instance or tenant"
+        value={form.q}
+        onChange={(v) => set("q", v)}
+        placeholder="Exact ID, e.g. CS2211181819B4LVS"
+        className="sm:col-span-2"
+      />
+      <SelectField
+        id="cb-endpoint"
+        label="Endpoint"
+        value={form.endpoint}
+        onChange={(v) => set("endpoint", v)}
+        options={ENDPOINTS}
+      />
+      <SelectField
+        id="cb-activity"
+        label="Activity"
+        value={form.activity}
+        onChange={(v) => set("activity", v)}
+        options={ACTIVITIES}
+      />
+      <SelectField
         id="cb-generation"
         label="Generation"
         value={form.generation}
@@ -122,32 +102,26 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
           { value: "V2", label: "V2" },
         ]}
       />
-      <Select
+      <SelectField
         id="cb-result"
         label="Result code"
         value={form.resultCode}
         onChange={(v) => set("resultCode", v)}
         options={Object.entries(defaultResultMessages).map(([code, text]) => ({ value: code, label: `${code} ${text}` }))}
       />
-      <Select
+      <SelectField
         id="cb-verification"
         label="Verification"
         value={form.verification}
         onChange={(v) => set("verification", v)}
         options={OUTCOMES.map((o) => ({ value: o, label: verificationLabel(o) }))}
       />
-      <div>
-        <label htmlFor="cb-from" className="block text-sm font-medium">
-          From (your time)
-        </label>
+      <Field id="cb-from" label="From (your time)">
         <input id="cb-from" type="datetime-local" value={form.from} onChange={(e) => set("from", e.target.value)} className={inputClass} />
-      </div>
-      <div>
-        <label htmlFor="cb-to" className="block text-sm font-medium">
-          To (your time)
-        </label>
+      </Field>
+      <Field id="cb-to" label="To (your time)">
         <input id="cb-to" type="datetime-local" value={form.to} onChange={(e) => set("to", e.target.value)} className={inputClass} />
-      </div>
+      </Field>
       <fieldset className="flex flex-wrap items-end gap-4 text-sm sm:col-span-2 lg:col-span-3">
         <legend className="sr-only">Options</legend>
         <label className="flex items-center gap-2">
@@ -162,15 +136,6 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
       </fieldset>
     </form>
   );
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 function IdLink({ label, id }: { label: string; id: string }) {
@@ -225,14 +190,14 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
                   <td className="px-3 py-2">
                     {r.activity ?? "—"}
                     {r.retryOfId ? (
-                      <span className="ml-2">
-                        <Badge tone="info">retry</Badge>
-                      </span>
+                      <Badge tone="info" className="ml-2">
+                        retry
+                      </Badge>
                     ) : null}
                     {r.isTest ? (
-                      <span className="ml-2">
-                        <Badge tone="warn">test</Badge>
-                      </span>
+                      <Badge tone="warn" className="ml-2">
+                        test
+                      </Badge>
                     ) : null}
                   </td>
                   <td className="px-3 py-2">{r.generation}</td>

@@ -6,7 +6,7 @@
 // between stacked segments, and a legend in text.
 import { useId } from "react";
 import type { HourBucket } from "@/lib/portal/dashboard";
-import { formatHourUtc } from "@/components/portal/dashboard/format";
+import { formatHourUtc } from "@/components/portal/format";
 
 type Series = { key: "accepted" | "refused" | "failed"; label: string; colour: string; swatch: string };
 

@@ -7,23 +7,19 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { inputClass, secondaryButtonClass } from "@/components/ui/card";
+import { Field, SearchField, SelectField } from "@/components/ui/field";
+import { useDebounced } from "@/components/hooks/use-debounced";
 import { instanceExportUrl, instanceFilterParams, instanceQueries, type InstanceFilter } from "@/components/portal/instance-queries";
 import { withParams } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
 import { TableHead } from "@/components/ui/table-head";
 
-const STATES = ["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"] as const;
-
-/** Text typed into a box is applied after a short pause, not on every key. */
-function useDebounced<T>(value: T, ms = 300): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
+const STATE_OPTIONS = ["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"].map((s) => ({ value: s, label: s.charAt(0) + s.slice(1).toLowerCase() }));
+const TRIAL_OPTIONS = [
+  { value: "true", label: "Trials only" },
+  { value: "false", label: "Paid only" },
+];
 
 export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter }) {
   const [q, setQ] = useState(initialFilter.q ?? "");
@@ -58,82 +54,41 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
         Instance list
       </h2>
       <div role="search" aria-label="Filter instances" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
-        <div className="sm:col-span-2">
-          <label htmlFor="instance-search" className="block text-sm font-medium">
-            Search instances
-          </label>
-          <input
-            id="instance-search"
-            type="search"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            placeholder="Order, instance or customer"
-            className={inputClass}
-            maxLength={100}
-          />
-        </div>
-        <div>
-          <label htmlFor="instance-state" className="block text-sm font-medium">
-            State
-          </label>
-          <select id="instance-state" value={state} onChange={(e) => setState(e.target.value)} className={inputClass}>
-            <option value="">Any</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s.charAt(0) + s.slice(1).toLowerCase()}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="instance-sort" className="block text-sm font-medium">
-            Sort
-          </label>
+        <SearchField
+          id="instance-search"
+          label="Search instances"
+          value={q}
+          onChange={setQ}
+          placeholder="Order, instance or customer"
+          maxLength={100}
+          className="sm:col-span-2"
+        />
+        <SelectField id="instance-state" label="State" value={state} onChange={setState} options={STATE_OPTIONS} />
+        <Field id="instance-sort" label="Sort">
           <select id="instance-sort" value={sort} onChange={(e) => setSort(e.target.value)} className={inputClass}>
             <option value="createdAt-desc">Newest first</option>
             <option value="expireAt-asc">Expiring soonest</option>
             <option value="expireAt-desc">Expiring latest</option>
           </select>
-        </div>
-        <div>
-          <label htmlFor="instance-product" className="block text-sm font-medium">
-            Product ID
-          </label>
+        </Field>
+        <Field id="instance-product" label="Product ID">
           <input id="instance-product" value={productId} onChange={(e) => setProductId(e.target.value)} className={inputClass} maxLength={100} />
-        </div>
-        <div>
-          <label htmlFor="instance-tenant" className="block text-sm font-medium">
-            Tenant ID
-          </label>
+        </Field>
+        <Field id="instance-tenant" label="Tenant ID">
           <input id="instance-tenant" value={tenantId} onChange={(e) => setTenantId(e.target.value)} className={inputClass} maxLength={100} />
-        </div>
-        <div>
-          <label htmlFor="instance-trial" className="block text-sm font-medium">
-            Trial
-          </label>
-          <select id="instance-trial" value={trial} onChange={(e) => setTrial(e.target.value)} className={inputClass}>
-            <option value="">Any</option>
-            <option value="true">Trials only</option>
-            <option value="false">Paid only</option>
-          </select>
-        </div>
+        </Field>
+        <SelectField id="instance-trial" label="Trial" value={trial} onChange={setTrial} options={TRIAL_OPTIONS} />
         <div className="flex items-end pb-2">
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={test} onChange={(e) => setTest(e.target.checked)} /> Include test data
           </label>
         </div>
-        <div>
-          <label htmlFor="instance-from" className="block text-sm font-medium">
-            Created from
-          </label>
+        <Field id="instance-from" label="Created from">
           <input id="instance-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} className={inputClass} />
-        </div>
-        <div>
-          <label htmlFor="instance-to" className="block text-sm font-medium">
-            Created to
-          </label>
+        </Field>
+        <Field id="instance-to" label="Created to">
           <input id="instance-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} className={inputClass} />
-        </div>
+        </Field>
         <div className="flex items-end gap-3 sm:col-span-2">
           <button type="button" className={secondaryButtonClass} onClick={reset}>
             Clear filters

@@ -1,20 +1,21 @@
 "use client";
-// The dashboard, refreshed every 30 s through react-query; the server's first
-// answer is the initial data. A failed refresh keeps the last figures on screen
-// and says so.
+// The dashboard, refreshed every 30 s through react-query; the page seeds the
+// server's first answer. A failed refresh keeps the last figures on screen and
+// says so.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { dashboardQueries } from "@/components/portal/dashboard-queries";
-import { AwaitingAction } from "@/components/portal/dashboard/awaiting-action";
-import { CallbacksChart } from "@/components/portal/dashboard/callbacks-chart";
-import { FailingOrders } from "@/components/portal/dashboard/failing-orders";
-import { formatTimeUtc } from "@/components/portal/dashboard/format";
-import { InstanceStateCards } from "@/components/portal/dashboard/instance-state-cards";
-import type { Dashboard } from "@/lib/portal/dashboard";
+import { AwaitingAction } from "./awaiting-action";
+import { CallbacksChart } from "./callbacks-chart";
+import { FailingOrders } from "./failing-orders";
+import { formatTimeUtc } from "@/components/portal/format";
+import { InstanceStateCards } from "./instance-state-cards";
+import { QueryState } from "@/components/portal/query-state";
 
-export function DashboardView({ initial }: { initial: Dashboard }) {
-  const query = useQuery({ ...dashboardQueries.dashboard(), initialData: initial, initialDataUpdatedAt: Date.parse(initial.generatedAt) });
+export function DashboardView() {
+  const query = useQuery(dashboardQueries.dashboard());
   const d = query.data;
+  if (!d) return <QueryState query={query} isEmpty empty="No figures yet." />;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm text-slate-700">

@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { FailingOrder } from "@/lib/portal/dashboard";
-import { formatDuration, formatTimeUtc } from "@/components/portal/dashboard/format";
+import { formatDuration, formatTimeUtc } from "@/components/portal/format";
 import { TableHead } from "@/components/ui/table-head";
 
 export function FailingOrders({ orders }: { orders: FailingOrder[] }) {

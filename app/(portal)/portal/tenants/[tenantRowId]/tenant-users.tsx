@@ -2,10 +2,19 @@
 // A tenant's grants (authSync): searchable, filtered by role and enabled, paged by cursor.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { inputClass } from "@/components/ui/card";
+import { SearchField, SelectField } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
+
+const ROLE_OPTIONS = [
+  { value: "admin", label: "Admin" },
+  { value: "user", label: "User" },
+];
+const ENABLED_OPTIONS = [
+  { value: "true", label: "Enabled" },
+  { value: "false", label: "Disabled" },
+];
 
 export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
   const [q, setQ] = useState("");
@@ -19,39 +28,9 @@ export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
         Users with access
       </h2>
       <div className="mt-3 flex flex-wrap items-end gap-3">
-        <div className="w-64">
-          <label htmlFor="user-search" className="block text-sm font-medium">
-            Search users
-          </label>
-          <input
-            id="user-search"
-            type="search"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            className={inputClass}
-            placeholder="Account, name or employee code"
-          />
-        </div>
-        <div>
-          <label htmlFor="user-role" className="block text-sm font-medium">
-            Role
-          </label>
-          <select id="user-role" value={role} onChange={(e) => setRole(e.target.value)} className={inputClass}>
-            <option value="">Any</option>
-            <option value="admin">Admin</option>
-            <option value="user">User</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="user-enabled" className="block text-sm font-medium">
-            Enabled
-          </label>
-          <select id="user-enabled" value={enabled} onChange={(e) => setEnabled(e.target.value)} className={inputClass}>
-            <option value="">Any</option>
-            <option value="true">Enabled</option>
-            <option value="false">Disabled</option>
-          </select>
-        </div>
+        <SearchField id="user-search" label="Search users" value={q} onChange={setQ} placeholder="Account, name or employee code" className="w-64" />
+        <SelectField id="user-role" label="Role" value={role} onChange={setRole} options={ROLE_OPTIONS} />
+        <SelectField id="user-enabled" label="Enabled" value={enabled} onChange={setEnabled} options={ENABLED_OPTIONS} />
       </div>
       <QueryState query={query} isEmpty={rows.length === 0} empty="No users match.">
         <table className="mt-3 w-full text-sm">

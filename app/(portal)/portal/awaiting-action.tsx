@@ -4,7 +4,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Dashboard } from "@/lib/portal/dashboard";
-import { formatTimeUtc } from "@/components/portal/dashboard/format";
+import { formatTimeUtc } from "@/components/portal/format";
 
 function Group({ id, title, count, shown, empty, children }: { id: string; title: string; count: number; shown: number; empty: string; children: ReactNode }) {
   return (

@@ -3,7 +3,7 @@
 // when a department is expanded, so 20,000 departments never render at once.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { inputClass } from "@/components/ui/card";
+import { SearchField } from "@/components/ui/field";
 import { portalQueries, type OrgNode } from "@/components/portal/queries";
 
 function OrgBranch({ tenantRowId, node, level }: { tenantRowId: string; node: OrgNode; level: number }) {
@@ -61,12 +61,7 @@ export function OrgTreeView({ tenantRowId }: { tenantRowId: string }) {
           {tree.data.departmentCount} departments{tree.data.unplacedUserCount ? `, ${tree.data.unplacedUserCount} users in no known department` : ""}
         </p>
       ) : null}
-      <div className="mt-3 w-72">
-        <label htmlFor="org-search" className="block text-sm font-medium">
-          Find a department
-        </label>
-        <input id="org-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} className={inputClass} placeholder="Name or code" />
-      </div>
+      <SearchField id="org-search" label="Find a department" value={q} onChange={setQ} placeholder="Name or code" className="mt-3 w-72" />
       {q.trim() ? (
         <ul className="mt-3 space-y-1 text-sm" aria-label="Matching departments">
           {search.data?.matches.map((m) => (
