@@ -1,5 +1,5 @@
 // The floor: the least a correct V2 SaaS callback server must do per call
-// (read body, parse, verify the SPEC §1.3 signature, store the nonce, one
+// (read body, parse, verify the protocol:signatures.md#v2-basic-signature signature, store the nonce, one
 // insert or select), on plain node:http with no framework. Whatever the portal
 // costs above this is what our stack adds. It deliberately does not import the
 // app's code (or bench/sign.ts), so a slow or wrong helper there cannot make
@@ -28,7 +28,7 @@ export type V2Check = { ok: true; body: Record<string, unknown> } | { ok: false;
 
 const refuse = (resultCode: string, resultMsg: string): V2Check => ({ ok: false, answer: { resultCode, resultMsg } });
 
-/** SPEC §1.3: top-level keys sorted, nulls dropped, compact JSON. */
+/** protocol:signatures.md#v2-basic-signature: top-level keys sorted, nulls dropped, compact JSON. */
 function canonicalPayload(body: Record<string, unknown>): string {
   const keys = Object.keys(body)
     .filter((k) => body[k] !== null)
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   });
 }
 
-// Runs only as the child's entry point, so run.ts can import verifyV2 for the SPEC vector check.
+// Runs only as the child's entry point, so run.ts can import verifyV2 for the protocol test-vector check.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(error);

@@ -1,4 +1,4 @@
-// Section "org-sync": the Kit full department sync (allOrgSync, SPEC §4.5) at
+// Section "org-sync": the Kit full department sync (allOrgSync, protocol:kit-interface.md#allorgsync) at
 // scale, called in-process (no HTTP): 20,000 departments over 8 levels into an
 // empty tenant with ~5,000 granted users, then a second full sync that moves
 // 2,000 and removes 1,000, then tree reads. Each engine runs in its own worker

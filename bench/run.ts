@@ -43,13 +43,14 @@ function unknown(kind: string, name: string): never {
   throw new Error(`unknown ${kind} "${name}" (known: ${known.join(", ")})`);
 }
 
-/** The bench signer and the floor's verifier must both agree with SPEC §13.1, or every number is meaningless. */
+/** The bench signer and the floor's verifier must both agree with protocol:test-vectors.md#v2-basic-request, or every number is meaningless. */
 function checkSigning(): void {
   assertSignerMatchesSpec();
   const v = SPEC_V2_VECTOR;
   const params = new URLSearchParams({ signature: v.signature.toLowerCase(), timestamp: v.timestamp, nonce: v.nonce });
   const raw = JSON.stringify(v.body);
-  if (!verifyV2(v.accessKey, params, raw, Number(v.timestamp)).ok) throw new Error("floor verifier refuses the SPEC §13.1 vector");
+  if (!verifyV2(v.accessKey, params, raw, Number(v.timestamp)).ok)
+    throw new Error("floor verifier refuses the protocol:test-vectors.md#v2-basic-request vector");
   if (verifyV2(v.accessKey, params, raw.replace("newInstance", "newInstancf"), Number(v.timestamp)).ok)
     throw new Error("floor verifier accepts a tampered body");
   if (verifyV2(v.accessKey, params, raw, Number(v.timestamp) + 60_001).ok) throw new Error("floor verifier accepts a stale timestamp");
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
       `${(os.loadavg()[0] ?? 0).toFixed(2)}${busy ? " (machine busy: figures will be low and noisy, rerun when idle)" : ""}`,
   );
   console.log(
-    `duration ${opts.durationMs / 1000} s per load, ${opts.rounds} interleaved round(s) for portal-versus-floor sections${opts.floorOnly ? "; floor servers only" : ""}; signing checked against SPEC §13.1`,
+    `duration ${opts.durationMs / 1000} s per load, ${opts.rounds} interleaved round(s) for portal-versus-floor sections` +
+      `${opts.floorOnly ? "; floor servers only" : ""}; signing checked against protocol:test-vectors.md#v2-basic-request`,
   );
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), "koogallery-bench-"));

@@ -59,7 +59,7 @@ async function measureActivity(origin: string, activity: Activity, createdIds: s
       },
       check: (status, text) => {
         const a = resultOf(text);
-        // 000004: accepted, provisioning continues in the background (SPEC §2.1).
+        // 000004: accepted, provisioning continues in the background (protocol:saas-interface.md#v2-newinstance).
         if (status !== 200 || (a?.resultCode !== "000000" && a?.resultCode !== "000004") || typeof a.instanceId !== "string") return false;
         createdIds.push(a.instanceId);
         return true;

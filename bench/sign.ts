@@ -1,4 +1,4 @@
-// The bench's own V2 basic signer (SPEC §1.3 / Appendix A §6), written like
+// The bench's own V2 basic signer (protocol:signatures.md#v2-basic-signature / protocol:signatures.md#signing-as-koogallery-does), written like
 // KooGallery signs so the numbers include real verification work. Kept apart
 // from lib/koogallery so a bug there cannot hide behind a matching bug here.
 import { createHmac, randomBytes } from "node:crypto";
@@ -28,7 +28,7 @@ export function signV2(accessKey: string, body: V2Body, timestamp = String(Date.
   return { payload, signature, timestamp, nonce, query: `signature=${signature}&timestamp=${timestamp}&nonce=${nonce}` };
 }
 
-/** SPEC §13.1: key, body, timestamp, nonce and the expected signature. */
+/** protocol:test-vectors.md#v2-basic-request: key, body, timestamp, nonce and the expected signature. */
 export const SPEC_V2_VECTOR = {
   accessKey: "demo-access-key-0123456789",
   body: {
@@ -43,9 +43,9 @@ export const SPEC_V2_VECTOR = {
   signature: "BAF60A798EAC102CC1E998449141672E23A814095DED0C2072B011B83E235583",
 } as const;
 
-/** Throws if this signer disagrees with SPEC §13.1 (a harness bug, not a target miss). */
+/** Throws if this signer disagrees with protocol:test-vectors.md#v2-basic-request (a harness bug, not a target miss). */
 export function assertSignerMatchesSpec(): void {
   const v = SPEC_V2_VECTOR;
   const got = signV2(v.accessKey, { ...v.body }, v.timestamp, v.nonce).signature;
-  if (got !== v.signature) throw new Error(`bench signer disagrees with SPEC §13.1: ${got} != ${v.signature}`);
+  if (got !== v.signature) throw new Error(`bench signer disagrees with protocol:test-vectors.md#v2-basic-request: ${got} != ${v.signature}`);
 }

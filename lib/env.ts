@@ -64,9 +64,9 @@ export type Env = {
   ak?: string;
   sk?: string;
   v1MaxSkewMs: number;
-  /** How the V1 Kit's body `timeStamp` is read: UTC+8 as SPEC §4 documents (480), or UTC (0). One reading, never both (ADR 0007). */
+  /** How the V1 Kit's body `timeStamp` is read: UTC+8 as protocol:kit-interface.md documents (480), or UTC (0). One reading, never both (ADR 0007). */
   v1KitUtcOffsetMinutes: number;
-  /** PEM (PKCS#8) of the RSA key whose public half is on the app credential: decrypts Kit clientSecret (SPEC §1.6). */
+  /** PEM (PKCS#8) of the RSA key whose public half is on the app credential: decrypts Kit clientSecret (protocol:encryption.md#rsa-clientsecret). */
   rsaPrivateKeyPem?: string;
   databaseUrl?: string;
   databasePoolSize: number;
@@ -101,7 +101,7 @@ export type Env = {
     secret: string;
     /** The first owner, created on start when no staff account exists. */
     owner?: { email: string; password: string };
-    /** How the app credential signs buyers in (SPEC §5): OAuth 2.0 authorization code, or CAS 3.0. */
+    /** How the app credential signs buyers in (protocol:sso.md): OAuth 2.0 authorization code, or CAS 3.0. */
     ssoMethod: "oauth" | "cas";
     ssoPkce: boolean;
     ssoScope: string;
@@ -147,7 +147,7 @@ export function loadDemoSecrets(dataDir: string): DemoSecrets {
   return secrets;
 }
 
-/** The app credential asks for an RSA key of at least 3072 bits (SPEC §1.6). */
+/** The app credential asks for an RSA key of at least 3072 bits (protocol:encryption.md#rsa-clientsecret). */
 export const MIN_RSA_BITS = 3072;
 
 /** Reads and checks the Kit RSA private key; the error names the variable, never the key. */

@@ -1,4 +1,4 @@
-// /signed-out: the portal session is over; buyers may also end their KooGallery session (SPEC §5 "Logout").
+// /signed-out: the portal session is over; buyers may also end their KooGallery session (protocol:sso.md#logout).
 import Link from "next/link";
 import { buttonClass, CenteredCard, secondaryButtonClass } from "@/components/ui/card";
 import { kooGalleryLogoutUrl } from "@/lib/auth/koogallery-logout";

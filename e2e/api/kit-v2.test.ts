@@ -315,7 +315,7 @@ describe("verification", () => {
 
 const forms = { raw: uid("raw"), deep: uid("deep"), top: uid("top") };
 
-describe("canonical forms (SPEC §14.1)", () => {
+describe("canonical forms (protocol:open-questions.md#nested-json)", () => {
   const post = async (
     tenantId: string,
     kitName: string,

@@ -233,7 +233,7 @@ describe("newInstance", () => {
       assertCallbackAnswer(await callV1(portal, params), "000002");
     }
 
-    // SPEC §3.5 shows values sent unencoded; a Base64 '+' must not become a space, in the token or in the values.
+    // protocol:saas-interface.md#v1-upgrade shows values sent unencoded; a Base64 '+' must not become a space, in the token or in the values.
     let literal: { params: Params; list: typeof list; url: string } | undefined;
     for (let i = 0; !literal; i += 1) {
       assert.ok(i < 5000, "a case with '+' in the extension and the token turns up quickly");
@@ -544,7 +544,7 @@ describe("verification", () => {
     assertCallbackAnswer(await callV1(portal, queryOf("x"), { timeStamp: at(-200_000) }), "000003", "back to the default");
   });
 
-  test("an authToken with a literal, unencoded '+' (as in the SPEC §1.1 examples) is accepted", async () => {
+  test("an authToken with a literal, unencoded '+' (as in the protocol:signatures.md#v1-authtoken examples) is accepted", async () => {
     const params = newPurchase();
     let timeStamp = "";
     let token = "";

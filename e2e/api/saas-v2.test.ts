@@ -321,7 +321,7 @@ describe("verification", () => {
     assertCallbackAnswer(await callV2(portal, { instanceId: "x" }), "000002");
   });
 
-  test("the raw body is accepted when it was signed as sent (SPEC §14.1), and the form is logged", async () => {
+  test("the raw body is accepted when it was signed as sent (protocol:open-questions.md#nested-json), and the form is logged", async () => {
     const order = newOrder();
     const raw = JSON.stringify({ orderLineId: order.orderLineId, activity: "newInstance", orderId: order.orderId, businessId: order.businessId });
     const ts = String(Date.now());

@@ -140,7 +140,7 @@ export function buildAuthOptions(sso?: SsoTenant, canRefresh = true): AuthOption
               sessionVersion: u.sessionVersion,
             };
           }
-          // The grant, not the identity provider, decides the role (SPEC §4.3).
+          // The grant, not the identity provider, decides the role (protocol:kit-interface.md#authsync).
           const grant = u.tenant && u.userName ? await checkBuyerGrant(u.tenant, u.userName) : undefined;
           return {
             ...token,

@@ -1,4 +1,4 @@
-// /api/sso/cas: the CAS 3.0 way in (SPEC §5). The ticket is validated for the
+// /api/sso/cas: the CAS 3.0 way in (protocol:sso.md). The ticket is validated for the
 // exact service URL it was issued for; that URL carries a nonce that must match
 // this browser's cookie (CAS has no `state`), so a ticket minted for someone
 // else cannot sign this browser in. The session is next-auth's own JWT cookie,

@@ -1,7 +1,7 @@
 // Which tenant a buyer signs in with, and whether the synced data lets them in.
 // A tenant is named by its tenantId (KooGallery's `?tenant=`) or its tenantCode
 // (what a user types on our login page). One tenant may be bound to several
-// instances (one Tenant row each, SPEC §4.6 "multi-instance binding"); they
+// instances (one Tenant row each, protocol:kit-interface.md#app-credential "multi-instance binding"); they
 // share the enterprise's identity provider, so the newest usable row decides.
 import { liveTenantRowsOf } from "@/lib/access/tenant-scope";
 import { getDb } from "@/lib/db";
@@ -61,7 +61,7 @@ export type GrantRefusal = "not-granted" | "revoked" | "disabled" | "tenant-remo
 export type BuyerGrant = { ok: true; role: "admin" | "user"; name: string; orgCode: string; tenantRowIds: string[] } | { ok: false; reason: GrantRefusal };
 
 /**
- * authSync decides who gets in (SPEC §4.3): an ACTIVE, enabled grant of this
+ * authSync decides who gets in (protocol:kit-interface.md#authsync): an ACTIVE, enabled grant of this
  * userName in any live Tenant row of the tenant. The role is the grant's, not
  * the identity provider's: the enterprise admin assigns it through authSync.
  */

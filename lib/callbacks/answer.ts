@@ -1,5 +1,5 @@
 // Builds callback answers: always HTTP 200 with a JSON body and a Body-Sign
-// header (required for V1, harmless for V2, SPEC §1.2). Non-ASCII is \u-escaped
+// header (required for V1, harmless for V2, protocol:signatures.md#body-sign-on-answers). Non-ASCII is \u-escaped
 // (the spec asks it for `memo`; every JSON reader accepts it everywhere).
 import { computeBodySign, formatBodySignHeader } from "@/lib/koogallery/body-sign";
 

@@ -325,7 +325,7 @@ test("the detail explains the signature check, names keys but never shows a key 
 
 // ------------------------------------------------------------------ retry windows
 
-test("retry window maths follows SPEC §9 per activity", () => {
+test("retry window maths follows protocol:retry-windows.md per activity", () => {
   const now = new Date("2026-11-25T12:00:00Z");
   const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
   const window = (activity: string, firstAttemptAt: Date, extra: Partial<Parameters<typeof computeRetryWindow>[0]> = {}) =>

@@ -12,7 +12,7 @@ export type SignatureCheck = {
   isVerified: boolean;
   /** One sentence for people. */
   summary: string;
-  /** How this interface is signed, with the SPEC section. */
+  /** How this interface is signed, with the section of docs/protocol that says so. */
   scheme: string;
   /** The name of the key that matched ("basic", "kit", "licenseCode"), never its value. */
   keyName: string | null;
@@ -48,7 +48,7 @@ const KEY_LABELS: Record<string, string> = {
 };
 
 const FORM_LABELS: Record<string, string> = {
-  "top-sorted": "the canonical payload: top-level keys sorted, compact, Jackson-style escaping (SPEC §1.3)",
+  "top-sorted": "the canonical payload: top-level keys sorted, compact, Jackson-style escaping (protocol:signatures.md#v2-basic-signature)",
   raw: "the raw body bytes as received",
   "deep-sorted": "the payload with keys sorted at every level",
   "top-sorted-java-numbers": "the canonical payload with numbers written the way Java prints them",
@@ -65,7 +65,7 @@ const MISSING_LABELS: Record<string, string> = {
   timeStamp: "timeStamp",
 };
 
-/** V2 and Kit V2 accept calls at most 60 s from now (SPEC §1.7). */
+/** V2 and Kit V2 accept calls at most 60 s from now (protocol:signatures.md#freshness-and-replay). */
 const V2_WINDOW_SECONDS = 60;
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
@@ -82,11 +82,11 @@ function schemeOf(endpoint: string, generation: Generation): string {
   const isKit = protocolOfEndpointName(endpoint) === "kit";
   if (isKit)
     return generation === "V2"
-      ? "Kit V2: x-sign over key + nonce + timestamp + payload (SPEC §1.4)"
-      : "Kit V1: authToken header over the body fields (SPEC §1.1, §4.7)";
+      ? "Kit V2: x-sign over key + nonce + timestamp + payload (protocol:signatures.md#kit-x-sign)"
+      : "Kit V1: authToken header over the body fields (protocol:signatures.md#v1-authtoken, protocol:kit-interface.md#v1-kit-differences)";
   return generation === "V2"
-    ? "V2: signature over the payload's HMAC, nonce and timestamp in the query (SPEC §1.3)"
-    : "V1: authToken over the query parameters (SPEC §1.1)";
+    ? "V2: signature over the payload's HMAC, nonce and timestamp in the query (protocol:signatures.md#v2-basic-signature)"
+    : "V1: authToken over the query parameters (protocol:signatures.md#v1-authtoken)";
 }
 
 function describeSkew(skewSeconds: number): string {

@@ -1,6 +1,6 @@
 // Which logged calls are "the same request": KooGallery re-sends a failed call
 // with a fresh signature, timestamp and nonce (and, for newInstance, a fresh
-// businessId: SPEC §2.1), and our retries re-run the stored call. Two calls are
+// businessId: protocol:saas-interface.md#v2-newinstance), and our retries re-run the stored call. Two calls are
 // the same request when endpoint, activity and the masked request agree once
 // those per-attempt fields are removed. Computed in SQL (jsonb text is
 // canonical: keys sorted, whitespace normalised), so bodies never leave the database.
@@ -10,10 +10,12 @@ import { rawSql, runSql, sql, type Sql } from "@/lib/sql/insert-sql";
 
 /**
  * Fields that differ between attempts of one request:
- * - signature, timestamp, nonce: V2 query (SPEC §1.3); x-sign material of the Kit lives in headers (§1.4)
- * - timeStamp, authToken: V1 query and V1 Kit body (§1.1, §4.7); the Kit V2 body carries timeStamp too
- * - businessId: "different on every request" (§2.1)
- * - currentSyncTime: when KooGallery sent the authSync (§4.3)
+ * - signature, timestamp, nonce: V2 query (protocol:signatures.md#v2-basic-signature); x-sign material of the Kit lives in headers
+ *   (protocol:signatures.md#kit-x-sign)
+ * - timeStamp, authToken: V1 query and V1 Kit body (protocol:signatures.md#v1-authtoken, protocol:kit-interface.md#v1-kit-differences); the Kit V2 body carries
+ *   timeStamp too
+ * - businessId: "different on every request" (protocol:saas-interface.md#v2-newinstance)
+ * - currentSyncTime: when KooGallery sent the authSync (protocol:kit-interface.md#authsync)
  */
 export const VOLATILE_REQUEST_FIELDS = ["signature", "timestamp", "nonce", "timeStamp", "authToken", "businessId", "currentSyncTime"] as const;
 

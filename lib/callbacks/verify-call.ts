@@ -239,7 +239,7 @@ export function verifyV1Call(call: IncomingCall, key: string, maxSkewMs: number,
 }
 
 /**
- * V1 Kit POST (SPEC §1.1, §4.7): header `authToken` over the top-level body
+ * V1 Kit POST (protocol:signatures.md#v1-authtoken, protocol:kit-interface.md#v1-kit-differences): header `authToken` over the top-level body
  * fields, `timeStamp` a body field, read in one zone per deployment
  * (`KOOGALLERY_V1_KIT_TIME_ZONE`: UTC+8 as documented, or UTC). Reading it both
  * ways would let a captured call verify again eight hours later (ADR 0007).

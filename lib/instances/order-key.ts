@@ -1,5 +1,5 @@
 // Idempotency keys, enforced by unique constraints (Instance.orderKey, Order.orderKey).
-// SPEC §2.1/§3.1: same orderId+orderLineId ⇒ same instance; V1 has no order line
+// protocol:saas-interface.md#v2-newinstance, protocol:saas-interface.md#v1-newinstance: same orderId+orderLineId ⇒ same instance; V1 has no order line
 // (orderId alone); on-demand products get one instance per orderId+productId.
 export function instanceOrderKey(c: { orderId: string; orderLineId?: string; productId?: string; isOnDemand: boolean }): string {
   if (c.isOnDemand && c.productId) return `${c.orderId}#product:${c.productId}`;

@@ -20,7 +20,10 @@ import type { RefreshScene, SaasContext, SaasOutcome } from "@/lib/instances/typ
 
 type SaasActivity = Activity<SaasContext, SaasOutcome>;
 
-/** `yyyyMMddHHmmss` or `yyyyMMddHHmmssSSS`, UTC (SPEC §2.2, §14.14); undefined (with an issue) when it is not a real time. */
+/**
+ * `yyyyMMddHHmmss` or `yyyyMMddHHmmssSSS`, UTC (protocol:saas-interface.md#v2-refreshinstance, protocol:open-questions.md#expiretime-length); undefined (with
+ * an issue) when it is not a real time.
+ */
 function readKooGalleryTime(value: string, ctx: z.RefinementCtx, path: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})?$/.exec(value);
   if (!m) {
@@ -51,7 +54,7 @@ const text = (value: unknown) => (typeof value === "string" ? value : undefined)
 // ---------------------------------------------------------------- V2
 
 const v2NewInstance = v2SaasSchemas.newInstance.transform((req, ctx) => {
-  // §2.8 variant: the IDs sit in orderInfo[0]; the buyer in buyerInfo.
+  // protocol:saas-interface.md#v2-newinstance-variant: the IDs sit in orderInfo[0]; the buyer in buyerInfo.
   const line = (req.orderInfo?.[0] ?? {}) as Record<string, unknown>;
   const orderId = req.orderId ?? text(line.orderId);
   const businessId = req.businessId ?? text(line.businessId);
@@ -145,7 +148,7 @@ const v2Activities: Record<V2SaasActivity, SaasActivity> = {
 
 function v1RefreshScene(req: { trialToFormal?: string; orderAmount?: string }): RefreshScene {
   if (req.trialToFormal === "1") return "TRIAL_TO_FORMAL";
-  // §3.2: a negative amount is a 退续费 (renewal period refunded).
+  // protocol:saas-interface.md#v1-refreshinstance: a negative amount is a 退续费 (renewal period refunded).
   if (req.orderAmount !== undefined && Number(req.orderAmount) < 0) return "UNSUBSCRIBE_RENEWAL_PERIOD";
   return "RENEWAL";
 }

@@ -19,7 +19,7 @@ import { decodeStoredV1Query, refuse, sentAtOfStoredCall, verifyV1Call, verifyV2
 function renderAppInfo(info: AppInfo | undefined, generation: Generation, env: Env): Record<string, unknown> | undefined {
   if (!info) return undefined;
   if (generation === "V2") return { ...info };
-  // V1: userName and password travel AES-encrypted with the merchant key (SPEC §1.5).
+  // V1: userName and password travel AES-encrypted with the merchant key (protocol:encryption.md#v1-aes-fields).
   const encrypted: Record<string, unknown> = { ...info };
   if (info.userName) encrypted.userName = encryptV1Field(info.userName, env.accessKey, "1");
   if (info.password) encrypted.password = encryptV1Field(info.password, env.accessKey, "1");

@@ -9,7 +9,7 @@ function assertCryptoError(fn: () => unknown, code: string) {
   assert.throws(fn, (error: unknown) => error instanceof KooGalleryCryptoError && error.code === code);
 }
 
-describe("deriveJavaAesKey (§13.6)", () => {
+describe("deriveJavaAesKey (protocol:test-vectors.md#v1-aes)", () => {
   it("matches Java SHA1PRNG output", () => {
     assert.equal(deriveJavaAesKey("test-key", 256).toString("hex"), "094333ea655630b3e8b4c787ce983d200b7577cc4c4985003b22d97dbc5bf9cb");
     assert.equal(deriveJavaAesKey("test-key", 128).toString("hex"), "094333ea655630b3e8b4c787ce983d20");

@@ -1,4 +1,4 @@
-// V1 field encryption (SPEC §1.5, Appendix A §2–§3): AES/CBC/PKCS5Padding with a key that
+// V1 field encryption (protocol:encryption.md#v1-aes-fields, protocol:encryption.md#key-derivation): AES/CBC/PKCS5Padding with a key that
 // Java derives by seeding SUN's SHA1PRNG with the merchant key, and a 16-character ASCII IV
 // prepended in clear text.
 import { createCipheriv, createDecipheriv, createHash, randomInt } from "node:crypto";
@@ -18,7 +18,7 @@ function toSigned(byte: number): number {
 /**
  * Java: KeyGenerator("AES").init(bits, SecureRandom("SHA1PRNG") seeded with key.getBytes()).
  * SHA1PRNG seeded before first use is deterministic: state = SHA1(seed); each block is
- * SHA1(state), then state += block + 1 with Java's signed-byte carry (Appendix A §3).
+ * SHA1(state), then state += block + 1 with Java's signed-byte carry (protocol:encryption.md#key-derivation).
  */
 export function deriveJavaAesKey(keyString: string, bits: AesBits): Buffer {
   if (!keyString) throw new KooGalleryCryptoError("BAD_KEY", "AES key string is empty");

@@ -7,7 +7,7 @@ const url = "https://mkt.myhuaweicloud.com/api/mkp-openapi-public/global/v1/lice
 const expectedAuthorization =
   "SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;host;x-sdk-date;x-stage, Signature=77595ad624b6e4e49990b8c4e84bf1c287457fca61069c4e60b9b6765b52053d";
 
-describe("signApigRequest (§1.9 vector)", () => {
+describe("signApigRequest (protocol:signatures.md#aksk-signature vector)", () => {
   it("reproduces the signature with X-Sdk-Date given as a header", () => {
     const headers = { "Content-Type": "application/json", "X-Sdk-Date": "20240317T144237Z", "x-stage": "RELEASE" };
     assert.deepEqual(signApigRequest({ method: "POST", url, headers, body: "", ak: "AK", sk: "123" }), {

@@ -1,4 +1,4 @@
-// Huawei API Gateway AK/SK signing, SDK-HMAC-SHA256 (SPEC §1.9, Appendix A §5), for the
+// Huawei API Gateway AK/SK signing, SDK-HMAC-SHA256 (protocol:signatures.md#aksk-signature), for the
 // outbound Open API calls (order query, usage push, file upload, license activate).
 import { createHash, createHmac } from "node:crypto";
 import { KooGalleryProtocolError } from "./errors";

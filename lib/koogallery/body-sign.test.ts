@@ -7,7 +7,7 @@ const key = "demo-access-key-0123456789";
 const body = '{"resultCode":"000000","resultMsg":"success.","instanceId":"61e834ba-7b97-4418-b8f7-e5345137278c"}';
 const header = 'sign_type="HMAC-SHA256", signature= "ojYj1QrXkDXyTtOV74ok+W03BRdD8OFIFrMDmsHAOP4="';
 
-describe("Body-Sign (§13.4)", () => {
+describe("Body-Sign (protocol:test-vectors.md#v1-body-sign)", () => {
   it("reproduces the header byte for byte", () => {
     assert.equal(formatBodySignHeader(computeBodySign(key, body)), header);
   });

@@ -1,4 +1,4 @@
-// V1 response signature header Body-Sign (SPEC §1.2): Base64(HMAC-SHA256(Key, body bytes)).
+// V1 response signature header Body-Sign (protocol:signatures.md#body-sign-on-answers): Base64(HMAC-SHA256(Key, body bytes)).
 import { createHmac } from "node:crypto";
 import { safeEqual } from "./constant-time";
 import { KooGalleryProtocolError } from "./errors";

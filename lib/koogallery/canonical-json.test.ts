@@ -9,7 +9,7 @@ const V2_PAYLOAD =
   '"orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
 
 describe("canonicalPayload", () => {
-  it("reproduces the §13.1 payload from a body in any order", () => {
+  it("reproduces the protocol:test-vectors.md#v2-basic-request payload from a body in any order", () => {
     const body = {
       testFlag: "1",
       orderLineId: "CS2211181819B4LVS-000001",
@@ -20,7 +20,7 @@ describe("canonicalPayload", () => {
     assert.equal(canonicalPayload(body, "top-sorted"), V2_PAYLOAD);
   });
 
-  it("reproduces the §13.2 Kit payload from the §4.1 example order", () => {
+  it("reproduces the protocol:test-vectors.md#kit-tenantsync-request Kit payload from the protocol:kit-interface.md#tenantsync example order", () => {
     assert.equal(canonicalPayload(KIT_TENANT_SYNC_BODY, "top-sorted"), KIT_TENANT_SYNC_PAYLOAD);
   });
 

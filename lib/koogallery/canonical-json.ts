@@ -1,5 +1,5 @@
 // Reproduces what KooGallery's Java side signs: Jackson's compact output of a TreeMap built
-// from the body (SPEC §1.3, §1.4). Byte-exactness matters, so strings are escaped the way
+// from the body (protocol:signatures.md#v2-basic-signature, protocol:signatures.md#kit-x-sign). Byte-exactness matters, so strings are escaped the way
 // Jackson does it rather than the way JSON.stringify does (upper-case \u00XX, raw non-ASCII).
 import { KooGalleryProtocolError } from "./errors";
 import { JavaNumber, parseJsonWithJavaNumbers } from "./java-json";
@@ -92,7 +92,10 @@ export function writeJacksonJson(value: unknown, sortDepth = 0, isParsedJson = f
   return `{${members.join(",")}}`;
 }
 
-/** The RequestPayload of SPEC §1.3/§1.4: top-level nulls dropped, keys sorted. `isParsedJson`: see writeJacksonJson. */
+/**
+ * The RequestPayload of protocol:signatures.md#v2-basic-signature, protocol:signatures.md#kit-x-sign: top-level nulls dropped, keys sorted. `isParsedJson`: see
+ * writeJacksonJson.
+ */
 export function canonicalPayload(body: Record<string, unknown>, form: CanonicalForm, isParsedJson = false): string {
   const withoutNulls: Record<string, unknown> = {};
   for (const key of sortedKeys(body)) {
@@ -123,7 +126,7 @@ function javaNumbersPayload(raw: string): string | null {
  */
 export const CHEAP_FIRST_ABOVE_CHARS = 64 * 1024;
 /**
- * The recursively sorted and Java-number forms (the least likely, SPEC §14.1)
+ * The recursively sorted and Java-number forms (the least likely, protocol:open-questions.md#nested-json)
  * are only tried up to this size: each costs a full re-serialisation (and the
  * Java one a second parse). KooGallery's large bodies are org syncs, whose
  * nested lists are sent as received; the top-level-sorted form covers them.
@@ -131,7 +134,7 @@ export const CHEAP_FIRST_ABOVE_CHARS = 64 * 1024;
 export const MAX_EXPENSIVE_FORM_CHARS = 1024 * 1024;
 
 /**
- * Every payload KooGallery may plausibly have signed (SPEC §14.1), most likely first.
+ * Every payload KooGallery may plausibly have signed (protocol:open-questions.md#nested-json), most likely first.
  * Identical payloads are reported once, under the first form that produced them.
  */
 export function candidatePayloads(raw: string, parsed: Record<string, unknown>): CandidatePayload[] {

@@ -1,6 +1,6 @@
 // Java's Jackson keeps number types that JSON.parse throws away: `1.0` stays a Double and
 // is written back as "1.0", and a 20-digit integer stays exact. This module re-reads the raw
-// body keeping every number's Java rendering, for candidate payload (d) of SPEC §14.1.
+// body keeping every number's Java rendering, for candidate payload (d) of protocol:open-questions.md#nested-json.
 
 /** A number whose text must be written verbatim by the canonical serializer. */
 export class JavaNumber {

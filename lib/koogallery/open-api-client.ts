@@ -1,4 +1,4 @@
-// Outbound Open API calls (SPEC §7), signed with AK/SK. Only the China site has
+// Outbound Open API calls (protocol:open-api.md), signed with AK/SK. Only the China site has
 // a documented fallback host; it is tried when the main host cannot be reached.
 // TLS is verified by Node's fetch as the spec requires (no override exists here).
 import { encodeQuery, signApigRequest } from "./aksk";
@@ -42,7 +42,7 @@ async function signedGet(config: OpenApiConfig, base: string, path: string, quer
   return { status: res.status, text: await res.text() };
 }
 
-/** GET /api/mkp-openapi-public/global/v1/order/query (SPEC §7.1). */
+/** GET /api/mkp-openapi-public/global/v1/order/query (protocol:open-api.md#order-query). */
 export async function queryOrder(config: OpenApiConfig, orderId: string, orderLineId?: string): Promise<OrderQueryAnswer> {
   const path = "/api/mkp-openapi-public/global/v1/order/query";
   const query: Record<string, string> = orderLineId ? { orderId, orderLineId } : { orderId };

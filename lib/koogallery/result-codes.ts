@@ -1,4 +1,4 @@
-// KooGallery result codes (SPEC §8). The same six-digit family is used by SaaS V1/V2, the
+// KooGallery result codes (protocol:result-codes.md). The same six-digit family is used by SaaS V1/V2, the
 // Online License, License authorization codes and the Kit interfaces.
 
 export const ResultCode = {
@@ -48,7 +48,7 @@ export const defaultResultMessages: Readonly<Record<ResultCodeValue, string>> = 
 
 /**
  * The official demo answers an undecryptable Kit clientSecret with 000101 and this text
- * (SPEC §8.4); it shares the code with the newInstance meaning, so it is kept apart.
+ * (protocol:result-codes.md#kit-codes); it shares the code with the newInstance meaning, so it is kept apart.
  */
 export const KIT_APP_SECRET_INVALID = { resultCode: "000101", resultMsg: "something wrong with appSecret" } as const;
 

@@ -4,7 +4,7 @@ import { isRetriedFailure, MAX_ORDER_RETRY_WINDOW_MS, ORDER_ACTIVITIES, RETRY_WI
 
 const HOUR = 60 * 60 * 1000;
 
-describe("retry windows (SPEC §9)", () => {
+describe("retry windows (protocol:retry-windows.md)", () => {
   it("has the documented window per activity", () => {
     assert.equal(RETRY_WINDOWS.newInstance?.windowMs, 3 * HOUR);
     assert.equal(RETRY_WINDOWS.upgradeInstance?.windowMs, 3 * HOUR);
@@ -16,8 +16,8 @@ describe("retry windows (SPEC §9)", () => {
     assert.equal(RETRY_WINDOWS.refreshInstance?.afterWindow, "not-resent");
   });
 
-  it("cites SPEC §9 for every window", () => {
-    for (const w of Object.values(RETRY_WINDOWS)) assert.match(w.source, /^SPEC §9 /);
+  it("cites protocol:retry-windows.md for every window", () => {
+    for (const w of Object.values(RETRY_WINDOWS)) assert.match(w.source, /^protocol:retry-windows\.md /);
   });
 
   it("knows no window for calls KooGallery does not retry", () => {

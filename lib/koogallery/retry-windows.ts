@@ -1,7 +1,7 @@
-// How long KooGallery keeps re-sending a callback we failed (SPEC §9), per
+// How long KooGallery keeps re-sending a callback we failed (protocol:retry-windows.md), per
 // activity. A failure is any answer other than success (and, for newInstance,
 // other than 000004 "provisioning continues", which KooGallery follows with
-// queryInstance instead of a retry: SPEC §2.1). Once the window is over,
+// queryInstance instead of a retry: protocol:saas-interface.md#v2-newinstance). Once the window is over,
 // KooGallery gives up: a purchase or an upgrade is failed and refunded, a
 // renewal or a status change is simply not sent again. Pure: no clock, no DB.
 import { ResultCode } from "@/lib/koogallery/result-codes";
@@ -21,7 +21,7 @@ export type RetryWindow = {
   isPurchase: boolean;
   /** Only these generations document the retry (absent: both). */
   generations?: readonly ("V1" | "V2")[];
-  /** Where SPEC §9 (or the section it summarises) says so. */
+  /** Where protocol:retry-windows.md (or the section it summarises) says so. */
   source: string;
 };
 
@@ -32,39 +32,41 @@ const NOT_RESENT = "KooGallery stops re-sending";
  * By activity name as the callback log stores it (V1 and V2 names). Not
  * listed, so never retried automatically: queryInstance (KooGallery polls it
  * on its own schedule), updateInstanceStatus / instanceStatus, orderNotify and
- * the Kit syncs (SPEC §9 "buyer/admin decides to retry", §4 "Failure handling").
+ * the Kit syncs (protocol:retry-windows.md "buyer/admin decides to retry", protocol:kit-interface.md#failure-handling).
  */
 export const RETRY_WINDOWS: Readonly<Record<string, RetryWindow>> = {
-  // Documented for V1 新购商品 (§3.1, saascenter_0131); the V2 page does not restate it, read as the same (§2.1).
+  // Documented for V1 新购商品 (protocol:saas-interface.md#v1-newinstance, saascenter_0131); the V2 page does not restate it, read as the same
+  // (protocol:saas-interface.md#v2-newinstance).
   newInstance: {
     windowMs: 3 * HOUR_MS,
     everyMs: HOUR_MS,
     afterWindow: "order-refunded",
     afterWindowText: REFUNDED,
     isPurchase: true,
-    source: "SPEC §9 newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed (§2.1)",
+    source: "protocol:retry-windows.md newInstance: retried 3 h, once per hour, then failed and auto-unsubscribed (protocol:saas-interface.md#v2-newinstance)",
   },
   upgradeInstance: {
     windowMs: 3 * HOUR_MS,
     afterWindow: "order-refunded",
     afterWindowText: `the upgrade ${REFUNDED.slice(4)}`,
     isPurchase: true,
-    source: "SPEC §9 upgrade (V1) / upgradeInstance: retried 3 h, then failed and auto-unsubscribed (§2.6)",
+    source:
+      "protocol:retry-windows.md upgrade (V1) / upgradeInstance: retried 3 h, then failed and unsubscribed (protocol:saas-interface.md#v2-upgradeinstance)",
   },
   upgrade: {
     windowMs: 3 * HOUR_MS,
     afterWindow: "order-refunded",
     afterWindowText: `the upgrade ${REFUNDED.slice(4)}`,
     isPurchase: true,
-    source: "SPEC §9 upgrade (V1): retried 3 h, then failed and auto-unsubscribed",
+    source: "protocol:retry-windows.md upgrade (V1): retried 3 h, then failed and auto-unsubscribed",
   },
-  // Only the Online License page states a window for renewals (§2.2 cites it for SaaS renewals too).
+  // Only the Online License page states a window for renewals (protocol:saas-interface.md#v2-refreshinstance cites it for SaaS renewals too).
   refreshInstance: {
     windowMs: 2 * HOUR_MS,
     afterWindow: "not-resent",
     afterWindowText: "KooGallery stops re-sending; the renewal is not applied unless it is re-run here or restarted in the seller center",
     isPurchase: true,
-    source: "SPEC §9 refreshInstance: retried 2 h, then stopped (manual restart) (§2.2)",
+    source: "protocol:retry-windows.md refreshInstance: retried 2 h, then stopped (manual restart) (protocol:saas-interface.md#v2-refreshinstance)",
   },
   expireInstance: {
     windowMs: 1 * HOUR_MS,
@@ -72,7 +74,7 @@ export const RETRY_WINDOWS: Readonly<Record<string, RetryWindow>> = {
     afterWindowText: NOT_RESENT,
     isPurchase: false,
     generations: ["V1"],
-    source: "SPEC §9 expireInstance (V1): retried 1 h, then stopped",
+    source: "protocol:retry-windows.md expireInstance (V1): retried 1 h, then stopped",
   },
   releaseInstance: {
     windowMs: 1 * HOUR_MS,
@@ -80,7 +82,7 @@ export const RETRY_WINDOWS: Readonly<Record<string, RetryWindow>> = {
     afterWindowText: NOT_RESENT,
     isPurchase: false,
     generations: ["V1"],
-    source: "SPEC §9 releaseInstance (V1): retried 1 h, then stopped",
+    source: "protocol:retry-windows.md releaseInstance (V1): retried 1 h, then stopped",
   },
 };
 
@@ -138,7 +140,7 @@ export type RetryWindowState = {
 };
 
 /**
- * The window for a failed call (SPEC §9: a non-000000 answer) with a documented retry policy, else null.
+ * The window for a failed call (protocol:retry-windows.md: a non-000000 answer) with a documented retry policy, else null.
  * A call KooGallery will not re-send (settled) keeps its window for the record but is not open.
  */
 export function computeRetryWindow(input: {
@@ -149,7 +151,7 @@ export function computeRetryWindow(input: {
   now: Date;
   isSettled: boolean;
 }): RetryWindowState | null {
-  // newInstance's 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (SPEC §2.1).
+  // newInstance's 000004 is not a failure to re-send: KooGallery polls queryInstance for the outcome (protocol:saas-interface.md#v2-newinstance).
   if (!isRetriedFailure(input.activity, input.resultCode)) return null;
   const policy = retryWindowOf(input.activity, input.generation);
   if (!policy) return null;

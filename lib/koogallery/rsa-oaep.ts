@@ -1,5 +1,5 @@
-// Kit applicationSync clientSecret (SPEC §1.6, §14.3): RSA-OAEP with undocumented digests, so
-// the three plausible variants are tried. Java's "OAEPWithSHA-256AndMGF1Padding" default is
+// Kit applicationSync clientSecret (protocol:encryption.md#rsa-clientsecret, protocol:open-questions.md#rsa-oaep-parameters): RSA-OAEP with undocumented
+// digests, so the three plausible variants are tried. Java's "OAEPWithSHA-256AndMGF1Padding" default is
 // SHA-256 with MGF1-SHA-1, which node:crypto cannot express; node-forge covers that one.
 import { constants, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from "node:crypto";
 import forge from "node-forge";

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { KooGalleryProtocolError } from "./errors";
 import { decodeSaasExtendParams, encodeSaasExtendParams } from "./saas-extend-params";
 
-// §3.5 upgrade example.
+// protocol:saas-interface.md#v1-upgrade upgrade example.
 const example =
   "W3sibmFtZSI6ImlkTnVtIiwidmFsdWUiOiIzNTIyNTU1NTU1NTU2NTYifSx7Im5hbWUiOiJ1c2VyTmFtZSIsInZhbHVlIjoiaHVhd2VpMTIzIn0seyJuYW1lIjoiY3VzdEVtYWlsIiwidmFsdWUi" +
   "OiIxMjNAaHVhd2VpLmNvbSJ9XQ==";
@@ -22,7 +22,7 @@ function assertBadParams(value: string) {
 }
 
 describe("decodeSaasExtendParams", () => {
-  it("decodes the §3.5 example", () => {
+  it("decodes the protocol:saas-interface.md#v1-upgrade example", () => {
     assert.deepEqual(decodeSaasExtendParams(example), decoded);
   });
 
@@ -69,7 +69,7 @@ describe("decodeSaasExtendParams", () => {
 });
 
 describe("encodeSaasExtendParams", () => {
-  it("reproduces the §3.5 example byte for byte", () => {
+  it("reproduces the protocol:saas-interface.md#v1-upgrade example byte for byte", () => {
     assert.equal(encodeSaasExtendParams(decoded), example);
   });
 

@@ -1,4 +1,4 @@
-// saasExtendParams (SPEC §3.1, §3.5): a JSON array of {name, value} sent as
+// saasExtendParams (protocol:saas-interface.md#v1-newinstance, protocol:saas-interface.md#v1-upgrade): a JSON array of {name, value} sent as
 // urlEncode(base64(json)). Framework query parsing normally leaves only the Base64.
 import { z } from "zod";
 import { KooGalleryProtocolError } from "./errors";

@@ -38,7 +38,7 @@ describe("v2BasicRequestSchema: documented examples", () => {
     });
   }
 
-  it("parses the richer §2.8 newInstance body and keeps its details", () => {
+  it("parses the richer protocol:saas-interface.md#v2-newinstance-variant newInstance body and keeps its details", () => {
     const body = json(
       '{"activity":"newInstance","buyerInfo":{"customerId":"c1","customerName":"n","userId":"u","userName":"un","mobilePhone":"m","email":"e"},' +
         '"orderInfo":[{"businessId":"b1","orderId":"CS1","trialFlag":"0","orderAmount":12.78,"chargingMode":"PERIOD","periodType":"month",' +
@@ -122,7 +122,7 @@ describe("isTestRequest", () => {
 describe("v1RequestSchema", () => {
   const common = "&timeStamp=20200727073711903&authToken=Gzbfjf9LHRBcI3bFVi%2B%2BsLinCNOBF6qa7is1fvjEgYQ%3D";
 
-  it("parses the §3.1 newInstance example", () => {
+  it("parses the protocol:saas-interface.md#v1-newinstance newInstance example", () => {
     const params = query(
       "activity=newInstance&businessId=61e834ba-7b97-4418-b8f7-e5345137278c&customerId=68cbc86abc2018ab880d92f36422fa0e&expireTime=20200727153156&" +
         "orderId=CS1906666666ABCDE&productId=00301-666666-0--0&testFlag=1" +
@@ -173,7 +173,7 @@ describe("kitSchemas", () => {
       '"name":"huaiweitest","domainName":"https://example.tenantaccount.com","flag":1,"testFlag":0,"timeStamp":"20220413093539534"}',
   );
 
-  it("parses the §4.1 tenantSync example", () => {
+  it("parses the protocol:kit-interface.md#tenantsync tenantSync example", () => {
     const result = kitSchemas.tenantSync.parse(tenantSyncBody);
     assert.equal(result.flag, 1);
     assert.equal(result.testFlag, 0);

@@ -1,4 +1,4 @@
-// Zod schemas for every callback KooGallery sends (SPEC §2, §3, §4, §6). They validate a
+// Zod schemas for every callback KooGallery sends (protocol:saas-interface.md, protocol:kit-interface.md, protocol:license-interface.md). They validate a
 // parsed copy; the signature is always checked on the untouched body first, so transforms
 // here (normalised flags, flattened V1 extensions) never affect what was signed.
 import { z } from "zod";
@@ -11,7 +11,7 @@ export { isKitName, kitNames, type KitName } from "@/lib/koogallery/activity-nam
 const requiredText = (max: number) => z.string().min(1).max(max);
 const optionalText = (max: number) => z.string().max(max).optional();
 const digits = (max: number) => z.string().regex(/^\d+$/).max(max);
-// SPEC §14.14: the table says yyyyMMddHHmmss, the example carries milliseconds too.
+// protocol:open-questions.md#expiretime-length: the table says yyyyMMddHHmmss, the example carries milliseconds too.
 const expireTimeText = z.string().regex(/^\d{14}(\d{3})?$/, "must be yyyyMMddHHmmss[SSS]");
 const v1TimeStamp = z.string().regex(/^\d{17}$/, "must be yyyyMMddHHmmssSSS");
 const amountText = z
@@ -48,12 +48,13 @@ function activityUnionOf<R extends Record<string, z.ZodObject<{ activity: z.ZodL
   return z.discriminatedUnion("activity", Object.values(schemas) as [R[keyof R], ...R[keyof R][]]);
 }
 
-// ---------------------------------------------------------------- V2 basic (SPEC §2, §6.1, §6.2)
+// ---------------------------------------------------------------- V2 basic (protocol:saas-interface.md#saas-v2, protocol:license-interface.md#online-license,
+// protocol:license-interface.md#license-codes)
 
 const v2TestFlag = z.union([z.literal("0"), z.literal("1"), z.literal(0), z.literal(1)]).optional();
 const freezeStatus = z.enum(["FREEZE", "UNFREEZE"]);
 
-// §2.8: one copy of the guide sends buyer and order details instead of the three IDs.
+// protocol:saas-interface.md#v2-newinstance-variant: one copy of the guide sends buyer and order details instead of the three IDs.
 const v2BuyerInfo = z.looseObject({
   customerId: optionalText(100),
   customerName: optionalText(64),
@@ -175,7 +176,7 @@ export const v2LicenseSchemas = {
 /** Every V2 activity signed like the basic interface, production and License: the protocol's catalogue (tests, tools). */
 export const v2BasicRequestSchema = activityUnionOf({ ...v2SaasSchemas, ...v2LicenseSchemas });
 
-// ---------------------------------------------------------------- V1 GET (SPEC §3, §6.3)
+// ---------------------------------------------------------------- V1 GET (protocol:saas-interface.md#saas-v1, protocol:license-interface.md#license-v1)
 
 const v1Common = {
   authToken: requiredText(50),
@@ -297,7 +298,7 @@ export const v1LicenseSchemas = { getLicense: v1GetLicense };
 /** Every V1 GET activity, production and License: the protocol's catalogue (tests, tools). */
 export const v1RequestSchema = activityUnionOf({ ...v1SaasSchemas, ...v1LicenseSchemas });
 
-// ---------------------------------------------------------------- Kit (SPEC §4)
+// ---------------------------------------------------------------- Kit (protocol:kit-interface.md)
 
 /** Integer fields arrive as JSON numbers (V2) or numeric strings (some V1 senders). */
 function kitInt<const T extends readonly number[]>(allowed: T) {

@@ -18,7 +18,7 @@ const kitSignature = "38CBAE1966BD0DDA38D86FE983AFD1824BFED4BD229FBDD3188DACD6A8
 
 const parse = (raw: string) => JSON.parse(raw) as Record<string, unknown>;
 
-describe("computeBasicSignature (§13.1)", () => {
+describe("computeBasicSignature (protocol:test-vectors.md#v2-basic-request)", () => {
   it("reproduces the inner hash and the signature", () => {
     assert.equal(computeBasicPayloadHash(accessKey, basicRaw), "81d83c797cbda4ff408fb002579f63fb6bd6b32d28b305c72bc5afb8ccd6f031");
     assert.equal(computeBasicSignature({ accessKey, payload: basicRaw, timestamp, nonce }), basicSignature);
@@ -29,7 +29,7 @@ describe("computeBasicSignature (§13.1)", () => {
   });
 });
 
-describe("computeKitSignature (§13.2)", () => {
+describe("computeKitSignature (protocol:test-vectors.md#kit-tenantsync-request)", () => {
   it("reproduces x-sign", () => {
     assert.equal(computeKitSignature({ accessKey, payload: kitRaw, timestamp, nonce }), kitSignature);
   });
@@ -38,7 +38,7 @@ describe("computeKitSignature (§13.2)", () => {
 describe("verifyBasicSignature", () => {
   const base = { accessKey, rawBody: basicRaw, body: parse(basicRaw), signature: basicSignature, timestamp, nonce };
 
-  it("accepts the §13.1 request, in either case", () => {
+  it("accepts the protocol:test-vectors.md#v2-basic-request request, in either case", () => {
     assert.deepEqual(verifyBasicSignature(base), { ok: true, form: "top-sorted" });
     assert.deepEqual(verifyBasicSignature({ ...base, signature: basicSignature.toLowerCase() }), { ok: true, form: "top-sorted" });
   });
@@ -91,7 +91,7 @@ describe("verifyBasicSignature", () => {
 describe("verifyKitSignature", () => {
   const base = { accessKey, rawBody: kitRaw, body: parse(kitRaw), signature: kitSignature, timestamp, nonce };
 
-  it("accepts the §13.2 request", () => {
+  it("accepts the protocol:test-vectors.md#kit-tenantsync-request request", () => {
     assert.deepEqual(verifyKitSignature(base), { ok: true, form: "top-sorted" });
   });
 

@@ -1,5 +1,5 @@
-// V2 request signatures (SPEC §1.3 basic interfaces, §1.4 joint-operation Kit) and the
-// freshness window of §1.7.
+// V2 request signatures (protocol:signatures.md#v2-basic-signature basic interfaces, protocol:signatures.md#kit-x-sign joint-operation Kit) and the
+// freshness window of protocol:signatures.md#freshness-and-replay.
 import { createHmac } from "node:crypto";
 import { iterateCandidatePayloads, type CandidateForm } from "./canonical-json";
 import { safeEqualIgnoreCase } from "./constant-time";
@@ -79,7 +79,7 @@ export type TimestampCheck = { ok: true; skewMs: number; ms: number } | { ok: fa
 
 /**
  * Accepts 13-digit milliseconds (every example) and 10-digit seconds (some pages say 秒),
- * and applies the window on both sides (SPEC §1.3: 相差不超过60s). skewMs = now − ts.
+ * and applies the window on both sides (protocol:signatures.md#v2-basic-signature: 相差不超过60s). skewMs = now − ts.
  */
 export function checkTimestamp(ts: string | null | undefined, nowMs: number, windowMs = 60_000): TimestampCheck {
   if (ts === null || ts === undefined || ts === "") return { ok: false, reason: "missing" };

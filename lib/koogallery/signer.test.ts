@@ -11,7 +11,7 @@ const accessKey = "demo-access-key-0123456789";
 const timestamp = "1680508066618";
 const nonce = "50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA";
 
-describe("buildV2BasicRequest (§13.1)", () => {
+describe("buildV2BasicRequest (protocol:test-vectors.md#v2-basic-request)", () => {
   const request = buildV2BasicRequest({
     baseUrl: "https://www.isvwebsite.com/saasproduce",
     accessKey,
@@ -63,7 +63,7 @@ describe("buildV2BasicRequest (§13.1)", () => {
   });
 });
 
-describe("buildKitV2Request (§13.2)", () => {
+describe("buildKitV2Request (protocol:test-vectors.md#kit-tenantsync-request)", () => {
   it("reproduces x-sign, path and body", () => {
     const request = buildKitV2Request({
       baseUrl: "https://example.isv.com/",
@@ -91,7 +91,7 @@ describe("buildKitV2Request (§13.2)", () => {
   });
 });
 
-describe("buildV1GetRequest (§13.3)", () => {
+describe("buildV1GetRequest (protocol:test-vectors.md#v1-authtoken)", () => {
   const params = {
     activity: "newInstance",
     businessId: "61e834ba-7b97-4418-b8f7-e5345137278c",

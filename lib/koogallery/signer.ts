@@ -1,4 +1,4 @@
-// Builds requests exactly as KooGallery sends them (Appendix A §6), for tests, the demo
+// Builds requests exactly as KooGallery sends them (protocol:signatures.md#signing-as-koogallery-does), for tests, the demo
 // seeder and the CLI. The merchant side never needs this in production.
 import { randomBytes } from "node:crypto";
 import { canonicalPayload, writeJacksonJson } from "./canonical-json";
@@ -14,7 +14,7 @@ export interface SignedRequest {
 }
 
 const V2_HEADERS = { Accept: "application/json", "Content-Type": "application/json;charset=utf8" } as const;
-const KIT_V1_TIMEZONE_OFFSET_MINUTES = 8 * 60; // the V1 Kit timeStamp is Beijing time (§4)
+const KIT_V1_TIMEZONE_OFFSET_MINUTES = 8 * 60; // the V1 Kit timeStamp is Beijing time (protocol:kit-interface.md)
 
 export function generateNonce(): string {
   return randomBytes(32).toString("hex").toUpperCase();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { endpointsOf, KooGalleryProvider, logoutUrl, parseCasServiceResponse, refreshAccessToken, SsoRequestError } from "./sso";
 
-// SPEC §5: the documented CAS success answer.
+// protocol:sso.md: the documented CAS success answer.
 const SPEC_CAS_XML =
   '<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas"><cas:authenticationSuccess><cas:user>zhangsan</cas:user><cas:attributes>' +
   "<cas:authenticationDate>2021-11-17T01:37:52.729Z</cas:authenticationDate><cas:longTermAuthenticationRequestTokenUsed>" +
@@ -41,7 +41,7 @@ test("profile() maps the documented minimal userinfo and refuses one without ten
   await assert.rejects(async () => p.profile!({ userName: "u" } as never, {}));
 });
 
-test("CAS: the SPEC's XML success answer", () => {
+test("CAS: the documented XML success answer", () => {
   const r = parseCasServiceResponse(SPEC_CAS_XML);
   assert.deepEqual(r, {
     ok: true,

@@ -1,4 +1,4 @@
-// Buyer SSO against the tenant's KooGallery identity provider (SPEC §5): the
+// Buyer SSO against the tenant's KooGallery identity provider (protocol:sso.md): the
 // next-auth OAuth provider for one tenant, the userinfo and token answers, the
 // refresh grant and the CAS 3.0 serviceValidate answer. Pure: the caller picks
 // the tenant (domainName and client credentials from the Kit syncs).
@@ -10,7 +10,7 @@ export const KOOGALLERY_PROVIDER_ID = "koogallery";
 /** The tenant's identity provider and the credential applicationSync gave us. */
 export type SsoClient = { domainName: string; clientId: string; clientSecret: string };
 
-/** userinfo (SPEC §5 step 4). Only userName and tenant are relied on; the rest may be missing. */
+/** userinfo (protocol:sso.md#user-info). Only userName and tenant are relied on; the rest may be missing. */
 export const userInfoSchema = z.object({
   userName: z.string().min(1).max(128),
   tenant: z.string().min(1).max(128),
@@ -51,7 +51,7 @@ export function endpointsOf(domainName: string) {
 
 /**
  * next-auth provider for one tenant. Client authentication is by form fields
- * (SPEC §5 step 3 lists client_id and client_secret in the form), `state` is
+ * (protocol:sso.md#token-request lists client_id and client_secret in the form), `state` is
  * always checked, PKCE is added where the tenant's server accepts it.
  */
 export function KooGalleryProvider(client: SsoClient, opts: { scope: string; usePkce: boolean }): OAuthConfig<KooGalleryUserInfo> {
@@ -103,7 +103,7 @@ export class SsoRequestError extends Error {
   }
 }
 
-/** The refresh grant (SPEC §5 "Refresh"): same answer shape as the code grant. */
+/** The refresh grant (protocol:sso.md#refresh): same answer shape as the code grant. */
 export async function refreshAccessToken(client: SsoClient, refreshToken: string, fetchImpl: typeof fetch = fetch): Promise<TokenAnswer> {
   const form = new URLSearchParams({
     client_id: client.clientId,
@@ -124,7 +124,7 @@ export async function refreshAccessToken(client: SsoClient, refreshToken: string
   return parsed.data;
 }
 
-/** Where "also sign out of KooGallery" goes (SPEC §5 "Logout"). */
+/** Where "also sign out of KooGallery" goes (protocol:sso.md#logout). */
 export function logoutUrl(domainName: string, redirectUrl: string): string {
   return `${endpointsOf(domainName).logout}?redirect_url=${encodeURIComponent(redirectUrl)}`;
 }

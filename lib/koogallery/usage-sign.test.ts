@@ -5,7 +5,7 @@ import { computeUsageSignature, serializeUsageBody, signUsageBody } from "./usag
 
 const key = "demo-access-key-0123456789";
 
-describe("computeUsageSignature (§13.5)", () => {
+describe("computeUsageSignature (protocol:test-vectors.md#usage-push)", () => {
   it("signs the body as written", () => {
     const body =
       '{"usage_records":[{"instance_id":"7f141bf1-aec8-4859-8323-fb3a8ad50721","record_time":"20220809T091000Z","begin_time":"20220809T080000Z",' +

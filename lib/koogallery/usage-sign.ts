@@ -1,4 +1,4 @@
-// Usage-push body signature (SPEC §1.8): Base64(HMAC-SHA256(basic-interface key,
+// Usage-push body signature (protocol:signatures.md#usage-push-signature): Base64(HMAC-SHA256(basic-interface key,
 // "ts={ts}&nonce={nonce}&body={body}")), sent as headers signature/ts/nonce next to AK/SK.
 import { createHmac, randomUUID } from "node:crypto";
 import { writeJacksonJson } from "./canonical-json";

@@ -4,7 +4,7 @@ import { KooGalleryProtocolError } from "./errors";
 import { authTokenParamsFromBody, buildAuthTokenString, computeAuthToken, formatV1Timestamp, parseV1Timestamp, verifyAuthToken } from "./v1-auth-token";
 
 const key = "demo-access-key-0123456789";
-// §3.1 example parameters, deliberately not in sorted order.
+// protocol:saas-interface.md#v1-newinstance example parameters, deliberately not in sorted order.
 const params: Record<string, string> = {
   timeStamp: "20200727073711903",
   testFlag: "1",
@@ -17,7 +17,7 @@ const params: Record<string, string> = {
 };
 const token = "dJRqP6Ps+S0ePz3prequH+lxrvzfGtxqSDVDt7Yzty0=";
 
-describe("computeAuthToken (§13.3)", () => {
+describe("computeAuthToken (protocol:test-vectors.md#v1-authtoken)", () => {
   it("builds the sorted string and the token", () => {
     assert.equal(
       buildAuthTokenString(params),

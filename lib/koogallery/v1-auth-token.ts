@@ -1,4 +1,4 @@
-// V1 authToken (SPEC §1.1): Base64(HMAC-SHA256(key + timeStamp, sorted "k=v&…")) over the
+// V1 authToken (protocol:signatures.md#v1-authtoken): Base64(HMAC-SHA256(key + timeStamp, sorted "k=v&…")) over the
 // URL-decoded parameters (GET) or top-level body fields (V1 Kit POST).
 import { createHmac } from "node:crypto";
 import { writeJacksonJson } from "./canonical-json";

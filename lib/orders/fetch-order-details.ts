@@ -14,7 +14,7 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined;
 }
 
-/** Picks our columns out of OrderInfo (SPEC §7.1; shape partly inferred, see §14.6). */
+/** Picks our columns out of OrderInfo (protocol:open-api.md#order-query; shape partly inferred, see protocol:open-questions.md#order-query-shape). */
 export function orderColumns(orderInfo: Record<string, unknown>, orderLineId: string | null) {
   const lines = Array.isArray(orderInfo.orderLine) ? (orderInfo.orderLine as Record<string, unknown>[]) : [];
   const line = lines.find((l) => l.orderLineId === orderLineId) ?? lines[0] ?? {};

@@ -1,4 +1,4 @@
-// allOrgSync (SPEC §4.5): the full list replaces the tenant's tree, in the
+// allOrgSync (protocol:kit-interface.md#allorgsync): the full list replaces the tenant's tree, in the
 // callback's transaction. The list is checked and diffed in memory
 // (diff-org-tree.ts), then written with one statement per kind of change: the
 // rows travel as PostgreSQL arrays expanded by unnest(), which works the same

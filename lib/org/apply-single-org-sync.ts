@@ -1,4 +1,4 @@
-// singleOrgSync (SPEC §4.4): one department added (flag 1), changed (2) or
+// singleOrgSync (protocol:kit-interface.md#singleorgsync): one department added (flag 1), changed (2) or
 // deleted (0). Add and modify are one upsert: a repeated add changes nothing, an
 // add of a known department with another name/parent is a modify, a modify of an
 // unknown department creates it. Deleting an absent department succeeds. A

@@ -1,5 +1,5 @@
 // The difference between a tenant's stored departments and a full list from
-// allOrgSync (SPEC §4.5). Pure: the caller loads and applies. A full list is
+// allOrgSync (protocol:kit-interface.md#allorgsync). Pure: the caller loads and applies. A full list is
 // refused when it names one orgCode twice or its parent links form a cycle; a
 // parentCode that is not in the list is allowed (the department waits for its
 // parent, which a later singleOrgSync may add).

@@ -17,7 +17,7 @@ export type OrgSyncTarget = {
 };
 
 export async function openOrgSync(tx: Tx, req: { tenantId: string; instanceId: string; testFlag: number }): Promise<OrgSyncTarget> {
-  // Credential-debugging syncs have no instance (SPEC §4): test data too.
+  // Credential-debugging syncs have no instance (protocol:kit-interface.md): test data too.
   const isTest = req.testFlag === 1 || req.instanceId === "";
   const tenant = await ensureTenantRow(tx, req.tenantId, instanceKeyOf(req.instanceId), isTest);
   await lockTenantRow(tx, tenant.id);

@@ -1,5 +1,5 @@
 // What the settings page shows staff: the addresses to paste into the seller
-// center (SPEC §11), which keys are configured (never their values or
+// center (protocol:saas-interface.md#production-address-and-debugging), which keys are configured (never their values or
 // lengths), and how the background jobs are doing. Job reads go through
 // Job(status, runAt): PENDING, RUNNING and DEAD are few; DONE is counted for
 // the last 24 hours only.
@@ -43,8 +43,11 @@ export function settingsUrls(env: Pick<Env, "publicUrl"> & { auth: Pick<Env["aut
   const origin = new URL(base).origin;
   const login =
     env.auth.ssoMethod === "cas"
-      ? { url: `${base}/api/sso/cas`, hint: "Kit app credential, CAS method: the app login address (SPEC §5)" }
-      : { url: `${base}/api/auth/callback/koogallery`, hint: "Kit app credential, OAuth method: the app login address, also our redirect_uri (SPEC §5)" };
+      ? { url: `${base}/api/sso/cas`, hint: "Kit app credential, CAS method: the app login address (protocol:sso.md)" }
+      : {
+          url: `${base}/api/auth/callback/koogallery`,
+          hint: "Kit app credential, OAuth method: the app login address, also our redirect_uri (protocol:sso.md)",
+        };
   const warnings: string[] = [];
   const host = new URL(base).hostname;
   if (host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]")
@@ -57,15 +60,20 @@ export function settingsUrls(env: Pick<Env, "publicUrl"> & { auth: Pick<Env["aut
         id: "production-domain",
         label: "Production address (domain)",
         url: origin,
-        hint: "Seller center > 应用接入 > 生产地址管理: the domain only, no path (SPEC §11)",
+        hint: "Seller center > 应用接入 > 生产地址管理: the domain only, no path (protocol:saas-interface.md#production-address-and-debugging)",
       },
       {
         id: "production",
         label: "Production interface",
         url: saas,
-        hint: "SaaS production interface, V2 (POST) and V1 (GET): address + path for debugging and the product (SPEC §2, §3)",
+        hint: "SaaS production interface, V2 (POST) and V1 (GET): address + path for debugging and the product (protocol:saas-interface.md)",
       },
-      { id: "kit-base", label: "Kit base address", url: saas, hint: "Joint-operation Kit interfaces: KooGallery appends the sub-paths below (SPEC §4)" },
+      {
+        id: "kit-base",
+        label: "Kit base address",
+        url: saas,
+        hint: "Joint-operation Kit interfaces: KooGallery appends the sub-paths below (protocol:kit-interface.md)",
+      },
       { id: "login", label: `App login address (${env.auth.ssoMethod === "cas" ? "CAS" : "OAuth 2.0"})`, ...login },
       {
         id: "jwks",

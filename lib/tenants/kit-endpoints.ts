@@ -1,6 +1,6 @@
-// The joint-operation Kit endpoints (SPEC §4), one per sync, both generations,
-// on the shared pipeline: V2 x-sign headers with the Kit key (§1.4) or V1
-// authToken header with the Kit key, then the basic key (§4.7); the sync's
+// The joint-operation Kit endpoints (protocol:kit-interface.md), one per sync, both generations,
+// on the shared pipeline: V2 x-sign headers with the Kit key (protocol:signatures.md#kit-x-sign) or V1
+// authToken header with the Kit key, then the basic key (protocol:kit-interface.md#v1-kit-differences); the sync's
 // schema and verb (lib/tenants, lib/org); {resultCode, resultMsg} answers
 // signed with the Kit key.
 import { defineActivity, type Activity } from "@/lib/callbacks/activity";

@@ -1,4 +1,4 @@
-// applicationSync (SPEC §4.2, §1.6): a tenant's app credential (appId,
+// applicationSync (protocol:kit-interface.md#applicationsync, protocol:encryption.md#rsa-clientsecret): a tenant's app credential (appId,
 // clientId, clientSecret) added (flag 1), changed (2) or removed (0). The
 // secret arrives RSA-OAEP-encrypted with our public key; it is decrypted
 // before anything is written (an undecryptable one writes nothing and is

@@ -1,4 +1,4 @@
-// tenantSync (SPEC §4.1): a buyer's enterprise added (flag 1), renamed (2) or
+// tenantSync (protocol:kit-interface.md#tenantsync): a buyer's enterprise added (flag 1), renamed (2) or
 // removed (0), keyed by instance + tenant. Deleting is soft (deletedAt), never
 // looks at the instance, and succeeds when there is nothing to delete; a
 // repeated add changes nothing; an add of a deleted tenant brings it back.

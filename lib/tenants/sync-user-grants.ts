@@ -1,4 +1,4 @@
-// authSync (SPEC §4.3): up to 500 users granted an app, keyed by tenant + app +
+// authSync (protocol:kit-interface.md#authsync): up to 500 users granted an app, keyed by tenant + app +
 // userName. Add (flag 1) and modify (2) write every field and make the grant
 // ACTIVE; revoke (3) marks it REVOKED, delete (0) DELETED (rows are kept:
 // grants are history). Users not known are skipped by revoke and delete,

@@ -1,4 +1,4 @@
-// Shared shapes of the joint-operation Kit syncs (SPEC §4): every verb runs in
+// Shared shapes of the joint-operation Kit syncs (protocol:kit-interface.md): every verb runs in
 // the callback's transaction and returns what the pipeline logs and answers.
 import type { Tx } from "@/lib/db";
 import type { Env } from "@/lib/env";
@@ -35,7 +35,7 @@ export function instanceKeyOf(instanceId: string | null | undefined): string {
   return instanceId ?? "";
 }
 
-/** Credential-debugging syncs (no instance) and testFlag 1 are test data (SPEC §4). */
+/** Credential-debugging syncs (no instance) and testFlag 1 are test data (protocol:kit-interface.md). */
 export function isKitTest(req: { instanceId: string; testFlag: number; orderId?: string }): boolean {
   return req.testFlag === 1 || req.instanceId === "" || req.orderId === "";
 }

@@ -36,7 +36,7 @@ type CasOutcome = { ok: true; user: MockIdpUser; ticket: TicketRecord } | { ok: 
 export function handleServiceValidate(ctx: Ctx): void {
   const params = ctx.url.searchParams;
   const outcome = validateTicket(ctx, params.get("service"), params.get("ticket"));
-  // SPEC §5: JSON unless XML is asked for.
+  // protocol:sso.md: JSON unless XML is asked for.
   if ((params.get("format") ?? "JSON").toUpperCase() === "XML") return sendXml(ctx.res, casXml(ctx.tenant, outcome));
   sendJson(ctx.res, 200, casJson(ctx.tenant, outcome));
 }
@@ -78,7 +78,7 @@ function casJson(tenant: MockIdpTenant, outcome: CasOutcome): unknown {
   return { serviceResponse: { authenticationSuccess: { user: outcome.user.userName, attributes: casAttributes(tenant, outcome.user, outcome.ticket) } } };
 }
 
-/** Byte for byte the SPEC §5 shape: no declaration, no whitespace between elements. */
+/** Byte for byte the protocol:sso.md shape: no declaration, no whitespace between elements. */
 function casXml(tenant: MockIdpTenant, outcome: CasOutcome): string {
   const inner = outcome.ok
     ? `<cas:authenticationSuccess><cas:user>${escapeXml(outcome.user.userName)}</cas:user><cas:attributes>${Object.entries(

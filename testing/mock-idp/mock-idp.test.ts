@@ -386,7 +386,7 @@ describe("mock KooGallery IdP", () => {
       return { ticket, cookie };
     }
 
-    it("validates a ticket as XML in the SPEC shape, escaping values, once", async () => {
+    it("validates a ticket as XML in the documented shape, escaping values, once", async () => {
       const { ticket } = await casTicket("admin");
       const res = await validate(ticket, "XML");
       assert.match(res.headers.get("content-type") ?? "", /xml/);

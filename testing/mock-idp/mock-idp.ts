@@ -1,4 +1,4 @@
-// An offline stand-in for the KooGallery (OneAccess-like) identity provider of SPEC §5:
+// An offline stand-in for the KooGallery (OneAccess-like) identity provider of protocol:sso.md:
 // OAuth2 authorization code (with PKCE), refresh, userinfo, logout, CAS 3.0 and the
 // IdP-initiated unified login. Every tenant gets its own "domain" under
 // `{basePath}/tenants/{tenantId}`, the way each KooGallery tenant has its own domainName.
@@ -25,9 +25,9 @@ export type MockIdpOptions = {
   tenantsFile?: string;
   /** Lifetime of authorization codes and CAS tickets; default 60 s. */
   codeTtlMs?: number;
-  /** Default 7200 (SPEC §5: access tokens last 2 h). */
+  /** Default 7200 (protocol:sso.md: access tokens last 2 h). */
   accessTokenTtlSec?: number;
-  /** Default 30 days (SPEC §5). */
+  /** Default 30 days (protocol:sso.md). */
   refreshTokenTtlSec?: number;
 };
 

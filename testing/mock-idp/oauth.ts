@@ -204,7 +204,7 @@ export function handleUserinfo(ctx: Ctx): void {
   sendJson(ctx.res, 200, userInfo(ctx.tenant, user), { "Cache-Control": "no-store" });
 }
 
-/** SPEC §5 userinfo fields; absent optional fields are left out rather than sent empty. */
+/** protocol:sso.md userinfo fields; absent optional fields are left out rather than sent empty. */
 function userInfo(tenant: MockIdpTenant, user: MockIdpUser): Record<string, string> {
   const id = stableUserId(tenant.tenantId, user.userName);
   const info: Record<string, string> = { id, userId: id, userName: user.userName, name: user.name };

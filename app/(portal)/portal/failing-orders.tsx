@@ -1,5 +1,5 @@
 // Orders whose latest callback failed while KooGallery is still retrying it
-// (SPEC §9), most urgent first: fix the cause before the window closes, or the
+// (protocol:retry-windows.md), most urgent first: fix the cause before the window closes, or the
 // purchase or upgrade is refunded.
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
