@@ -77,4 +77,3 @@ export async function requirePortalViewer(): Promise<PortalViewer> {
 export function hasStaffRole(v: Viewer | null, min: StaffRole): boolean {
   return v?.kind === "staff" && ROLE_RANK[v.role] >= ROLE_RANK[min];
 }
-

@@ -150,24 +150,20 @@ test("signatures: in full for operators and owners, a fingerprint for staff view
   await handleCall({ method: "GET", url: v1.url, headers: {}, rawBody: "" });
   const v1Log = await lastLogId();
   const kit2 = buildKitV2Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: { ...kitBody, timeStamp: "20261201100000000" } });
-  await handleCall(
-    {
-      method: "POST",
-      url: kit2.url,
-      headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      rawBody: kit2.body ?? "",
-    },
-  );
+  await handleCall({
+    method: "POST",
+    url: kit2.url,
+    headers: Object.fromEntries(Object.entries(kit2.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    rawBody: kit2.body ?? "",
+  });
   const kit2Log = await lastLogId();
   const kit1 = buildKitV1Request({ baseUrl: BASE, kitName: "tenantSync", accessKey: KIT_KEY, body: kitBody });
-  await handleCall(
-    {
-      method: "POST",
-      url: kit1.url,
-      headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      rawBody: kit1.body ?? "",
-    },
-  );
+  await handleCall({
+    method: "POST",
+    url: kit1.url,
+    headers: Object.fromEntries(Object.entries(kit1.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    rawBody: kit1.body ?? "",
+  });
   const kit1Log = await lastLogId();
 
   const cases = [

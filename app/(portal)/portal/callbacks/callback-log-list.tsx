@@ -78,20 +78,8 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
         placeholder="Exact ID, e.g. CS2211181819B4LVS"
         className="sm:col-span-2"
       />
-      <SelectField
-        id="cb-endpoint"
-        label="Endpoint"
-        value={form.endpoint}
-        onChange={(v) => set("endpoint", v)}
-        options={ENDPOINTS}
-      />
-      <SelectField
-        id="cb-activity"
-        label="Activity"
-        value={form.activity}
-        onChange={(v) => set("activity", v)}
-        options={ACTIVITIES}
-      />
+      <SelectField id="cb-endpoint" label="Endpoint" value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS} />
+      <SelectField id="cb-activity" label="Activity" value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES} />
       <SelectField
         id="cb-generation"
         label="Generation"
