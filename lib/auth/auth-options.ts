@@ -73,7 +73,8 @@ async function refreshBuyerToken(token: import("next-auth/jwt").JWT): Promise<im
     };
   } catch (error) {
     console.warn(
-      `[auth] token refresh for ${token.tenantId}/${token.userName} failed: ${error instanceof SsoRequestError ? (error.oauthError ?? error.message) : describeError(error)}`,
+      `[auth] token refresh for ${token.tenantId}/${token.userName} failed: ` +
+        (error instanceof SsoRequestError ? (error.oauthError ?? error.message) : describeError(error)),
     );
     return { ...token, error: "refresh-failed" };
   }

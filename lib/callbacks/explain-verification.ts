@@ -156,7 +156,8 @@ export function explainVerification(input: {
       const isReapply = info.reapply === true;
       const reapplyReason = isReapply && !isTenantAdmin && typeof info.reason === "string" ? info.reason.slice(0, 500) : null;
       const summary = isReapply
-        ? `A call that had succeeded, applied again on purpose${actor ? ` by ${actor}` : ""}${reapplyReason ? `: "${reapplyReason}"` : ""}. It was verified when it first arrived; its signature has expired since, so it is not checked again.`
+        ? `A call that had succeeded, applied again on purpose${actor ? ` by ${actor}` : ""}${reapplyReason ? `: "${reapplyReason}"` : ""}. ` +
+          "It was verified when it first arrived; its signature has expired since, so it is not checked again."
         : "A staff re-run of a stored call that was verified when it first arrived; its signature has expired since, so it is not checked again.";
       return { ...base, summary, retryActor: actor, isReapply, reapplyReason };
     }
@@ -175,8 +176,10 @@ export function explainVerification(input: {
           : reason === "missing"
             ? "The call had no timestamp."
             : skewByTimeZone.length > 0
-              ? `The timeStamp was outside the ${windowSeconds ?? "?"} s window under every reading: ${skewByTimeZone.map((s) => `${s.timeZone} ${describeSkew(s.skewSeconds)}`).join(", ")}.`
-              : `The call was ${skewSeconds !== null ? describeSkew(skewSeconds) : reason}, outside the ${windowSeconds ?? "?"} s window (a replay, or a clock that is off).`;
+              ? `The timeStamp was outside the ${windowSeconds ?? "?"} s window under every reading: ` +
+                `${skewByTimeZone.map((s) => `${s.timeZone} ${describeSkew(s.skewSeconds)}`).join(", ")}.`
+              : `The call was ${skewSeconds !== null ? describeSkew(skewSeconds) : reason}, ` +
+                `outside the ${windowSeconds ?? "?"} s window (a replay, or a clock that is off).`;
       return { ...base, summary: "Refused: the timestamp is outside the allowed window.", failure };
     }
     case "BAD_SIGNATURE": {
@@ -187,7 +190,9 @@ export function explainVerification(input: {
           failure: "The seller center binds one key to each interface type; this call's key belongs to another one.",
         };
       const tried = keysTried.map((k) => KEY_LABELS[k]!).join(" and ");
-      const failure = `No configured key reproduces the signature${tried ? ` (tried ${tried})` : ""}${isV2 ? ", over any accepted form of the payload" : ""}. The seller center may have another key bound to this address, or the request was changed on the way.`;
+      const failure =
+        `No configured key reproduces the signature${tried ? ` (tried ${tried})` : ""}${isV2 ? ", over any accepted form of the payload" : ""}. ` +
+        "The seller center may have another key bound to this address, or the request was changed on the way.";
       return { ...base, summary: `Refused: the signature does not match${skewText}.`, failure };
     }
     case "REPLAYED_NONCE":
@@ -220,7 +225,9 @@ export function explainVerification(input: {
         ...base,
         summary: `${count} refused call${count === 1 ? "" : "s"} from ${client}, counted rather than stored one by one.`,
         failure:
-          "This address was refused more often than the refusal budget logs in full (CALLBACK_REFUSALS_LOGGED_PER_MINUTE); the outcomes and result codes of the calls it stands for are listed below. After a key change in the seller center, KooGallery's own calls land here until the keys agree again.",
+          "This address was refused more often than the refusal budget logs in full (CALLBACK_REFUSALS_LOGGED_PER_MINUTE); " +
+          "the outcomes and result codes of the calls it stands for are listed below. " +
+          "After a key change in the seller center, KooGallery's own calls land here until the keys agree again.",
       };
     }
     default:

@@ -125,7 +125,9 @@ function summaryEntry(t: RefusalTally): CallbackLogEntry {
     resultMsg: `${t.count} refused calls counted, not stored`,
     responseBody: "",
     startedAt: performance.now(),
-    handlerNote: `${t.count} refused call${t.count === 1 ? "" : "s"} from ${t.client} between ${new Date(t.firstAt).toISOString()} and ${new Date(t.lastAt).toISOString()} (${mib} MiB of bodies) were over the refusal budget: counted here, not stored one by one`,
+    handlerNote:
+      `${t.count} refused call${t.count === 1 ? "" : "s"} from ${t.client} between ${new Date(t.firstAt).toISOString()} and ` +
+      `${new Date(t.lastAt).toISOString()} (${mib} MiB of bodies) were over the refusal budget: counted here, not stored one by one`,
   };
 }
 

@@ -53,7 +53,8 @@ export async function retryCallback(logId: string, actor: string, confirmation: 
   if (original.resultCode === SUCCESS_CODE && !confirmation.reapply) {
     throw new PortalError(
       "conflict",
-      'this call succeeded (000000): Retry is for failed calls. To apply it again anyway, confirm with {"reapply": true, "reason": "…"}; the re-apply is recorded with your name and reason',
+      "this call succeeded (000000): Retry is for failed calls. " +
+        'To apply it again anyway, confirm with {"reapply": true, "reason": "…"}; the re-apply is recorded with your name and reason',
     );
   }
   const call = JSON.parse(openSecret(original.requestSealed, env.encryptionKey)) as IncomingCall;

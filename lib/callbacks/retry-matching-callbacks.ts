@@ -178,7 +178,8 @@ function summarise(result: Omit<BulkRetryResult, "message">): string {
       ];
   if (c.duplicates > 0) parts.push(`${plural(c.duplicates, "duplicate", "duplicates")} of another call in this run`);
   const capped = result.isCapped
-    ? ` More failed calls match than the limit of ${result.limit}: only the newest ${result.limit} were considered; narrow the filter (e.g. the time range) to reach the rest.`
+    ? ` More failed calls match than the limit of ${result.limit}: only the newest ${result.limit} were considered; ` +
+      "narrow the filter (e.g. the time range) to reach the rest."
     : "";
   return `${parts.join(", ")}.${capped}`;
 }

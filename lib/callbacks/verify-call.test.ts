@@ -29,9 +29,12 @@ describe("V2 basic", () => {
   });
 
   test("protocol:test-vectors.md#v2-basic-request vector verifies at its own time", () => {
-    const url = `${BASE}?signature=BAF60A798EAC102CC1E998449141672E23A814095DED0C2072B011B83E235583&timestamp=1680508066618&nonce=50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA`;
+    const url =
+      `${BASE}?signature=BAF60A798EAC102CC1E998449141672E23A814095DED0C2072B011B83E235583` +
+      "&timestamp=1680508066618&nonce=50D83FDECAED6CCD8EF597F2A577950527928BA287D04E6036E92B2806FD17DA";
     const rawBody =
-      '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
+      '{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8",' +
+      '"orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}';
     assert.ok(verifyV2Call({ method: "POST", url, headers: {}, rawBody }, "basic", keys, 1680508066618 + 1000).ok);
     const stale = verifyV2Call({ method: "POST", url, headers: {}, rawBody }, "basic", keys, 1680508066618 + 61_000);
     assert.ok(!stale.ok && stale.outcome === "BAD_TIMESTAMP" && stale.resultCode === "000002");

@@ -64,7 +64,8 @@ export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand)
   const sentAt = ctx.sentAt;
   if (sentAt && instance.statusSentAt && sentAt < instance.statusSentAt) {
     return ok(
-      `skipped: older than the last applied status change (this one sent ${sentAt.toISOString()}, the applied one ${instance.statusSentAt.toISOString()}); nothing changed`,
+      `skipped: older than the last applied status change (this one sent ${sentAt.toISOString()}, ` +
+        `the applied one ${instance.statusSentAt.toISOString()}); nothing changed`,
     );
   }
   // Only forward; equal times (a re-send of the same call) apply again, idempotently.

@@ -23,7 +23,8 @@ type Row = {
 };
 
 const COLUMNS = rawSql(
-  `"id", "orderId", "orderLineId", "isTest", "state"::text, "provisionStatus"::text, "provisionError", "frontEndUrl", "adminUrl", "adminUserName", "adminPasswordEnc", "memo"`,
+  `"id", "orderId", "orderLineId", "isTest", "state"::text, "provisionStatus"::text, "provisionError", ` +
+    `"frontEndUrl", "adminUrl", "adminUserName", "adminPasswordEnc", "memo"`,
 );
 
 /** What the instances say, before any nonce or log is written (the same whether or not the call turns out to be a replay). */

@@ -172,7 +172,8 @@ describe("batches and the time budget", () => {
     // 1,050 old calls and 230 old nonces, a few recent ones of each.
     await raw.query(
       `INSERT INTO "CallbackLog" (id, "receivedAt", endpoint, generation, method, verification, "resultCode", "latencyMs", "requestMasked")
-       SELECT gen_random_uuid()::text, $1::timestamp(3) - make_interval(secs => g), 'saas', 'V2', 'POST', 'OK', '000000', 1, '{}'::jsonb FROM generate_series(1, 1050) g`,
+       SELECT gen_random_uuid()::text, $1::timestamp(3) - make_interval(secs => g), 'saas', 'V2', 'POST', 'OK', '000000', 1, '{}'::jsonb
+         FROM generate_series(1, 1050) g`,
       [ago(200 * DAY).toISOString()],
     );
     await raw.query(`INSERT INTO "Nonce" (nonce, "createdAt") SELECT 'old:' || g, $1::timestamp(3) FROM generate_series(1, 230) g`, [ago(HOUR).toISOString()]);
@@ -221,7 +222,9 @@ describe("batches and the time budget", () => {
     const raw = await getRawSql();
     await raw.query(
       `INSERT INTO "CallbackLog" (id, "receivedAt", endpoint, generation, method, verification, "resultCode", "latencyMs", "requestMasked")
-       SELECT gen_random_uuid()::text, $1::timestamp(3) - make_interval(secs => g), 'saas', 'V2', 'POST', CASE WHEN g % 2 = 0 THEN 'OK' ELSE 'BAD_SIGNATURE' END, '000000', 1, '{}'::jsonb FROM generate_series(1, 3000) g`,
+       SELECT gen_random_uuid()::text, $1::timestamp(3) - make_interval(secs => g), 'saas', 'V2', 'POST',
+              CASE WHEN g % 2 = 0 THEN 'OK' ELSE 'BAD_SIGNATURE' END, '000000', 1, '{}'::jsonb
+         FROM generate_series(1, 3000) g`,
       [ago(30 * DAY).toISOString()],
     );
     const r = await housekeeping(await getDb());

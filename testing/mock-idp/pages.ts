@@ -13,7 +13,8 @@ export function sendLoginPage(ctx: Ctx, params: URLSearchParams, shown: { error?
     ${error}
     <form method="post" action="${escapeHtml(ctx.url.pathname)}">
       ${hidden}
-      <p><label for="userName">Account</label><br><input id="userName" name="userName" type="text" autocomplete="username" required autofocus value="${escapeHtml(shown.userName ?? "")}"></p>
+      <p><label for="userName">Account</label><br><input id="userName" name="userName" type="text" autocomplete="username" required autofocus
+        value="${escapeHtml(shown.userName ?? "")}"></p>
       <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password"></p>
       <p><button type="submit">Sign in</button></p>
     </form>
@@ -26,7 +27,8 @@ function userHints(tenant: MockIdpTenant): string {
   if (tenant.users.length === 0) return "<p>No accounts are configured.</p>";
   const items = tenant.users.map((u) => {
     const password = u.password === undefined ? "any password" : "password required";
-    return `<li><code>${escapeHtml(u.userName)}</code> — ${escapeHtml(u.name)} (${escapeHtml(u.role)}, organization ${escapeHtml(u.orgCode)}; ${password})</li>`;
+    const about = `${escapeHtml(u.role)}, organization ${escapeHtml(u.orgCode)}; ${password}`;
+    return `<li><code>${escapeHtml(u.userName)}</code> — ${escapeHtml(u.name)} (${about})</li>`;
   });
   return `<ul>${items.join("")}</ul>`;
 }
@@ -42,7 +44,11 @@ export function sendPage(res: ServerResponse, status: number, title: string, bod
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${escapeHtml(title)}</title>
-  <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5}.error{color:#a00000;font-weight:600}input{font-size:1rem;padding:.3rem}</style>
+  <style>
+    body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+    .error{color:#a00000;font-weight:600}
+    input{font-size:1rem;padding:.3rem}
+  </style>
 </head>
 <body>
   <main>

@@ -174,7 +174,8 @@ export function describeSessionZoneChecks(database: InProcessDatabase, zone: str
         },
       });
       // Left to the column default: a failed newInstance, and a refused call.
-      const insertByDefault = `INSERT INTO "CallbackLog" (id, endpoint, generation, method, activity, verification, "resultCode", "latencyMs", "orderId", "requestMasked")
+      const insertByDefault = `INSERT INTO "CallbackLog"
+                                      (id, endpoint, generation, method, activity, verification, "resultCode", "latencyMs", "orderId", "requestMasked")
                                VALUES ($1, 'saas', 'V2', 'POST', 'newInstance', $2, $3, 3, $4, '{}'::jsonb)`;
       await raw.query(insertByDefault, [randomUUID(), "OK", "000005", orderId]);
       await raw.query(insertByDefault, [randomUUID(), "BAD_SIGNATURE", "000001", null]);
