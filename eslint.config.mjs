@@ -33,6 +33,22 @@ const config = [
     ],
     rules: { "no-restricted-properties": rawSqlRule },
   },
+  // Test doubles (testing/) never reach the product: only tests, the bench and the demo import them (server.ts loads the mock
+  // identity provider with a dynamic import, behind PORTAL_MOCK_IDP).
+  {
+    files: ["app/**", "components/**", "lib/**", "server.ts", "proxy.ts", "instrumentation.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/testing/*", "**/testing/*"], allowTypeImports: true, message: "testing/ holds test doubles; product code must not import it." },
+          ],
+        },
+      ],
+    },
+  },
   // Type-aware rules that catch real bugs (promises dropped or passed where a void callback is expected,
   // awaiting non-promises, switches that miss a union member). Only on TypeScript files: tsconfig has no allowJs.
   {
