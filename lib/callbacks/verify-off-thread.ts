@@ -81,10 +81,3 @@ export async function checkLargeBodyOffThread(check: LargeBodyCheck): Promise<La
     s.worker?.postMessage({ id, check });
   }).catch(() => checkLargeBody({ ...check, isRawOnly: true }));
 }
-
-/** Stops the worker (shutdown). */
-export async function stopLargeBodyWorker(): Promise<void> {
-  const s = g.__portalLargeBodyWorker;
-  g.__portalLargeBodyWorker = undefined;
-  await s?.worker?.terminate();
-}

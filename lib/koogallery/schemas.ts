@@ -471,4 +471,3 @@ export const kitSchemas = {
 
 export type KitRequest<N extends KitName> = z.output<(typeof kitSchemas)[N]>;
 export type KitUser = z.output<typeof kitUser>;
-export type KitOrg = z.output<typeof kitOrg>;
