@@ -27,10 +27,13 @@ try {
   process.exit(1);
 }
 
+/** A test that hangs fails after this instead of holding CI until its limit. */
+const TEST_TIMEOUT_MS = 10 * 60 * 1000;
+
 let failed = false;
 for (const engine of engines) {
   console.log(`\n[integration] ${engine}: ${files.length} files`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, TEST_DB: engine, ...(engine === "postgres" ? { TEST_PG_TIMEZONE: process.env.TEST_PG_TIMEZONE ?? "Asia/Shanghai" } : {}) },

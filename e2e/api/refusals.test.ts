@@ -39,8 +39,14 @@ function send(url: string, opts: { method?: string; headers?: Record<string, str
       res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown>, connection: res.headers.connection }));
       res.on("error", reject);
     });
-    // The server may answer and close before the whole body is sent: that is the point.
-    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    // The server may answer and close before the whole body is sent: that is the point. An answer read before
+    // the reset still counts; a connection that closes with no answer at all fails the test instead of hanging it.
+    let ignored: string | undefined;
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE" || error.code === "ECONNRESET") ignored = error.code;
+      else reject(error);
+    });
+    req.on("close", () => setTimeout(() => reject(new Error(`the connection closed without an answer${ignored ? ` (${ignored})` : ""}`)), 1000));
     req.end(body);
   });
 }

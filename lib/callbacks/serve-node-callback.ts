@@ -14,13 +14,26 @@ import { clientAddressFrom } from "@/lib/http/client-address";
 export { callbackRouteOf } from "@/lib/callbacks/serve-callback";
 
 /**
- * A body left unread up to the largest any endpoint accepts is drained
- * (node:http reads and drops it once the answer is sent: no buffering, about a
- * millisecond per MiB) and the connection kept, so the client reads our answer
- * whatever it is still sending. A larger or open-ended (chunked) one is not
+ * A body left unread up to the largest any endpoint accepts is drained before
+ * the answer is sent (read and dropped: no buffering, about a millisecond per
+ * MiB). Answering first would race the client: a client that asked for
+ * `Connection: close` gets its socket closed right after the answer, and
+ * closing a socket with unread bytes sends a reset that can destroy the answer
+ * before the client reads it. A larger or open-ended (chunked) one is not
  * worth reading: the answer says `Connection: close` and the socket is closed.
  */
 const MAX_DRAINED_BYTES = Math.max(...ENDPOINT_CATALOG.map((e) => e.maxBodyBytes));
+
+/** Reads the rest of a request and drops it; resolves when it has ended (or the client went away). */
+function drain(req: IncomingMessage): Promise<void> {
+  if (req.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once("end", resolve);
+    req.once("close", resolve);
+    req.once("error", () => resolve());
+    req.resume();
+  });
+}
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.setHeader("content-length", Buffer.byteLength(body));
@@ -41,6 +54,7 @@ export async function serveNodeCallback(req: IncomingMessage, res: ServerRespons
     const { answer, isBodyUnread } = await serveCallback(route, head, (limit, rate) => readNodeBody(req, limit, rate), checkLargeBodyOffThread);
     const length = Number(headers["content-length"]);
     const isLargeUnread = isBodyUnread && !(Number.isFinite(length) && length <= MAX_DRAINED_BYTES);
+    if (isBodyUnread && !isLargeUnread) await drain(req);
     send(res, answer.status, isLargeUnread ? { ...answer.headers, connection: "close" } : answer.headers, answer.body);
   } catch (error) {
     const fallback = answerInternalError(error, route.keyFamily);
