@@ -4,13 +4,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { signApigRequest } from "../../lib/koogallery/aksk";
-import { signBackendCall } from "../../lib/provisioning/adapters";
+import { Webhook } from "standardwebhooks";
+import { generateWebhookSecret } from "../../lib/webhooks/standard-webhooks";
 import { testEngine } from "../fixtures/database";
 import { callV2, newOrder } from "../fixtures/koogallery";
 import { startMockServer, waitFor, type MockServer } from "../fixtures/mock-server";
 import { startPortal, type Portal } from "../fixtures/portal";
 
-const SECRET = "backend-secret-for-tests";
+const SECRET = generateWebhookSecret();
 
 describe("provisioning through the merchant's backend", () => {
   let backend: MockServer;
@@ -44,7 +45,9 @@ describe("provisioning through the merchant's backend", () => {
     assert.equal((a.json.appInfo as { frontEndUrl: string }).frontEndUrl, `https://app.example.com/${order.businessId}`);
     const call = backend.calls.at(-1)!;
     assert.equal(call.headers["idempotency-key"], order.businessId);
-    assert.equal(call.headers["x-portal-signature"], signBackendCall(SECRET, String(call.headers["x-portal-timestamp"]), call.body));
+    // Verified as the merchant's backend would, with the Standard Webhooks reference library.
+    assert.deepEqual(new Webhook(SECRET).verify(call.body, call.headers as Record<string, string>), JSON.parse(call.body));
+    assert.equal(call.headers["webhook-id"], `provision_${order.businessId}`);
   });
 
   test("a slow backend gets 000004, and the job finishes after a restart", async () => {
@@ -56,6 +59,10 @@ describe("provisioning through the merchant's backend", () => {
     const q = await callV2(portal, { activity: "queryInstance", instanceId: order.businessId });
     assert.equal(q.json.resultCode, "000004");
     await waitFor(() => backend.calls.filter((c) => c.body.includes(order.businessId)).length >= 2 || undefined, 10_000, "retries");
+    // Every attempt at one instance carries the same message id, freshly signed.
+    const attempts = backend.calls.filter((c) => c.body.includes(order.businessId));
+    assert.deepEqual(new Set(attempts.map((c) => c.headers["webhook-id"])), new Set([`provision_${order.businessId}`]));
+    for (const c of attempts) new Webhook(SECRET).verify(c.body, c.headers as Record<string, string>);
 
     await portal.stop();
     const jobs = await portal.query<{ status: string; attempts: number }>(

@@ -2,7 +2,8 @@
 // once (inside the newInstance transaction); the HTTP adapter calls the
 // merchant's own backend from a durable job and must be idempotent per
 // instanceId (we may call it again after a timeout or a restart).
-import { createHmac, randomBytes, randomInt } from "node:crypto";
+import { signWebhook } from "@/lib/webhooks/standard-webhooks";
+import { randomBytes, randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Env } from "@/lib/env";
 
@@ -79,9 +80,9 @@ const appInfoSchema = z.object({
   memo: z.string().max(1024).optional(),
 });
 
-/** Signs our call so the merchant's backend can tell it came from the portal. */
-export function signBackendCall(secret: string, timestamp: string, body: string): string {
-  return createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+/** The provisioning call's message id: the same for every attempt at one instance, so the backend can dedupe on it. */
+export function provisionMessageId(instanceId: string): string {
+  return `provision_${instanceId}`;
 }
 
 export function createHttpAdapter(url: string, secret: string, timeoutMs = 10_000): ProvisioningAdapter {
@@ -90,17 +91,15 @@ export function createHttpAdapter(url: string, secret: string, timeoutMs = 10_00
     isInline: false,
     async provision(input) {
       const body = JSON.stringify({ event: "provision", instance: input });
-      const timestamp = String(Date.now());
       let res: Response;
       try {
         res = await fetch(url, {
           method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-portal-timestamp": timestamp,
-            "x-portal-signature": signBackendCall(secret, timestamp, body),
-            "idempotency-key": input.instanceId,
-          },
+          // Signed like every message to the merchant's application (Standard Webhooks; lib/webhooks).
+          headers: Object.assign(
+            { "content-type": "application/json", "idempotency-key": input.instanceId },
+            signWebhook([secret], provisionMessageId(input.instanceId), body),
+          ),
           body,
           signal: AbortSignal.timeout(timeoutMs),
         });

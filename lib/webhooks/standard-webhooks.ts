@@ -1,0 +1,50 @@
+// Signing what we send to the merchant's own application (the provisioning
+// call today, lifecycle events next) the Standard Webhooks way
+// (https://www.standardwebhooks.com): headers `webhook-id` (stable across
+// retries of one message), `webhook-timestamp` (Unix seconds) and
+// `webhook-signature` (`v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`,
+// space-separated when several secrets are valid during a rotation). The
+// reference library (`standardwebhooks`, what receivers use to verify) signs,
+// so our bytes are the ones their verifier expects.
+import { randomBytes } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+
+export type SignedHeaders = { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string };
+
+const SECRET_PREFIX = "whsec_";
+/** The spec's bounds on a secret's key: 24 to 64 random bytes. */
+const MIN_KEY_BYTES = 24;
+const MAX_KEY_BYTES = 64;
+
+/** A new secret: `whsec_` + base64 of 32 random bytes. */
+export function generateWebhookSecret(keyBytes = 32): string {
+  return `${SECRET_PREFIX}${randomBytes(keyBytes).toString("base64")}`;
+}
+
+/** Whether a value is a Standard Webhooks secret (`whsec_` + base64 of 24–64 bytes). */
+export function isWebhookSecret(value: string): boolean {
+  if (!value.startsWith(SECRET_PREFIX)) return false;
+  const base64 = value.slice(SECRET_PREFIX.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return false;
+  const bytes = Buffer.from(base64, "base64").length;
+  return bytes >= MIN_KEY_BYTES && bytes <= MAX_KEY_BYTES;
+}
+
+/**
+ * The HMAC key of a secret: the decoded bytes of a `whsec_` secret; any other
+ * value (a plain PROVISIONING_HTTP_SECRET of an older install) as its UTF-8
+ * bytes, which a receiver passes as a raw key.
+ */
+function keyOf(secret: string): Uint8Array {
+  return isWebhookSecret(secret) ? Buffer.from(secret.slice(SECRET_PREFIX.length), "base64") : Buffer.from(secret, "utf8");
+}
+
+/** The three headers for one delivery of a message; every secret given signs (rotation). */
+export function signWebhook(secrets: readonly string[], id: string, body: string, at: Date = new Date()): SignedHeaders {
+  if (secrets.length === 0) throw new Error("a webhook needs at least one secret to be signed");
+  // The timestamp header is whole seconds; the signature must cover exactly that value.
+  const seconds = Math.floor(at.getTime() / 1000);
+  const when = new Date(seconds * 1000);
+  const signature = secrets.map((secret) => new Webhook(keyOf(secret), { format: "raw" }).sign(id, when, body)).join(" ");
+  return { "webhook-id": id, "webhook-timestamp": String(seconds), "webhook-signature": signature };
+}
