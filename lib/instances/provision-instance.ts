@@ -58,7 +58,7 @@ export function outcomeForInstance(
   const links = { instanceId: row.id, orderId: row.orderId, orderLineId: row.orderLineId ?? undefined };
   if (row.provisionStatus === "FAILED") {
     const failedNote = `${note}; provisioning had failed: ${row.provisionError ?? "unknown"}`;
-    return instanceOutcome(ResultCode.INTERNAL_ERROR, "provisioning failed; the merchant has been alerted", row.id, links, row.isTest, failedNote);
+    return instanceOutcome(ResultCode.INTERNAL_ERROR, "provisioning failed at the merchant", row.id, links, row.isTest, failedNote);
   }
   if (row.provisionStatus === "PENDING") return pendingOutcome(row.id, links, row.isTest, note);
   return instanceOutcome(ResultCode.SUCCESS, "success", row.id, links, row.isTest, note, { appInfo: readAppInfo(row, env.encryptionKey) });
