@@ -1,13 +1,13 @@
 // The ES256 keys that sign SSO hand-off tokens (lib/sso/handoff-token.ts). The
 // private half is stored sealed under PORTAL_ENCRYPTION_KEY; only public JWKs
 // leave this module. Several app instances share one database, so the first
-// key is created race-safely: every instance converges on the oldest key.
+// key is created under a lock: every instance converges on one key.
 import type { KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { getDb, type Db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { isUniqueViolation } from "@/lib/errors";
+import { runSql, sql } from "@/lib/sql/insert-sql";
 
 export const SIGNING_ALG = "ES256";
 
@@ -52,7 +52,9 @@ async function fromRow(row: SigningKeyRow): Promise<ActiveSigningKey> {
 }
 
 const newestFirst = [{ createdAt: "desc" as const }, { kid: "desc" as const }];
-const oldestFirst = [{ createdAt: "asc" as const }, { kid: "asc" as const }];
+
+/** Serialises the first key's creation across app instances (a transaction-scoped advisory lock). */
+const CREATE_KEY_LOCK = 0x4b47_5349_474e; // "KGSIGN"
 
 async function createSigningKey(db: Db): Promise<ActiveSigningKey> {
   const pair = await generateKeyPair(SIGNING_ALG, { extractable: true });
@@ -61,20 +63,15 @@ async function createSigningKey(db: Db): Promise<ActiveSigningKey> {
   const publicJwk = toPublicJwk({ kty, crv, x, y }, kid);
   const { d } = await exportJWK(pair.privateKey);
   const privateJwkEnc = sealSecret(JSON.stringify({ kty, crv, x, y, d }), getEnv().encryptionKey);
-  try {
-    await db.signingKey.create({ data: { kid, alg: SIGNING_ALG, publicJwk, privateJwkEnc } });
-  } catch (error) {
-    // Same thumbprint means same key: someone already stored it.
-    if (!isUniqueViolation(error)) throw error;
-  }
-  // Another instance may have created a key at the same time: everyone uses the
-  // oldest, and the one that lost retires its own (it never signed anything), so
-  // "newest non-retired" names the same key once the caches expire. Both keys
-  // stay in the JWKS, so a token signed in the narrow window still verifies.
-  const winner = await db.signingKey.findFirst({ where: { alg: SIGNING_ALG, retiredAt: null }, orderBy: oldestFirst });
-  if (!winner) throw new Error("the signing key just created was retired at once; try again");
-  if (winner.kid !== kid) await db.signingKey.updateMany({ where: { kid, retiredAt: null }, data: { retiredAt: new Date() } });
-  return fromRow(winner);
+  // Another instance may be creating the first key at the same moment: under the lock, whoever comes
+  // second finds the first one's key and uses it, so every instance signs with the same key. (Choosing
+  // "the oldest" after inserting raced: an insert not yet committed was invisible to the other side.)
+  const row = await db.$transaction(async (tx) => {
+    await runSql(tx, sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(${CREATE_KEY_LOCK}::bigint)`);
+    const existing = await tx.signingKey.findFirst({ where: { alg: SIGNING_ALG, retiredAt: null }, orderBy: newestFirst });
+    return existing ?? tx.signingKey.create({ data: { kid, alg: SIGNING_ALG, publicJwk, privateJwkEnc } });
+  });
+  return fromRow(row);
 }
 
 async function loadActiveSigningKey(): Promise<ActiveSigningKey> {
