@@ -24,17 +24,6 @@ export { callbackRouteOf } from "@/lib/callbacks/serve-callback";
  */
 const MAX_DRAINED_BYTES = Math.max(...ENDPOINT_CATALOG.map((e) => e.maxBodyBytes));
 
-/** Reads the rest of a request and drops it; resolves when it has ended (or the client went away). */
-function drain(req: IncomingMessage): Promise<void> {
-  if (req.complete) return Promise.resolve();
-  return new Promise((resolve) => {
-    req.once("end", resolve);
-    req.once("close", resolve);
-    req.once("error", () => resolve());
-    req.resume();
-  });
-}
-
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.setHeader("content-length", Buffer.byteLength(body));
   res.writeHead(status, headers);
@@ -54,7 +43,8 @@ export async function serveNodeCallback(req: IncomingMessage, res: ServerRespons
     const { answer, isBodyUnread } = await serveCallback(route, head, (limit, rate) => readNodeBody(req, limit, rate), checkLargeBodyOffThread);
     const length = Number(headers["content-length"]);
     const isLargeUnread = isBodyUnread && !(Number.isFinite(length) && length <= MAX_DRAINED_BYTES);
-    if (isBodyUnread && !isLargeUnread) await drain(req);
+    // Read and drop (keep 0 bytes); a client gone meanwhile gets the answer written to a closed socket.
+    if (isBodyUnread && !isLargeUnread) await readNodeBody(req, 0).catch(() => undefined);
     send(res, answer.status, isLargeUnread ? { ...answer.headers, connection: "close" } : answer.headers, answer.body);
   } catch (error) {
     const fallback = answerInternalError(error, route.keyFamily);
