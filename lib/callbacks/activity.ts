@@ -86,7 +86,7 @@ export function plainStatement(tx: Tx | Db): OneStatement {
   return {
     gate: undefined,
     async run<R extends Record<string, unknown>>(ctes: Array<[string, Sql]>, select: Sql): Promise<R> {
-      const statement = ctes.length > 0 ? withSql(ctes, sql`SELECT ${select}`) : sql`SELECT ${select}`;
+      const statement = withSql(ctes, sql`SELECT ${select}`);
       const [row] = await runSql<R>({ tx }, statement);
       return (row ?? {}) as R;
     },

@@ -97,7 +97,7 @@ class PipelineStatement implements OneStatement {
     const logRow = this.logRowOf && !this.isLogged ? this.logRowOf(opts.outcome) : undefined;
     if (logRow) all.push(["log", insertSql("CallbackLog", logRow, { from: opts.loggedAfter ?? (nonce ? NONCE_CTE : undefined), returning: "1" })]);
     const bookkeeping = `${nonce ? `, ${NONCE_FRESH} AS "nonceFresh"` : ""}${logRow ? `, (SELECT count(*)::int FROM log) AS "isLogged"` : ""}`;
-    const statement = all.length > 0 ? withSql(all, sql`SELECT ${select}${rawSql(bookkeeping)}`) : sql`SELECT ${select}`;
+    const statement = withSql(all, sql`SELECT ${select}${rawSql(bookkeeping)}`);
     const [row] = await runSql<R & { nonceFresh?: number; isLogged?: number }>(this.via, statement);
     if (nonce) {
       this.nonce = undefined;

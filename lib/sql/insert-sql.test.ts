@@ -89,6 +89,11 @@ describe("statement builder", () => {
     assert.deepEqual(s.values, [1, 2]);
   });
 
+  test("withSql with no CTEs is the final statement alone", () => {
+    const final = sql`SELECT ${1} AS one`;
+    assert.equal(withSql([], final), final);
+  });
+
   test("withSql renumbers every CTE's values after the ones before it", () => {
     const s = withSql(
       [

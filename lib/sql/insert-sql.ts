@@ -120,6 +120,8 @@ function insertUntypedSql(table: string, row: Record<string, SqlValue>, opts: In
 
 /** `WITH a AS (…), b AS (…) <final>` */
 export function withSql(ctes: Array<[name: string, sql: Sql]>, final: Sql): Sql {
+  // No CTEs: the statement is the final part alone (a bare "WITH" is not SQL).
+  if (ctes.length === 0) return final;
   const b = new SqlBuilder().text("WITH ");
   ctes.forEach(([name, part], i) => {
     b.text(`${i > 0 ? ", " : ""}${name} AS (`)
