@@ -214,3 +214,9 @@ export function logsOf(s: KitSnapshot, tenantId: string): LogRow[] {
 export function eventsOf(s: KitSnapshot, tenantId: string, kind?: string): EventRow[] {
   return s.events.filter((e) => e.tenantId === tenantId && (kind === undefined || e.kind === kind));
 }
+
+/** Each authSync's flag and what it did to the grants, in order: [flag, added, updated, unchanged, revoked, deleted, unknown, ...more]. */
+export function grantStepsOf(s: KitSnapshot, tenantId: string, more: readonly string[] = []): Array<Array<number | null | undefined>> {
+  const counts = ["added", "updated", "unchanged", "revoked", "deleted", "unknown", ...more];
+  return eventsOf(s, tenantId, "authSync").map((e) => [e.flag, ...counts.map((c) => e.counts[c])]);
+}
