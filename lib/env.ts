@@ -6,6 +6,7 @@ import { createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyO
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { generateWebhookSecret, isWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -53,6 +54,27 @@ const schema = z.object({
   CALLBACK_REFUSALS_LOGGED_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(20)),
   TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
   PORTAL_ALLOW_UNSAFE: flag,
+  MERCHANT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  MERCHANT_WEBHOOK_SECRET: optionalString,
+  MERCHANT_WEBHOOK_RETRY_SCHEDULE: optionalString,
+  MERCHANT_WEBHOOK_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(60_000).default(10_000)),
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+      .optional(),
+  ),
+  ALERT_EMAIL_FROM: optionalString,
+  ALERT_EMAIL_TO: optionalString,
+  ALERT_DINGTALK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  ALERT_DINGTALK_SECRET: optionalString,
+  ALERT_FEISHU_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  ALERT_FEISHU_SECRET: optionalString,
+  ALERT_WECOM_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  ALERT_WEBHOOK_SECRET: optionalString,
+  ALERTS_EVERY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(60_000)),
   NODE_ENV: optionalString,
 });
 
@@ -113,6 +135,25 @@ export type Env = {
   refusalsLoggedPerMinute: number;
   /** Reverse proxies in front of the portal whose X-Forwarded-For entry is believed (lib/http/client-address.ts). */
   trustedProxyHops: number;
+  /** Events to the merchant's application (docs/merchant-webhooks.md; lib/events). */
+  webhooks: {
+    /** MERCHANT_WEBHOOK_URL: the endpoint kept as the "env" row; its secret is never stored. */
+    url?: string;
+    /** MERCHANT_WEBHOOK_SECRET (`whsec_…`), or in demo mode one generated under DATA_DIR. */
+    secret?: string;
+    /** Delays before attempts 2…n in ms (Standard Webhooks: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); the first is immediate. */
+    retryScheduleMs: number[];
+    timeoutMs: number;
+  };
+  /** Staff alerts: the channels a fresh install gets from the environment (owners add more in the portal), and the rule period. */
+  alerts: {
+    email?: { smtpUrl: string; from: string; to: string[] };
+    dingtalk?: { url: string; secret?: string };
+    feishu?: { url: string; secret?: string };
+    wecom?: { url: string };
+    webhook?: { url: string; secret?: string };
+    everyMs: number;
+  };
   /** Which keys came from the environment (the settings page shows this, never values). */
   configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey" | "rsaPrivateKey", boolean>;
 };
@@ -145,6 +186,36 @@ export function loadDemoSecrets(dataDir: string): DemoSecrets {
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   console.log(`[demo] generated local KooGallery keys in ${file} (demo mode only; set KOOGALLERY_ACCESS_KEY etc. for real use)`);
   return secrets;
+}
+
+/** Standard Webhooks' retry schedule after the first (immediate) attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const STANDARD_RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+
+/** MERCHANT_WEBHOOK_RETRY_SCHEDULE: comma-separated delays in ms (tests shorten the real schedule). */
+export function parseRetrySchedule(text: string): number[] {
+  const delays = text.split(",").map((part) => Number(part.trim()));
+  if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new EnvError("MERCHANT_WEBHOOK_RETRY_SCHEDULE must be comma-separated non-negative integers (milliseconds)");
+  }
+  return delays;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(/[,;\s]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** Demo mode with MERCHANT_WEBHOOK_URL and no secret: one generated under DATA_DIR and printed once, for the receiver. */
+export function loadDemoWebhookSecret(dataDir: string): string {
+  const file = path.join(dataDir, "demo-webhook-secret.txt");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = generateWebhookSecret();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  console.log(`[demo] generated MERCHANT_WEBHOOK_SECRET for your receiver (shown once, kept in ${file}): ${secret}`);
+  return secret;
 }
 
 /** The app credential asks for an RSA key of at least 3072 bits (protocol:encryption.md#rsa-clientsecret). */
@@ -240,6 +311,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       ? loadDemoRsaKey(dataDir)
       : undefined;
 
+  if (e.MERCHANT_WEBHOOK_SECRET && !isWebhookSecret(e.MERCHANT_WEBHOOK_SECRET)) {
+    throw new EnvError("MERCHANT_WEBHOOK_SECRET must be whsec_ followed by base64 of 24 to 64 random bytes");
+  }
+  if ((Boolean(e.SMTP_URL) || Boolean(e.ALERT_EMAIL_TO)) && !(e.SMTP_URL && e.ALERT_EMAIL_FROM && e.ALERT_EMAIL_TO)) {
+    throw new EnvError("SMTP_URL, ALERT_EMAIL_FROM and ALERT_EMAIL_TO must be set together for e-mail alerts");
+  }
+  const webhookSecret = e.MERCHANT_WEBHOOK_SECRET ?? (e.PORTAL_DEMO && e.MERCHANT_WEBHOOK_URL ? loadDemoWebhookSecret(dataDir) : undefined);
+  if (e.MERCHANT_WEBHOOK_URL && !webhookSecret) {
+    throw new EnvError("MERCHANT_WEBHOOK_SECRET is required with MERCHANT_WEBHOOK_URL (whsec_ + base64 of 24-64 random bytes; it signs every event)");
+  }
+
   const encryptionKey = parseEncryptionKey(encryptionKeyText);
   const publicUrl = (e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
@@ -286,6 +368,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     },
     refusalsLoggedPerMinute: e.CALLBACK_REFUSALS_LOGGED_PER_MINUTE,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    webhooks: {
+      url: e.MERCHANT_WEBHOOK_URL,
+      secret: webhookSecret,
+      retryScheduleMs: e.MERCHANT_WEBHOOK_RETRY_SCHEDULE ? parseRetrySchedule(e.MERCHANT_WEBHOOK_RETRY_SCHEDULE) : STANDARD_RETRY_SCHEDULE_MS,
+      timeoutMs: e.MERCHANT_WEBHOOK_TIMEOUT_MS,
+    },
+    alerts: {
+      email:
+        e.SMTP_URL && e.ALERT_EMAIL_FROM && e.ALERT_EMAIL_TO ? { smtpUrl: e.SMTP_URL, from: e.ALERT_EMAIL_FROM, to: splitList(e.ALERT_EMAIL_TO) } : undefined,
+      dingtalk: e.ALERT_DINGTALK_URL ? { url: e.ALERT_DINGTALK_URL, secret: e.ALERT_DINGTALK_SECRET } : undefined,
+      feishu: e.ALERT_FEISHU_URL ? { url: e.ALERT_FEISHU_URL, secret: e.ALERT_FEISHU_SECRET } : undefined,
+      wecom: e.ALERT_WECOM_URL ? { url: e.ALERT_WECOM_URL } : undefined,
+      webhook: e.ALERT_WEBHOOK_URL ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : undefined,
+      everyMs: e.ALERTS_EVERY_MS,
+    },
     configured: {
       accessKey: Boolean(e.KOOGALLERY_ACCESS_KEY),
       kitAccessKey: Boolean(e.KOOGALLERY_KIT_ACCESS_KEY),

@@ -7,7 +7,7 @@ import { runFetchOrderJob } from "@/lib/orders/fetch-order-details";
 import type { JobKind } from "@/lib/jobs/queue";
 import type { JobHandler } from "@/lib/jobs/worker";
 
-export const jobHandlers: Record<JobKind, JobHandler> = {
+export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
   "provision-instance": runProvisioningJob,
   "fetch-order": runFetchOrderJob,
 };

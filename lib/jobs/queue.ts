@@ -9,7 +9,15 @@ import { runSql, sql } from "@/lib/sql/insert-sql";
 import { NOW_UTC } from "@/lib/sql/now-utc";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-export type JobKind = "provision-instance" | "fetch-order";
+export type JobKind = "provision-instance" | "fetch-order" | "evaluate-alerts" | "send-alert";
+
+/**
+ * A job that runs once per period across every app instance: one row per kind
+ * (dedupeKey `recurring:<kind>`), claimed like any job (so one instance runs
+ * it at a time) and put back to PENDING for the next period when it finishes,
+ * whether it succeeded or not. This is the scheduler: no second one.
+ */
+export type RecurringJob = { kind: JobKind; everyMs: number };
 
 export type JobRow = {
   id: string;
@@ -113,4 +121,42 @@ export async function failJob(
         },
   });
   return isDead ? "dead" : "retry";
+}
+
+const RECURRING_PREFIX = "recurring:";
+
+/** Whether a claimed job is a recurring one, and its period. */
+export function recurringPeriodOf(job: Pick<JobRow, "payload">): number | undefined {
+  const payload = job.payload as { recurringEveryMs?: unknown } | null;
+  return typeof payload?.recurringEveryMs === "number" ? payload.recurringEveryMs : undefined;
+}
+
+/**
+ * Makes sure each recurring job has its row (every app instance calls this on
+ * start; the unique dedupeKey keeps one). A changed period is taken; a row
+ * left DONE or DEAD by an older version is put back in the schedule.
+ */
+export async function ensureRecurringJobs(db: Db, jobs: RecurringJob[]): Promise<void> {
+  for (const job of jobs) {
+    const payload = JSON.stringify({ recurringEveryMs: job.everyMs });
+    await runSql(
+      db,
+      sql`INSERT INTO "Job" (id, kind, "dedupeKey", payload, status, attempts, "maxAttempts", "runAt", "createdAt", "updatedAt")
+          VALUES (${randomUUID()}, ${job.kind}, ${RECURRING_PREFIX + job.kind}, ${payload}::jsonb, 'PENDING', 0, 1, ${NOW_UTC}, ${NOW_UTC}, ${NOW_UTC})
+          ON CONFLICT ("dedupeKey") DO UPDATE SET payload = EXCLUDED.payload,
+            status = CASE WHEN "Job".status IN ('DONE', 'DEAD') THEN 'PENDING'::"JobStatus" ELSE "Job".status END,
+            "updatedAt" = ${NOW_UTC}
+          RETURNING 1 AS ok`,
+    );
+  }
+}
+
+/** A recurring job's run is over: the next one is due a period from now (the database's clock). */
+export async function rescheduleRecurringJob(db: Db, job: JobRow, workerId: string, everyMs: number, error?: string): Promise<void> {
+  await runSql(
+    db,
+    sql`UPDATE "Job" SET status = 'PENDING', attempts = 0, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = ${error?.slice(0, 1000) ?? null},
+            "runAt" = ${NOW_UTC} + (${everyMs} * interval '1 millisecond'), "updatedAt" = ${NOW_UTC}
+      WHERE id = ${job.id} AND "lockedBy" = ${workerId} RETURNING 1 AS ok`,
+  );
 }

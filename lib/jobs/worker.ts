@@ -7,7 +7,17 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getDb, type Db } from "@/lib/db";
 import { describeError } from "@/lib/errors";
-import { claimJobs, completeJob, failJob, type JobKind, type JobRow } from "@/lib/jobs/queue";
+import {
+  claimJobs,
+  completeJob,
+  ensureRecurringJobs,
+  failJob,
+  recurringPeriodOf,
+  rescheduleRecurringJob,
+  type JobKind,
+  type JobRow,
+  type RecurringJob,
+} from "@/lib/jobs/queue";
 
 export class PermanentJobError extends Error {
   override name = "PermanentJobError";
@@ -39,14 +49,24 @@ export function workerStatus(): { isRunning: boolean; id?: string; lastPollAt?: 
   return { isRunning: Boolean(w && !w.stopped), id: w?.id, lastPollAt: w?.lastPollAt, lastError: w?.lastError };
 }
 
+/**
+ * Durable work kept in a table of its own rather than in Job rows (event
+ * deliveries, which are claimed in order per subject): each tick runs it until
+ * it reports nothing done, alongside the job queue.
+ */
+export type WorkSource = { name: string; run(db: Db, workerId: string): Promise<number> };
+
 export type WorkerOptions = {
-  handlers: Record<JobKind, JobHandler>;
+  handlers: Partial<Record<JobKind, JobHandler>>;
   pollMs: number;
   retryBaseMs: number;
   leaseMs?: number;
   batch?: number;
   /** Periodic housekeeping (nonce expiry, retention) run at most once a minute. */
   housekeeping?: (db: Db) => Promise<unknown>;
+  /** Jobs that run once per period across all app instances (lib/jobs/queue.ts). */
+  recurring?: RecurringJob[];
+  sources?: WorkSource[];
 };
 
 export function startWorker(opts: WorkerOptions): void {
@@ -57,12 +77,20 @@ export function startWorker(opts: WorkerOptions): void {
 
   const runJob = async (db: Db, job: JobRow) => {
     const handler = opts.handlers[job.kind];
+    const everyMs = recurringPeriodOf(job);
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
       await handler(db, job.payload, job);
-      await completeJob(db, job, state.id);
+      if (everyMs !== undefined) await rescheduleRecurringJob(db, job, state.id, everyMs);
+      else await completeJob(db, job, state.id);
       jobEvents.emit(`job:${job.id}`, "done");
     } catch (error) {
+      if (everyMs !== undefined) {
+        console.error(`[jobs] ${job.kind} failed: ${describeError(error)}`);
+        await rescheduleRecurringJob(db, job, state.id, everyMs, describeError(error));
+        jobEvents.emit(`job:${job.id}`, "retry");
+        return;
+      }
       const outcome = await failJob(db, job, state.id, describeError(error), {
         baseMs: opts.retryBaseMs,
         isPermanent: error instanceof PermanentJobError,
@@ -71,14 +99,30 @@ export function startWorker(opts: WorkerOptions): void {
     }
   };
 
+  let isScheduled = false;
+  const drainSource = async (db: Db, source: WorkSource) => {
+    try {
+      while (!state.stopped && (await source.run(db, state.id)) > 0);
+    } catch (error) {
+      console.error(`[jobs] ${source.name} failed: ${describeError(error)}`);
+    }
+  };
+
   const tick = async () => {
     const db = await getDb();
     state.lastPollAt = new Date();
-    for (;;) {
-      const jobs = await claimJobs(db, state.id, opts.batch ?? 8, opts.leaseMs ?? 5 * 60 * 1000);
-      if (jobs.length === 0) break;
-      await Promise.all(jobs.map((job) => runJob(db, job)));
+    if (!isScheduled && opts.recurring?.length) {
+      await ensureRecurringJobs(db, opts.recurring);
+      isScheduled = true;
     }
+    const drainJobs = async () => {
+      for (;;) {
+        const jobs = await claimJobs(db, state.id, opts.batch ?? 8, opts.leaseMs ?? 5 * 60 * 1000);
+        if (jobs.length === 0) break;
+        await Promise.all(jobs.map((job) => runJob(db, job)));
+      }
+    };
+    await Promise.all([drainJobs(), ...(opts.sources ?? []).map((source) => drainSource(db, source))]);
     if (opts.housekeeping && Date.now() - lastHousekeeping > 60_000) {
       lastHousekeeping = Date.now();
       await opts.housekeeping(db);
