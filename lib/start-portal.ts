@@ -1,7 +1,8 @@
 // Server start: environment, migrations, background worker. Any failure here
 // stops the process with a message naming what is wrong.
 import { getEnv } from "@/lib/env";
-import { getRawSql } from "@/lib/db";
+import { getDb, getRawSql } from "@/lib/db";
+import { deliverEventsSource, syncEnvEndpoint } from "@/lib/events/deliver-events";
 import { applyMigrations } from "@/lib/migrations";
 import { housekeeping, jobHandlers } from "@/lib/jobs/handlers";
 import { ensureFirstOwner } from "@/lib/staff/ensure-first-owner";
@@ -26,6 +27,8 @@ async function start(): Promise<void> {
     if (firstOwner.action === "none" && firstOwner.reason === "not-configured") {
       console.log("[portal] no staff account yet: set PORTAL_OWNER_EMAIL and PORTAL_OWNER_PASSWORD, or run `npm run staff -- create --email … --role owner`");
     }
+    const envEndpoint = await syncEnvEndpoint(await getDb(), env.webhooks);
+    if (envEndpoint !== "unchanged" && envEndpoint !== "none") console.log(`[portal] merchant webhook endpoint from MERCHANT_WEBHOOK_URL ${envEndpoint}`);
     console.log(`[portal] database: ${raw.kind === "pglite" ? `embedded PGlite in ${env.dataDir}/pglite` : "PostgreSQL"}${env.isDemo ? " (demo mode)" : ""}`);
     if (!env.jobs.isDisabled) {
       startWorker({
@@ -33,6 +36,7 @@ async function start(): Promise<void> {
         pollMs: env.jobs.pollMs,
         retryBaseMs: env.jobs.retryBaseMs,
         housekeeping,
+        sources: [deliverEventsSource()],
       });
     }
   } catch (error) {

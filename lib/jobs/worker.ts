@@ -51,8 +51,9 @@ export function workerStatus(): { isRunning: boolean; id?: string; lastPollAt?: 
 
 /**
  * Durable work kept in a table of its own rather than in Job rows (event
- * deliveries, which are claimed in order per subject): each tick runs it until
- * it reports nothing done, alongside the job queue.
+ * deliveries, which are claimed in order per subject): a tick starts it when it
+ * is not already running, and it runs until it reports nothing done, beside
+ * the job queue rather than holding up its next tick.
  */
 export type WorkSource = { name: string; run(db: Db, workerId: string): Promise<number> };
 
@@ -107,6 +108,19 @@ export function startWorker(opts: WorkerOptions): void {
       console.error(`[jobs] ${source.name} failed: ${describeError(error)}`);
     }
   };
+  // A source drains on its own, not inside the tick: a steady stream of deliveries (or a slow endpoint) would otherwise
+  // keep the tick from returning, and jobs queued meanwhile (provisioning) would wait for it. A tick starts each source
+  // that is not already draining.
+  const draining = new Map<string, Promise<void>>();
+  const startSources = (db: Db) => {
+    for (const source of opts.sources ?? []) {
+      if (draining.has(source.name)) continue;
+      draining.set(
+        source.name,
+        drainSource(db, source).finally(() => draining.delete(source.name)),
+      );
+    }
+  };
 
   const tick = async () => {
     const db = await getDb();
@@ -122,7 +136,8 @@ export function startWorker(opts: WorkerOptions): void {
         await Promise.all(jobs.map((job) => runJob(db, job)));
       }
     };
-    await Promise.all([drainJobs(), ...(opts.sources ?? []).map((source) => drainSource(db, source))]);
+    startSources(db);
+    await drainJobs();
     if (opts.housekeeping && Date.now() - lastHousekeeping > 60_000) {
       lastHousekeeping = Date.now();
       await opts.housekeeping(db);
@@ -144,6 +159,7 @@ export function startWorker(opts: WorkerOptions): void {
       });
       clearTimeout(state.timer);
     }
+    await Promise.all(draining.values());
   };
   state.running = loop();
 }
