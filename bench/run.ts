@@ -15,9 +15,10 @@ import { orgSync } from "./org-sync";
 import { portalLists } from "./portal-lists";
 import { saasCallbacks } from "./saas-callbacks";
 import { flood } from "./flood";
+import { merchantEvents } from "./merchant-events";
 import { assertSignerMatchesSpec, SPEC_V2_VECTOR } from "./sign";
 
-const SECTIONS: Section[] = [saasCallbacks, flood, orgSync, callbackLogReads, portalLists];
+const SECTIONS: Section[] = [saasCallbacks, flood, orgSync, callbackLogReads, portalLists, merchantEvents];
 
 function parseOptions() {
   const { values } = parseArgs({

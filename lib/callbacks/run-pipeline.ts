@@ -20,6 +20,7 @@ import type { EndpointEntry, Generation } from "@/lib/callbacks/endpoint-catalog
 import { callbackLogRow, recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
 import { answerRefusal, type RefusalInput } from "@/lib/callbacks/refuse-call";
 import type { Verification } from "@/lib/callbacks/verify-call";
+import { kickDeliveries } from "@/lib/events/deliver-events";
 
 export type RetryOptions = { retryOfId: string; actor: string };
 
@@ -246,6 +247,8 @@ export async function runPipeline<Ctx, O extends BaseOutcome>(
     );
   }
   def.afterCommit?.(outcome);
+  // A committed change may have written events (lib/events/outbox.ts): wake the delivery worker rather than wait for its poll.
+  kickDeliveries();
   if (answer) return answer;
 
   // 4. Settle after commit, then log what was answered.

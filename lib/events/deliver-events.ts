@@ -271,24 +271,29 @@ async function deliverClaimed(db: Db, d: ClaimedDelivery, workerId: string, opts
 /**
  * Delivers until nothing is claimable and nothing is in flight, keeping up
  * to `concurrency` attempts in flight (a slow endpoint holds one slot, not a
- * batch) and claiming again as each ends (its end may free the next event of
- * the same subject). Returns how many deliveries it attempted.
+ * batch): claiming again once half the slots are free, or as soon as an
+ * attempt ends when the last claim found too little (its end may free the
+ * next event of the same subject). Returns how many deliveries it attempted.
  */
 export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryOptions): Promise<number> {
   const concurrency = opts.concurrency ?? DELIVERY_CONCURRENCY;
   const leaseMs = leaseMsOf(opts);
   const inFlight = new Set<Promise<void>>();
   let attempted = 0;
+  // Refilled once half the slots are free (or all are): one claim query per few deliveries rather than one per delivery.
+  const refillAt = Math.max(1, Math.floor(concurrency / 2));
   for (;;) {
     const free = concurrency - inFlight.size;
-    const claimed = free > 0 ? await claimDeliveries(db, workerId, free, leaseMs) : [];
+    const claimed = await claimDeliveries(db, workerId, free, leaseMs);
     for (const d of claimed) {
       const p: Promise<void> = deliverClaimed(db, d, workerId, opts).finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
     attempted += claimed.length;
     if (inFlight.size === 0) return attempted;
-    if (claimed.length < free || inFlight.size >= concurrency) await Promise.race(inFlight);
+    // Nothing more was claimable: the next claim waits for an attempt to end (it may free the next event of its subject).
+    const target = claimed.length < free ? inFlight.size - 1 : concurrency - refillAt;
+    while (inFlight.size > target) await Promise.race(inFlight);
   }
 }
 
