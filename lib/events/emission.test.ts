@@ -185,6 +185,13 @@ describe("instance events", () => {
     assert.equal(await countAll(), before + 1);
   });
 
+  test("concurrent copies of one purchase create one instance and one instance.created", async () => {
+    const order = newOrder();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => v2(v2NewInstance(order))));
+    assert.ok(answers.every((code) => code === "000000"));
+    assert.deepEqual(typesOf(await eventsAbout(order.businessId)), ["instance.created"]);
+  });
+
   test("trial conversion, and a test call's events are test events", async () => {
     const order = newOrder();
     const id = order.businessId;
