@@ -2,10 +2,12 @@
 // unique orderKey decides, so a repeat of the same order is answered "no
 // effect" and an order already applied to another instance is refused. The
 // live instance is locked, the change and its history row are written, and
-// the order's details are fetched in the background. In the caller's transaction.
+// the order's details are fetched in the background; the merchant's event is
+// written with the change (a repeat sends none). In the caller's transaction.
 import type { Tx } from "@/lib/db";
 import { CallbackError } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Instance, Prisma } from "@/lib/generated/prisma/client";
+import { writeEvents, type MerchantEventInput } from "@/lib/events/outbox";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { enqueueJobs } from "@/lib/jobs/queue";
 import { lockLiveInstanceOrThrow, type LockedInstance } from "@/lib/instances/lock-instance";
@@ -31,6 +33,8 @@ export type InstanceChange = {
   update(instance: LockedInstance): Prisma.InstanceUpdateInput;
   /** The history row's detail. */
   detail(instance: LockedInstance): Prisma.InputJsonObject;
+  /** The merchant event it sends, from the instance after the change (`updated`) and before it. */
+  event(updated: Instance, before: LockedInstance, at: Date): MerchantEventInput;
   /** The log's note when applied, and when the order was a repeat. */
   note: string;
   repeatNote: string;
@@ -64,7 +68,7 @@ export async function applyInstanceOrder(ctx: SaasContext, order: InstanceOrder,
     if (existing?.instanceId !== order.instanceId) throw new CallbackError(ResultCode.INVALID_PARAMS, "this order was already applied to another instance");
     return success(change.repeatNote);
   }
-  await tx.instance.update({ where: { id: order.instanceId }, data: change.update(instance) });
+  const updated = await tx.instance.update({ where: { id: order.instanceId }, data: change.update(instance) });
   await tx.instanceEvent.create({
     data: {
       instanceId: order.instanceId,
@@ -78,6 +82,8 @@ export async function applyInstanceOrder(ctx: SaasContext, order: InstanceOrder,
       detail: change.detail(instance),
     },
   });
+  const now = new Date();
+  await writeEvents(tx, [change.event(updated, instance, now)], now);
   if (fetchPlan.shouldFetch) await enqueueJobs(tx, [fetchOrderJob(orderKey, order.orderId, order.orderLineId)]);
   return success(change.note);
 }

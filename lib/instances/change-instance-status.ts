@@ -7,10 +7,14 @@
 // mark: they are not KooGallery's calls and have no time of KooGallery's clock.
 // The transition rules and the write are shared with the staff actions
 // (lib/instances/staff-actions.ts), which refuse instead of answering success.
+// Each change tells the merchant (instance.frozen, instance.unfrozen, or
+// instance.expired for V1's expireInstance) in the same transaction.
 import type { Db, Tx } from "@/lib/db";
 import { CallbackError } from "@/lib/errors";
 import type { InstanceState, Prisma, ProvisionStatus } from "@/lib/generated/prisma/client";
 import { ResultCode } from "@/lib/koogallery/result-codes";
+import { instanceEvent, type StatusChangedBy } from "@/lib/events/instance-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
 import type { SaasContext, SaasOutcome, StatusCommand } from "@/lib/instances/types";
 
@@ -30,16 +34,21 @@ export function planStatusChange(instance: { state: InstanceState; provisionStat
   return { kind: "change", next: instance.provisionStatus === "DONE" ? "ACTIVE" : "PROVISIONING" };
 }
 
-/** Writes a planned change and its history row (the caller holds the row lock). */
+/** Who the merchant's event names as the cause; `isExpiry`: V1 expireInstance (instance.expired instead of instance.frozen). */
+export type StatusNotice = { by: StatusChangedBy; isExpiry?: boolean; isTestCall?: boolean };
+
+/** Writes a planned change, its history row and the merchant's event (the caller holds the row lock). */
 export async function applyStatusChange(
   tx: Tx | Db,
   instance: { id: string; state: InstanceState },
   next: InstanceState,
   event: { kind: string; actor: string; orderId?: string | null; callbackLogId?: string | null; detail?: Prisma.InputJsonValue; statusSentAt?: Date },
+  notice: StatusNotice,
 ): Promise<void> {
-  await tx.instance.update({
+  const now = new Date();
+  const updated = await tx.instance.update({
     where: { id: instance.id },
-    data: { state: next, frozenAt: next === "FROZEN" ? new Date() : null, ...(event.statusSentAt ? { statusSentAt: event.statusSentAt } : {}) },
+    data: { state: next, frozenAt: next === "FROZEN" ? now : null, ...(event.statusSentAt ? { statusSentAt: event.statusSentAt } : {}) },
   });
   await tx.instanceEvent.create({
     data: {
@@ -53,6 +62,15 @@ export async function applyStatusChange(
       ...(event.detail === undefined ? {} : { detail: event.detail }),
     },
   });
+  const previousState = instance.state;
+  const opts = { isTestCall: notice.isTestCall };
+  const merchantEvent =
+    next !== "FROZEN"
+      ? instanceEvent("instance.unfrozen", updated, { previousState, by: notice.by }, now, opts)
+      : notice.isExpiry
+        ? instanceEvent("instance.expired", updated, { previousState, orderId: event.orderId ?? null }, now, opts)
+        : instanceEvent("instance.frozen", updated, { previousState, by: notice.by }, now, opts);
+  await writeEvents(tx, [merchantEvent], now);
 }
 
 export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand): Promise<SaasOutcome> {
@@ -80,12 +98,18 @@ export async function changeInstanceStatus(ctx: SaasContext, cmd: StatusCommand)
   }
   const next = plan.next;
 
-  await applyStatusChange(tx, instance, next, {
-    kind: cmd.action === "FREEZE" ? (cmd.reason === "expiry" ? "EXPIRED" : "FROZEN") : "UNFROZEN",
-    actor: ctx.actor,
-    orderId: cmd.orderId,
-    callbackLogId: ctx.callbackLogId,
-    ...(isNewer ? { statusSentAt: sentAt } : {}),
-  });
+  await applyStatusChange(
+    tx,
+    instance,
+    next,
+    {
+      kind: cmd.action === "FREEZE" ? (cmd.reason === "expiry" ? "EXPIRED" : "FROZEN") : "UNFROZEN",
+      actor: ctx.actor,
+      orderId: cmd.orderId,
+      callbackLogId: ctx.callbackLogId,
+      ...(isNewer ? { statusSentAt: sentAt } : {}),
+    },
+    { by: "koogallery", isExpiry: cmd.reason === "expiry", isTestCall: cmd.isTest },
+  );
   return ok(cmd.action === "FREEZE" ? `frozen${cmd.reason === "expiry" ? " (expired)" : ""}` : `unfrozen to ${next.toLowerCase()}`);
 }

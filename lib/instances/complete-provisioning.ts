@@ -1,12 +1,15 @@
 // The provision-instance job: call the adapter, then store the app info once.
 // A permanent refusal (or the last attempt) marks the instance FAILED, which
 // queryInstance reports as 000005 and the portal lists for manual action.
+// Success tells the merchant instance.created in the same transaction.
 import type { Db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { describeError } from "@/lib/errors";
 import type { JobRow } from "@/lib/jobs/queue";
 import { jobEvents } from "@/lib/jobs/worker";
 import { appInfoColumns } from "@/lib/instances/app-info";
+import { instanceCreatedEvent } from "@/lib/events/instance-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { createAdapter, ProvisioningError } from "@/lib/provisioning/adapters";
 
 export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow): Promise<void> {
@@ -36,6 +39,9 @@ export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow):
           detail: { adapter: adapter.name, attempt: job.attempts },
         },
       });
+      const now = new Date();
+      const provisioned = await tx.instance.findUniqueOrThrow({ where: { id: instanceId } });
+      await writeEvents(tx, [instanceCreatedEvent(provisioned, adapter.name, now)], now);
     });
   } catch (error) {
     const isLast = job.attempts >= job.maxAttempts;

@@ -6,11 +6,11 @@ import { CallbackError } from "@/lib/errors";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { lockRow } from "@/lib/sql/lock-rows";
 
-export type LockedInstance = Pick<Instance, "id" | "state" | "provisionStatus" | "isTest" | "orderId" | "expireAt" | "statusSentAt">;
+export type LockedInstance = Pick<Instance, "id" | "state" | "provisionStatus" | "isTest" | "orderId" | "expireAt" | "statusSentAt" | "productId" | "skuCode">;
 
 export async function lockInstance(tx: Tx, id: string): Promise<LockedInstance | null> {
   // statusSentAt: when KooGallery sent the last status change applied (change-instance-status.ts).
-  return lockRow(tx, "Instance", id, { columns: ["id", "state", "provisionStatus", "isTest", "orderId", "expireAt", "statusSentAt"] });
+  return lockRow(tx, "Instance", id, { columns: ["id", "state", "provisionStatus", "isTest", "orderId", "expireAt", "statusSentAt", "productId", "skuCode"] });
 }
 
 export async function lockInstanceOrThrow(tx: Tx, id: string): Promise<LockedInstance> {

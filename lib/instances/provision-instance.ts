@@ -2,9 +2,12 @@
 // orderKey decides, not a prior read: 50 concurrent duplicates insert one row
 // and all answer its id (the first request's businessId).
 //
-// All writes of a new instance (instance, history, order, jobs) are ONE
-// statement, which the pipeline completes with the call's nonce claim and log
-// row: atomic without an interactive transaction, one round trip (ADR 0004).
+// All writes of a new instance (instance, history, order, jobs, and the
+// merchant's instance.created event when the builtin adapter provisioned it
+// inline) are ONE statement, which the pipeline completes with the call's
+// nonce claim and log row: atomic without an interactive transaction, one
+// round trip (ADR 0004). An instance provisioned by a job is announced when
+// the job succeeds (complete-provisioning.ts).
 import { randomUUID } from "node:crypto";
 import type { Env } from "@/lib/env";
 import type { Instance } from "@/lib/generated/prisma/client";
@@ -12,6 +15,8 @@ import { ResultCode } from "@/lib/koogallery/result-codes";
 import { insertSql, rawSql, type Sql } from "@/lib/sql/insert-sql";
 import type { InsertRow } from "@/lib/sql/insert-row";
 import { jobInsertRow, type EnqueueInput } from "@/lib/jobs/queue";
+import { instanceCreatedEvent } from "@/lib/events/instance-events";
+import { eventCtes } from "@/lib/events/outbox";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
 import type { NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
@@ -81,6 +86,28 @@ function pendingOutcome(instanceId: string, links: SaasOutcome["links"], isTest:
   return instanceOutcome(ResultCode.IN_PROGRESS, "instance is being provisioned", instanceId, links, isTest, note, { pendingProvisioning: true });
 }
 
+/** The instance as the statement inserts it with inline app info, for its instance.created event. */
+function createdRow(id: string, cmd: NewInstanceCommand, app: ReturnType<typeof appInfoColumns>): Parameters<typeof instanceCreatedEvent>[0] {
+  return {
+    id,
+    orderId: cmd.orderId,
+    orderLineId: cmd.orderLineId ?? null,
+    productId: cmd.productId ?? null,
+    skuCode: cmd.skuCode ?? null,
+    chargingMode: cmd.chargingMode ?? null,
+    customerId: cmd.customerId ?? null,
+    customerName: cmd.customerName ?? null,
+    state: "ACTIVE",
+    provisionStatus: "DONE",
+    isTrial: cmd.isTrial,
+    isTest: cmd.isTest,
+    expireAt: cmd.expireAt ?? null,
+    frontEndUrl: app.frontEndUrl,
+    adminUrl: app.adminUrl,
+    adminUserName: app.adminUserName,
+  };
+}
+
 const INSERTED_ID = rawSql(`(SELECT id FROM ins) AS "insertedId"`);
 
 export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceCommand): Promise<SaasOutcome> {
@@ -117,14 +144,15 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
       ? instanceOutcome(ResultCode.SUCCESS, "success", id, links, cmd.isTest, "created and provisioned", { appInfo })
       : pendingOutcome(id, links, cmd.isTest, `created; provisioning through the ${adapter.name} adapter in the background`);
     if (id !== cmd.businessId) outcome.note += " (businessId already in use: new instanceId)";
-    const provisioned: Partial<InsertRow<"Instance">> = appInfo
+    const appColumns = appInfo ? appInfoColumns(appInfo, env.encryptionKey) : undefined;
+    const provisioned: Partial<InsertRow<"Instance">> = appColumns
       ? Object.assign(
           {
             state: { enumType: "InstanceState", value: "ACTIVE" },
             provisionStatus: { enumType: "ProvisionStatus", value: "DONE" },
             provisionedAt: now,
           } satisfies Partial<InsertRow<"Instance">>,
-          appInfoColumns(appInfo, env.encryptionKey),
+          appColumns,
         )
       : {};
     const newOrderKey = orderActionKey("NEW", cmd.orderId, cmd.orderLineId ?? cmd.productId);
@@ -180,6 +208,8 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
       ],
     ];
     jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobInsertRow(job, now), { from: "ins", onConflictDoNothing: true })]));
+    // Provisioned and usable now: the merchant's event, written only when `ins` inserted the instance.
+    if (appColumns) ctes.push(...eventCtes([instanceCreatedEvent(createdRow(id, cmd, appColumns), adapter.name, now)], now, { from: "ins" }));
     const row = await ctx.statement.run<{ insertedId: string | null }>(ctes, INSERTED_ID, { outcome, loggedAfter: "ins" });
     return { insertedId: row.insertedId ?? null, outcome };
   };

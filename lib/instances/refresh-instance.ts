@@ -1,5 +1,7 @@
 // refreshInstance (V2 scenes; V1 renewal): set the new expiry once per order.
-// A repeated order is answered with success and changes nothing.
+// A repeated order is answered with success and changes nothing. The merchant
+// is told instance.trial_converted (TRIAL_TO_FORMAL) or instance.renewed.
+import { refreshedEvent } from "@/lib/events/instance-events";
 import { applyInstanceOrder } from "@/lib/instances/apply-instance-order";
 import type { RefreshInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
@@ -19,6 +21,19 @@ export function refreshInstance(ctx: SaasContext, cmd: RefreshInstanceCommand): 
         expireAt: cmd.expireAt.toISOString(),
         productId: cmd.productId ?? null,
       }),
+      event: (updated, before, at) =>
+        refreshedEvent(
+          updated,
+          {
+            orderId: cmd.orderId,
+            orderLineId: cmd.orderLineId,
+            scene: cmd.scene,
+            expireAt: cmd.expireAt,
+            previousExpireAt: before.expireAt,
+            isTest: cmd.isTest,
+          },
+          at,
+        ),
       note: `${cmd.scene.toLowerCase().replaceAll("_", " ")}: expiry set to ${cmd.expireAt.toISOString()}`,
       repeatNote: "repeat of an applied order: no effect",
     },

@@ -1,4 +1,7 @@
 // releaseInstance: idempotent per instance; a repeat succeeds with no effect.
+// The merchant is told instance.released with the change (once).
+import { instanceEvent } from "@/lib/events/instance-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { lockInstanceOrThrow } from "@/lib/instances/lock-instance";
 import { orderActionKey } from "@/lib/instances/order-key";
@@ -12,7 +15,7 @@ export async function releaseInstance(ctx: SaasContext, cmd: ReleaseCommand): Pr
     return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "already released: no effect" };
   }
   const now = new Date();
-  await tx.instance.update({ where: { id: cmd.instanceId }, data: { state: "RELEASED", releasedAt: now } });
+  const released = await tx.instance.update({ where: { id: cmd.instanceId }, data: { state: "RELEASED", releasedAt: now } });
   // An unsubscribe order (V2) is recorded; V1 sends the purchase order, which we already have.
   if (cmd.orderId && cmd.orderId !== instance.orderId) {
     await tx.order.createMany({
@@ -42,5 +45,7 @@ export async function releaseInstance(ctx: SaasContext, cmd: ReleaseCommand): Pr
       callbackLogId: ctx.callbackLogId ?? null,
     },
   });
+  const data = { previousState: instance.state, orderId: cmd.orderId ?? null, orderLineId: cmd.orderLineId ?? null };
+  await writeEvents(tx, [instanceEvent("instance.released", released, data, now, { isTestCall: cmd.isTest })], now);
   return { resultCode: ResultCode.SUCCESS, resultMsg: "success", links, isTest: cmd.isTest, note: "released" };
 }

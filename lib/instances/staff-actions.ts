@@ -3,8 +3,10 @@
 // password. Each verb re-checks in its own transaction that the actor is an
 // enabled OPERATOR or OWNER (fail closed, whatever the caller checked), holds
 // the instance's row lock, and writes its InstanceEvent in that transaction
-// (actor `staff:<email>`). Impossible transitions are a conflict, not the
-// silent success KooGallery's own repeats get (change-instance-status.ts).
+// (actor `staff:<email>`), with the merchant's event for a freeze or unfreeze
+// (instance.frozen/unfrozen, `by: "staff"`). Impossible transitions are a
+// conflict, not the silent success KooGallery's own repeats get
+// (change-instance-status.ts).
 import { getDb, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { PortalError } from "@/lib/errors";
@@ -64,11 +66,17 @@ async function changeStatus(input: StaffActionInput, action: StatusAction): Prom
     const instance = await lockForStaff(tx, input.instanceId);
     const plan = planStatusChange(instance, action);
     if (plan.kind !== "change") throw new PortalError("conflict", REFUSALS[action][instance.state] ?? plan.why);
-    await applyStatusChange(tx, instance, plan.next, {
-      kind: action === "FREEZE" ? "staff-freeze" : "staff-unfreeze",
-      actor: actorName(input.actor),
-      detail: { staffId: input.actor.staffId, ...(reason ? { reason } : {}) },
-    });
+    await applyStatusChange(
+      tx,
+      instance,
+      plan.next,
+      {
+        kind: action === "FREEZE" ? "staff-freeze" : "staff-unfreeze",
+        actor: actorName(input.actor),
+        detail: { staffId: input.actor.staffId, ...(reason ? { reason } : {}) },
+      },
+      { by: "staff" },
+    );
     return { instanceId: instance.id, state: plan.next, provisionStatus: instance.provisionStatus };
   });
 }

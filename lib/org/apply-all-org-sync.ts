@@ -3,9 +3,13 @@
 // (diff-org-tree.ts), then written with one statement per kind of change: the
 // rows travel as PostgreSQL arrays expanded by unnest(), which works the same
 // through @prisma/adapter-pg and pglite-prisma-adapter and keeps a
-// 20,000-department sync to a handful of round trips.
+// 20,000-department sync to a handful of round trips. A sync that changed the
+// tree (or users' orphan flags) tells the merchant org.synced (mode "full")
+// with its diff counts; a repeat of the same list sends nothing.
 import { CallbackError } from "@/lib/errors";
 import type { Tx } from "@/lib/db";
+import { kitEvent } from "@/lib/events/kit-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { diffOrgTree, InvalidOrgListError, type OrgEntry, type OrgTreeDiff } from "@/lib/org/diff-org-tree";
@@ -132,9 +136,16 @@ export async function applyAllOrgSync(ctx: KitContext, req: KitRequest<"allOrgSy
     orphanedUsers: users.orphaned,
     restoredUsers: users.restored,
   };
+  const capped = cappedDiff(diff);
   await ctx.tx.syncEvent.create({
-    data: { tenantRowId: target.tenantRowId, kind: "allOrgSync", counts, diff: cappedDiff(diff), isTest: target.isTest, callbackLogId: ctx.callbackLogId },
+    data: { tenantRowId: target.tenantRowId, kind: "allOrgSync", counts, diff: capped, isTest: target.isTest, callbackLogId: ctx.callbackLogId },
   });
+  const isChanged = counts.added + counts.renamed + counts.moved + counts.removed + counts.orphanedUsers + counts.restoredUsers > 0;
+  if (isChanged) {
+    const { added, renamed, moved, removed, cap: listCap, isTruncated } = capped;
+    const synced = { mode: "full" as const, counts, added, renamed, moved, removed, listCap, isTruncated };
+    await writeEvents(ctx.tx, [kitEvent("org.synced", req, target.isTest, synced)]);
+  }
 
   const userNote = [
     counts.orphanedUsers > 0 ? `${counts.orphanedUsers} users orphaned` : "",

@@ -6,6 +6,8 @@
 // parentId (pending) and is attached when the parent comes.
 import { CallbackError } from "@/lib/errors";
 import type { Tx } from "@/lib/db";
+import { kitEvent, type KitEventData } from "@/lib/events/kit-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { openOrgSync } from "@/lib/org/open-org-sync";
@@ -139,6 +141,15 @@ async function deleteDepartment(tx: Tx, tenantRowId: string, req: SingleOrgReque
   return { counts, diff, note: parts.filter(Boolean).join(", ") };
 }
 
+/** The merchant's event for a department that changed; undefined when nothing did. */
+function orgSyncedData(req: SingleOrgRequest, applied: Applied): KitEventData["org.synced"] | undefined {
+  const { counts, diff } = applied;
+  const action = counts.added ? "added" : counts.removed ? "deleted" : counts.renamed || counts.moved ? "modified" : undefined;
+  if (!action) return undefined;
+  const department = action === "deleted" ? null : { orgCode: req.orgCode, orgName: req.orgName, parentCode: req.parentCode };
+  return { mode: "incremental", action, orgCode: req.orgCode, department, previous: diff.before, counts };
+}
+
 export async function applySingleOrgSync(ctx: KitContext, req: SingleOrgRequest): Promise<KitOutcome> {
   if (req.flag !== 0 && req.parentCode === req.orgCode) {
     throw new CallbackError(ResultCode.INVALID_PARAMS, `parentCode ${quote(req.parentCode)} is orgCode ${quote(req.orgCode)} itself`);
@@ -167,6 +178,8 @@ export async function applySingleOrgSync(ctx: KitContext, req: SingleOrgRequest)
       callbackLogId: ctx.callbackLogId,
     },
   });
+  const synced = orgSyncedData(req, applied);
+  if (synced) await writeEvents(ctx.tx, [kitEvent("org.synced", req, target.isTest, synced)]);
   return {
     resultCode: ResultCode.SUCCESS,
     resultMsg: defaultResultMessages[ResultCode.SUCCESS],

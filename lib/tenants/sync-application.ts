@@ -4,10 +4,13 @@
 // before anything is written (an undecryptable one writes nothing and is
 // answered 000101, as the official demo does) and stored sealed with
 // PORTAL_ENCRYPTION_KEY. Deleting is soft and succeeds when there is nothing
-// to delete.
+// to delete. A sync that changed the credential tells the merchant
+// application.synced (app and client ids, never the secret); a repeat sends nothing.
 import { lockRows } from "@/lib/sql/lock-rows";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { CallbackError } from "@/lib/errors";
+import { kitEvent, syncActionOf } from "@/lib/events/kit-events";
+import { writeEvents } from "@/lib/events/outbox";
 import type { Env } from "@/lib/env";
 import { KooGalleryCryptoError } from "@/lib/koogallery/errors";
 import { KIT_APP_SECRET_INVALID, ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
@@ -111,6 +114,12 @@ export async function syncApplication(ctx: KitContext, req: ApplicationSyncReque
 
   if (tenantRowId) {
     await tx.syncEvent.create({ data: { tenantRowId, kind: "applicationSync", flag: req.flag, counts, isTest, callbackLogId: ctx.callbackLogId } });
+    const action = syncActionOf(counts);
+    if (action) {
+      const stored = await tx.tenantApp.findUnique({ where: { tenantRowId_appId: { tenantRowId, appId: req.appId } }, select: { clientId: true } });
+      const data = { action, appId: req.appId, clientId: stored?.clientId ?? null, isDeleted: action === "deleted" };
+      await writeEvents(tx, [kitEvent("application.synced", req, isTest, data)]);
+    }
   }
   return {
     resultCode: ResultCode.SUCCESS,

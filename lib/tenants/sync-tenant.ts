@@ -2,8 +2,12 @@
 // removed (0), keyed by instance + tenant. Deleting is soft (deletedAt), never
 // looks at the instance, and succeeds when there is nothing to delete; a
 // repeated add changes nothing; an add of a deleted tenant brings it back.
-// A placeholder row left by a sync that came first is filled in here.
+// A placeholder row left by a sync that came first is filled in here. A sync
+// that changed something tells the merchant tenant.synced with the tenant as
+// it is now; one that changed nothing (a repeat) sends nothing.
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { kitEvent, syncActionOf } from "@/lib/events/kit-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest } from "@/lib/koogallery/schemas";
 import { createTenantRow, findTenantRow, lockTenantRow } from "@/lib/tenants/ensure-tenant";
@@ -41,6 +45,7 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
   if (order.isStale) return skippedKitOutcome(req, `tenantSync flag ${req.flag}: ${order.note}`);
   let tenantRowId: string | undefined;
   let diff: Prisma.InputJsonObject | undefined;
+  let changedFields: string[] = [];
   let note: string;
 
   if (req.flag === 0) {
@@ -80,6 +85,7 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
         note = current.deletedAt ? "tenant is marked deleted; nothing to modify" : "tenant already up to date";
       } else {
         await tx.tenant.update({ where: { id: row.id }, data });
+        changedFields = changed.filter((field) => field !== "deletedAt");
         const isRestored = current.deletedAt !== null && data.deletedAt === null;
         counts.restored = isRestored ? 1 : 0;
         counts.updated = changed.some((field) => field !== "deletedAt") ? 1 : 0;
@@ -99,6 +105,21 @@ export async function syncTenant(ctx: KitContext, req: TenantSyncRequest): Promi
     await tx.syncEvent.create({
       data: { tenantRowId, kind: "tenantSync", flag: req.flag, counts, diff, isTest, callbackLogId: ctx.callbackLogId },
     });
+    const action = syncActionOf(counts);
+    if (action) {
+      const tenant = await tx.tenant.findUniqueOrThrow({
+        where: { id: tenantRowId },
+        select: { tenantCode: true, name: true, domainName: true, orderId: true, deletedAt: true },
+      });
+      const state = {
+        tenantCode: tenant.tenantCode,
+        name: tenant.name,
+        domainName: tenant.domainName,
+        orderId: tenant.orderId,
+        isDeleted: tenant.deletedAt !== null,
+      };
+      await writeEvents(tx, [kitEvent("tenant.synced", req, isTest, { action, tenant: state, changed: changedFields })]);
+    }
   }
   return {
     resultCode: ResultCode.SUCCESS,

@@ -5,9 +5,13 @@
 // which succeed. One statement per step whatever the list size: the upsert's
 // rows travel as PostgreSQL arrays expanded by unnest(), as in
 // lib/org/apply-all-org-sync.ts. Mobile and e-mail are stored as sent; the
-// callback log masks them.
+// callback log masks them. A call that changed grants tells the merchant
+// users.synced with the user names by what happened (and the added and
+// modified grants, without mobile or e-mail); one that changed none sends nothing.
 import type { Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { kitEvent, type KitEventData } from "@/lib/events/kit-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { ResultCode, defaultResultMessages } from "@/lib/koogallery/result-codes";
 import type { KitRequest, KitUser } from "@/lib/koogallery/schemas";
 import { refreshOrphanedUsers } from "@/lib/org/refresh-orphaned-users";
@@ -130,7 +134,9 @@ async function setStatus(tx: Tx, tenantRowId: string, appId: string, userNames: 
   return count;
 }
 
-const FLAG_NAMES: Record<AuthSyncRequest["flag"], string> = { 0: "delete", 1: "add", 2: "modify", 3: "revoke" };
+const FLAG_NAMES = { 0: "delete", 1: "add", 2: "modify", 3: "revoke" } as const satisfies Record<AuthSyncRequest["flag"], string>;
+
+type UsersSynced = KitEventData["users.synced"];
 
 export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Promise<KitOutcome> {
   const { tx } = ctx;
@@ -183,9 +189,14 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
   const stored = userNames.length > 0 ? await loadGrants(tx, tenant.id, req.appId, userNames) : new Map<string, StoredGrant>();
 
   let note: string;
+  const synced: UsersSynced = { appId: req.appId, operation: action, added: [], modified: [], revoked: [], deleted: [], users: [] };
   if (isRemoval) {
     const known = userNames.filter((n) => stored.has(n));
     const status = req.flag === 3 ? "REVOKED" : "DELETED";
+    // What setStatus changes (the tenant lock keeps `stored` current): revoke takes active grants, delete any not deleted.
+    const willChange = known.filter((n) => (status === "REVOKED" ? stored.get(n)?.status === "ACTIVE" : stored.get(n)?.status !== "DELETED"));
+    if (status === "REVOKED") synced.revoked = willChange;
+    else synced.deleted = willChange;
     const changed = known.length > 0 ? await setStatus(tx, tenant.id, req.appId, known, status) : 0;
     counts.unknown = userNames.length - known.length;
     counts.unchanged = known.length - changed;
@@ -196,13 +207,18 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
     const writes: GrantFields[] = [];
     for (const grant of byName.values()) {
       const current = stored.get(grant.userName);
-      if (!current) counts.added += 1;
-      else if (current.status !== "ACTIVE" || !isSameGrant(current, grant)) counts.updated += 1;
-      else {
+      if (!current) {
+        counts.added += 1;
+        synced.added.push(grant.userName);
+      } else if (current.status !== "ACTIVE" || !isSameGrant(current, grant)) {
+        counts.updated += 1;
+        synced.modified.push(grant.userName);
+      } else {
         counts.unchanged += 1;
         continue;
       }
       writes.push(grant);
+      synced.users.push({ userName: grant.userName, name: grant.name, orgCode: grant.orgCode, role: grant.role, isEnabled: grant.isEnabled });
     }
     if (writes.length > 0) await upsertGrants(tx, tenant.id, req.appId, isTest, writes);
     // The flag follows each grant's (possibly new) department.
@@ -217,5 +233,7 @@ export async function syncUserGrants(ctx: KitContext, req: AuthSyncRequest): Pro
   }
 
   await tx.syncEvent.create({ data: { tenantRowId: tenant.id, kind: "authSync", flag: req.flag, counts, isTest, callbackLogId: ctx.callbackLogId } });
+  const changedCount = synced.added.length + synced.modified.length + synced.revoked.length + synced.deleted.length;
+  if (changedCount > 0) await writeEvents(tx, [kitEvent("users.synced", req, isTest, synced)]);
   return done(note + staleNote + (tenant.deletedAt ? " (tenant is marked deleted)" : ""));
 }
