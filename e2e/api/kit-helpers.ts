@@ -16,7 +16,7 @@ import { startPortal, type Portal } from "../fixtures/portal";
 export type KitPortal = { portal: Portal; publicKeyPem: string; close(): Promise<void> };
 
 /** A portal whose KOOGALLERY_RSA_PRIVATE_KEY_FILE is a 3072-bit key made for this file. */
-export async function startKitPortal(): Promise<KitPortal> {
+export async function startKitPortal(extraEnv: Record<string, string> = {}): Promise<KitPortal> {
   const dir = mkdtempSync(path.join(tmpdir(), "kg-kit-rsa-"));
   const { privateKey, publicKey } = generateKeyPairSync("rsa", {
     modulusLength: 3072,
@@ -25,7 +25,7 @@ export async function startKitPortal(): Promise<KitPortal> {
   });
   const keyFile = path.join(dir, "kit-rsa-private.pem");
   writeFileSync(keyFile, privateKey, { mode: 0o600 });
-  const portal = await startPortal({ KOOGALLERY_RSA_PRIVATE_KEY_FILE: keyFile });
+  const portal = await startPortal({ KOOGALLERY_RSA_PRIVATE_KEY_FILE: keyFile, ...extraEnv });
   return {
     portal,
     publicKeyPem: publicKey,

@@ -11,7 +11,12 @@ import { Webhook } from "standardwebhooks";
 import { eventCtes, type MerchantEventInput } from "../../lib/events/outbox";
 import { rawSql, withSql } from "../../lib/sql/insert-sql";
 import { generateWebhookSecret } from "../../lib/webhooks/standard-webhooks";
+import { randomUUID } from "node:crypto";
+import { encryptClientSecret } from "../../lib/koogallery/rsa-oaep";
+import { formatV1Timestamp } from "../../lib/koogallery/v1-auth-token";
 import { testEngine } from "../fixtures/database";
+import { callV1, callV2, newOrder } from "../fixtures/koogallery";
+import { kitV2, startKitPortal, type KitPortal } from "./kit-helpers";
 import { waitFor } from "../fixtures/mock-server";
 import { freePort, startPortal, type Portal } from "../fixtures/portal";
 
@@ -229,6 +234,189 @@ describe("events to the merchant's application", () => {
       ids,
     ]);
     assert.equal(rows[0]?.n, ids.length);
+  });
+});
+
+describe("every event type over HTTP: a full lifecycle and each Kit sync", () => {
+  let receiver: Receiver;
+  let kp: KitPortal;
+  let portal: Portal;
+
+  before(async () => {
+    receiver = new Receiver(await freePort());
+    await receiver.start();
+    kp = await startKitPortal(portalEnv(receiver));
+    portal = kp.portal;
+  });
+  after(async () => {
+    await kp?.close();
+    await receiver?.stop();
+  });
+
+  const timeStamp = () => formatV1Timestamp(new Date(), 8 * 60);
+  const ok = async (what: string, answer: Promise<{ json: Record<string, unknown>; bodyText: string }>) =>
+    assert.equal((await answer).json.resultCode, "000000", `${what}: ${(await answer).bodyText}`);
+  const v2Purchase = (order: ReturnType<typeof newOrder>, flags: { trialFlag?: string; testFlag?: string } = {}) => ({
+    activity: "newInstance",
+    buyerInfo: { customerId: "cust-1", customerName: "Buyer One" },
+    orderInfo: [
+      {
+        orderId: order.orderId,
+        orderLineId: order.orderLineId,
+        businessId: order.businessId,
+        chargingMode: "PERIOD",
+        expireTime: "20270101000000",
+        trialFlag: flags.trialFlag ?? "0",
+        productInfo: [{ productId: "OFFI-PROD-1", skuCode: "sku-basic" }],
+      },
+    ],
+    ...(flags.testFlag ? { testFlag: flags.testFlag } : {}),
+  });
+
+  test("each event verifies, is retried under its webhook-id, and arrives in order per instance and per tenant", async () => {
+    // The first attempt at every event fails: each must come again under the same id.
+    const seen = new Set<string>();
+    receiver.reply = (r) => {
+      const isFirst = !seen.has(r.id);
+      seen.add(r.id);
+      return { status: isFirst ? 500 : 200 };
+    };
+
+    // purchase → order notice → renew → freeze → unfreeze → upgrade → release (V2)
+    const order = newOrder();
+    const id = order.businessId;
+    await ok("newInstance", callV2(portal, v2Purchase(order)));
+    await ok("orderNotify", callV2(portal, { activity: "orderNotify", orderId: order.orderId, orderLineId: order.orderLineId }));
+    await ok(
+      "renew",
+      callV2(portal, {
+        activity: "refreshInstance",
+        scene: "RENEWAL",
+        instanceId: id,
+        orderId: "CSRENEW1",
+        orderLineId: "CSRENEW1-1",
+        expireTime: "20280101000000",
+      }),
+    );
+    await ok("freeze", callV2(portal, { activity: "updateInstanceStatus", instanceId: id, status: "FREEZE" }));
+    await ok("unfreeze", callV2(portal, { activity: "updateInstanceStatus", instanceId: id, status: "UNFREEZE" }));
+    await ok("upgrade", callV2(portal, { activity: "upgradeInstance", instanceId: id, orderId: "CSUPG1", orderLineId: "CSUPG1-1" }));
+    await ok("release", callV2(portal, { activity: "releaseInstance", instanceId: id, orderId: "CSUNSUB1", orderLineId: "CSUNSUB1-1" }));
+    // A test-data trial, converted; a V1 purchase that expires.
+    const trial = newOrder();
+    await ok("trial", callV2(portal, v2Purchase(trial, { trialFlag: "1", testFlag: "1" })));
+    await ok(
+      "convert",
+      callV2(portal, {
+        activity: "refreshInstance",
+        scene: "TRIAL_TO_FORMAL",
+        instanceId: trial.businessId,
+        orderId: "CSCONV1",
+        orderLineId: "CSCONV1-1",
+        expireTime: "20300101000000",
+        testFlag: "1",
+      }),
+    );
+    const v1 = newOrder();
+    await ok(
+      "V1 newInstance",
+      callV1(portal, {
+        activity: "newInstance",
+        customerId: "cust-v1",
+        businessId: v1.businessId,
+        orderId: v1.orderId,
+        productId: "OFFI-V1",
+        skuCode: "sku-v1",
+      }),
+    );
+    await ok("V1 expire", callV1(portal, { activity: "expireInstance", instanceId: v1.businessId, orderId: v1.orderId }));
+
+    // Every Kit sync, about one tenant.
+    const t = { tenantId: `t-${randomUUID()}`, instanceId: `i-${randomUUID()}` };
+    const plainSecret = "s3cr3t-client-value";
+    const clientSecret = encryptClientSecret(plainSecret, kp.publicKeyPem, "sha256-mgf1sha256");
+    const user = (userName: string) => ({ userName, name: `Name ${userName}`, orgCode: "D1", role: "user", enable: "true", mobile: "13800000000" });
+    await ok(
+      "tenantSync",
+      kitV2(portal, "tenantSync", {
+        ...t,
+        orderId: "CSK1",
+        tenantCode: "acme",
+        name: "Acme",
+        domainName: "https://acme.example",
+        flag: 1,
+        testFlag: 0,
+        timeStamp: timeStamp(),
+      }),
+    );
+    await ok(
+      "applicationSync",
+      kitV2(portal, "applicationSync", { ...t, appId: "app-1", clientId: "client-1", clientSecret, flag: 1, testFlag: 0, timeStamp: timeStamp() }),
+    );
+    await ok(
+      "singleOrgSync",
+      kitV2(portal, "singleOrgSync", { ...t, orderId: "CSK1", orgCode: "D1", orgName: "Sales", parentCode: "", flag: 1, testFlag: 0, timeStamp: timeStamp() }),
+    );
+    await ok(
+      "authSync",
+      kitV2(portal, "authSync", {
+        ...t,
+        appId: "app-1",
+        userList: [user("ann"), user("bob")],
+        currentSyncTime: timeStamp(),
+        flag: 1,
+        testFlag: 0,
+        timeStamp: timeStamp(),
+      }),
+    );
+    await ok(
+      "allOrgSync",
+      kitV2(portal, "allOrgSync", {
+        ...t,
+        orgInfoList: [
+          { orgCode: "D1", orgName: "Sales and Marketing", parentCode: "" },
+          { orgCode: "D2", orgName: "Support", parentCode: "D1" },
+        ],
+        testFlag: 0,
+        timeStamp: timeStamp(),
+      }),
+    );
+
+    const expected: Record<string, string[]> = {
+      [id]: ["instance.created", "order.notified", "instance.renewed", "instance.frozen", "instance.unfrozen", "instance.upgraded", "instance.released"],
+      [trial.businessId]: ["instance.created", "instance.trial_converted"],
+      [v1.businessId]: ["instance.created", "instance.expired"],
+      [t.tenantId]: ["tenant.synced", "application.synced", "org.synced", "users.synced", "org.synced"],
+    };
+    const subjectOf = (r: Receipt) => String(r.message.data.tenantId ?? r.message.data.instanceId);
+    const total = Object.values(expected).flat().length;
+    await waitFor(() => new Set(receiver.delivered()).size >= total || undefined, 60_000, `${total} events delivered`);
+    assert.deepEqual(receiver.refused, [], "every message verifies");
+
+    for (const [subject, types] of Object.entries(expected)) {
+      const delivered = receiver.receipts.filter((r) => r.status < 300 && subjectOf(r) === subject);
+      assert.deepEqual(
+        delivered.map((r) => r.message.type),
+        types,
+        `events about ${subject}, in order, once each`,
+      );
+      for (const r of delivered) {
+        assert.deepEqual(
+          receiver.receipts.filter((x) => x.id === r.id).map((x) => x.status),
+          [500, 200],
+          `${r.message.type}: retried under the same webhook-id`,
+        );
+      }
+    }
+    const bodyOf = (type: string, subject: string) =>
+      JSON.parse(receiver.receipts.find((r) => r.status < 300 && r.message.type === type && subjectOf(r) === subject)!.body) as Record<string, unknown>;
+    assert.equal(bodyOf("instance.trial_converted", trial.businessId).test, true, "a test-data call's events say so");
+    assert.equal(bodyOf("instance.frozen", id).test, undefined, "a live event has no test field");
+    const every = receiver.receipts.map((r) => r.body).join("\n");
+    for (const leak of [plainSecret, clientSecret, "13800000000"]) assert.ok(!every.includes(leak), "no secret or phone number is sent");
+
+    const rows = await portal.query<{ id: string }>(`SELECT id FROM "MerchantEvent" ORDER BY seq`);
+    assert.deepEqual(new Set(receiver.delivered()), new Set(rows.map((r) => r.id)), "webhook-id is the event's id, and every event went out");
   });
 });
 
