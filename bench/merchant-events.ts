@@ -194,7 +194,14 @@ export const merchantEvents: Section = {
               `${written} deliveries written${result.errors ? `, ${result.errors} errors` : ""}`,
           );
           // The next load starts with no backlog: deliveries left from an "on" load would be paid for by the next one.
-          await waitUntil("the delivery backlog", 120_000, async () => (await pendingDeliveries(side)) === 0);
+          await waitUntil("the delivery backlog", 120_000, async () => (await pendingDeliveries(side)) === 0).catch(async (error: unknown) => {
+            const r = await side.query(
+              `SELECT count(*)::int AS pending, count("lockedBy")::int AS leased, max(attempts) AS "maxAttempts", min("nextAttemptAt")::text AS "nextAt",
+                      (now() AT TIME ZONE 'UTC')::text AS "dbNow", max("lastError") AS "lastError"
+                 FROM "WebhookDelivery" WHERE status = 'PENDING'`,
+            );
+            throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(r.rows[0])}`);
+          });
         }
       }
       const on = combineLoads(loads.on);
