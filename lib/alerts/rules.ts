@@ -48,12 +48,14 @@ export function provisioningFailedAlert(
   instance: { id: string; orderId: string; customerName: string | null; isTest: boolean },
   error: string,
   env: Env = getEnv(),
+  failedAt: Date = new Date(),
 ): AlertInput {
   const who = instance.customerName ? ` for ${instance.customerName}` : "";
   return {
     rule: "provisioning-failed",
     subjectKey: provisioningSubject(instance.id),
-    windowKey: "failed",
+    // Each failure is its own window: a staff re-run that fails again alerts again.
+    windowKey: failedAt.toISOString(),
     title: `Provisioning failed: instance ${instance.id}${instance.isTest ? " (test order)" : ""}`,
     body:
       `The merchant's backend refused to provision instance ${instance.id} (order ${instance.orderId}${who}): ${cut(error, env)}.\n` +
@@ -65,10 +67,17 @@ export function provisioningFailedAlert(
 
 async function resolveProvisioning(ctx: Context): Promise<EvaluationResult> {
   let resolved = 0;
-  for (const alert of await openAlerts(ctx, "provisioning-failed")) {
+  const open = await openAlerts(ctx, "provisioning-failed");
+  for (const [i, alert] of open.entries()) {
+    // A later failure of the same instance (a re-run that failed again) carries the story on.
+    if (open.slice(i + 1).some((later) => later.subjectKey === alert.subjectKey)) {
+      resolved += await resolve(ctx, alert.id, false);
+      continue;
+    }
     const instanceId = alert.subjectKey.slice("instance:".length);
     const row = await ctx.db.instance.findUnique({ where: { id: instanceId }, select: { provisionStatus: true, state: true } });
-    if (!row || row.provisionStatus !== "FAILED" || row.state === "RELEASED") resolved += await resolve(ctx, alert.id);
+    // PENDING is a re-run in progress: still open until it is DONE.
+    if (!row || row.provisionStatus === "DONE" || row.state === "RELEASED") resolved += await resolve(ctx, alert.id);
   }
   return { raised: 0, resolved };
 }
