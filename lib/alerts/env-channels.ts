@@ -6,6 +6,7 @@
 // history stays).
 import type { Db } from "@/lib/db";
 import type { Env } from "@/lib/env";
+import { isUniqueViolation } from "@/lib/errors";
 import { sealChannelConfig, summarizeChannel } from "@/lib/alerts/channel-config";
 import type { ChannelKind, OpenChannel } from "@/lib/alerts/channels/types";
 
@@ -40,11 +41,14 @@ export async function syncEnvAlertChannels(db: Db, env: Env): Promise<void> {
       configEnc: sealChannelConfig(channel, env.encryptionKey),
       summary: summarizeChannel(channel),
     };
-    await db.alertChannel.upsert({
-      where: { id: envChannelId(channel.kind) },
-      create: { id: envChannelId(channel.kind), ...data, isFromEnv: true, createdBy: "environment" },
-      update: data,
-    });
+    const id = envChannelId(channel.kind);
+    try {
+      await db.alertChannel.upsert({ where: { id }, create: { id, ...data, isFromEnv: true, createdBy: "environment" }, update: data });
+    } catch (error) {
+      // Another app instance starting at the same moment created it first: ours is then an update.
+      if (!isUniqueViolation(error)) throw error;
+      await db.alertChannel.update({ where: { id }, data });
+    }
   }
   const configured = channels.map((c) => envChannelId(c.kind));
   await db.alertChannel.updateMany({

@@ -30,6 +30,8 @@ const minutes = (ms: number) => `${Math.max(1, Math.round(ms / MINUTE_MS))} min`
 const cut = (text: string | null | undefined, env: Env) => redactText(text ?? "unknown", secretValuesOf(env)).slice(0, 300);
 
 async function raise(ctx: Context, input: AlertInput): Promise<number> {
+  // raiseAlert checks too; this saves a transaction per subject while a rule is off.
+  if (!ctx.setting.isEnabled) return 0;
   return (await ctx.db.$transaction((tx) => raiseAlert(tx, input, ctx.now))) ? 1 : 0;
 }
 
