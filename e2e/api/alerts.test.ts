@@ -229,6 +229,18 @@ describe("alerts to staff", () => {
     });
     assert.equal(rules.json.items.find((r) => r.rule === "signature-refusals")?.threshold, 12);
 
+    // The pages render for staff (their data then comes from the APIs above).
+    for (const [path, heading] of [
+      ["/portal/alerts", "Alerts to staff"],
+      ["/portal/alerts/channels", "Add a channel"],
+      ["/portal/alerts/rules", "Rules"],
+    ] as const) {
+      const page = await fetch(`${portal.baseUrl}${path}`, { headers: { cookie: owner.header() } });
+      const html = await page.text();
+      assert.equal(page.status, 200, path);
+      assert.ok(html.includes(heading), `${path} shows ${heading}`);
+    }
+
     const viewer = { email: `viewer-${randomBytes(3).toString("hex")}@example.com`, password: `Pw-${randomBytes(12).toString("base64url")}` };
     const created = await api<unknown>(owner, "POST", "/api/portal/staff", { ...viewer, name: "A viewer", role: "viewer" });
     assert.equal(created.status, 201, JSON.stringify(created.json));
