@@ -196,7 +196,9 @@ async function evaluateDeadJobs(ctx: Context): Promise<EvaluationResult> {
 
 // ---------------------------------------------------------------- merchant webhook endpoints
 
-const endpointLink = "/portal/events";
+/** Per-endpoint health is on the Events page; endpoints are enabled and fixed on the Webhook endpoints page. */
+const ENDPOINT_HEALTH_LINK = "/portal/events";
+const ENDPOINTS_LINK = "/portal/webhooks";
 
 async function evaluateFailingEndpoints(ctx: Context): Promise<EvaluationResult> {
   let raised = 0;
@@ -217,7 +219,7 @@ async function evaluateFailingEndpoints(ctx: Context): Promise<EvaluationResult>
       body:
         `Every delivery to the merchant's endpoint "${e.name}" (${new URL(e.url).host}) has failed since ${since}; events wait and are retried.\n` +
         "An endpoint failing for 3 days is disabled. What to do: check the receiver (up? answering 2xx? verifying with the current secret?).",
-      link: endpointLink,
+      link: ENDPOINT_HEALTH_LINK,
     });
   }
   for (const alert of await openAlerts(ctx, "endpoint-failing")) {
@@ -246,8 +248,8 @@ async function evaluateDisabledEndpoints(ctx: Context): Promise<EvaluationResult
       body:
         `The merchant's endpoint "${e.name}" (${new URL(e.url).host}) was disabled at ${e.disabledAt!.toISOString()}` +
         `${e.disabledReason ? `: ${cut(e.disabledReason, ctx.env)}` : ""}. Its events are no longer delivered.\n` +
-        "What to do: fix the receiver, enable the endpoint again on the Events page and resend the failed events.",
-      link: endpointLink,
+        "What to do: fix the receiver, enable the endpoint again on the Webhook endpoints page and resend the failed events.",
+      link: ENDPOINTS_LINK,
     });
   }
   for (const alert of await openAlerts(ctx, "endpoint-disabled")) {
