@@ -1,7 +1,8 @@
 // Server start: environment, migrations, background worker. Any failure here
 // stops the process with a message naming what is wrong.
 import { getEnv } from "@/lib/env";
-import { getRawSql } from "@/lib/db";
+import { getDb, getRawSql } from "@/lib/db";
+import { syncEnvAlertChannels } from "@/lib/alerts/env-channels";
 import { applyMigrations } from "@/lib/migrations";
 import { housekeeping, jobHandlers } from "@/lib/jobs/handlers";
 import { ensureFirstOwner } from "@/lib/staff/ensure-first-owner";
@@ -26,6 +27,7 @@ async function start(): Promise<void> {
     if (firstOwner.action === "none" && firstOwner.reason === "not-configured") {
       console.log("[portal] no staff account yet: set PORTAL_OWNER_EMAIL and PORTAL_OWNER_PASSWORD, or run `npm run staff -- create --email … --role owner`");
     }
+    await syncEnvAlertChannels(await getDb(), env);
     console.log(`[portal] database: ${raw.kind === "pglite" ? `embedded PGlite in ${env.dataDir}/pglite` : "PostgreSQL"}${env.isDemo ? " (demo mode)" : ""}`);
     if (!env.jobs.isDisabled) {
       startWorker({
@@ -33,6 +35,7 @@ async function start(): Promise<void> {
         pollMs: env.jobs.pollMs,
         retryBaseMs: env.jobs.retryBaseMs,
         housekeeping,
+        recurring: [{ kind: "evaluate-alerts", everyMs: env.alerts.everyMs }],
       });
     }
   } catch (error) {
