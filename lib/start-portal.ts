@@ -3,6 +3,7 @@
 import { getEnv } from "@/lib/env";
 import { getDb, getRawSql } from "@/lib/db";
 import { deliverEventsSource, syncEnvEndpoint } from "@/lib/events/deliver-events";
+import { syncEnvAlertChannels } from "@/lib/alerts/env-channels";
 import { applyMigrations } from "@/lib/migrations";
 import { housekeeping, jobHandlers } from "@/lib/jobs/handlers";
 import { ensureFirstOwner } from "@/lib/staff/ensure-first-owner";
@@ -29,6 +30,7 @@ async function start(): Promise<void> {
     }
     const envEndpoint = await syncEnvEndpoint(await getDb(), env.webhooks);
     if (envEndpoint !== "unchanged" && envEndpoint !== "none") console.log(`[portal] merchant webhook endpoint from MERCHANT_WEBHOOK_URL ${envEndpoint}`);
+    await syncEnvAlertChannels(await getDb(), env);
     console.log(`[portal] database: ${raw.kind === "pglite" ? `embedded PGlite in ${env.dataDir}/pglite` : "PostgreSQL"}${env.isDemo ? " (demo mode)" : ""}`);
     if (!env.jobs.isDisabled) {
       startWorker({
@@ -37,6 +39,7 @@ async function start(): Promise<void> {
         retryBaseMs: env.jobs.retryBaseMs,
         housekeeping,
         sources: [deliverEventsSource()],
+        recurring: [{ kind: "evaluate-alerts", everyMs: env.alerts.everyMs }],
       });
     }
   } catch (error) {

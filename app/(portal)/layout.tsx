@@ -49,6 +49,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                   Settings
                 </Link>
               ) : null}
+              {viewer.kind === "staff" ? (
+                <Link href="/portal/alerts" className="text-slate-700 hover:text-slate-900">
+                  Alerts
+                </Link>
+              ) : null}
             </nav>
             <div className="flex items-center gap-3 text-sm text-slate-700">
               <span>

@@ -41,6 +41,8 @@ export const test = base.extend<{ world: World }, WorkerOptions & { workerWorld:
         PORTAL_OWNER_EMAIL: owner.email,
         PORTAL_OWNER_PASSWORD: owner.password,
         KOOGALLERY_SSO_METHOD: ssoMethod,
+        // Alert rules checked every second, so a test sees an alert without waiting a minute.
+        ALERTS_EVERY_MS: "1000",
       });
       await provide({ portal, idp, publicKeyPem: publicKey, owner });
       await portal.close();

@@ -11,6 +11,8 @@ import { appInfoColumns } from "@/lib/instances/app-info";
 import { instanceCreatedEvent } from "@/lib/events/instance-events";
 import { writeEvents } from "@/lib/events/outbox";
 import { createAdapter, ProvisioningError } from "@/lib/provisioning/adapters";
+import { raiseAlert } from "@/lib/alerts/raise-alert";
+import { provisioningFailedAlert } from "@/lib/alerts/rules";
 
 export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow): Promise<void> {
   const instanceId = (payload as { instanceId?: string }).instanceId ?? "";
@@ -47,20 +49,22 @@ export async function runProvisioningJob(db: Db, payload: unknown, job: JobRow):
     const isLast = job.attempts >= job.maxAttempts;
     const isPermanent = error instanceof ProvisioningError && error.isPermanent;
     if (isPermanent || isLast) {
-      await db.$transaction([
-        db.instance.updateMany({
+      // The alert to staff commits with the failure, so "the merchant has been alerted" (provision-instance.ts) is never ahead of it.
+      await db.$transaction(async (tx) => {
+        const failed = await tx.instance.updateMany({
           where: { id: instanceId, provisionStatus: "PENDING" },
           data: { provisionStatus: "FAILED", provisionError: describeError(error) },
-        }),
-        db.instanceEvent.create({
+        });
+        await tx.instanceEvent.create({
           data: {
             instanceId,
             kind: "PROVISION_FAILED",
             actor: "system",
             detail: { adapter: adapter.name, attempt: job.attempts, error: describeError(error) },
           },
-        }),
-      ]);
+        });
+        if (failed.count > 0) await raiseAlert(tx, provisioningFailedAlert(instance, describeError(error), env));
+      });
       jobEvents.emit(`provision-instance:${instanceId}`, "failed");
       return;
     }

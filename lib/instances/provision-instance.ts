@@ -19,6 +19,7 @@ import { instanceCreatedEvent } from "@/lib/events/instance-events";
 import { eventCtes } from "@/lib/events/outbox";
 import { appInfoColumns, readAppInfo } from "@/lib/instances/app-info";
 import { instanceOrderKey, orderActionKey } from "@/lib/instances/order-key";
+import { isProvisioningFailureAlerted } from "@/lib/alerts/raise-alert";
 import type { NewInstanceCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 /** The job that provisions an instance through a non-inline adapter (also what a staff re-run queues again). */
@@ -41,7 +42,10 @@ export function orderFetchPlan(env: Env, isTest: boolean): { fetchStatus: string
   return { fetchStatus: "PENDING", shouldFetch: true };
 }
 
-/** The answer for an instance that exists: ready, still provisioning, or failed. */
+/**
+ * The answer for an instance that exists: ready, still provisioning, or failed.
+ * `isAlerted`: staff were told of the failure (isProvisioningFailureAlerted), the only case the answer may say so.
+ */
 export function outcomeForInstance(
   env: Env,
   row: Pick<
@@ -59,11 +63,13 @@ export function outcomeForInstance(
     | "memo"
   >,
   note: string,
+  isAlerted = false,
 ): SaasOutcome {
   const links = { instanceId: row.id, orderId: row.orderId, orderLineId: row.orderLineId ?? undefined };
   if (row.provisionStatus === "FAILED") {
     const failedNote = `${note}; provisioning had failed: ${row.provisionError ?? "unknown"}`;
-    return instanceOutcome(ResultCode.INTERNAL_ERROR, "provisioning failed at the merchant", row.id, links, row.isTest, failedNote);
+    const resultMsg = isAlerted ? "provisioning failed at the merchant, who has been alerted" : "provisioning failed at the merchant";
+    return instanceOutcome(ResultCode.INTERNAL_ERROR, resultMsg, row.id, links, row.isTest, failedNote);
   }
   if (row.provisionStatus === "PENDING") return pendingOutcome(row.id, links, row.isTest, note);
   return instanceOutcome(ResultCode.SUCCESS, "success", row.id, links, row.isTest, note, { appInfo: readAppInfo(row, env.encryptionKey) });
@@ -220,7 +226,10 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
   // Nothing inserted: the order exists (a repeat, maybe concurrent), or the
   // businessId is already another order's instanceId.
   const winner = await ctx.tx.instance.findUnique({ where: { orderKey } });
-  if (winner) return outcomeForInstance(env, winner, "repeat of an existing order: same instance, no effect");
+  if (winner) {
+    const isAlerted = winner.provisionStatus === "FAILED" && (await isProvisioningFailureAlerted(ctx.tx, winner.id));
+    return outcomeForInstance(env, winner, "repeat of an existing order: same instance, no effect", isAlerted);
+  }
   const second = await insertOnce(randomUUID());
   if (!second.insertedId) throw new Error("instance insert conflicted twice");
   return second.outcome;

@@ -5,6 +5,7 @@ import { ResultCode } from "@/lib/koogallery/result-codes";
 import { rawSql, runSql, sql } from "@/lib/sql/insert-sql";
 import { readAppInfo } from "@/lib/instances/app-info";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
+import { isProvisioningFailureAlerted } from "@/lib/alerts/raise-alert";
 import type { InstanceSummary, QueryCommand, SaasContext, SaasOutcome } from "@/lib/instances/types";
 
 type Row = {
@@ -44,7 +45,9 @@ async function readOutcome(ctx: SaasContext, cmd: QueryCommand): Promise<SaasOut
   }
   if (found.length === 1 && cmd.instanceIds.length === 1) {
     const row = found[0]!;
-    const single = outcomeForInstance(ctx.env, row, "queried");
+    // A failed instance is rare and polled slowly: one more indexed read to know whether staff were alerted.
+    const isAlerted = row.provisionStatus === "FAILED" && (await isProvisioningFailureAlerted(ctx.tx, row.id));
+    const single = outcomeForInstance(ctx.env, row, "queried", isAlerted);
     return Object.assign({}, single, {
       info: [{ instanceId: row.id, appInfo: single.appInfo, state: row.state, provisionStatus: row.provisionStatus }],
       appInfo: undefined,

@@ -7,6 +7,7 @@ import { encryptV1Field } from "@/lib/koogallery/aes";
 import { ResultCode } from "@/lib/koogallery/result-codes";
 import { createAdapter, type AppInfo } from "@/lib/provisioning/adapters";
 import { outcomeForInstance } from "@/lib/instances/provision-instance";
+import { isProvisioningFailureAlerted } from "@/lib/alerts/raise-alert";
 import { saasActivities } from "@/lib/instances/saas-activities";
 import type { SaasContext, SaasOutcome } from "@/lib/instances/types";
 import { getDb } from "@/lib/db";
@@ -113,8 +114,11 @@ export function saasEndpoint(entry: EndpointEntry): EndpointDefinition<SaasConte
       async run(o, env) {
         if (!o.instanceId) return o;
         await waitForProvisioning(o.instanceId, env.provisioning.syncTimeoutMs);
-        const row = await (await getDb()).instance.findUnique({ where: { id: o.instanceId } });
-        return row ? Object.assign(outcomeForInstance(env, row, o.note), { isTest: o.isTest }) : o;
+        const db = await getDb();
+        const row = await db.instance.findUnique({ where: { id: o.instanceId } });
+        if (!row) return o;
+        const isAlerted = row.provisionStatus === "FAILED" && (await isProvisioningFailureAlerted(db, row.id));
+        return Object.assign(outcomeForInstance(env, row, o.note, isAlerted), { isTest: o.isTest });
       },
     },
   };

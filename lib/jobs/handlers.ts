@@ -4,12 +4,16 @@ import { getEnv } from "@/lib/env";
 import { runProvisioningJob } from "@/lib/instances/complete-provisioning";
 import { pruneOldRows, retentionPolicyOf, type PruneOptions, type PruneResult } from "@/lib/jobs/prune-old-rows";
 import { runFetchOrderJob } from "@/lib/orders/fetch-order-details";
+import { runEvaluateAlertsJob } from "@/lib/alerts/rules";
+import { runSendAlertJob } from "@/lib/alerts/send-alert";
 import type { JobKind } from "@/lib/jobs/queue";
 import type { JobHandler } from "@/lib/jobs/worker";
 
 export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
   "provision-instance": runProvisioningJob,
   "fetch-order": runFetchOrderJob,
+  "evaluate-alerts": runEvaluateAlertsJob,
+  "send-alert": runSendAlertJob,
 };
 
 /**

@@ -20,7 +20,7 @@ type Db = import("@/lib/db").Db;
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const TABLES = ["CallbackLog", "Job", "SignInEvent", "SignInAttempt", "Nonce"];
+const TABLES = ["CallbackLog", "Job", "SignInEvent", "SignInAttempt", "Nonce", "MerchantEvent", "WebhookEndpoint", "Alert"];
 
 // Each test starts from empty tables: counts are then exact.
 beforeEach(async () => {
@@ -124,10 +124,62 @@ describe("what housekeeping prunes", () => {
       ],
     });
 
+    // Events: an old one whose deliveries are over goes (its deliveries with it); one still being delivered stays.
+    await db.webhookEndpoint.create({ data: { id: "ep-prune", name: "prune", url: "http://127.0.0.1:9/", eventTypes: [] } });
+    const merchantEvents = { old: "msg_pruneold", oldPending: "msg_prunepending", recent: "msg_prunerecent" };
+    for (const [key, id] of Object.entries(merchantEvents)) {
+      const occurredAt = key === "recent" ? ago(DAY) : ago(181 * DAY);
+      await db.merchantEvent.create({
+        data: {
+          id,
+          type: "instance.frozen",
+          orderingKey: "instance:i-prune",
+          subjectId: "i-prune",
+          data: {},
+          occurredAt,
+          deliveries: {
+            create: {
+              endpointId: "ep-prune",
+              orderingKey: "instance:i-prune",
+              seq: 0,
+              status: key === "oldPending" ? "PENDING" : "DELIVERED",
+              nextAttemptAt: occurredAt,
+            },
+          },
+        },
+      });
+    }
+    // Alerts: an old resolved one goes; an old open one waits for its condition to clear.
+    const alertRow = (subjectKey: string, resolvedAt: Date | null) => ({
+      rule: "job-dead",
+      subjectKey,
+      windowKey: "-",
+      title: "t",
+      body: "b",
+      link: "/portal",
+      firedAt: ago(181 * DAY),
+      resolvedAt,
+    });
+    const oldResolved = (await db.alert.create({ data: alertRow("job:a", ago(181 * DAY)) })).id;
+    const oldOpen = (await db.alert.create({ data: alertRow("job:b", null) })).id;
+
     const result = await housekeeping(db);
 
-    assert.deepEqual(result.pruned, { CallbackLog: 2, "CallbackLog refused": 2, "Job DONE": 1, "Job DEAD": 1, SignInEvent: 1, SignInAttempt: 1, Nonce: 1 });
-    assert.equal(result.total, 9);
+    assert.deepEqual(result.pruned, {
+      CallbackLog: 2,
+      "CallbackLog refused": 2,
+      "Job DONE": 1,
+      "Job DEAD": 1,
+      SignInEvent: 1,
+      SignInAttempt: 1,
+      Nonce: 1,
+      MerchantEvent: 1,
+      Alert: 1,
+    });
+    assert.equal(result.total, 11);
+    assert.deepEqual(await remaining("MerchantEvent", Object.values(merchantEvents)), new Set([merchantEvents.oldPending, merchantEvents.recent]));
+    assert.equal(await db.webhookDelivery.count({ where: { eventId: merchantEvents.old } }), 0);
+    assert.deepEqual(await remaining("Alert", [oldResolved, oldOpen]), new Set([oldOpen]));
     assert.equal(result.isComplete, true);
     assert.deepEqual(await remaining("CallbackLog", Object.values(logs)), new Set([logs.kept, logs.keptRetry, logs.refusedRecent, logs.malformedRecent]));
     assert.deepEqual(await remaining("Job", Object.values(jobs)), new Set([jobs.doneRecent, jobs.dead, jobs.pendingOld, jobs.runningOld]));
@@ -215,7 +267,11 @@ describe("batches and the time budget", () => {
     const before = timed.statements();
     const idle = await pruneOldRows(timed.db, policy, { batchSize: BATCH, budgetMs: BUDGET_MS, clock: timed.clock });
     assert.deepEqual({ total: idle.total, isComplete: idle.isComplete }, { total: 0, isComplete: true });
-    assert.equal(timed.statements() - before, 1 + 6, "the verification values, then CallbackLog, Job DONE, Job DEAD, SignInEvent, SignInAttempt, Nonce");
+    assert.equal(
+      timed.statements() - before,
+      1 + 8,
+      "the verification values, then CallbackLog, Job DONE, Job DEAD, SignInEvent, SignInAttempt, Nonce, MerchantEvent, Alert",
+    );
   });
 
   test("with the default batch and budget, a backlog of refused calls goes in one run", async () => {

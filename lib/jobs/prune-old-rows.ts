@@ -20,7 +20,7 @@ export const PRUNE_BUDGET_MS = 2000;
 
 /** How long each kind of row is kept, in milliseconds. */
 export type RetentionPolicy = Record<
-  "callbackLogMs" | "refusedCallbackLogMs" | "doneJobMs" | "deadJobMs" | "signInEventMs" | "signInAttemptMs" | "nonceMs",
+  "callbackLogMs" | "refusedCallbackLogMs" | "doneJobMs" | "deadJobMs" | "signInEventMs" | "signInAttemptMs" | "nonceMs" | "merchantEventMs" | "alertMs",
   number
 >;
 
@@ -49,6 +49,9 @@ export function retentionPolicyOf(env: Pick<Env, "retention" | "v1MaxSkewMs">): 
     // The sign-in limit looks back 15 minutes (lib/staff/rate-limit.ts); a day is what its own sweep keeps.
     signInAttemptMs: DAY_MS,
     nonceMs: nonceRetentionMs(env.v1MaxSkewMs),
+    // Events, their deliveries and attempts, and resolved alerts are the record of what the calls caused: kept as long.
+    merchantEventMs: callbackLogDays * DAY_MS,
+    alertMs: callbackLogDays * DAY_MS,
   };
 }
 
@@ -125,6 +128,15 @@ async function pruneRulesOf(db: Db, policy: RetentionPolicy, now: Date): Promise
     // rows, unordered so it stops there. Both hold only minutes to a day of rows.
     rule("SignInAttempt", "SignInAttempt", { column: "createdAt", retentionMs: policy.signInAttemptMs, isOrdered: false }),
     rule("Nonce", "Nonce", { column: "createdAt", retentionMs: policy.nonceMs, isOrdered: false }, "nonce"),
+    // An event still being delivered stays whatever its age; its deliveries and attempts go with it (cascade).
+    rule("MerchantEvent", "MerchantEvent", {
+      filter: sql`NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = "MerchantEvent".id AND d.status = 'PENDING')`,
+      column: "occurredAt",
+      retentionMs: policy.merchantEventMs,
+      isOrdered: true,
+    }),
+    // An open alert stays until it is resolved; its notifications go with it.
+    rule("Alert", "Alert", { filter: sql`"resolvedAt" IS NOT NULL`, column: "firedAt", retentionMs: policy.alertMs, isOrdered: true }),
   ];
 }
 

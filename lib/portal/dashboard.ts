@@ -242,7 +242,7 @@ type LatestRow = {
  * order's failure streak (the first failed attempt after its last success) is
  * read through CallbackLog(orderId).
  */
-async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Promise<FailingOrder[]> {
+export async function findFailingOrders(db: Db, scope: DashboardScope, now: Date): Promise<FailingOrder[]> {
   const since = new Date(now.getTime() - MAX_ORDER_RETRY_WINDOW_MS);
   // "Failed" as isRetriedFailure() says: not success, and not newInstance's 000004.
   const isFailure = (alias: string) => {

@@ -1,0 +1,15 @@
+// GET /api/portal/alerts: alerts newest first with what was sent to which channel (staff; ?status=open|resolved&cursor=).
+import { requireAlertsReader } from "@/lib/alerts/alerts-access";
+import { listAlerts } from "@/lib/alerts/manage-alerts";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { enumParam, portalRoute } from "@/lib/portal/portal-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = portalRoute(async ({ req, viewer }) => {
+  requireAlertsReader(viewer);
+  const status = enumParam(req, "status", ["open", "resolved"] as const);
+  const cursor = req.nextUrl.searchParams.get("cursor") ?? undefined;
+  return listAlerts(await getDb(), getEnv(), { status, cursor });
+});
