@@ -416,7 +416,8 @@ export async function syncEnvEndpoint(db: Db, webhooks: Pick<Env["webhooks"], "u
     if (!existing?.isEnabled) return "none";
     await db.webhookEndpoint.update({
       where: { id: ENV_ENDPOINT_ID },
-      data: { isEnabled: false, disabledAt: new Date(), disabledReason: ENV_REMOVED_REASON },
+      // No disabledAt: that marks an endpoint the portal gave up on, which staff are alerted about; this was the operator's choice.
+      data: { isEnabled: false, disabledReason: ENV_REMOVED_REASON },
     });
     return "disabled";
   }
