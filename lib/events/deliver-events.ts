@@ -368,7 +368,26 @@ export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryO
     }
     // Nothing more was claimable: the next claim waits for an attempt to end (it may free the next event of its subject).
     const target = claimed.length < free ? inFlight.size - 1 : concurrency - refillAt;
-    while (inFlight.size > target) await Promise.race(inFlight);
+    while (inFlight.size > target) {
+      await raceWithTimeout(inFlight, FLUSH_AFTER_MS);
+      // Slow endpoints must not hold back a finished attempt: its subject's next event waits for the record.
+      const oldest = finished[0]?.result;
+      if (oldest && Date.now() - (oldest.attemptedAt.getTime() + oldest.durationMs) >= FLUSH_AFTER_MS) {
+        await flush(via, workerId, finished, opts.retryScheduleMs);
+      }
+    }
+  }
+}
+
+/** How long a finished attempt may wait for the next batch record while other attempts are still in flight. */
+const FLUSH_AFTER_MS = 200;
+
+async function raceWithTimeout(promises: Iterable<Promise<void>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([...promises, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
