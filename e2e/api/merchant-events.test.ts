@@ -432,8 +432,9 @@ if (testEngine === "postgres") {
         let n = 0;
         // Jittered answers and an occasional 503: the order must hold through retries and uneven latency.
         receiver.reply = () => ({ status: ++n % 7 === 0 ? 503 : 200, delayMs: 20 + (n % 5) });
-        const instances = Array.from({ length: 8 }, (_, i) => `inst-two-${i}`);
-        const events = Array.from({ length: 10 }, (_, step) => instances.map((id) => event(id, step))).flat();
+        // More subjects than one worker has slots (16): the other worker must take heads too.
+        const instances = Array.from({ length: 40 }, (_, i) => `inst-two-${i}`);
+        const events = Array.from({ length: 5 }, (_, step) => instances.map((id) => event(id, step))).flat();
         const ids = await writeOutbox(a, events);
         // Which workers hold leases while the events go out (a worker's id is host:pid:random).
         const holders = new Set<string>();
