@@ -146,7 +146,8 @@ CREATE INDEX "MerchantEvent_type_occurredAt_idx" ON "MerchantEvent"("type", "occ
 CREATE INDEX "MerchantEvent_subjectId_occurredAt_idx" ON "MerchantEvent"("subjectId", "occurredAt" DESC);
 
 -- CreateIndex
-CREATE INDEX "MerchantEvent_tenantId_occurredAt_idx" ON "MerchantEvent"("tenantId", "occurredAt" DESC);
+-- Only Kit events name a tenant: instance events (the hot path's) add no entry.
+CREATE INDEX "MerchantEvent_tenantId_occurredAt_idx" ON "MerchantEvent"("tenantId", "occurredAt" DESC) WHERE "tenantId" IS NOT NULL;
 
 -- CreateIndex
 CREATE UNIQUE INDEX "MerchantEvent_seq_key" ON "MerchantEvent"("seq");
@@ -155,7 +156,9 @@ CREATE UNIQUE INDEX "MerchantEvent_seq_key" ON "MerchantEvent"("seq");
 CREATE INDEX "WebhookDelivery_status_nextAttemptAt_idx" ON "WebhookDelivery"("status", "nextAttemptAt");
 
 -- CreateIndex
-CREATE INDEX "WebhookDelivery_endpointId_orderingKey_seq_idx" ON "WebhookDelivery"("endpointId", "orderingKey", "seq");
+-- The head-of-line check reads only pending deliveries: a delivered one leaves the index, so the check
+-- does not walk a long-lived subject's whole history (ADR 0011).
+CREATE INDEX "WebhookDelivery_endpointId_orderingKey_seq_idx" ON "WebhookDelivery"("endpointId", "orderingKey", "seq") WHERE "status" = 'PENDING';
 
 -- CreateIndex
 CREATE UNIQUE INDEX "WebhookDelivery_eventId_endpointId_key" ON "WebhookDelivery"("eventId", "endpointId");
