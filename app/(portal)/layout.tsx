@@ -44,6 +44,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               <Link href="/portal/callbacks" className="text-slate-700 hover:text-slate-900">
                 Callbacks
               </Link>
+              <Link href="/portal/events" className="text-slate-700 hover:text-slate-900">
+                Events
+              </Link>
               {viewer.kind === "staff" ? (
                 <Link href="/portal/settings" className="text-slate-700 hover:text-slate-900">
                   Settings

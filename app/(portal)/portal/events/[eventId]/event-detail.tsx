@@ -1,0 +1,167 @@
+"use client";
+// One event: what it is about, the data the receiver got, and per endpoint
+// every attempt (when, HTTP status, latency, the error, the first 1 KiB of
+// the answer). Operators resend it to every endpoint or to one.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { eventKeys, eventMutations, eventQueries, type EventDetailJson } from "@/components/portal/event-queries";
+import { DeliveryBadge } from "@/components/portal/events/delivery-badge";
+import { formatTime } from "@/components/portal/format";
+import { QueryState } from "@/components/portal/query-state";
+import { Badge } from "@/components/ui/badge";
+import { secondaryButtonClass } from "@/components/ui/card";
+import { TableHead } from "@/components/ui/table-head";
+
+type Delivery = EventDetailJson["deliveries"][number];
+
+function Attempts({ delivery }: { delivery: Delivery }) {
+  if (delivery.attemptList.length === 0) return <p className="text-sm text-slate-600">Not attempted yet.</p>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full border-collapse text-sm">
+        <caption className="sr-only">Attempts to {delivery.endpointName}</caption>
+        <TableHead variant="plain" columns={["#", "Time", "Result", { label: "Latency", align: "right" }, "Answer"]} />
+        <tbody>
+          {delivery.attemptList.map((a, i) => (
+            <tr key={`${a.attemptedAt}-${i}`} className="border-t border-slate-100 align-top">
+              <td className="py-2 pr-3">{a.attempt}</td>
+              <td className="whitespace-nowrap py-2 pr-3">
+                <time dateTime={a.attemptedAt}>{formatTime(a.attemptedAt)}</time>
+              </td>
+              <td className="py-2 pr-3">
+                {a.isSuccess ? <Badge tone="good">{a.statusCode}</Badge> : <Badge tone="bad">{a.statusCode ?? "no answer"}</Badge>}
+                {a.error ? <div className="mt-0.5 break-words text-xs text-red-800">{a.error}</div> : null}
+              </td>
+              <td className="py-2 pr-3 text-right tabular-nums">{a.durationMs} ms</td>
+              <td className="py-2 pr-3">
+                {a.responseHead ? (
+                  <details>
+                    <summary className="cursor-pointer text-xs">First {a.responseHead.length} characters</summary>
+                    <pre
+                      tabIndex={0}
+                      aria-label="The start of the answer"
+                      className="mt-1 max-h-48 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs"
+                    >
+                      {a.responseHead}
+                    </pre>
+                  </details>
+                ) : (
+                  <span className="text-xs text-slate-600">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ResendButton({ eventId, endpointId, label }: { eventId: string; endpointId?: string; label: string }) {
+  const queryClient = useQueryClient();
+  const resend = useMutation({
+    mutationFn: () => eventMutations.resend(eventId, endpointId),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: eventKeys.all }),
+  });
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      <button type="button" className={secondaryButtonClass} disabled={resend.isPending} onClick={() => resend.mutate()}>
+        {resend.isPending ? "Queuing…" : label}
+      </button>
+      <span aria-live="polite" className="text-sm">
+        {resend.isSuccess ? <span role="status">{resend.data.message}</span> : null}
+        {resend.isError ? (
+          <span role="alert" className="text-red-800">
+            {resend.error.message}
+          </span>
+        ) : null}
+      </span>
+    </span>
+  );
+}
+
+export function EventDetailView({ eventId }: { eventId: string }) {
+  const query = useQuery(eventQueries.detail(eventId));
+  const e = query.data;
+  return (
+    <QueryState query={query} isEmpty={!e} empty="No such event.">
+      {e ? (
+        <div className="space-y-4">
+          <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
+              <dt className="text-slate-600">Happened</dt>
+              <dd>
+                <time dateTime={e.occurredAt}>{formatTime(e.occurredAt)}</time>
+              </dd>
+              <dt className="text-slate-600">About</dt>
+              <dd className="font-mono">
+                <Link href={`/portal/events?subjectId=${encodeURIComponent(e.subjectId)}`} className="underline">
+                  {e.subjectId}
+                </Link>
+              </dd>
+              {e.tenantId ? (
+                <>
+                  <dt className="text-slate-600">Tenant</dt>
+                  <dd className="font-mono">{e.tenantId}</dd>
+                </>
+              ) : null}
+              <dt className="text-slate-600">webhook-id</dt>
+              <dd className="font-mono">{e.id}</dd>
+              {e.isTest ? (
+                <>
+                  <dt className="text-slate-600">Test</dt>
+                  <dd>
+                    <Badge tone="warn">test data: sent with &quot;test&quot;: true</Badge>
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+            {e.canResend && e.deliveries.length > 0 ? (
+              <div className="mt-3">
+                <ResendButton eventId={e.id} label="Resend to every endpoint" />
+              </div>
+            ) : null}
+          </section>
+          <section aria-labelledby="event-data" className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="event-data" className="font-semibold">
+              Data
+            </h2>
+            <pre tabIndex={0} aria-label="The event's data" className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-2 text-xs">
+              {JSON.stringify(e.data, null, 2)}
+            </pre>
+          </section>
+          <section aria-labelledby="event-deliveries" className="space-y-3">
+            <h2 id="event-deliveries" className="text-lg font-semibold">
+              Deliveries
+            </h2>
+            {e.deliveries.length === 0 ? (
+              <p className="text-sm text-slate-600">No endpoint took this event (none was enabled for its type when it happened).</p>
+            ) : null}
+            {e.deliveries.map((d) => (
+              <article key={d.id} aria-label={`Delivery to ${d.endpointName}`} className="rounded-lg border border-slate-200 bg-white p-4">
+                <div className="flex flex-wrap items-center gap-2">
+                  <h3 className="font-medium">{d.endpointName}</h3>
+                  <DeliveryBadge status={d.status} attempts={d.attempts} />
+                  <span className="text-xs text-slate-600">
+                    {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
+                    {d.deliveredAt ? `, delivered ${formatTime(d.deliveredAt)}` : ""}
+                    {d.nextAttemptAt && d.attempts > 0 ? `, next attempt ${formatTime(d.nextAttemptAt)}` : ""}
+                  </span>
+                </div>
+                {d.lastError && d.status !== "DELIVERED" ? <p className="mt-1 break-words text-sm text-red-800">{d.lastError}</p> : null}
+                <div className="mt-2">
+                  <Attempts delivery={d} />
+                </div>
+                {e.canResend && e.deliveries.length > 1 ? (
+                  <div className="mt-2">
+                    <ResendButton eventId={e.id} endpointId={d.endpointId} label={`Resend to ${d.endpointName}`} />
+                  </div>
+                ) : null}
+              </article>
+            ))}
+          </section>
+        </div>
+      ) : null}
+    </QueryState>
+  );
+}

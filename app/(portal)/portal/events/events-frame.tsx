@@ -1,0 +1,32 @@
+// The frame of the events pages: heading and, for staff, the tabs between the
+// events and the endpoints they go to (tenant admins see their events only).
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+const TABS = [
+  { href: "/portal/events", label: "Events" },
+  { href: "/portal/webhooks", label: "Webhook endpoints" },
+] as const;
+
+export function EventsFrame({ current, isStaff, children }: { current: (typeof TABS)[number]["href"]; isStaff: boolean; children: ReactNode }) {
+  return (
+    <main>
+      <h1 className="text-2xl font-semibold">Events to the merchant&apos;s application</h1>
+      {isStaff ? (
+        <nav aria-label="Events" className="mt-3 flex gap-4 border-b border-slate-200 text-sm">
+          {TABS.map((t) => (
+            <Link
+              key={t.href}
+              href={t.href}
+              aria-current={t.href === current ? "page" : undefined}
+              className={`-mb-px border-b-2 px-1 pb-2 ${t.href === current ? "border-slate-900 font-medium text-slate-900" : "border-transparent text-slate-700 hover:text-slate-900"}`}
+            >
+              {t.label}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
+      <div className="mt-4">{children}</div>
+    </main>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+// "Resend failed…" for operators: over the list's time range (and endpoint and
+// type, when chosen), opening the dialog runs the dry run and says how many
+// deliveries would go again to which endpoints; confirming queues them.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { eventKeys, eventMutations, type BulkResendJson } from "@/components/portal/event-queries";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+
+export function ResendFailed({ from, to, endpointId, type }: { from?: string; to?: string; endpointId?: string; type?: string }) {
+  const queryClient = useQueryClient();
+  const [outcome, setOutcome] = useState<BulkResendJson>();
+  const range = from && to ? { from, to, endpointId, type } : undefined;
+  const dryRun = useMutation({ mutationFn: () => eventMutations.resendFailed(range!, true) });
+  return (
+    <div className="flex flex-wrap items-center gap-4">
+      <ConfirmAction
+        label="Resend failed…"
+        title="Send the failed deliveries in this range again?"
+        confirmLabel={dryRun.data ? `Resend ${dryRun.data.count}` : "Resend"}
+        isDisabled={!range}
+        isConfirmDisabled={!dryRun.data || dryRun.data.count === 0}
+        onOpen={() => {
+          setOutcome(undefined);
+          dryRun.mutate();
+        }}
+        onConfirm={async () => {
+          setOutcome(await eventMutations.resendFailed(range!, false));
+          await queryClient.invalidateQueries({ queryKey: eventKeys.all });
+          await queryClient.invalidateQueries({ queryKey: eventKeys.endpoints });
+        }}
+      >
+        <div aria-live="polite">
+          {dryRun.isPending ? <p>Counting the failed deliveries…</p> : null}
+          {dryRun.isError ? (
+            <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">
+              {dryRun.error.message}
+            </p>
+          ) : null}
+          {dryRun.data ? <p className="font-medium text-slate-900">{dryRun.data.message}</p> : null}
+          <p className="mt-2 text-xs text-slate-600">
+            Each goes again with the same webhook-id and a fresh retry schedule, in order with the other events about its instance or tenant.
+          </p>
+        </div>
+      </ConfirmAction>
+      {!range ? <p className="text-xs text-slate-600">Choose a From and To time to resend the failed deliveries in that range.</p> : null}
+      {outcome ? (
+        <p role="status" className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-800">
+          {outcome.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}

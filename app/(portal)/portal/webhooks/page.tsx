@@ -1,0 +1,24 @@
+// /portal/webhooks: where events go. Staff see each endpoint with its health;
+// owners add, filter, enable or disable, rotate and delete them.
+import { EventsFrame } from "@/app/(portal)/portal/events/events-frame";
+import { getPortalPageViewer } from "@/app/(portal)/portal-page";
+import { hasStaffRole } from "@/lib/auth/viewer";
+import { WebhooksView } from "./webhooks-view";
+
+export const dynamic = "force-dynamic";
+
+export default async function WebhooksPage() {
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
+  return (
+    <EventsFrame current="/portal/webhooks" isStaff={viewer.kind === "staff"}>
+      {viewer.kind === "staff" ? (
+        <WebhooksView canConfigure={hasStaffRole(viewer, "OWNER")} />
+      ) : (
+        <p role="alert" className="rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Webhook endpoints are for the merchant&apos;s staff.
+        </p>
+      )}
+    </EventsFrame>
+  );
+}
