@@ -3,21 +3,9 @@
 // threshold, let KooGallery-style calls with a wrong key be refused, and find
 // the alert in the list with its message delivered. The robot is a real HTTP
 // server started by the test that answers as WeCom does.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { startRobotReceivers, type RobotReceivers } from "../../testing/support/alert-receivers";
 import { callV2 } from "../fixtures/koogallery";
-import { expect, signInAsStaff, test } from "./fixtures";
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState("networkidle");
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    `axe on ${name}`,
-  ).toEqual([]);
-}
+import { expect, expectAccessible, signInAsStaff, test } from "./fixtures";
 
 let robots: RobotReceivers;
 

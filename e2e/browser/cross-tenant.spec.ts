@@ -8,7 +8,8 @@ import path from "node:path";
 import type { BrowserContext, Page } from "@playwright/test";
 import { createTenant, expect, fromPortalPage, signInAsStaff, signInFromLoginPage, test, type TestTenant, type World } from "./fixtures";
 
-type Ids = { rowId: string; instanceId: string; logId: string };
+/** Per tenant: its row, instance, a callback log row and an event; and the shared alert channel and webhook endpoint. */
+type Ids = { rowId: string; instanceId: string; logId: string; eventId: string; channelId: string; endpointId: string };
 /** `ok`: the statuses that count as allowed (a repeated write may be a 409). */
 type Target = {
   pattern: string;
@@ -73,6 +74,69 @@ const TARGETS: Target[] = [
   },
   { pattern: "/api/portal/dashboard", kind: "api", perTenant: false, path: () => "/api/portal/dashboard" },
   { pattern: "/api/portal/settings", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/settings" },
+  // Alerts and webhook endpoints are the merchant's own: staff only (a tenant admin gets 403 from the APIs, a notice on the pages).
+  { pattern: "/api/portal/alerts", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/alerts" },
+  { pattern: "/api/portal/alerts/rules", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/alerts/rules" },
+  { pattern: "/api/portal/alerts/channels", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/alerts/channels" },
+  {
+    pattern: "/api/portal/alerts/channels/[channelId]",
+    kind: "api",
+    method: "PATCH",
+    perTenant: false,
+    staffOnly: true,
+    path: ({ channelId }) => `/api/portal/alerts/channels/${channelId}`,
+  },
+  {
+    pattern: "/api/portal/alerts/channels/[channelId]/test",
+    kind: "api",
+    method: "POST",
+    perTenant: false,
+    staffOnly: true,
+    path: ({ channelId }) => `/api/portal/alerts/channels/${channelId}/test`,
+  },
+  { pattern: "/api/portal/webhooks", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/webhooks" },
+  {
+    pattern: "/api/portal/webhooks/[endpointId]",
+    kind: "api",
+    method: "PATCH",
+    perTenant: false,
+    staffOnly: true,
+    path: ({ endpointId }) => `/api/portal/webhooks/${endpointId}`,
+  },
+  {
+    pattern: "/api/portal/webhooks/[endpointId]/rotate",
+    kind: "api",
+    method: "POST",
+    perTenant: false,
+    staffOnly: true,
+    path: ({ endpointId }) => `/api/portal/webhooks/${endpointId}/rotate`,
+  },
+  // Events: a tenant admin reads those about their enterprise and its instances; resending is for operators and owners.
+  { pattern: "/api/portal/events", kind: "api", perTenant: false, path: () => "/api/portal/events?test=1" },
+  { pattern: "/api/portal/events/[eventId]", kind: "api", perTenant: true, path: ({ eventId }) => `/api/portal/events/${eventId}` },
+  {
+    pattern: "/api/portal/events/[eventId]/resend",
+    kind: "api",
+    method: "POST",
+    perTenant: true,
+    staffOnly: true,
+    path: ({ eventId }) => `/api/portal/events/${eventId}/resend`,
+  },
+  {
+    pattern: "/api/portal/events/resend",
+    kind: "api",
+    method: "POST",
+    body: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", dryRun: true },
+    perTenant: false,
+    staffOnly: true,
+    path: () => "/api/portal/events/resend",
+  },
+  { pattern: "/portal/alerts", kind: "page", perTenant: false, path: () => "/portal/alerts" },
+  { pattern: "/portal/alerts/channels", kind: "page", perTenant: false, path: () => "/portal/alerts/channels" },
+  { pattern: "/portal/alerts/rules", kind: "page", perTenant: false, path: () => "/portal/alerts/rules" },
+  { pattern: "/portal/events", kind: "page", perTenant: false, path: () => "/portal/events" },
+  { pattern: "/portal/events/[eventId]", kind: "page", perTenant: true, path: ({ eventId }) => `/portal/events/${eventId}` },
+  { pattern: "/portal/webhooks", kind: "page", perTenant: false, path: () => "/portal/webhooks" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
   { pattern: "/portal/tenants", kind: "page", perTenant: false, path: () => "/portal/tenants" },
   // A tenant admin gets a staff-only notice here (200, no data; checked below).
@@ -115,6 +179,30 @@ async function rowIdOf(page: Page, tenantId: string): Promise<string> {
   return id;
 }
 
+/** An event about the tenant (its Kit syncs write tenant.synced and the like). */
+async function eventIdOf(page: Page, tenantId: string): Promise<string> {
+  const list = await (await page.request.get(`/api/portal/events?subjectId=${tenantId}&test=1`)).json();
+  const id = list.items?.[0]?.id as string | undefined;
+  if (!id) throw new Error(`no event about tenant ${tenantId} listed for staff`);
+  return id;
+}
+
+/** One alert channel and one webhook endpoint, shared by both tenants' cases (neither belongs to a tenant). Port 9 refuses at once. */
+async function sharedIds(page: Page): Promise<{ channelId: string; endpointId: string }> {
+  const headers = fromPortalPage(page);
+  const channel = await page.request.post("/api/portal/alerts/channels", {
+    data: { name: "Cross-tenant channel", kind: "WEBHOOK", config: { url: "http://127.0.0.1:9/alerts" } },
+    headers,
+  });
+  const endpoint = await page.request.post("/api/portal/webhooks", {
+    data: { name: "Cross-tenant endpoint", url: "http://127.0.0.1:9/events" },
+    headers,
+  });
+  expect(channel.status()).toBe(201);
+  expect(endpoint.status()).toBe(201);
+  return { channelId: (await channel.json()).channel.id as string, endpointId: (await endpoint.json()).endpoint.id as string };
+}
+
 /** A callback log row of the tenant (its Kit syncs carry its tenantId). */
 async function logIdOf(page: Page, tenantId: string): Promise<string> {
   const list = await (await page.request.get(`/api/portal/callbacks?tenantId=${tenantId}&includeTest=1`)).json();
@@ -141,8 +229,10 @@ async function newSignedIn(
 
 async function statusOf(page: Page, target: Target, ids: Ids): Promise<number> {
   // From the portal's origin, as its own pages send it: what is checked here is who may, not where from.
-  if (target.kind === "api" && target.method === "POST")
-    return (await page.request.post(target.path(ids), { data: target.body ?? {}, maxRedirects: 0, headers: { origin: portalOrigin } })).status();
+  if (target.kind === "api" && (target.method === "POST" || target.method === "PATCH"))
+    return (
+      await page.request.fetch(target.path(ids), { method: target.method, data: target.body ?? {}, maxRedirects: 0, headers: { origin: portalOrigin } })
+    ).status();
   if (target.kind === "api") return (await page.request.get(target.path(ids), { maxRedirects: 0 })).status();
   const res = await page.goto(target.path(ids));
   return res?.status() ?? 0;
@@ -162,9 +252,29 @@ test.describe("cross-tenant access", () => {
     const context = await browser.newContext({ baseURL: world.portal.baseUrl });
     const staff = await context.newPage();
     await signInAsStaff(staff, world.owner.email, world.owner.password);
-    rows.a = { rowId: await rowIdOf(staff, a.tenantId), instanceId: a.instanceId, logId: await logIdOf(staff, a.tenantId) };
-    rows.b = { rowId: await rowIdOf(staff, b.tenantId), instanceId: b.instanceId, logId: await logIdOf(staff, b.tenantId) };
+    const shared = await sharedIds(staff);
+    for (const [key, t] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
+      rows[key] = {
+        rowId: await rowIdOf(staff, t.tenantId),
+        instanceId: t.instanceId,
+        logId: await logIdOf(staff, t.tenantId),
+        eventId: await eventIdOf(staff, t.tenantId),
+        ...shared,
+      };
+    }
     await context.close();
+  });
+
+  test.afterAll(async ({ world, browser }) => {
+    // The shared channel and endpoint go: later tests in this worker's portal should not send to them.
+    const staff = await newSignedIn(world, () => browser.newContext({ baseURL: world.portal.baseUrl }), { staff: true });
+    const headers = { ...fromPortalPage(staff), "content-type": "application/json" };
+    expect((await staff.request.delete(`/api/portal/alerts/channels/${rows.a!.channelId}`, { headers })).status()).toBe(200);
+    expect((await staff.request.delete(`/api/portal/webhooks/${rows.a!.endpointId}`, { headers })).status()).toBe(200);
+    await staff.context().close();
   });
 
   test("tenant A's admin gets 404 or 403 for each of B's resources, and only A's in lists", async ({ world, browser }) => {

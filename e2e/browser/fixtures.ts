@@ -6,6 +6,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Page } from "@playwright/test";
 import { encryptClientSecret } from "../../lib/koogallery/rsa-oaep";
 import { buildKitV2Request, sendSignedRequest } from "../../lib/koogallery/signer";
@@ -197,4 +198,15 @@ export async function createStaff(page: Page, role: "operator" | "viewer" | "own
   const res = await page.request.post("/api/portal/staff", { data: { ...account, name: `Test ${role}`, role }, headers: fromPortalPage(page) });
   expect(res.status(), await res.text()).toBe(201);
   return account;
+}
+
+/** No serious or critical axe violations (WCAG 2.1 A and AA) on the page as it settled. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+    `axe on ${name}`,
+  ).toEqual([]);
 }

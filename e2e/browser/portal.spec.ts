@@ -6,22 +6,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { callV2, newOrder } from "../fixtures/koogallery";
-import { createTenant, expect, signInAsStaff, signInFromLoginPage, test, type TestTenant } from "./fixtures";
+import { createTenant, expect, expectAccessible, signInAsStaff, signInFromLoginPage, test, type TestTenant } from "./fixtures";
 
 const SHOTS = path.resolve(import.meta.dirname, "..", "output", "screenshots");
 
 async function checkPage(page: Page, name: string): Promise<void> {
   await page.waitForLoadState("networkidle");
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-    `axe on ${name}`,
-  ).toEqual([]);
+  await expectAccessible(page, name);
 }
 
 let acme: TestTenant;
