@@ -247,6 +247,46 @@ describe("order details through the Open API", () => {
     });
   });
 
+  test("a V2 upgrade's specification, read from the order, is announced as a second instance.upgraded", async () => {
+    openApi.reply((req) => {
+      const url = new URL(req.url, openApi.url);
+      const orderId = url.searchParams.get("orderId") ?? "";
+      const skuCode = orderId.startsWith("UP") ? "sku-pro" : "sku-basic";
+      const orderLine = [{ orderLineId: url.searchParams.get("orderLineId"), chargingMode: "PERIOD", productInfo: [{ productId: "OFFI1", skuCode }] }];
+      return { status: 200, body: { resultCode: "MKT.0000", resultMsg: "Success.", orderInfo: { orderId, orderType: "NEW", orderLine } } };
+    });
+    const order = newOrder();
+    assert.equal((await callV2(portal, { activity: "newInstance", ...order })).json.resultCode, "000000");
+    const skuOf = async () =>
+      (await portal.query<{ skuCode: string | null }>(`SELECT "skuCode" FROM "Instance" WHERE id = $1`, [order.businessId]))[0]?.skuCode ?? undefined;
+    await waitFor(async () => ((await skuOf()) === "sku-basic" ? true : undefined), 15_000, "the purchase's details");
+
+    const upgrade = newOrder("UP");
+    const answer = await callV2(portal, {
+      activity: "upgradeInstance",
+      instanceId: order.businessId,
+      orderId: upgrade.orderId,
+      orderLineId: upgrade.orderLineId,
+    });
+    assert.equal(answer.json.resultCode, "000000", answer.bodyText);
+    const upgraded = () =>
+      portal.query<{ data: Record<string, unknown> }>(`SELECT data FROM "MerchantEvent" WHERE type = 'instance.upgraded' AND "subjectId" = $1 ORDER BY seq`, [
+        order.businessId,
+      ]);
+    await waitFor(async () => ((await upgraded()).length === 2 ? true : undefined), 15_000, "the second instance.upgraded");
+    const [pending, known] = (await upgraded()).map((r) => r.data);
+    assert.deepEqual(
+      [pending!.isSpecPending, pending!.skuCode, pending!.orderId],
+      [true, "sku-basic", upgrade.orderId],
+      "the callback's event: the SKU is not known yet",
+    );
+    assert.deepEqual(
+      [known!.isSpecPending, known!.skuCode, known!.previousSkuCode, known!.orderId, (known!.instance as { skuCode: string }).skuCode],
+      [false, "sku-pro", "sku-basic", upgrade.orderId, "sku-pro"],
+    );
+    assert.equal(await skuOf(), "sku-pro");
+  });
+
   test("test orders are not queried", async () => {
     const before = openApi.calls.length;
     const a = await callV2(portal, { activity: "newInstance", ...newOrder(), testFlag: "1" });

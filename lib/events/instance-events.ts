@@ -68,7 +68,8 @@ export type InstanceEventData = {
   /**
    * A new specification. `productId`/`skuCode` are the instance's after the
    * upgrade; when KooGallery's call did not carry them (V2), `isSpecPending`
-   * is true and they are the previous ones until the order's details arrive.
+   * is true and they are the previous ones until the order's details arrive
+   * (lib/orders/fetch-order-details.ts then sends a second one with the spec).
    */
   "instance.upgraded": {
     orderId: string;

@@ -1,8 +1,13 @@
 // The fetch-order job: read an order's details (customer, product, SKU, period,
 // amount) through the Open API and store them on the order and, where still
 // unknown, on its instance. Unreachable KooGallery ⇒ the job retries with backoff.
+// A V2 upgrade's new specification arrives this way, and is announced to the
+// merchant's application here (instance.upgraded with isSpecPending false).
 import type { Db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { kickDeliveries } from "@/lib/events/deliver-events";
+import { instanceEvent } from "@/lib/events/instance-events";
+import { writeEvents } from "@/lib/events/outbox";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { JobRow } from "@/lib/jobs/queue";
 import { PermanentJobError } from "@/lib/jobs/worker";
@@ -61,7 +66,7 @@ export async function runFetchOrderJob(db: Db, payload: unknown, job: JobRow): P
   }
   const info = answer.orderInfo ?? {};
   const { isTrial, ...cols } = orderColumns(info, p.orderLineId);
-  const order = await db.order.findUnique({ where: { orderKey: p.orderKey }, select: { instanceId: true, kind: true } });
+  const order = await db.order.findUnique({ where: { orderKey: p.orderKey }, select: { instanceId: true, kind: true, skuCode: true, isTest: true } });
   await db.$transaction(async (tx) => {
     await tx.order.updateMany({
       where: { orderKey: p.orderKey },
@@ -74,7 +79,7 @@ export async function runFetchOrderJob(db: Db, payload: unknown, job: JobRow): P
     });
     if (!instance) return;
     // Fill what the callback did not carry; never overwrite what it did.
-    await tx.instance.update({
+    const updated = await tx.instance.update({
       where: { id: order.instanceId },
       data: {
         customerId: instance.customerId ?? cols.customerId,
@@ -85,5 +90,26 @@ export async function runFetchOrderJob(db: Db, payload: unknown, job: JobRow): P
         ...(order.kind === "NEW" && isTrial ? { isTrial: true } : {}),
       },
     });
+    // An upgrade whose call named no SKU (V2) was announced with isSpecPending: the new specification is told now,
+    // in the transaction that stores it, as a second instance.upgraded for the same order.
+    if (order.kind === "UPGRADE" && order.skuCode === null && (cols.skuCode || cols.productId)) {
+      const event = instanceEvent(
+        "instance.upgraded",
+        updated,
+        {
+          orderId: p.orderId,
+          orderLineId: p.orderLineId ?? null,
+          productId: updated.productId,
+          skuCode: updated.skuCode,
+          previousProductId: instance.productId,
+          previousSkuCode: instance.skuCode,
+          isSpecPending: false,
+        },
+        new Date(),
+        { isTestCall: order.isTest },
+      );
+      await writeEvents(tx, [event]);
+    }
   });
+  kickDeliveries();
 }
