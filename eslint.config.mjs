@@ -10,6 +10,21 @@ const rawSqlRule = [
   ...["sql", "raw", "join", "empty"].map((property) => ({ object: "Prisma", property, message: RAW_SQL_MESSAGE })),
 ];
 
+// Files whose user-facing text comes from the message catalogs (lib/i18n/messages): a literal string in their JSX,
+// or in an attribute people read, fails lint. Every page joins this list as it is translated.
+const TRANSLATED_FILES = [
+  "app/layout.tsx",
+  "app/\\(portal\\)/layout.tsx",
+  "app/\\(portal\\)/portal/events/**/*.tsx",
+  "app/\\(portal\\)/portal/webhooks/**/*.tsx",
+  "components/i18n/**/*.tsx",
+  "components/portal/events/**/*.tsx",
+  "components/portal/query-state.tsx",
+  "components/ui/confirm-action.tsx",
+  "components/ui/field.tsx",
+];
+const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -65,6 +80,19 @@ const config = [
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/await-thenable": "error",
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
+    files: TRANSLATED_FILES,
+    rules: {
+      "react/jsx-no-literals": ["error", { noStrings: true, ignoreProps: true, allowedStrings: [" ", ",", ":", "(", ")", "—", "–", "…", "·", "#"] }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `JSXAttribute[name.name=/^(${USER_FACING_ATTRIBUTES})$/] > Literal`,
+          message: 'User-facing text comes from the message catalogs (lib/i18n/messages): use t("…").',
+        },
+      ],
     },
   },
 ];

@@ -1,3 +1,5 @@
+import createNextIntlPlugin from "next-intl/plugin";
+
 // Next.js configuration. The database drivers and Prisma's generated client stay
 // outside the bundle: PGlite loads its WASM and data files from its package.
 
@@ -45,4 +47,7 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+// next-intl reads each request's language, time zone and catalogs from lib/i18n/request.ts.
+const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
+
+export default withNextIntl(nextConfig);

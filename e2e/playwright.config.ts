@@ -17,6 +17,9 @@ export default defineConfig({
   reporter: [["list"], ["html", { outputFolder: "./output/playwright-report", open: "never" }]],
   use: {
     browserName: "chromium",
+    // The portal's default language is Chinese; these tests read its English pages (Accept-Language: en-US).
+    // The language walk (i18n.spec.ts) sets its own.
+    locale: "en-US",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

@@ -6,6 +6,7 @@ import { createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyO
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { isTimeZone } from "@/lib/i18n/config";
 import { generateWebhookSecret, isWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -28,6 +29,7 @@ const schema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
   PORTAL_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  PORTAL_TIME_ZONE: z.preprocess(emptyAsUndefined, z.string().refine(isTimeZone, "must be an IANA time zone, e.g. Asia/Shanghai").default("Asia/Shanghai")),
   PORTAL_ENCRYPTION_KEY: optionalString,
   PORTAL_DEMO: flag,
   PROVISIONING_ADAPTER: z.preprocess(emptyAsUndefined, z.enum(["builtin", "http"]).default("builtin")),
@@ -97,6 +99,8 @@ export type Env = {
   dataDir: string;
   port: number;
   publicUrl: string;
+  /** PORTAL_TIME_ZONE: where the portal shows times (a user may choose another); storage and KooGallery stay in UTC/their formats. */
+  timeZone: string;
   encryptionKey: Buffer;
   isDemo: boolean;
   provisioning: {
@@ -340,6 +344,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dataDir,
     port: e.PORT,
     publicUrl,
+    timeZone: e.PORTAL_TIME_ZONE,
     encryptionKey,
     isDemo: e.PORTAL_DEMO,
     provisioning: {
