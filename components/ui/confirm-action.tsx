@@ -1,6 +1,7 @@
 "use client";
 // A button that asks before it acts: a native <dialog> with the consequence
 // spelled out, so destructive operator actions are never one stray click.
+import { useTranslations } from "next-intl";
 import { useId, useRef, useState, type ReactNode } from "react";
 import { buttonClass, secondaryButtonClass } from "@/components/ui/card";
 
@@ -27,6 +28,7 @@ export function ConfirmAction({
   onOpen?: () => void;
   isConfirmDisabled?: boolean;
 }) {
+  const t = useTranslations("common.state");
   const dialog = useRef<HTMLDialogElement>(null);
   // useId, not the label: labels may hold spaces, which aria-labelledby would read as several ids.
   const titleId = useId();
@@ -40,7 +42,7 @@ export function ConfirmAction({
       await onConfirm();
       dialog.current?.close();
     } catch (e) {
-      setError(e instanceof Error ? e.message : "The action failed.");
+      setError(e instanceof Error ? e.message : t("actionFailed"));
     } finally {
       setIsBusy(false);
     }
@@ -72,7 +74,7 @@ export function ConfirmAction({
         ) : null}
         <div className="mt-6 flex justify-end gap-3">
           <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>
-            Cancel
+            {t("cancel")}
           </button>
           <button
             type="button"
@@ -81,7 +83,7 @@ export function ConfirmAction({
             // confirm() catches every failure and shows it in the dialog: nothing to await here.
             onClick={() => void confirm()}
           >
-            {isBusy ? "Working…" : (confirmLabel ?? label)}
+            {isBusy ? t("working") : (confirmLabel ?? label)}
           </button>
         </div>
       </dialog>

@@ -1,4 +1,5 @@
 // A labelled form control, the label above it: the portal's filter bars and forms.
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { inputClass } from "@/components/ui/card";
 
@@ -39,10 +40,11 @@ export function SelectField({
   onChange: (value: string) => void;
   options: readonly { value: string; label: string }[];
 }) {
+  const t = useTranslations("common.state");
   return (
     <Field id={id} label={label}>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass}>
-        <option value="">Any</option>
+        <option value="">{t("any")}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -3,44 +3,47 @@
 // the last day's success rate and latency, the last success and since when it
 // has been failing. On the events page and the endpoints page.
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { eventQueries, type EndpointItem } from "@/components/portal/event-queries";
-import { formatTime } from "@/components/portal/format";
 import { QueryState } from "@/components/portal/query-state";
 import { Badge } from "@/components/ui/badge";
 import { TableHead } from "@/components/ui/table-head";
 
 export function EndpointState({ endpoint }: { endpoint: EndpointItem }) {
-  if (!endpoint.isEnabled) return <Badge tone={endpoint.disabledAt ? "bad" : "warn"}>disabled</Badge>;
-  if (endpoint.failingSince) return <Badge tone="bad">failing</Badge>;
-  return <Badge tone="good">healthy</Badge>;
-}
-
-function successRate(e: EndpointItem): string {
-  if (e.health.attempts24h === 0) return "no attempts";
-  return `${Math.round((100 * e.health.successes24h) / e.health.attempts24h)} % of ${e.health.attempts24h}`;
+  const t = useTranslations("events.health");
+  if (!endpoint.isEnabled) return <Badge tone={endpoint.disabledAt ? "bad" : "warn"}>{t("disabled")}</Badge>;
+  if (endpoint.failingSince) return <Badge tone="bad">{t("failing")}</Badge>;
+  return <Badge tone="good">{t("healthy")}</Badge>;
 }
 
 export function EndpointHealthTable() {
+  const t = useTranslations("events.health");
+  const { time } = useTimeFormat();
   const query = useQuery(eventQueries.endpoints());
   const items = query.data?.items ?? [];
+  const successRate = (e: EndpointItem) =>
+    e.health.attempts24h === 0
+      ? t("noAttempts")
+      : t("successRate", { percent: Math.round((100 * e.health.successes24h) / e.health.attempts24h), total: e.health.attempts24h });
   return (
     <section aria-labelledby="endpoint-health">
       <h2 id="endpoint-health" className="text-lg font-semibold">
-        Endpoint health
+        {t("heading")}
       </h2>
-      <QueryState query={query} isEmpty={items.length === 0} empty="No endpoint yet: set MERCHANT_WEBHOOK_URL or add one on the Webhook endpoints tab.">
+      <QueryState query={query} isEmpty={items.length === 0} empty={t("empty")}>
         <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-sm">
             <TableHead
               columns={[
-                "Endpoint",
-                "State",
-                { label: "Waiting", align: "right" },
-                { label: "Failed", align: "right" },
-                "Success (24 h)",
-                "Mean latency",
-                "Last success",
-                "Failing since",
+                t("columns.endpoint"),
+                t("columns.state"),
+                { label: t("columns.waiting"), align: "right" },
+                { label: t("columns.failed"), align: "right" },
+                t("columns.success"),
+                t("columns.latency"),
+                t("columns.lastSuccess"),
+                t("columns.failingSince"),
               ]}
             />
             <tbody>
@@ -53,9 +56,9 @@ export function EndpointHealthTable() {
                   <td className="px-3 py-2 text-right">{e.health.pending}</td>
                   <td className="px-3 py-2 text-right">{e.health.failed}</td>
                   <td className="px-3 py-2">{successRate(e)}</td>
-                  <td className="px-3 py-2">{e.health.meanLatencyMs24h === null ? "–" : `${e.health.meanLatencyMs24h} ms`}</td>
-                  <td className="px-3 py-2">{e.lastSuccessAt ? formatTime(e.lastSuccessAt) : "never"}</td>
-                  <td className="px-3 py-2">{e.failingSince ? formatTime(e.failingSince) : "–"}</td>
+                  <td className="px-3 py-2">{e.health.meanLatencyMs24h === null ? t("none") : t("ms", { ms: e.health.meanLatencyMs24h })}</td>
+                  <td className="px-3 py-2">{e.lastSuccessAt ? time(e.lastSuccessAt) : t("never")}</td>
+                  <td className="px-3 py-2">{e.failingSince ? time(e.failingSince) : t("none")}</td>
                 </tr>
               ))}
             </tbody>

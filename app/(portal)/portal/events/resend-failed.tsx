@@ -3,11 +3,13 @@
 // type, when chosen), opening the dialog runs the dry run and says how many
 // deliveries would go again to which endpoints; confirming queues them.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { eventKeys, eventMutations, type BulkResendJson } from "@/components/portal/event-queries";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 
 export function ResendFailed({ from, to, endpointId, type }: { from?: string; to?: string; endpointId?: string; type?: string }) {
+  const t = useTranslations("events.bulk");
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState<BulkResendJson>();
   const range = from && to ? { from, to, endpointId, type } : undefined;
@@ -15,9 +17,9 @@ export function ResendFailed({ from, to, endpointId, type }: { from?: string; to
   return (
     <div className="flex flex-wrap items-center gap-4">
       <ConfirmAction
-        label="Resend failed…"
-        title="Send the failed deliveries in this range again?"
-        confirmLabel={dryRun.data ? `Resend ${dryRun.data.count}` : "Resend"}
+        label={t("button")}
+        title={t("title")}
+        confirmLabel={dryRun.data ? t("confirm", { count: dryRun.data.count }) : t("confirmPlain")}
         isDisabled={!range}
         isConfirmDisabled={!dryRun.data || dryRun.data.count === 0}
         onOpen={() => {
@@ -31,19 +33,17 @@ export function ResendFailed({ from, to, endpointId, type }: { from?: string; to
         }}
       >
         <div aria-live="polite">
-          {dryRun.isPending ? <p>Counting the failed deliveries…</p> : null}
+          {dryRun.isPending ? <p>{t("counting")}</p> : null}
           {dryRun.isError ? (
             <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">
               {dryRun.error.message}
             </p>
           ) : null}
           {dryRun.data ? <p className="font-medium text-slate-900">{dryRun.data.message}</p> : null}
-          <p className="mt-2 text-xs text-slate-600">
-            Each goes again with the same webhook-id and a fresh retry schedule, in order with the other events about its instance or tenant.
-          </p>
+          <p className="mt-2 text-xs text-slate-600">{t("explain")}</p>
         </div>
       </ConfirmAction>
-      {!range ? <p className="text-xs text-slate-600">Choose a From and To time to resend the failed deliveries in that range.</p> : null}
+      {!range ? <p className="text-xs text-slate-600">{t("chooseRange")}</p> : null}
       {outcome ? (
         <p role="status" className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-800">
           {outcome.message}

@@ -1,5 +1,6 @@
 // /portal/webhooks: where events go. Staff see each endpoint with its health;
 // owners add, filter, enable or disable, rotate and delete them.
+import { getTranslations } from "next-intl/server";
 import { EventsFrame } from "@/app/(portal)/portal/events/events-frame";
 import { getPortalPageViewer } from "@/app/(portal)/portal-page";
 import { hasStaffRole } from "@/lib/auth/viewer";
@@ -10,13 +11,14 @@ export const dynamic = "force-dynamic";
 export default async function WebhooksPage() {
   const viewer = await getPortalPageViewer();
   if (!viewer) return null;
+  const t = await getTranslations("events.endpoints");
   return (
     <EventsFrame current="/portal/webhooks" isStaff={viewer.kind === "staff"}>
       {viewer.kind === "staff" ? (
         <WebhooksView canConfigure={hasStaffRole(viewer, "OWNER")} />
       ) : (
         <p role="alert" className="rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Webhook endpoints are for the merchant&apos;s staff.
+          {t("staffOnly")}
         </p>
       )}
     </EventsFrame>

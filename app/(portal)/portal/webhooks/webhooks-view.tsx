@@ -4,10 +4,11 @@
 // one keeps signing for 24 h) and delete; then the form to add one. A new
 // secret is shown once, here, and never again.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { eventKeys, eventMutations, eventQueries, type EndpointItem } from "@/components/portal/event-queries";
 import { EndpointHealthTable, EndpointState } from "@/components/portal/events/endpoint-health";
-import { formatTime } from "@/components/portal/format";
 import { QueryState } from "@/components/portal/query-state";
 import { Badge } from "@/components/ui/badge";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui/card";
@@ -18,14 +19,15 @@ import { MERCHANT_EVENT_TYPES } from "@/lib/events/event-types";
 const card = "rounded-lg border border-slate-200 bg-white p-4";
 
 function SecretShownOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
+  const t = useTranslations("events.endpoints");
   return (
     <div role="status" className="mt-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
-      <p className="font-medium">The signing secret, shown this once: copy it to your receiver now.</p>
-      <code className="mt-1 block break-all rounded bg-white px-2 py-1 font-mono text-xs" aria-label="Signing secret">
+      <p className="font-medium">{t("secretOnce")}</p>
+      <code className="mt-1 block break-all rounded bg-white px-2 py-1 font-mono text-xs" aria-label={t("secretLabel")}>
         {secret}
       </code>
       <button type="button" className={`${secondaryButtonClass} mt-2`} onClick={onDone}>
-        I have stored it
+        {t("secretStored")}
       </button>
     </div>
   );
@@ -44,6 +46,7 @@ function EndpointForm({
   onSubmit: (v: FormValue) => Promise<unknown>;
   lockAddress?: boolean;
 }) {
+  const t = useTranslations("events.endpoints");
   const [value, setValue] = useState(initial);
   const [error, setError] = useState<string>();
   const [isBusy, setIsBusy] = useState(false);
@@ -57,13 +60,13 @@ function EndpointForm({
         setIsBusy(true);
         setError(undefined);
         onSubmit(value)
-          .catch((err: unknown) => setError(err instanceof Error ? err.message : "Could not save."))
+          .catch((err: unknown) => setError(err instanceof Error ? err.message : t("couldNotSave")))
           .finally(() => setIsBusy(false));
       }}
     >
       {lockAddress ? null : (
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field id={`${idBase}-name`} label="Name">
+          <Field id={`${idBase}-name`} label={t("name")}>
             <input
               id={`${idBase}-name`}
               required
@@ -73,13 +76,13 @@ function EndpointForm({
               className={inputClass}
             />
           </Field>
-          <Field id={`${idBase}-url`} label="URL">
+          <Field id={`${idBase}-url`} label={t("url")}>
             <input
               id={`${idBase}-url`}
               type="url"
               required
               maxLength={2000}
-              placeholder="https://app.example.com/koogallery/events"
+              placeholder={t("urlPlaceholder")}
               value={value.url}
               onChange={(e) => setValue({ ...value, url: e.target.value })}
               className={inputClass}
@@ -88,7 +91,7 @@ function EndpointForm({
         </div>
       )}
       <fieldset>
-        <legend className="text-sm font-medium">Event types (none ticked: every type, including ones added later)</legend>
+        <legend className="text-sm font-medium">{t("types")}</legend>
         <div className="mt-1 grid gap-1 text-sm sm:grid-cols-3">
           {MERCHANT_EVENT_TYPES.map((t) => (
             <label key={t} className="flex items-center gap-2 font-mono text-xs">
@@ -103,13 +106,15 @@ function EndpointForm({
         </p>
       ) : null}
       <button type="submit" className={buttonClass} disabled={isBusy}>
-        {isBusy ? "Saving…" : submitLabel}
+        {isBusy ? t("saving") : submitLabel}
       </button>
     </form>
   );
 }
 
 function EndpointRow({ endpoint, canConfigure }: { endpoint: EndpointItem; canConfigure: boolean }) {
+  const t = useTranslations("events.endpoints");
+  const { time } = useTimeFormat();
   const queryClient = useQueryClient();
   const invalidate = () => queryClient.invalidateQueries({ queryKey: eventKeys.endpoints });
   const [isEditing, setIsEditing] = useState(false);
@@ -120,46 +125,44 @@ function EndpointRow({ endpoint, canConfigure }: { endpoint: EndpointItem; canCo
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{endpoint.name}</span>
         <EndpointState endpoint={endpoint} />
-        {endpoint.isFromEnv ? <Badge>MERCHANT_WEBHOOK_URL</Badge> : null}
-        {endpoint.previousSecretUntil ? <Badge tone="info">old secret valid until {formatTime(endpoint.previousSecretUntil)}</Badge> : null}
+        {endpoint.isFromEnv ? <Badge>{t("fromEnv")}</Badge> : null}
+        {endpoint.previousSecretUntil ? <Badge tone="info">{t("oldSecretUntil", { time: time(endpoint.previousSecretUntil) })}</Badge> : null}
       </div>
       <div className="mt-1 break-all font-mono text-xs text-slate-700">{endpoint.url}</div>
-      <div className="text-xs text-slate-600">{endpoint.eventTypes.length === 0 ? "Every event type" : endpoint.eventTypes.join(", ")}</div>
-      {endpoint.disabledReason ? <div className="text-xs text-red-800">Disabled: {endpoint.disabledReason}</div> : null}
+      <div className="text-xs text-slate-600">{endpoint.eventTypes.length === 0 ? t("everyType") : endpoint.eventTypes.join(", ")}</div>
+      {endpoint.disabledReason ? <div className="text-xs text-red-800">{t("disabledBecause", { reason: endpoint.disabledReason })}</div> : null}
       {canConfigure ? (
         <div className="mt-2 flex flex-wrap gap-2">
           <button type="button" className={secondaryButtonClass} onClick={() => toggle.mutate()} disabled={toggle.isPending}>
-            {endpoint.isEnabled ? "Disable" : "Enable"}
+            {endpoint.isEnabled ? t("disable") : t("enable")}
           </button>
           <button type="button" className={secondaryButtonClass} onClick={() => setIsEditing(!isEditing)}>
-            Edit
+            {t("edit")}
           </button>
           {endpoint.isFromEnv ? null : (
             <>
               <ConfirmAction
-                label="Rotate secret"
-                title={`Rotate the secret of "${endpoint.name}"?`}
-                confirmLabel="Rotate"
+                label={t("rotate")}
+                title={t("rotateTitle", { name: endpoint.name })}
+                confirmLabel={t("rotateConfirm")}
                 onConfirm={async () => {
                   setSecret((await eventMutations.rotateSecret(endpoint.id)).shownOnce.secret);
                   await invalidate();
                 }}
               >
-                A new secret is made and shown once. For 24 hours every event is signed with both the old and the new secret, so your receiver keeps verifying
-                while you switch it over.
+                {t("rotateExplain")}
               </ConfirmAction>
               <ConfirmAction
-                label="Delete"
-                title={`Delete the endpoint "${endpoint.name}"?`}
-                confirmLabel="Delete"
+                label={t("delete")}
+                title={t("deleteTitle", { name: endpoint.name })}
+                confirmLabel={t("delete")}
                 onConfirm={async () => {
                   await eventMutations.deleteEndpoint(endpoint.id);
                   await invalidate();
                   await queryClient.invalidateQueries({ queryKey: eventKeys.all });
                 }}
               >
-                Events stop going there, and its deliveries and their attempts are deleted with it. Disabling keeps them (and queues new events until it is
-                enabled again).
+                {t("deleteExplain")}
               </ConfirmAction>
             </>
           )}
@@ -175,7 +178,7 @@ function EndpointRow({ endpoint, canConfigure }: { endpoint: EndpointItem; canCo
         <div className="mt-3 rounded border border-slate-200 p-3">
           <EndpointForm
             initial={{ name: endpoint.name, url: "", eventTypes: endpoint.eventTypes }}
-            submitLabel="Save endpoint"
+            submitLabel={t("save")}
             lockAddress={endpoint.isFromEnv}
             onSubmit={async (v) => {
               // A blank URL keeps the stored one (its query values are never sent back to the page).
@@ -187,7 +190,7 @@ function EndpointRow({ endpoint, canConfigure }: { endpoint: EndpointItem; canCo
               await invalidate();
             }}
           />
-          {endpoint.isFromEnv ? null : <p className="mt-1 text-xs text-slate-600">Leave the URL blank to keep the current one.</p>}
+          {endpoint.isFromEnv ? null : <p className="mt-1 text-xs text-slate-600">{t("keepUrl")}</p>}
         </div>
       ) : null}
     </li>
@@ -195,23 +198,21 @@ function EndpointRow({ endpoint, canConfigure }: { endpoint: EndpointItem; canCo
 }
 
 function AddEndpoint() {
+  const t = useTranslations("events.endpoints");
   const queryClient = useQueryClient();
   const [secret, setSecret] = useState<string>();
   const [formKey, setFormKey] = useState(0);
   return (
     <section aria-labelledby="add-endpoint" className={card}>
       <h2 id="add-endpoint" className="font-semibold">
-        Add an endpoint
+        {t("addHeading")}
       </h2>
-      <p className="mt-1 text-sm text-slate-700">
-        Events are POSTed there as JSON, signed the Standard Webhooks way (headers webhook-id, webhook-timestamp, webhook-signature); any 2xx answer is a
-        success.
-      </p>
+      <p className="mt-1 text-sm text-slate-700">{t("addExplain")}</p>
       <div className="mt-3">
         <EndpointForm
           key={formKey}
           initial={{ name: "", url: "", eventTypes: [] }}
-          submitLabel="Add endpoint"
+          submitLabel={t("add")}
           onSubmit={async (v) => {
             const created = await eventMutations.createEndpoint(v);
             setSecret(created.shownOnce.secret);
@@ -226,6 +227,7 @@ function AddEndpoint() {
 }
 
 export function WebhooksView({ canConfigure }: { canConfigure: boolean }) {
+  const t = useTranslations("events.endpoints");
   const query = useQuery(eventQueries.endpoints());
   const items = query.data?.items ?? [];
   return (
@@ -233,9 +235,9 @@ export function WebhooksView({ canConfigure }: { canConfigure: boolean }) {
       <EndpointHealthTable />
       <section aria-labelledby="endpoints" className={card}>
         <h2 id="endpoints" className="font-semibold">
-          Endpoints
+          {t("heading")}
         </h2>
-        <QueryState query={query} isEmpty={items.length === 0} empty="No endpoint yet.">
+        <QueryState query={query} isEmpty={items.length === 0} empty={t("empty")}>
           <ul className="divide-y divide-slate-100">
             {items.map((e) => (
               <EndpointRow key={e.id} endpoint={e} canConfigure={canConfigure} />
@@ -243,7 +245,7 @@ export function WebhooksView({ canConfigure }: { canConfigure: boolean }) {
           </ul>
         </QueryState>
       </section>
-      {canConfigure ? <AddEndpoint /> : <p className="text-sm text-slate-600">Owners add and change endpoints.</p>}
+      {canConfigure ? <AddEndpoint /> : <p className="text-sm text-slate-600">{t("ownersOnly")}</p>}
     </div>
   );
 }

@@ -4,9 +4,10 @@
 // the answer). Operators resend it to every endpoint or to one.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { eventKeys, eventMutations, eventQueries, type EventDetailJson } from "@/components/portal/event-queries";
 import { DeliveryBadge } from "@/components/portal/events/delivery-badge";
-import { formatTime } from "@/components/portal/format";
 import { QueryState } from "@/components/portal/query-state";
 import { Badge } from "@/components/ui/badge";
 import { secondaryButtonClass } from "@/components/ui/card";
@@ -15,38 +16,43 @@ import { TableHead } from "@/components/ui/table-head";
 type Delivery = EventDetailJson["deliveries"][number];
 
 function Attempts({ delivery }: { delivery: Delivery }) {
-  if (delivery.attemptList.length === 0) return <p className="text-sm text-slate-600">Not attempted yet.</p>;
+  const t = useTranslations("events.detail");
+  const { time } = useTimeFormat();
+  if (delivery.attemptList.length === 0) return <p className="text-sm text-slate-600">{t("notAttempted")}</p>;
   return (
     <div className="overflow-x-auto">
       <table className="w-full border-collapse text-sm">
-        <caption className="sr-only">Attempts to {delivery.endpointName}</caption>
-        <TableHead variant="plain" columns={["#", "Time", "Result", { label: "Latency", align: "right" }, "Answer"]} />
+        <caption className="sr-only">{t("attemptsTo", { name: delivery.endpointName })}</caption>
+        <TableHead
+          variant="plain"
+          columns={[t("columns.number"), t("columns.time"), t("columns.result"), { label: t("columns.latency"), align: "right" }, t("columns.answer")]}
+        />
         <tbody>
           {delivery.attemptList.map((a, i) => (
             <tr key={`${a.attemptedAt}-${i}`} className="border-t border-slate-100 align-top">
               <td className="py-2 pr-3">{a.attempt}</td>
               <td className="whitespace-nowrap py-2 pr-3">
-                <time dateTime={a.attemptedAt}>{formatTime(a.attemptedAt)}</time>
+                <time dateTime={a.attemptedAt}>{time(a.attemptedAt)}</time>
               </td>
               <td className="py-2 pr-3">
-                {a.isSuccess ? <Badge tone="good">{a.statusCode}</Badge> : <Badge tone="bad">{a.statusCode ?? "no answer"}</Badge>}
+                {a.isSuccess ? <Badge tone="good">{a.statusCode}</Badge> : <Badge tone="bad">{a.statusCode ?? t("noAnswer")}</Badge>}
                 {a.error ? <div className="mt-0.5 break-words text-xs text-red-800">{a.error}</div> : null}
               </td>
-              <td className="py-2 pr-3 text-right tabular-nums">{a.durationMs} ms</td>
+              <td className="py-2 pr-3 text-right tabular-nums">{t("ms", { ms: a.durationMs })}</td>
               <td className="py-2 pr-3">
                 {a.responseHead ? (
                   <details>
-                    <summary className="cursor-pointer text-xs">First {a.responseHead.length} characters</summary>
+                    <summary className="cursor-pointer text-xs">{t("firstCharacters", { count: a.responseHead.length })}</summary>
                     <pre
                       tabIndex={0}
-                      aria-label="The start of the answer"
+                      aria-label={t("answerLabel")}
                       className="mt-1 max-h-48 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs"
                     >
                       {a.responseHead}
                     </pre>
                   </details>
                 ) : (
-                  <span className="text-xs text-slate-600">—</span>
+                  <span className="text-xs text-slate-600">{t("none")}</span>
                 )}
               </td>
             </tr>
@@ -58,6 +64,7 @@ function Attempts({ delivery }: { delivery: Delivery }) {
 }
 
 function ResendButton({ eventId, endpointId, label }: { eventId: string; endpointId?: string; label: string }) {
+  const t = useTranslations("events.detail");
   const queryClient = useQueryClient();
   const resend = useMutation({
     mutationFn: () => eventMutations.resend(eventId, endpointId),
@@ -66,7 +73,7 @@ function ResendButton({ eventId, endpointId, label }: { eventId: string; endpoin
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
       <button type="button" className={secondaryButtonClass} disabled={resend.isPending} onClick={() => resend.mutate()}>
-        {resend.isPending ? "Queuing…" : label}
+        {resend.isPending ? t("queuing") : label}
       </button>
       <span aria-live="polite" className="text-sm">
         {resend.isSuccess ? <span role="status">{resend.data.message}</span> : null}
@@ -81,19 +88,21 @@ function ResendButton({ eventId, endpointId, label }: { eventId: string; endpoin
 }
 
 export function EventDetailView({ eventId }: { eventId: string }) {
+  const t = useTranslations("events.detail");
+  const { time } = useTimeFormat();
   const query = useQuery(eventQueries.detail(eventId));
   const e = query.data;
   return (
-    <QueryState query={query} isEmpty={!e} empty="No such event.">
+    <QueryState query={query} isEmpty={!e} empty={t("notFound")}>
       {e ? (
         <div className="space-y-4">
           <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
-              <dt className="text-slate-600">Happened</dt>
+              <dt className="text-slate-600">{t("happened")}</dt>
               <dd>
-                <time dateTime={e.occurredAt}>{formatTime(e.occurredAt)}</time>
+                <time dateTime={e.occurredAt}>{time(e.occurredAt)}</time>
               </dd>
-              <dt className="text-slate-600">About</dt>
+              <dt className="text-slate-600">{t("about")}</dt>
               <dd className="font-mono">
                 <Link href={`/portal/events?subjectId=${encodeURIComponent(e.subjectId)}`} className="underline">
                   {e.subjectId}
@@ -101,51 +110,49 @@ export function EventDetailView({ eventId }: { eventId: string }) {
               </dd>
               {e.tenantId ? (
                 <>
-                  <dt className="text-slate-600">Tenant</dt>
+                  <dt className="text-slate-600">{t("tenant")}</dt>
                   <dd className="font-mono">{e.tenantId}</dd>
                 </>
               ) : null}
-              <dt className="text-slate-600">webhook-id</dt>
+              <dt className="text-slate-600">{t("webhookId")}</dt>
               <dd className="font-mono">{e.id}</dd>
               {e.isTest ? (
                 <>
-                  <dt className="text-slate-600">Test</dt>
+                  <dt className="text-slate-600">{t("test")}</dt>
                   <dd>
-                    <Badge tone="warn">test data: sent with &quot;test&quot;: true</Badge>
+                    <Badge tone="warn">{t("testBadge")}</Badge>
                   </dd>
                 </>
               ) : null}
             </dl>
             {e.canResend && e.deliveries.length > 0 ? (
               <div className="mt-3">
-                <ResendButton eventId={e.id} label="Resend to every endpoint" />
+                <ResendButton eventId={e.id} label={t("resendAll")} />
               </div>
             ) : null}
           </section>
           <section aria-labelledby="event-data" className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="event-data" className="font-semibold">
-              Data
+              {t("data")}
             </h2>
-            <pre tabIndex={0} aria-label="The event's data" className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-2 text-xs">
+            <pre tabIndex={0} aria-label={t("dataLabel")} className="mt-2 max-h-80 overflow-auto rounded bg-slate-50 p-2 text-xs">
               {JSON.stringify(e.data, null, 2)}
             </pre>
           </section>
           <section aria-labelledby="event-deliveries" className="space-y-3">
             <h2 id="event-deliveries" className="text-lg font-semibold">
-              Deliveries
+              {t("deliveries")}
             </h2>
-            {e.deliveries.length === 0 ? (
-              <p className="text-sm text-slate-600">No endpoint took this event (none was enabled for its type when it happened).</p>
-            ) : null}
+            {e.deliveries.length === 0 ? <p className="text-sm text-slate-600">{t("noDeliveries")}</p> : null}
             {e.deliveries.map((d) => (
-              <article key={d.id} aria-label={`Delivery to ${d.endpointName}`} className="rounded-lg border border-slate-200 bg-white p-4">
+              <article key={d.id} aria-label={t("deliveryTo", { name: d.endpointName })} className="rounded-lg border border-slate-200 bg-white p-4">
                 <div className="flex flex-wrap items-center gap-2">
                   <h3 className="font-medium">{d.endpointName}</h3>
                   <DeliveryBadge status={d.status} attempts={d.attempts} />
                   <span className="text-xs text-slate-600">
-                    {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
-                    {d.deliveredAt ? `, delivered ${formatTime(d.deliveredAt)}` : ""}
-                    {d.nextAttemptAt && d.attempts > 0 ? `, next attempt ${formatTime(d.nextAttemptAt)}` : ""}
+                    {t("attemptCount", { count: d.attempts })}
+                    {d.deliveredAt ? t("deliveredAt", { time: time(d.deliveredAt) }) : null}
+                    {d.nextAttemptAt && d.attempts > 0 ? t("nextAttempt", { time: time(d.nextAttemptAt) }) : null}
                   </span>
                 </div>
                 {d.lastError && d.status !== "DELIVERED" ? <p className="mt-1 break-words text-sm text-red-800">{d.lastError}</p> : null}
@@ -154,7 +161,7 @@ export function EventDetailView({ eventId }: { eventId: string }) {
                 </div>
                 {e.canResend && e.deliveries.length > 1 ? (
                   <div className="mt-2">
-                    <ResendButton eventId={e.id} endpointId={d.endpointId} label={`Resend to ${d.endpointName}`} />
+                    <ResendButton eventId={e.id} endpointId={d.endpointId} label={t("resendTo", { name: d.endpointName })} />
                   </div>
                 ) : null}
               </article>

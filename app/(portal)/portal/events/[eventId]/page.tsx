@@ -2,6 +2,7 @@
 import { HydrationBoundary } from "@tanstack/react-query";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { getPortalPageViewer, inScopeOrNotFound, seedQueries } from "@/app/(portal)/portal-page";
 import { eventQueries } from "@/components/portal/event-queries";
 import { getDb } from "@/lib/db";
@@ -19,11 +20,12 @@ export default async function EventPage({ params }: { params: Promise<{ eventId:
   if (!/^msg_[A-Za-z0-9]{1,60}$/.test(eventId)) notFound();
   const db = await getDb();
   const detail = await inScopeOrNotFound(getEvent(db, getEnv(), await eventViewerScope(db, viewer), eventId, canResendEvents(viewer)));
+  const t = await getTranslations("events.detail");
   return (
     <main className="space-y-4">
       <p className="text-sm">
         <Link href="/portal/events" className="underline">
-          Events
+          {t("back")}
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">
