@@ -3,19 +3,14 @@
 // or their choice) and language, the zone named, the same on the server's first
 // render and in the browser (both read the zone from next-intl's configuration).
 import { useFormatter } from "next-intl";
+import { DATE_FORMAT, TIME_FORMAT } from "@/lib/i18n/config";
 
-export const TIME_FORMAT = {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-  timeZoneName: "short",
-} as const satisfies Intl.DateTimeFormatOptions;
-
-export function useTimeFormat(): { time: (iso: string) => string } {
+export function useTimeFormat(): { time: (iso: string) => string; date: (iso: string) => string; relative: (iso: string) => string } {
   const format = useFormatter();
-  return { time: (iso: string) => format.dateTime(new Date(iso), TIME_FORMAT) };
+  return {
+    time: (iso: string) => format.dateTime(new Date(iso), TIME_FORMAT),
+    date: (iso: string) => format.dateTime(new Date(iso), DATE_FORMAT),
+    // "3 分钟前" / "3 minutes ago", against the clock next-intl was given for this render (the same on server and client).
+    relative: (iso: string) => format.relativeTime(new Date(iso)),
+  };
 }

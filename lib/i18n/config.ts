@@ -54,3 +54,18 @@ export function negotiateLocale(requested: readonly string[]): Locale {
   const found = match(valid, LOCALES as unknown as string[], DEFAULT_LOCALE);
   return isLocale(found) ? found : DEFAULT_LOCALE;
 }
+
+/** How the portal writes a point in time: date and time to the second, 24-hour, with the zone's name (e.g. GMT+8). */
+export const TIME_FORMAT = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "short",
+} as const satisfies Intl.DateTimeFormatOptions;
+
+/** A day without a time (lists that group by day, date filters). */
+export const DATE_FORMAT = { year: "numeric", month: "2-digit", day: "2-digit" } as const satisfies Intl.DateTimeFormatOptions;

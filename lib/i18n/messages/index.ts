@@ -3,18 +3,52 @@
 // every key against it); lib/i18n/catalogs.test.ts fails when the Chinese
 // catalog lacks a key the English one has, or has one it lacks.
 import type { Locale } from "@/lib/i18n/config";
+import enAlerts from "./en/alerts.json";
+import enAuth from "./en/auth.json";
+import enCallbacks from "./en/callbacks.json";
 import enCommon from "./en/common.json";
+import enDashboard from "./en/dashboard.json";
 import enEvents from "./en/events.json";
+import enInstances from "./en/instances.json";
+import enSettings from "./en/settings.json";
+import enTenants from "./en/tenants.json";
+import zhAlerts from "./zh-CN/alerts.json";
+import zhAuth from "./zh-CN/auth.json";
+import zhCallbacks from "./zh-CN/callbacks.json";
 import zhCommon from "./zh-CN/common.json";
+import zhDashboard from "./zh-CN/dashboard.json";
 import zhEvents from "./zh-CN/events.json";
+import zhInstances from "./zh-CN/instances.json";
+import zhSettings from "./zh-CN/settings.json";
+import zhTenants from "./zh-CN/tenants.json";
 
-const en = { common: enCommon, events: enEvents };
+const en = {
+  common: enCommon,
+  dashboard: enDashboard,
+  settings: enSettings,
+  instances: enInstances,
+  tenants: enTenants,
+  callbacks: enCallbacks,
+  events: enEvents,
+  alerts: enAlerts,
+  auth: enAuth,
+};
 
 export type Messages = typeof en;
 
 export const CATALOGS: Record<Locale, Messages> = {
   en,
-  "zh-CN": { common: zhCommon, events: zhEvents },
+  "zh-CN": {
+    common: zhCommon,
+    dashboard: zhDashboard,
+    settings: zhSettings,
+    instances: zhInstances,
+    tenants: zhTenants,
+    callbacks: zhCallbacks,
+    events: zhEvents,
+    alerts: zhAlerts,
+    auth: zhAuth,
+  },
 };
 
 export function messagesFor(locale: Locale): Messages {
