@@ -12,7 +12,7 @@ if (!existsSync(chromium)) {
   if (process.getuid?.() === 0) {
     console.log(`[e2e] ${chromium} is missing: installing Debian's chromium package…`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [["update"], ["install", "-y", "chromium"]]) {
+    for (const args of [["update"], ["install", "-y", "chromium", "fonts-wqy-microhei"]]) {
       const r = spawnSync("apt-get", args, { stdio: "inherit", env });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }

@@ -55,7 +55,7 @@ export function negotiateLocale(requested: readonly string[]): Locale {
   return isLocale(found) ? found : DEFAULT_LOCALE;
 }
 
-/** How the portal writes a point in time: date and time to the second, 24-hour, with the zone's name (e.g. GMT+8). */
+/** How the portal writes a point in time: date and time to the second, 24-hour (the zone's name follows: zoneName). */
 export const TIME_FORMAT = {
   year: "numeric",
   month: "2-digit",
@@ -64,8 +64,16 @@ export const TIME_FORMAT = {
   minute: "2-digit",
   second: "2-digit",
   hourCycle: "h23",
-  timeZoneName: "short",
 } as const satisfies Intl.DateTimeFormatOptions;
+
+/**
+ * The zone's short name at that moment ("GMT+8", "UTC", "GMT+1"), written after
+ * the time: as part of the date format some languages put it between the date
+ * and the time.
+ */
+export function zoneName(at: Date, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+}
 
 /** A day without a time (lists that group by day, date filters). */
 export const DATE_FORMAT = { year: "numeric", month: "2-digit", day: "2-digit" } as const satisfies Intl.DateTimeFormatOptions;

@@ -1,0 +1,158 @@
+// The portal in both languages, walked in Chromium: a browser asking for
+// Chinese (Accept-Language zh-CN) gets every main page in Chinese, with no
+// English catalog text left and no missing key; the switcher turns it to
+// English and the choice is remembered; times are shown in Beijing time, or
+// in the zone the user picks. Each page is checked with axe and saved as a
+// screenshot in both languages under e2e/output/screenshots.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { BrowserContext, Page } from "@playwright/test";
+import type { Messages } from "../../lib/i18n/messages";
+import { callV2, newOrder } from "../fixtures/koogallery";
+import { createTenant, expect, expectAccessible, signInAsStaff, test, type TestTenant } from "./fixtures";
+
+const SHOTS = path.resolve(import.meta.dirname, "..", "output", "screenshots");
+const MESSAGES = path.resolve(import.meta.dirname, "..", "..", "lib", "i18n", "messages");
+
+/** The catalogs as the portal loads them (lib/i18n/messages/index.ts), read from their files: Playwright's loader takes no JSON modules. */
+function catalog(locale: "zh-CN" | "en"): Messages {
+  const dir = path.join(MESSAGES, locale);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  return Object.fromEntries(files.map((f) => [f.replace(/\.json$/, ""), JSON.parse(readFileSync(path.join(dir, f), "utf8")) as unknown])) as Messages;
+}
+const CATALOGS = { en: catalog("en"), "zh-CN": catalog("zh-CN") };
+
+type Ids = { eventId: string; instanceId: string; tenantRowId: string; logId: string };
+type PageCase = { name: string; path: (ids: Ids) => string; zhHeading: string | RegExp; enHeading: string | RegExp };
+
+/** The main pages, each with the first-level heading it shows in each language. */
+const PAGES: PageCase[] = [
+  { name: "events", path: () => "/portal/events", zhHeading: CATALOGS["zh-CN"].events.title, enHeading: CATALOGS.en.events.title },
+  { name: "event", path: ({ eventId }) => `/portal/events/${eventId}`, zhHeading: /instance\.created/, enHeading: /instance\.created/ },
+  { name: "webhooks", path: () => "/portal/webhooks", zhHeading: CATALOGS["zh-CN"].events.title, enHeading: CATALOGS.en.events.title },
+];
+
+type Tree = { [key: string]: string | Tree };
+
+/** Every English message's fixed text of two words or more (arguments cut out), to find English left on a Chinese page. */
+function englishPhrases(tree: Tree, out: string[] = []): string[] {
+  for (const value of Object.values(tree)) {
+    if (typeof value !== "string") {
+      englishPhrases(value, out);
+      continue;
+    }
+    for (const part of value.split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)) {
+      const phrase = part.replace(/[.…:()"]+/g, " ").trim();
+      if (/^[A-Za-z][A-Za-z' ,-]*[A-Za-z]$/.test(phrase) && phrase.split(/\s+/).length >= 2) out.push(phrase);
+    }
+  }
+  return out;
+}
+
+const ENGLISH = [...new Set(englishPhrases(CATALOGS.en as unknown as Tree))];
+const NAMESPACES = Object.keys(CATALOGS.en).join("|");
+
+async function checkLanguage(page: Page, locale: "zh-CN" | "en", name: string): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  const text = await page.locator("body").innerText();
+  // A missing key renders as its path ("events.list.heading").
+  expect(text, `${name}: a message key shown instead of its text`).not.toMatch(new RegExp(`\\b(${NAMESPACES})\\.[a-zA-Z]+(\\.[a-zA-Z]+)*\\b`));
+  if (locale === "zh-CN") {
+    expect(text, `${name}: Chinese text`).toMatch(/\p{Script=Han}/u);
+    const left = ENGLISH.filter((phrase) => text.includes(phrase));
+    expect(left, `${name}: English left on the Chinese page`).toEqual([]);
+  }
+  expect(await page.locator("html").getAttribute("lang")).toBe(locale);
+  await page.screenshot({ path: path.join(SHOTS, `${locale}-${name}.png`), fullPage: true });
+  await expectAccessible(page, `${name} (${locale})`);
+}
+
+let tenant: TestTenant;
+let ids: Ids;
+let staffState: Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+test.beforeAll(async ({ world, browser }) => {
+  tenant = await createTenant(world, { users: [{ userName: "li", name: "李雷", role: "admin", orgCode: "100" }] });
+  const order = newOrder();
+  const answer = await callV2(world.portal, {
+    activity: "newInstance",
+    buyerInfo: { customerId: "cust-i18n", customerName: "示例科技有限公司" },
+    orderInfo: [
+      {
+        orderId: order.orderId,
+        orderLineId: order.orderLineId,
+        businessId: order.businessId,
+        chargingMode: "PERIOD",
+        expireTime: "20271231000000",
+        trialFlag: "0",
+        productInfo: [{ productId: "OFFI-PROD-1", skuCode: "sku-basic" }],
+      },
+    ],
+  });
+  expect(answer.json.resultCode).toBe("000000");
+  const context = await browser.newContext({ baseURL: world.portal.baseUrl, locale: "en-US" });
+  const staff = await context.newPage();
+  await signInAsStaff(staff, world.owner.email, world.owner.password);
+  const first = async (url: string) => ((await (await staff.request.get(url)).json()) as { items: Array<{ id: string }> }).items[0]?.id ?? "";
+  ids = {
+    instanceId: String(answer.json.instanceId),
+    eventId: await first(`/api/portal/events?type=instance.created&subjectId=${answer.json.instanceId}`),
+    tenantRowId: await first(`/api/portal/tenants?q=${tenant.tenantId}`),
+    logId: await first(`/api/portal/callbacks?tenantId=${tenant.tenantId}&includeTest=1`),
+  };
+  expect(ids.eventId).toMatch(/^msg_/);
+  staffState = await context.storageState();
+  await context.close();
+});
+
+/** A signed-in staff browser asking for `locale`, without any remembered choice. */
+async function staffBrowser(browser: import("@playwright/test").Browser, baseURL: string, locale: string): Promise<Page> {
+  const storageState = { ...staffState, cookies: staffState.cookies.filter((c) => c.name !== "NEXT_LOCALE" && c.name !== "PORTAL_TZ") };
+  const context = await browser.newContext({ baseURL, locale, storageState });
+  return context.newPage();
+}
+
+test("a browser asking for Chinese gets every main page in Chinese", async ({ world, browser }) => {
+  const page = await staffBrowser(browser, world.portal.baseUrl, "zh-CN");
+  for (const p of PAGES) {
+    await page.goto(p.path(ids));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(p.zhHeading);
+    await checkLanguage(page, "zh-CN", p.name);
+  }
+  await page.context().close();
+});
+
+test("the switcher turns the portal to English and the choice is remembered", async ({ world, browser }) => {
+  const page = await staffBrowser(browser, world.portal.baseUrl, "zh-CN");
+  await page.goto("/portal/events");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(CATALOGS["zh-CN"].events.title);
+  await page.getByLabel(CATALOGS["zh-CN"].common.preferences.language).selectOption("en");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(CATALOGS.en.events.title);
+  for (const p of PAGES) {
+    await page.goto(p.path(ids));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(p.enHeading);
+    await checkLanguage(page, "en", p.name);
+  }
+  await page.getByLabel(CATALOGS.en.common.preferences.language).selectOption("zh-CN");
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await page.context().close();
+});
+
+test("times are in Beijing time unless the user picks another zone", async ({ world, browser }) => {
+  const page = await staffBrowser(browser, world.portal.baseUrl, "en-US");
+  const event = (await (await page.request.get(`/api/portal/events/${ids.eventId}`)).json()) as { occurredAt: string };
+  const clock = (zone: string) =>
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(
+      new Date(event.occurredAt),
+    );
+  await page.goto(`/portal/events/${ids.eventId}`);
+  const happened = page.locator("dd time").first();
+  await expect(happened).toContainText(clock("Asia/Shanghai"));
+  await expect(happened).toContainText("GMT+8");
+  await page.getByLabel(CATALOGS.en.common.preferences.timeZone).selectOption("UTC");
+  await expect(happened).toContainText(clock("UTC"));
+  await expect(happened).toContainText("UTC");
+  await page.reload();
+  await expect(page.locator("dd time").first()).toContainText(clock("UTC"));
+  await page.context().close();
+});
