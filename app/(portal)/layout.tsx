@@ -8,7 +8,7 @@ import type { ReactNode } from "react";
 import { PreferencesSwitcher } from "@/components/i18n/preferences-switcher";
 import { CenteredCard } from "@/components/ui/card";
 import { SessionKeeper } from "@/components/portal/session-keeper";
-import { getViewer, isPortalViewer } from "@/lib/auth/viewer";
+import { getViewer, hasStaffRole, isPortalViewer } from "@/lib/auth/viewer";
 
 export const dynamic = "force-dynamic";
 
@@ -56,6 +56,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               {viewer.kind === "staff" ? (
                 <Link href="/portal/settings" className={link}>
                   {t("nav.settings")}
+                </Link>
+              ) : null}
+              {hasStaffRole(viewer, "OWNER") ? (
+                <Link href="/portal/staff" className={link}>
+                  {t("nav.staff")}
                 </Link>
               ) : null}
               {viewer.kind === "staff" ? (

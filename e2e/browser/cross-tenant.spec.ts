@@ -137,6 +137,8 @@ const TARGETS: Target[] = [
   { pattern: "/portal/events", kind: "page", perTenant: false, path: () => "/portal/events" },
   { pattern: "/portal/events/[eventId]", kind: "page", perTenant: true, path: ({ eventId }) => `/portal/events/${eventId}` },
   { pattern: "/portal/webhooks", kind: "page", perTenant: false, path: () => "/portal/webhooks" },
+  // A tenant admin gets an owners-only notice here (200, no data).
+  { pattern: "/portal/staff", kind: "page", perTenant: false, path: () => "/portal/staff" },
   { pattern: "/portal", kind: "page", perTenant: false, path: () => "/portal" },
   { pattern: "/portal/tenants", kind: "page", perTenant: false, path: () => "/portal/tenants" },
   // A tenant admin gets a staff-only notice here (200, no data; checked below).

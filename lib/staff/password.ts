@@ -2,6 +2,7 @@
 // p=1; @node-rs/argon2's defaults, spelled out so a library upgrade cannot
 // silently change them). Hashes are PHC strings, so the parameters travel with
 // each hash and `needsRehash` can spot old ones after a policy change.
+import { randomBytes } from "node:crypto";
 import { hash, parseOptions, verify } from "@node-rs/argon2";
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -62,4 +63,16 @@ export function checkPasswordStrength(plain: string): string | undefined {
   if (classes < 2) return "must mix at least two kinds of characters (lower-case, upper-case, digits, spaces or symbols)";
   if (new Set(plain).size < PASSWORD_MIN_DISTINCT) return `must use at least ${PASSWORD_MIN_DISTINCT} different characters`;
   return undefined;
+}
+
+/**
+ * A password for an account an owner creates or resets without typing one:
+ * 20 characters from 15 random bytes (base64url, 120 bits), with a digit, a
+ * lower- and an upper-case letter always present; shown once to the owner.
+ */
+export function generatePassword(): string {
+  for (;;) {
+    const candidate = randomBytes(15).toString("base64url");
+    if (/[a-z]/.test(candidate) && /[A-Z]/.test(candidate) && /[0-9]/.test(candidate) && !checkPasswordStrength(candidate)) return candidate;
+  }
 }

@@ -11,6 +11,7 @@ import enDashboard from "./en/dashboard.json";
 import enEvents from "./en/events.json";
 import enInstances from "./en/instances.json";
 import enSettings from "./en/settings.json";
+import enStaff from "./en/staff.json";
 import enTenants from "./en/tenants.json";
 import zhAlerts from "./zh-CN/alerts.json";
 import zhAuth from "./zh-CN/auth.json";
@@ -20,12 +21,14 @@ import zhDashboard from "./zh-CN/dashboard.json";
 import zhEvents from "./zh-CN/events.json";
 import zhInstances from "./zh-CN/instances.json";
 import zhSettings from "./zh-CN/settings.json";
+import zhStaff from "./zh-CN/staff.json";
 import zhTenants from "./zh-CN/tenants.json";
 
 const en = {
   common: enCommon,
   dashboard: enDashboard,
   settings: enSettings,
+  staff: enStaff,
   instances: enInstances,
   tenants: enTenants,
   callbacks: enCallbacks,
@@ -42,6 +45,7 @@ export const CATALOGS: Record<Locale, Messages> = {
     common: zhCommon,
     dashboard: zhDashboard,
     settings: zhSettings,
+    staff: zhStaff,
     instances: zhInstances,
     tenants: zhTenants,
     callbacks: zhCallbacks,
