@@ -23,6 +23,8 @@ const TRANSLATED_FILES = [
   "components/ui/confirm-action.tsx",
   "components/ui/field.tsx",
   "app/\\(portal\\)/portal/staff/**/*.tsx",
+  "app/\\(portal\\)/portal/callbacks/**/*.tsx",
+  "components/portal/callbacks/**/*.tsx",
 ];
 const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
 

@@ -1,7 +1,10 @@
 // Result code and verification outcome as badges, with the words next to the
-// code so colour is never the only signal.
+// code so colour is never the only signal. The code is KooGallery's and stays
+// as sent; its explanation is the viewer's language (the resultMsg KooGallery
+// receives is lib/koogallery/result-codes.ts, unchanged).
+import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { defaultResultMessages, isResultCodeValue } from "@/lib/koogallery/result-codes";
+import { isResultCodeValue } from "@/lib/koogallery/result-codes";
 
 export function resultTone(code: string): BadgeTone {
   if (code === "000000") return "good";
@@ -9,33 +12,60 @@ export function resultTone(code: string): BadgeTone {
   return "bad";
 }
 
+/** A result code's explanation in the viewer's language ("unknown code" for one KooGallery does not define). */
+export function useResultMeaning(): (code: string) => string {
+  const t = useTranslations("callbacks.badges");
+  return (code) => (isResultCodeValue(code) ? t(`resultCodes.${code}`) : t("unknownCode"));
+}
+
 export function ResultCodeBadge({ code }: { code: string }) {
-  const meaning = isResultCodeValue(code) ? defaultResultMessages[code] : "unknown code";
+  const meaning = useResultMeaning()(code);
   return (
     <Badge tone={resultTone(code)}>
-      <span className="font-mono">{code}</span>
+      <span className="font-mono" title={meaning}>
+        {code}
+      </span>
       <span className="sr-only"> ({meaning})</span>
     </Badge>
   );
 }
 
-const VERIFICATION_LABELS: Record<string, { text: string; tone: BadgeTone }> = {
-  OK: { text: "verified", tone: "good" },
-  RETRY: { text: "staff re-run", tone: "info" },
-  MISSING_CREDENTIALS: { text: "missing credentials", tone: "bad" },
-  BAD_TIMESTAMP: { text: "bad timestamp", tone: "bad" },
-  BAD_SIGNATURE: { text: "bad signature", tone: "bad" },
-  REPLAYED_NONCE: { text: "replayed nonce", tone: "bad" },
-  MALFORMED: { text: "malformed", tone: "bad" },
-  TOO_LARGE: { text: "too large", tone: "bad" },
-  COUNTED: { text: "refusals counted", tone: "bad" },
+export const VERIFICATION_OUTCOMES = [
+  "OK",
+  "RETRY",
+  "MISSING_CREDENTIALS",
+  "BAD_TIMESTAMP",
+  "BAD_SIGNATURE",
+  "REPLAYED_NONCE",
+  "MALFORMED",
+  "TOO_LARGE",
+  "COUNTED",
+] as const;
+type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
+
+const VERIFICATION_TONES: Record<VerificationOutcome, BadgeTone> = {
+  OK: "good",
+  RETRY: "info",
+  MISSING_CREDENTIALS: "bad",
+  BAD_TIMESTAMP: "bad",
+  BAD_SIGNATURE: "bad",
+  REPLAYED_NONCE: "bad",
+  MALFORMED: "bad",
+  TOO_LARGE: "bad",
+  COUNTED: "bad",
 };
 
-export function verificationLabel(outcome: string): string {
-  return VERIFICATION_LABELS[outcome]?.text ?? outcome.toLowerCase();
+function isVerificationOutcome(outcome: string): outcome is VerificationOutcome {
+  return Object.hasOwn(VERIFICATION_TONES, outcome);
+}
+
+/** A verification outcome in words (an outcome this portal does not know: its name, lower-cased). */
+export function useVerificationLabel(): (outcome: string) => string {
+  const t = useTranslations("callbacks.badges.verification");
+  return (outcome) => (isVerificationOutcome(outcome) ? t(outcome) : outcome.toLowerCase());
 }
 
 export function VerificationBadge({ outcome }: { outcome: string }) {
-  const v = VERIFICATION_LABELS[outcome] ?? { text: outcome.toLowerCase(), tone: "neutral" as const };
-  return <Badge tone={v.tone}>{v.text}</Badge>;
+  const label = useVerificationLabel()(outcome);
+  return <Badge tone={isVerificationOutcome(outcome) ? VERIFICATION_TONES[outcome] : "neutral"}>{label}</Badge>;
 }

@@ -3,6 +3,7 @@
 // for operators "Retry matching…" over the same filter.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { inputClass } from "@/components/ui/card";
@@ -11,9 +12,15 @@ import { useDebounced } from "@/components/hooks/use-debounced";
 import { callbackQueries, type CallbackFilter } from "@/components/portal/callback-queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { BulkRetry } from "./bulk-retry";
-import { ResultCodeBadge, VerificationBadge, verificationLabel } from "@/components/portal/callbacks/callback-badges";
-import { formatTime } from "@/components/portal/format";
-import { defaultResultMessages } from "@/lib/koogallery/result-codes";
+import {
+  ResultCodeBadge,
+  useResultMeaning,
+  useVerificationLabel,
+  VerificationBadge,
+  VERIFICATION_OUTCOMES,
+} from "@/components/portal/callbacks/callback-badges";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
+import { ResultCode } from "@/lib/koogallery/result-codes";
 import { TableHead } from "@/components/ui/table-head";
 import { ENDPOINT_CATALOG } from "@/lib/callbacks/endpoint-catalog";
 
@@ -23,7 +30,6 @@ const ACTIVITIES = [...new Set(ENDPOINT_CATALOG.filter((e) => e.protocol !== "ki
   value: a,
   label: a,
 }));
-const OUTCOMES = ["OK", "RETRY", "MISSING_CREDENTIALS", "BAD_TIMESTAMP", "BAD_SIGNATURE", "REPLAYED_NONCE", "MALFORMED", "TOO_LARGE", "COUNTED"];
 
 type FormState = {
   q: string;
@@ -63,26 +69,22 @@ function toFilter(f: FormState): CallbackFilter {
 }
 
 function Filters({ form, set }: { form: FormState; set: <K extends keyof FormState>(key: K, value: FormState[K]) => void }) {
+  const t = useTranslations("callbacks.list");
+  const resultMeaning = useResultMeaning();
+  const verificationLabel = useVerificationLabel();
   return (
     <form
       role="search"
-      aria-label="Filter callbacks"
+      aria-label={t("filterLabel")}
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
       onSubmit={(e) => e.preventDefault()}
     >
-      <SearchField
-        id="cb-q"
-        label="Order, instance or tenant"
-        value={form.q}
-        onChange={(v) => set("q", v)}
-        placeholder="Exact ID, e.g. CS2211181819B4LVS"
-        className="sm:col-span-2"
-      />
-      <SelectField id="cb-endpoint" label="Endpoint" value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS} />
-      <SelectField id="cb-activity" label="Activity" value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES} />
+      <SearchField id="cb-q" label={t("search")} value={form.q} onChange={(v) => set("q", v)} placeholder={t("searchPlaceholder")} className="sm:col-span-2" />
+      <SelectField id="cb-endpoint" label={t("endpoint")} value={form.endpoint} onChange={(v) => set("endpoint", v)} options={ENDPOINTS} />
+      <SelectField id="cb-activity" label={t("activity")} value={form.activity} onChange={(v) => set("activity", v)} options={ACTIVITIES} />
       <SelectField
         id="cb-generation"
-        label="Generation"
+        label={t("generation")}
         value={form.generation}
         onChange={(v) => set("generation", v)}
         options={[
@@ -92,45 +94,47 @@ function Filters({ form, set }: { form: FormState; set: <K extends keyof FormSta
       />
       <SelectField
         id="cb-result"
-        label="Result code"
+        label={t("resultCode")}
         value={form.resultCode}
         onChange={(v) => set("resultCode", v)}
-        options={Object.entries(defaultResultMessages).map(([code, text]) => ({ value: code, label: `${code} ${text}` }))}
+        options={Object.values(ResultCode).map((code) => ({ value: code, label: t("resultCodeOption", { code, meaning: resultMeaning(code) }) }))}
       />
       <SelectField
         id="cb-verification"
-        label="Verification"
+        label={t("verification")}
         value={form.verification}
         onChange={(v) => set("verification", v)}
-        options={OUTCOMES.map((o) => ({ value: o, label: verificationLabel(o) }))}
+        options={VERIFICATION_OUTCOMES.map((o) => ({ value: o, label: verificationLabel(o) }))}
       />
-      <Field id="cb-from" label="From (your time)">
+      <Field id="cb-from" label={t("from")}>
         <input id="cb-from" type="datetime-local" value={form.from} onChange={(e) => set("from", e.target.value)} className={inputClass} />
       </Field>
-      <Field id="cb-to" label="To (your time)">
+      <Field id="cb-to" label={t("to")}>
         <input id="cb-to" type="datetime-local" value={form.to} onChange={(e) => set("to", e.target.value)} className={inputClass} />
       </Field>
       <fieldset className="flex flex-wrap items-end gap-4 text-sm sm:col-span-2 lg:col-span-3">
-        <legend className="sr-only">Options</legend>
+        <legend className="sr-only">{t("options")}</legend>
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={form.failedOnly} onChange={(e) => set("failedOnly", e.target.checked)} /> Failed only
+          <input type="checkbox" checked={form.failedOnly} onChange={(e) => set("failedOnly", e.target.checked)} /> {t("failedOnly")}
         </label>
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={form.retriesOnly} onChange={(e) => set("retriesOnly", e.target.checked)} /> Retries only
+          <input type="checkbox" checked={form.retriesOnly} onChange={(e) => set("retriesOnly", e.target.checked)} /> {t("retriesOnly")}
         </label>
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={form.includeTest} onChange={(e) => set("includeTest", e.target.checked)} /> Include test calls
+          <input type="checkbox" checked={form.includeTest} onChange={(e) => set("includeTest", e.target.checked)} /> {t("includeTest")}
         </label>
       </fieldset>
     </form>
   );
 }
 
-function IdLink({ label, id }: { label: string; id: string }) {
+function IdLink({ kind, id }: { kind: "order" | "instance" | "tenant"; id: string }) {
+  const t = useTranslations("callbacks.list");
+  const title = kind === "order" ? t("callbacksOfOrder", { id }) : kind === "instance" ? t("callbacksOfInstance", { id }) : t("callbacksOfTenant", { id });
   return (
     <div>
-      {label}{" "}
-      <Link href={`/portal/callbacks?q=${encodeURIComponent(id)}`} className="font-mono underline" title={`Callbacks of ${label.toLowerCase()} ${id}`}>
+      {t(kind)}{" "}
+      <Link href={`/portal/callbacks?q=${encodeURIComponent(id)}`} className="font-mono underline" title={title}>
         {id}
       </Link>
     </div>
@@ -157,21 +161,36 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
   const filter = toFilter({ ...form, q });
   const query = useInfiniteQuery(callbackQueries.list(filter));
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const t = useTranslations("callbacks.list");
+  const { time, relative } = useTimeFormat();
   return (
-    <section aria-label="Callbacks" className="space-y-4">
+    <section aria-label={t("label")} className="space-y-4">
       <Filters form={form} set={set} />
       {canOperate ? <BulkRetry filter={filter} /> : null}
-      <QueryState query={query} isEmpty={rows.length === 0} empty="No callbacks match.">
+      <QueryState query={query} isEmpty={rows.length === 0} empty={t("empty")}>
         <div className="overflow-x-auto rounded-lg bg-white shadow-sm">
           <table className="w-full border-collapse text-sm">
-            <caption className="sr-only">Callbacks, newest first</caption>
-            <TableHead columns={["Time", "Endpoint", "Activity", "Generation", "Result", "Verification", { label: "Latency", align: "right" }, "Links"]} />
+            <caption className="sr-only">{t("caption")}</caption>
+            <TableHead
+              columns={[
+                t("columns.time"),
+                t("columns.endpoint"),
+                t("columns.activity"),
+                t("columns.generation"),
+                t("columns.result"),
+                t("columns.verification"),
+                { label: t("columns.latency"), align: "right" },
+                t("columns.links"),
+              ]}
+            />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 align-top">
                   <td className="whitespace-nowrap px-3 py-2">
                     <Link href={`/portal/callbacks/${r.id}`} className="font-medium text-slate-900 underline underline-offset-2">
-                      <time dateTime={r.receivedAt}>{formatTime(r.receivedAt)}</time>
+                      <time dateTime={r.receivedAt} title={relative(r.receivedAt)}>
+                        {time(r.receivedAt)}
+                      </time>
                     </Link>
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">{r.endpoint}</td>
@@ -179,12 +198,12 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
                     {r.activity ?? "—"}
                     {r.retryOfId ? (
                       <Badge tone="info" className="ml-2">
-                        retry
+                        {t("retry")}
                       </Badge>
                     ) : null}
                     {r.isTest ? (
                       <Badge tone="warn" className="ml-2">
-                        test
+                        {t("test")}
                       </Badge>
                     ) : null}
                   </td>
@@ -195,15 +214,15 @@ export function CallbackLogList({ initialQuery, canOperate }: { initialQuery: st
                   <td className="px-3 py-2">
                     <VerificationBadge outcome={r.verification} />
                   </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{r.latencyMs} ms</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{t("ms", { ms: r.latencyMs })}</td>
                   <td className="space-y-0.5 px-3 py-2 text-xs">
-                    {r.orderId ? <IdLink label="Order" id={r.orderId} /> : null}
-                    {r.instanceId ? <IdLink label="Instance" id={r.instanceId} /> : null}
-                    {r.tenantId ? <IdLink label="Tenant" id={r.tenantId} /> : null}
+                    {r.orderId ? <IdLink kind="order" id={r.orderId} /> : null}
+                    {r.instanceId ? <IdLink kind="instance" id={r.instanceId} /> : null}
+                    {r.tenantId ? <IdLink kind="tenant" id={r.tenantId} /> : null}
                     {r.retryOfId ? (
                       <div>
                         <Link href={`/portal/callbacks/${r.retryOfId}`} className="underline">
-                          Original call
+                          {t("originalCall")}
                         </Link>
                       </div>
                     ) : null}

@@ -5,13 +5,14 @@
 // links the new log, or a "Re-apply…" of a call that succeeded, which asks why.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 import { useId, useState, type ReactNode } from "react";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, callbackQueries, type CallbackLogDetailJson, type CallbackLogItem } from "@/components/portal/callback-queries";
-import { ResultCodeBadge, VerificationBadge } from "@/components/portal/callbacks/callback-badges";
-import { formatDuration, formatTime } from "@/components/portal/format";
-import { protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
+import { ResultCodeBadge, useResultMeaning, useVerificationLabel, VerificationBadge } from "@/components/portal/callbacks/callback-badges";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
+import { endpointEntryNamed, protocolOfEndpointName } from "@/lib/callbacks/endpoint-catalog";
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -38,6 +39,7 @@ function Facts({ rows }: { rows: [string, ReactNode][] }) {
 }
 
 function Json({ label, value }: { label: string; value: unknown }) {
+  const t = useTranslations("callbacks.detail");
   return (
     // Focusable and labelled: the block scrolls, and keyboard users must be able to scroll it.
     <pre
@@ -49,7 +51,7 @@ function Json({ label, value }: { label: string; value: unknown }) {
         "focus-visible:ring-slate-500"
       }
     >
-      {value === null || value === undefined ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value, null, 2)}
+      {value === null || value === undefined ? t("empty") : typeof value === "string" ? value : JSON.stringify(value, null, 2)}
     </pre>
   );
 }
@@ -63,47 +65,101 @@ function LogLink({ log, children }: { log: Pick<CallbackLogItem, "id">; children
 }
 
 function Summary({ log }: { log: CallbackLogDetailJson }) {
+  const t = useTranslations("callbacks.detail");
+  const { time, relative } = useTimeFormat();
+  const meaning = useResultMeaning();
+  const rows: [string, ReactNode][] = [
+    [
+      t("received"),
+      <time key="t" dateTime={log.receivedAt} title={relative(log.receivedAt)}>
+        {time(log.receivedAt)}
+      </time>,
+    ],
+    [
+      t("endpoint"),
+      <span key="e" className="font-mono">
+        {log.method} {log.endpoint}
+      </span>,
+    ],
+    [t("activity"), log.activity ?? t("none")],
+    [t("generation"), log.generation],
+    [
+      t("result"),
+      <span key="r" className="inline-flex flex-wrap items-center gap-2">
+        <ResultCodeBadge code={log.resultCode} />
+        {meaning(log.resultCode)}
+      </span>,
+    ],
+  ];
+  // What KooGallery was sent, as sent (protocol text, not translated).
+  if (log.resultMsg)
+    rows.push([
+      t("resultMsgSent"),
+      <span key="m" className="font-mono text-xs">
+        {log.resultMsg}
+      </span>,
+    ]);
+  rows.push(
+    [t("verification"), <VerificationBadge key="v" outcome={log.verification} />],
+    [t("latency"), t("ms", { ms: log.latencyMs })],
+    [t("testCall"), log.isTest ? t("testYes") : t("testNo")],
+  );
   return (
-    <Section id="summary-heading" title="Summary">
-      <Facts
-        rows={[
-          [
-            "Received",
-            <time key="t" dateTime={log.receivedAt}>
-              {formatTime(log.receivedAt)}
-            </time>,
-          ],
-          ["Endpoint", <span key="e" className="font-mono">{`${log.method} ${log.endpoint}`}</span>],
-          ["Activity", log.activity ?? "—"],
-          ["Generation", log.generation],
-          [
-            "Result",
-            <span key="r" className="inline-flex flex-wrap items-center gap-2">
-              <ResultCodeBadge code={log.resultCode} />
-              {log.resultMsg ?? ""}
-            </span>,
-          ],
-          ["Verification", <VerificationBadge key="v" outcome={log.verification} />],
-          ["Latency", `${log.latencyMs} ms`],
-          ["Test call", log.isTest ? "yes (testFlag)" : "no"],
-        ]}
-      />
+    <Section id="summary-heading" title={t("summary")}>
+      <Facts rows={rows} />
     </Section>
   );
 }
 
+/** "2 h 5 min", "12 min", "< 1 min", "3 d 4 h", in the viewer's language. */
+function useDuration(): (seconds: number) => string {
+  const t = useTranslations("callbacks.detail.duration");
+  return (seconds) => {
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 1) return t("underMinute");
+    const hours = Math.floor(minutes / 60);
+    if (hours === 0) return t("minutes", { minutes });
+    if (hours < 48) return t("hours", { hours, minutes: minutes % 60 });
+    return t("days", { days: Math.floor(hours / 24), hours: hours % 24 });
+  };
+}
+
+type AfterWindow = "refunded" | "upgradeRefunded" | "renewalNotResent" | "notResent";
+type WindowSource = "newInstance" | "upgrade" | "refreshInstance" | "expireInstance" | "releaseInstance";
+
+/** Per activity with a documented window (lib/koogallery/retry-windows.ts): what follows it, and KooGallery's page that says so. */
+const WINDOW_TEXTS: Record<string, { after: AfterWindow; source: WindowSource }> = {
+  newInstance: { after: "refunded", source: "newInstance" },
+  upgradeInstance: { after: "upgradeRefunded", source: "upgrade" },
+  upgrade: { after: "upgradeRefunded", source: "upgrade" },
+  refreshInstance: { after: "renewalNotResent", source: "refreshInstance" },
+  expireInstance: { after: "notResent", source: "expireInstance" },
+  releaseInstance: { after: "notResent", source: "releaseInstance" },
+};
+
 function RetryWindowNote({ log }: { log: CallbackLogDetailJson }) {
+  const t = useTranslations("callbacks.detail.window");
+  const { time } = useTimeFormat();
+  const duration = useDuration();
   const w = log.retryWindow;
   if (!w) return null;
-  const cadence = w.everyMinutes ? `, every ${w.everyMinutes} min,` : "";
-  let text: string;
-  if (w.isSettled)
-    text = `KooGallery re-sends this call for ${w.windowHours} h${cadence} from its first attempt, but the request has since succeeded: nothing is pending.`;
-  else if (w.isOpen)
-    text =
-      `KooGallery keeps re-sending this call${cadence} until ${formatTime(w.closesAt)}: ${formatDuration(w.remainingSeconds * 1000)} left ` +
-      `(${w.windowHours} h from its first attempt at ${formatTime(w.firstAttemptAt)}). After that ${w.afterWindow}.`;
-  else text = `KooGallery's ${w.windowHours} h window closed at ${formatTime(w.closesAt)}: ${w.afterWindow}.`;
+  const texts = log.activity && Object.hasOwn(WINDOW_TEXTS, log.activity) ? WINDOW_TEXTS[log.activity] : undefined;
+  // An activity the table above does not know yet: the server's English words.
+  const after = texts ? t(`after.${texts.after}`) : w.afterWindow;
+  const source = texts ? t(`sources.${texts.source}`) : w.source;
+  const every = w.everyMinutes ?? 0;
+  const text = w.isSettled
+    ? t("settled", { hours: w.windowHours, every })
+    : w.isOpen
+      ? t("open", {
+          every,
+          closesAt: time(w.closesAt),
+          left: duration(w.remainingSeconds),
+          hours: w.windowHours,
+          firstAttemptAt: time(w.firstAttemptAt),
+          after,
+        })
+      : t("closed", { hours: w.windowHours, closesAt: time(w.closesAt), after });
   const tone = w.isSettled
     ? "border-emerald-200 bg-emerald-50 text-emerald-900"
     : w.isOpen && w.isPurchase
@@ -112,80 +168,179 @@ function RetryWindowNote({ log }: { log: CallbackLogDetailJson }) {
   return (
     <section aria-labelledby="window-heading" className={`rounded-lg border p-4 text-sm ${tone}`}>
       <h2 id="window-heading" className="text-lg font-semibold">
-        KooGallery&apos;s retry window{w.isPurchase ? " (purchase)" : ""}
+        {w.isPurchase ? t("headingPurchase") : t("heading")}
       </h2>
       <p className="mt-2">{text}</p>
-      <p className="mt-1 text-xs">Source: {w.source}.</p>
+      <p className="mt-1 text-xs">{t("source", { source })}</p>
     </section>
   );
 }
 
+const KEY_NAMES = ["basic", "kit", "licenseCode"] as const;
+const FORM_NAMES = ["top-sorted", "raw", "deep-sorted", "top-sorted-java-numbers", "form", "spaces-as-plus", "literal-plus"] as const;
+
+function isOneOf<T extends string>(names: readonly T[], value: string | null): value is T {
+  return value !== null && (names as readonly string[]).includes(value);
+}
+
+/** The signature check in the viewer's language, from the check's fields (the server's summary is English). */
+function useSignatureTexts(): (
+  s: CallbackLogDetailJson["signature"],
+  log: CallbackLogDetailJson,
+) => { summary: string; failure: string | null; scheme: string } {
+  const t = useTranslations("callbacks.detail.signature");
+  const format = useFormatter();
+  const keyLabel = (name: string | null) => (isOneOf(KEY_NAMES, name) ? t(`keys.${name}`) : name);
+  return (s, log) => {
+    const isKit = protocolOfEndpointName(log.endpoint) === "kit";
+    const isV2 = log.generation === "V2";
+    const scheme = t(`schemes.${isKit ? (isV2 ? "kitV2" : "kitV1") : isV2 ? "saasV2" : "saasV1"}`);
+    const key = keyLabel(s.keyName) ?? t("aConfiguredKey");
+    const window = s.windowSeconds !== null ? String(s.windowSeconds) : "?";
+    switch (s.outcome) {
+      case "OK":
+        return { scheme, summary: t("summaries.OK", { key }), failure: null };
+      case "RETRY":
+        return { scheme, summary: s.isReapply ? t("summaries.REAPPLY") : t("summaries.RETRY"), failure: null };
+      case "MISSING_CREDENTIALS":
+        return {
+          scheme,
+          summary: t("summaries.MISSING_CREDENTIALS"),
+          failure: s.missing.length > 0 ? t("failures.missingNamed", { missing: format.list(s.missing) }) : t("failures.missingOther"),
+        };
+      case "BAD_TIMESTAMP":
+        return {
+          scheme,
+          summary: t("summaries.BAD_TIMESTAMP"),
+          failure:
+            s.skewByTimeZone.length > 0
+              ? t("failures.timestampReadings", { window })
+              : s.skewSeconds === null
+                ? t("failures.timestampUnreadable")
+                : s.skewSeconds >= 0
+                  ? t("failures.timestampOld", { seconds: s.skewSeconds, window })
+                  : t("failures.timestampFuture", { seconds: -s.skewSeconds, window }),
+        };
+      case "BAD_SIGNATURE": {
+        const tried = s.keysTried.map((k) => keyLabel(k) ?? k);
+        return {
+          scheme,
+          summary: t("summaries.BAD_SIGNATURE"),
+          failure: t("failures.badSignature", { tried: tried.length > 0 ? format.list(tried) : "none" }),
+        };
+      }
+      case "REPLAYED_NONCE":
+        return { scheme, summary: t("summaries.REPLAYED_NONCE", { key }), failure: t("failures.replayed", { nonce: s.nonce ?? "?" }) };
+      case "MALFORMED":
+        // The failure is what the screening found, recorded with the call.
+        return { scheme, summary: t("summaries.MALFORMED"), failure: s.failure };
+      case "TOO_LARGE":
+        return { scheme, summary: t("summaries.TOO_LARGE"), failure: t("failures.tooLarge") };
+      case "COUNTED":
+        return { scheme, summary: t("summaries.COUNTED"), failure: t("failures.counted") };
+      default:
+        return { scheme, summary: s.summary, failure: s.failure };
+    }
+  };
+}
+
 function SignatureCheck({ log }: { log: CallbackLogDetailJson }) {
+  const t = useTranslations("callbacks.detail.signature");
+  const format = useFormatter();
+  const texts = useSignatureTexts();
   const s = log.signature;
+  const { summary, failure, scheme } = texts(s, log);
+  const keyLabel = (name: string) => (isOneOf(KEY_NAMES, name) ? t(`keys.${name}`) : name);
+  const actor = (name: string) => (name === "merchant staff" ? t("merchantStaff") : name);
   const rows: [string, ReactNode][] = [
-    ["Outcome", <VerificationBadge key="o" outcome={s.outcome} />],
-    ["Scheme", s.scheme],
+    [t("outcome"), <VerificationBadge key="o" outcome={s.outcome} />],
+    [t("scheme"), scheme],
   ];
-  if (s.keyLabel) rows.push(["Key that matched", s.keyLabel]);
-  if (s.keysTried.length > 0) rows.push(["Keys tried", s.keysTried.join(", ")]);
-  if (s.canonicalFormLabel) rows.push(["Payload form that matched", s.canonicalFormLabel]);
-  if (s.skewSeconds !== null) rows.push(["Timestamp skew", `${s.skewSeconds} s${s.windowSeconds !== null ? ` (allowed ±${s.windowSeconds} s)` : ""}`]);
-  for (const t of s.skewByTimeZone) rows.push([`Skew read as ${t.timeZone}`, `${t.skewSeconds} s`]);
-  if (s.timeZone) rows.push(["timeStamp read as", s.timeZone]);
+  if (s.keyName) rows.push([t("keyMatched"), keyLabel(s.keyName)]);
+  if (s.keysTried.length > 0) rows.push([t("keysTried"), format.list(s.keysTried.map(keyLabel))]);
+  if (s.canonicalForm) rows.push([t("formMatched"), isOneOf(FORM_NAMES, s.canonicalForm) ? t(`forms.${s.canonicalForm}`) : s.canonicalForm]);
+  if (s.skewSeconds !== null)
+    rows.push([
+      t("skew"),
+      s.windowSeconds !== null ? t("skewAllowed", { seconds: s.skewSeconds, window: s.windowSeconds }) : t("skewValue", { seconds: s.skewSeconds }),
+    ]);
+  for (const z of s.skewByTimeZone) rows.push([t("skewReadAs", { timeZone: z.timeZone }), t("skewValue", { seconds: z.skewSeconds })]);
+  if (s.timeZone) rows.push([t("timeStampReadAs"), s.timeZone]);
   if (s.nonce)
     rows.push([
-      "Nonce",
+      t("nonce"),
       <span key="n" className="font-mono text-xs">
         {s.nonce}
       </span>,
     ]);
   if (s.retryOfId)
     rows.push([
-      "Re-run of",
+      t("rerunOf"),
       <LogLink key="r" log={{ id: s.retryOfId }}>
-        the original call
+        {t("theOriginalCall")}
       </LogLink>,
     ]);
-  if (s.retryActor) rows.push(["Re-run by", s.retryActor]);
-  if (s.isReapply) rows.push(["Re-applied because", s.reapplyReason ?? "(the reason is shown to merchant staff)"]);
+  if (s.retryActor) rows.push([t("rerunBy"), actor(s.retryActor)]);
+  if (s.isReapply) rows.push([t("reappliedBecause"), s.reapplyReason ?? t("reasonHidden")]);
   return (
-    <Section id="signature-heading" title="Signature check">
-      <p className="mb-3">{s.summary}</p>
-      {s.failure ? <p className="mb-3 rounded bg-red-50 px-3 py-2 text-red-900">{s.failure}</p> : null}
+    <Section id="signature-heading" title={t("heading")}>
+      <p className="mb-3">{summary}</p>
+      {failure ? <p className="mb-3 rounded bg-red-50 px-3 py-2 text-red-900">{failure}</p> : null}
       <Facts rows={rows} />
     </Section>
   );
 }
 
+const INSTANCE_STATES = ["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"] as const;
+const EVENT_KINDS = [
+  "NEW",
+  "CREATED",
+  "PROVISIONED",
+  "PROVISION_FAILED",
+  "FROZEN",
+  "UNFROZEN",
+  "EXPIRED",
+  "RELEASED",
+  "RENEWAL",
+  "UPGRADE",
+  "UNSUBSCRIBE",
+] as const;
+
 function Handler({ log }: { log: CallbackLogDetailJson }) {
+  const t = useTranslations("callbacks.detail.handler");
+  const tSignature = useTranslations("callbacks.detail.signature");
   const h = log.handler;
   const filterLink = (id: string) => `/portal/callbacks?q=${encodeURIComponent(id)}`;
-  const rows: [string, ReactNode][] = [["Note", h.note ?? "—"]];
+  const state = (value: string) => (isOneOf(INSTANCE_STATES, value) ? t(`states.${value}`) : value.toLowerCase());
+  const kind = (value: string) => (isOneOf(EVENT_KINDS, value) ? t(`kinds.${value}`) : value.toLowerCase().replace(/_/g, " "));
+  const actor = (name: string) => (name === "merchant staff" ? tSignature("merchantStaff") : name);
+  // The handler's note is recorded with the call, as the handler wrote it.
+  const rows: [string, ReactNode][] = [[t("note"), h.note ?? "—"]];
   if (h.instance) {
     rows.push([
-      "Instance",
+      t("instance"),
       <span key="i" className="inline-flex flex-wrap items-center gap-2">
         <Link href={filterLink(h.instance.id)} className="font-mono underline">
           {h.instance.id}
         </Link>
         {h.instance.state ? (
-          <Badge tone={stateTone(h.instance.state)}>{h.instance.state.toLowerCase()}</Badge>
+          <Badge tone={stateTone(h.instance.state)}>{state(h.instance.state)}</Badge>
         ) : (
-          <span className="text-slate-700">{h.instance.isKnown ? "" : "(no such instance here)"}</span>
+          <span className="text-slate-700">{h.instance.isKnown ? "" : t("noSuchInstance")}</span>
         )}
       </span>,
     ]);
   }
   if (h.order)
     rows.push([
-      "Order",
+      t("order"),
       <Link key="o" href={filterLink(h.order.orderId)} className="font-mono underline">
         {h.order.orderLineId ? `${h.order.orderId} / ${h.order.orderLineId}` : h.order.orderId}
       </Link>,
     ]);
   if (h.tenant) {
     rows.push([
-      "Tenant",
+      t("tenant"),
       h.tenant.tenantRowId ? (
         <Link key="t" href={`/portal/tenants/${h.tenant.tenantRowId}`} className="underline">
           {h.tenant.name ?? h.tenant.tenantId}
@@ -198,18 +353,16 @@ function Handler({ log }: { log: CallbackLogDetailJson }) {
     ]);
   }
   return (
-    <Section id="handler-heading" title="What the handler did">
+    <Section id="handler-heading" title={t("heading")}>
       <Facts rows={rows} />
       {h.instanceEvents.length + h.syncEvents.length > 0 ? (
         <>
-          <h3 className="mt-4 font-semibold">Recorded changes</h3>
+          <h3 className="mt-4 font-semibold">{t("changes")}</h3>
           <ul className="mt-1 list-disc pl-5">
             {h.instanceEvents.map((e) => (
-              <li key={e.id}>
-                {e.kind.toLowerCase().replace(/_/g, " ")}
-                {e.toState ? ` → ${e.toState.toLowerCase()}` : ""} by {e.actor}
-              </li>
+              <li key={e.id}>{t("change", { kind: kind(e.kind), to: e.toState ? state(e.toState) : "none", actor: actor(e.actor) })}</li>
             ))}
+            {/* A Kit sync: its name and counts are the sync's own fields. */}
             {h.syncEvents.map((e) => (
               <li key={e.id}>
                 {e.kind}
@@ -228,38 +381,38 @@ function Handler({ log }: { log: CallbackLogDetailJson }) {
 }
 
 function RetryChain({ log }: { log: CallbackLogDetailJson }) {
+  const t = useTranslations("callbacks.detail.retries");
+  const { time } = useTimeFormat();
+  const meaning = useResultMeaning();
+  const original = log.original;
   return (
-    <Section id="retries-heading" title="Retries">
-      {log.original ? (
+    <Section id="retries-heading" title={t("heading")}>
+      {original ? (
         <p className="mb-2">
-          This call re-ran <LogLink log={log.original}>the call of {formatTime(log.original.receivedAt)}</LogLink> (
-          <ResultCodeBadge code={log.original.resultCode} />
-          ).
+          {t.rich("reran", {
+            time: time(original.receivedAt),
+            link: (chunks) => <LogLink log={original}>{chunks}</LogLink>,
+            badge: () => <ResultCodeBadge code={original.resultCode} />,
+          })}
         </p>
       ) : null}
-      {log.appliedById ? (
-        <p className="mb-2">
-          Already applied: <LogLink log={{ id: log.appliedById }}>a later call of the same request succeeded</LogLink>.
-        </p>
-      ) : null}
+      {log.appliedById ? <p className="mb-2">{t.rich("applied", { link: (chunks) => <LogLink log={{ id: log.appliedById! }}>{chunks}</LogLink> })}</p> : null}
       {!log.appliedById && log.supersededById ? (
         <p className="mb-2">
-          Superseded:{" "}
-          <LogLink log={{ id: log.supersededById }}>
-            a newer call for the same {protocolOfEndpointName(log.endpoint) === "kit" ? "tenant and sync" : "instance"} succeeded
-          </LogLink>{" "}
-          since; a re-run of this older one is skipped if it is older than what was applied.
+          {t.rich(protocolOfEndpointName(log.endpoint) === "kit" ? "supersededKit" : "supersededInstance", {
+            link: (chunks) => <LogLink log={{ id: log.supersededById! }}>{chunks}</LogLink>,
+          })}
         </p>
       ) : null}
       {log.retries.length === 0 ? (
-        <p>Not re-run yet.</p>
+        <p>{t("none")}</p>
       ) : (
         <ul className="space-y-1">
           {log.retries.map((r) => (
             <li key={r.id} className="flex flex-wrap items-center gap-2">
-              <LogLink log={r}>{formatTime(r.receivedAt)}</LogLink>
+              <LogLink log={r}>{time(r.receivedAt)}</LogLink>
               <ResultCodeBadge code={r.resultCode} />
-              <span>{r.resultMsg ?? ""}</span>
+              <span>{meaning(r.resultCode)}</span>
             </li>
           ))}
         </ul>
@@ -270,7 +423,21 @@ function RetryChain({ log }: { log: CallbackLogDetailJson }) {
 
 const MAX_REASON = 500;
 
+/** Why the retry button is off, from the call's verification and endpoint (the server's reason is English prose). */
+function useCannotRetryReason(): (log: CallbackLogDetailJson) => string {
+  const t = useTranslations("callbacks.detail.cannotRetry");
+  const verificationLabel = useVerificationLabel();
+  return (log) => {
+    if (log.verification !== "OK" && log.verification !== "RETRY") return t("failedVerification", { outcome: verificationLabel(log.verification) });
+    if (!endpointEntryNamed(log.endpoint)) return t("unsupported", { endpoint: log.endpoint });
+    return t("notStored");
+  };
+}
+
 function RetryButton({ log }: { log: CallbackLogDetailJson }) {
+  const t = useTranslations("callbacks.detail");
+  const meaning = useResultMeaning();
+  const cannotRetryReason = useCannotRetryReason();
   const queryClient = useQueryClient();
   const reasonId = useId();
   const [reason, setReason] = useState("");
@@ -280,28 +447,25 @@ function RetryButton({ log }: { log: CallbackLogDetailJson }) {
     // The original gains a retry; lists gain a row.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: callbackKeys.all }),
   });
-  if (!log.canRetry) return <p className="text-sm text-slate-700">{log.cannotRetryReason}</p>;
+  if (!log.canRetry) return <p className="text-sm text-slate-700">{cannotRetryReason(log)}</p>;
   return (
     <div className="flex flex-wrap items-center gap-4">
       {isSucceeded ? (
         // A call that succeeded is not retried: applying it again is a deliberate, recorded act.
         <ConfirmAction
-          label="Re-apply…"
-          title="Apply this successful call again?"
-          confirmLabel="Re-apply now"
+          label={t("reapply.button")}
+          title={t("reapply.title")}
+          confirmLabel={t("reapply.confirm")}
           isConfirmDisabled={reason.trim() === "" || reason.trim().length > MAX_REASON}
           onOpen={() => setReason("")}
           onConfirm={async () => {
             await retry.mutateAsync();
           }}
         >
-          <p>
-            This call already succeeded. Its stored request is run through the handler again, as you, and logged as a new call linked to this one with your name
-            and reason.
-          </p>
-          <p className="mt-2">A call older than what was applied since is skipped (answered 000000, nothing changed).</p>
+          <p>{t("reapply.explain")}</p>
+          <p className="mt-2">{t("reapply.skipped")}</p>
           <label htmlFor={reasonId} className="mt-3 block font-medium text-slate-800">
-            Why must it be applied again? (required)
+            {t("reapply.reason")}
           </label>
           <textarea
             id={reasonId}
@@ -314,23 +478,21 @@ function RetryButton({ log }: { log: CallbackLogDetailJson }) {
         </ConfirmAction>
       ) : (
         <ConfirmAction
-          label="Retry"
-          title="Re-run this callback?"
-          confirmLabel="Re-run now"
+          label={t("retry.button")}
+          title={t("retry.title")}
+          confirmLabel={t("retry.confirm")}
           onConfirm={async () => {
             await retry.mutateAsync();
           }}
         >
-          <p>The stored request is run through the same handler again, as you. It is logged as a new call linked to this one.</p>
-          {log.appliedById ? (
-            <p className="mt-2 font-medium">This request has already succeeded; a re-run is harmless (handlers are idempotent) but changes nothing.</p>
-          ) : null}
+          <p>{t("retry.explain")}</p>
+          {log.appliedById ? <p className="mt-2 font-medium">{t("retry.alreadySucceeded")}</p> : null}
         </ConfirmAction>
       )}
       {retry.data ? (
         <p role="status" className="inline-flex flex-wrap items-center gap-2 text-sm">
-          Re-run answered <ResultCodeBadge code={retry.data.resultCode} /> {retry.data.resultMsg ?? ""}
-          {retry.data.logId ? <LogLink log={{ id: retry.data.logId }}>Open the new log</LogLink> : null}
+          {t("retry.answered")} <ResultCodeBadge code={retry.data.resultCode} /> {meaning(retry.data.resultCode)}
+          {retry.data.logId ? <LogLink log={{ id: retry.data.logId }}>{t("retry.openNew")}</LogLink> : null}
         </p>
       ) : null}
     </div>
@@ -338,8 +500,9 @@ function RetryButton({ log }: { log: CallbackLogDetailJson }) {
 }
 
 export function CallbackLogDetailView({ logId, canOperate }: { logId: string; canOperate: boolean }) {
+  const t = useTranslations("callbacks.detail");
   const query = useQuery(callbackQueries.detail(logId));
-  if (query.isPending) return <p aria-live="polite">Loading…</p>;
+  if (query.isPending) return <p aria-live="polite">{t("loading")}</p>;
   if (query.isError)
     return (
       <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -355,11 +518,11 @@ export function CallbackLogDetailView({ logId, canOperate }: { logId: string; ca
         <Summary log={log} />
         <SignatureCheck log={log} />
       </div>
-      <Section id="request-heading" title="Request">
-        <Json label="Request, masked" value={log.request} />
+      <Section id="request-heading" title={t("request")}>
+        <Json label={t("requestLabel")} value={log.request} />
       </Section>
-      <Section id="response-heading" title="Response">
-        <Json label="Response, masked" value={log.response} />
+      <Section id="response-heading" title={t("response")}>
+        <Json label={t("responseLabel")} value={log.response} />
       </Section>
       <div className="grid gap-6 lg:grid-cols-2">
         <Handler log={log} />

@@ -1,7 +1,9 @@
 // /portal/callbacks/{logId}: one logged call (scoped: another enterprise's call is a 404).
 import { HydrationBoundary } from "@tanstack/react-query";
 import Link from "next/link";
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { getPortalPageViewer, seedQueries } from "@/app/(portal)/portal-page";
 import { callbackQueries } from "@/components/portal/callback-queries";
 import { CallbackLogDetailView } from "./callback-log-detail";
@@ -14,6 +16,11 @@ export const dynamic = "force-dynamic";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("callbacks");
+  return { title: t("detailTitle") };
+}
+
 export default async function CallbackLogPage({ params }: { params: Promise<{ logId: string }> }) {
   const viewer = await getPortalPageViewer();
   if (!viewer) return null;
@@ -22,11 +29,12 @@ export default async function CallbackLogPage({ params }: { params: Promise<{ lo
   const db = await getDb();
   const detail = await getCallbackLog(db, await callbackViewerScope(db, viewer), logId);
   if (!detail) notFound();
+  const t = await getTranslations("callbacks.detail");
   return (
     <main className="space-y-4">
       <p className="text-sm">
         <Link href="/portal/callbacks" className="underline">
-          Callback log
+          {t("back")}
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">
