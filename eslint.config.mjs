@@ -25,6 +25,16 @@ const TRANSLATED_FILES = [
   "app/\\(portal\\)/portal/staff/**/*.tsx",
   "app/\\(portal\\)/portal/callbacks/**/*.tsx",
   "components/portal/callbacks/**/*.tsx",
+  "app/\\(portal\\)/portal/page.tsx",
+  "app/\\(portal\\)/portal/dashboard-view.tsx",
+  "app/\\(portal\\)/portal/awaiting-action.tsx",
+  "app/\\(portal\\)/portal/callbacks-chart.tsx",
+  "app/\\(portal\\)/portal/failing-orders.tsx",
+  "app/\\(portal\\)/portal/instance-state-cards.tsx",
+  "app/\\(portal\\)/portal/settings/**/*.tsx",
+  "components/ui/badge.tsx",
+  "components/ui/card.tsx",
+  "components/ui/table-head.tsx",
 ];
 const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
 

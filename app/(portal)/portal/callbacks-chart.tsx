@@ -3,19 +3,23 @@
 // states the totals; the same numbers sit in a visually hidden table for
 // screen readers. Colours: blue, grey and orange (told apart with the common
 // colour-vision deficiencies), each at least 4.5:1 on white, with white gaps
-// between stacked segments, and a legend in text.
+// between stacked segments, and a legend in text. Hours are shown in the
+// viewer's display zone, which the caption names.
+import { useFormatter, useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useId } from "react";
 import type { HourBucket } from "@/lib/portal/dashboard";
-import { formatHourUtc } from "@/components/portal/format";
 
-type Series = { key: "accepted" | "refused" | "failed"; label: string; colour: string; swatch: string };
+type Series = { key: "accepted" | "refused" | "failed"; colour: string; swatch: string };
 
 export const CHART_SERIES: readonly Series[] = [
   // blue-700 #1d4ed8 (6.7:1), slate-600 #475569 (7.6:1), orange-700 #c2410c (5.2:1) on white.
-  { key: "accepted", label: "Accepted (000000)", colour: "#1d4ed8", swatch: "bg-blue-700" },
-  { key: "refused", label: "Refused by verification", colour: "#475569", swatch: "bg-slate-600" },
-  { key: "failed", label: "Other result codes", colour: "#c2410c", swatch: "bg-orange-700" },
+  { key: "accepted", colour: "#1d4ed8", swatch: "bg-blue-700" },
+  { key: "refused", colour: "#475569", swatch: "bg-slate-600" },
+  { key: "failed", colour: "#c2410c", swatch: "bg-orange-700" },
 ];
+
+/** An hour's start on the axis: "14:00" in the display zone (24-hour; "05:30" in a zone with a half-hour offset). */
+const HOUR_FORMAT = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" } as const satisfies Intl.DateTimeFormatOptions;
 
 const WIDTH = 720;
 const HEIGHT = 240;
@@ -33,6 +37,12 @@ export function axisScale(value: number): { max: number; step: number } {
 }
 
 export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
+  const t = useTranslations("dashboard.chart");
+  const format = useFormatter();
+  const zone = useTimeZone() ?? "UTC";
+  // Chinese sentences follow one another without a space.
+  const sentenceGap = useLocale() === "zh-CN" ? "" : " ";
+  const hourOf = (iso: string) => format.dateTime(new Date(iso), HOUR_FORMAT);
   const id = useId();
   const totals = { accepted: 0, refused: 0, failed: 0 };
   for (const h of hours) {
@@ -51,10 +61,11 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
   const ticks = Array.from({ length: max / step + 1 }, (_, i) => i * step);
   const first = hours[0]?.hourStart;
   const last = hours[hours.length - 1]?.hourStart;
-  const description =
-    `${hours.length} hourly bars${first && last ? ` from ${formatHourUtc(first)} to ${formatHourUtc(last)} UTC` : ""}. ` +
-    `Totals: ${totals.accepted} accepted, ${totals.refused} refused by verification, ${totals.failed} answered with another result code.` +
-    (busiest && sum(busiest) > 0 ? ` Busiest hour ${formatHourUtc(busiest.hourStart)} UTC with ${sum(busiest)} calls.` : " No calls in this period.");
+  const description = [
+    first && last ? t("range", { count: hours.length, from: hourOf(first), to: hourOf(last), zone }) : t("noBars"),
+    t("totals", totals),
+    busiest && sum(busiest) > 0 ? t("busiest", { hour: hourOf(busiest.hourStart), count: sum(busiest) }) : t("quiet"),
+  ].join(sentenceGap);
 
   return (
     <figure>
@@ -62,7 +73,13 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
         {CHART_SERIES.map((s) => (
           <li key={s.key} className="flex items-center gap-2">
             <span className={`inline-block h-3 w-3 rounded-sm ${s.swatch}`} />
-            {s.label}: <span className="tabular-nums">{totals[s.key].toLocaleString("en")}</span>
+            <span>
+              {t.rich("legend", {
+                label: t(`series.${s.key}`),
+                count: format.number(totals[s.key]),
+                n: (chunks) => <span className="tabular-nums">{chunks}</span>,
+              })}
+            </span>
           </li>
         ))}
       </ul>
@@ -73,7 +90,7 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
         className="h-auto w-full"
         preserveAspectRatio="xMidYMid meet"
       >
-        <title id={`${id}-title`}>Callbacks per hour over the last 24 hours, by outcome</title>
+        <title id={`${id}-title`}>{t("title")}</title>
         <desc id={`${id}-desc`}>{description}</desc>
         {ticks.map((t) => (
           <g key={t}>
@@ -88,7 +105,7 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
           let base = 0;
           return (
             <g key={h.hourStart}>
-              <title>{`${formatHourUtc(h.hourStart)} UTC: ${h.accepted} accepted, ${h.refused} refused, ${h.failed} other codes`}</title>
+              <title>{t("barTitle", { hour: hourOf(h.hourStart), accepted: h.accepted, refused: h.refused, failed: h.failed })}</title>
               {CHART_SERIES.map((s) => {
                 const v = h[s.key];
                 if (v === 0) return null;
@@ -99,7 +116,7 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
               })}
               {i % 3 === 0 ? (
                 <text x={x + barW / 2} y={HEIGHT - M.bottom + 16} textAnchor="middle" fontSize={11} fill="#334155">
-                  {formatHourUtc(h.hourStart)}
+                  {hourOf(h.hourStart)}
                 </text>
               ) : null}
             </g>
@@ -107,15 +124,15 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
         })}
         <line x1={M.left} x2={WIDTH - M.right} y1={y(0)} y2={y(0)} stroke="#64748b" strokeWidth={1} />
       </svg>
-      <figcaption className="mt-1 text-xs text-slate-600">Hours in UTC; the last bar is the current hour so far.</figcaption>
+      <figcaption className="mt-1 text-xs text-slate-600">{t("caption", { zone })}</figcaption>
       <table className="sr-only">
-        <caption>Callbacks per hour over the last 24 hours (UTC), by outcome</caption>
+        <caption>{t("tableCaption", { zone })}</caption>
         <thead>
           <tr>
-            <th scope="col">Hour (UTC)</th>
+            <th scope="col">{t("hourColumn", { zone })}</th>
             {CHART_SERIES.map((s) => (
               <th key={s.key} scope="col">
-                {s.label}
+                {t(`series.${s.key}`)}
               </th>
             ))}
           </tr>
@@ -123,7 +140,7 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
         <tbody>
           {hours.map((h) => (
             <tr key={h.hourStart}>
-              <th scope="row">{formatHourUtc(h.hourStart)}</th>
+              <th scope="row">{hourOf(h.hourStart)}</th>
               <td>{h.accepted}</td>
               <td>{h.refused}</td>
               <td>{h.failed}</td>
