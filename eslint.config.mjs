@@ -22,6 +22,8 @@ const TRANSLATED_FILES = [
   "components/portal/query-state.tsx",
   "components/ui/confirm-action.tsx",
   "components/ui/field.tsx",
+  "app/\\(portal\\)/portal/instances/**/*.tsx",
+  "app/\\(portal\\)/portal/tenants/**/*.tsx",
 ];
 const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
 
