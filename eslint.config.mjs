@@ -35,6 +35,8 @@ const TRANSLATED_FILES = [
   "components/ui/badge.tsx",
   "components/ui/card.tsx",
   "components/ui/table-head.tsx",
+  "app/\\(portal\\)/portal/instances/**/*.tsx",
+  "app/\\(portal\\)/portal/tenants/**/*.tsx",
 ];
 const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
 

@@ -53,9 +53,24 @@ test("staff: dashboard, find an instance by order, timeline, CSV export, setting
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
   const csv = readFileSync((await (await downloadPromise).path())!, "utf8");
-  expect(csv.split("\n")[0]).toContain("instanceId");
+  // Headers in the viewer's language, times in their zone, and the same times in UTC for programs.
+  expect(csv.split("\n")[0]).toContain("Instance ID");
+  expect(csv.split("\n")[0]).toContain("Created (UTC, ISO 8601)");
   expect(csv).toContain(lateOrderId);
+  expect(csv).toMatch(/,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\r?\n/);
   expect(csv.trim().split("\n")).toHaveLength(2);
+
+  // The created dates are whole days in the viewer's zone: 25 Nov in Asia/Shanghai starts at 16:00 UTC the day before.
+  await page.context().addCookies([{ name: "PORTAL_TZ", value: "Asia/Shanghai", url: world.portal.baseUrl }]);
+  await page.reload();
+  await page.getByLabel("Created from").fill("2026-11-25");
+  await page.getByLabel("Created to").fill("2026-11-25");
+  const exportHref = new URL((await page.getByRole("link", { name: "Export CSV" }).getAttribute("href"))!, world.portal.baseUrl);
+  expect(exportHref.searchParams.get("from")).toBe("2026-11-24T16:00:00.000Z");
+  expect(exportHref.searchParams.get("to")).toBe("2026-11-25T15:59:59.999Z");
+  await expect(page.getByText("whole days in your time zone (Asia/Shanghai)")).toBeVisible();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await page.getByLabel("Search instances").fill(lateOrderId);
 
   await link.click();
   await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();

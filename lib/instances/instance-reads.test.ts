@@ -187,7 +187,17 @@ test("filters: state, trial, test data hidden by default, created range, tenant,
     },
   );
   assert.equal(parseInstanceQuery(new URLSearchParams()).includeTest, false);
+  // Or instants with their zone: the portal sends whole days of the viewer's zone (25 Nov in Asia/Shanghai), `to` inclusive.
+  const instants = parseInstanceQuery(new URLSearchParams({ from: "2026-11-24T16:00:00.000Z", to: "2026-11-25T15:59:59.999Z" }));
+  assert.equal(instants.createdFrom?.toISOString(), "2026-11-24T16:00:00.000Z");
+  assert.equal(instants.createdBefore?.toISOString(), "2026-11-25T16:00:00.000Z");
+  const offsets = parseInstanceQuery(new URLSearchParams({ from: "2026-11-25T00:00:00+08:00", to: "2026-11-25T23:59+08:00" }));
+  assert.equal(offsets.createdFrom?.toISOString(), "2026-11-24T16:00:00.000Z");
+  assert.equal(offsets.createdBefore?.toISOString(), "2026-11-25T15:59:00.001Z");
   for (const bad of <Array<Record<string, string>>>[
+    { from: "2026-11-25T00:00:00" },
+    { to: "2026-11-25T24:61:00Z" },
+    { from: "2026-11-25T1Z" },
     { state: "GONE" },
     { sort: "name" },
     { trial: "yes" },
@@ -366,8 +376,26 @@ test("CSV export: RFC 4180 quoting, formula cells neutralised, batches of 1000 w
   const q = byId.get(quoted!)!;
   assert.equal(q[6], 'Acme, "the best"\nLtd');
   assert.equal(q[11], minutes(5).toISOString());
+  assert.equal(q[13], minutes(5).toISOString());
   assert.deepEqual([q[7], q[8], q[9], q[10]], ["ACTIVE", "DONE", "false", "false"]);
   assert.equal(byId.get(provisioned.instanceId!)![6], "'=cmd|' /C calc'!A0");
+  assert.equal(byId.get(provisioned.instanceId!)![11], "", "no expiry: empty in both columns");
+  assert.equal(byId.get(provisioned.instanceId!)![13], "");
+
+  // For a person: their headers and their zone's times, with the UTC columns kept for programs.
+  const shanghai = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", dateStyle: "short", timeStyle: "medium" });
+  const headers = Object.fromEntries(CSV_COLUMNS.map((c) => [c, `列 ${c}`])) as Record<(typeof CSV_COLUMNS)[number], string>;
+  let local = "";
+  for await (const chunk of await exportInstancesCsv(db, {}, { productId: p }, { headers, time: (at) => shanghai.format(at) })) local += chunk;
+  const localRows = parseCsv(local.slice(1));
+  assert.deepEqual(
+    localRows[0],
+    CSV_COLUMNS.map((c) => `列 ${c}`),
+  );
+  const localQ = localRows.find((r) => r[0] === quoted)!;
+  assert.equal(localQ[11], shanghai.format(minutes(5)));
+  assert.equal(localQ[11], "2026/1/1 08:05:00");
+  assert.deepEqual([localQ[13], localQ[14]], [minutes(5).toISOString(), q[14]]);
 
   // More than one batch: every row once.
   const many = `p-${randomUUID()}`;

@@ -209,7 +209,12 @@ export async function listInstances(db: Db, scope: Prisma.InstanceWhereInput, qu
   return { items: page.items, nextCursor: page.next ? encodePosition(filter.sort, page.next) : null };
 }
 
-/** `YYYY-MM-DD` (a whole UTC day) or an ISO date-time. */
+/**
+ * `YYYY-MM-DD` (a whole UTC day) or an instant: an ISO date-time with its zone
+ * (Z or ±hh:mm), as the portal sends whole days of the viewer's zone
+ * (lib/instances/day-range.ts). A date-time without a zone is refused: the
+ * server's own zone would decide what it means.
+ */
 function parseDateParam(value: string | null, name: "from" | "to"): Date | undefined {
   if (value === null || value.trim() === "") return undefined;
   const v = value.trim();
@@ -220,11 +225,12 @@ function parseDateParam(value: string | null, name: "from" | "to"): Date | undef
     if (date.getUTCMonth() !== Number(day[2]) - 1 || date.getUTCDate() !== Number(day[3])) throw bad(`${name} is not a real date`);
     // `to` names the last day included.
     if (name === "to") date = new Date(date.getTime() + 24 * 60 * 60 * 1000);
-  } else if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})?$/.test(v)) {
+  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(v)) {
     date = new Date(v);
+    // `to` is the last instant included (the portal sends a day's last millisecond).
     if (name === "to") date = new Date(date.getTime() + 1);
   } else {
-    throw bad(`${name} must be a date (YYYY-MM-DD) or an ISO date-time`);
+    throw bad(`${name} must be a date (YYYY-MM-DD) or an ISO date-time with its zone (e.g. 2026-11-24T16:00:00Z)`);
   }
   if (Number.isNaN(date.getTime())) throw bad(`${name} is not a valid date`);
   return date;
@@ -240,8 +246,10 @@ function booleanParam(p: URLSearchParams, name: string): boolean | undefined {
 
 /**
  * The list and export query parameters: q, state, productId, tenantId,
- * trial (true|false), test (1: include test data), from, to (YYYY-MM-DD,
- * inclusive, UTC; or ISO date-times), sort, cursor, limit. Anything malformed is a 400.
+ * trial (true|false), test (1: include test data), from, to (inclusive:
+ * YYYY-MM-DD as whole UTC days, or instants with their zone, e.g. a day of the
+ * viewer's zone as 2026-11-24T16:00:00Z and 2026-11-25T15:59:59.999Z), sort,
+ * cursor, limit. Anything malformed is a 400.
  */
 export function parseInstanceQuery(p: URLSearchParams): InstanceListQuery {
   const state = p.get("state") || undefined;
@@ -285,7 +293,23 @@ export const CSV_COLUMNS = [
   "isTest",
   "expireAt",
   "createdAt",
+  "expireAtUtc",
+  "createdAtUtc",
 ] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/**
+ * How the export is written for the person who asked: each column's header
+ * and the times expireAt and createdAt in their zone (the route reads both
+ * from next-intl). expireAtUtc and createdAtUtc stay ISO 8601 in UTC for programs.
+ */
+export type CsvPresentation = { headers: Record<CsvColumn, string>; time: (at: Date) => string };
+
+/** Without a reader: the column names as headers and every time in ISO 8601 UTC. */
+const PLAIN_CSV: CsvPresentation = {
+  headers: Object.fromEntries(CSV_COLUMNS.map((c) => [c, c])) as Record<CsvColumn, string>,
+  time: (at) => at.toISOString(),
+};
 
 const EXPORT_BATCH = 1000;
 
@@ -307,16 +331,23 @@ function csvRow(values: Array<string | number | boolean | Date | null | undefine
 
 /**
  * The filtered instances as CSV text chunks (a header, then one chunk per
- * keyset batch of 1000), in the list's sort order; never the app info or any
+ * keyset batch of 1000), in the list's sort order, with the reader's headers
+ * and times (`presentation`) and the times again in UTC; never the app info or any
  * secret. The filter is checked before this returns, so a bad one is a 400
  * rather than a broken download.
  */
-export async function exportInstancesCsv(db: Db, scope: Prisma.InstanceWhereInput, query: InstanceListFilter): Promise<AsyncIterable<string>> {
+export async function exportInstancesCsv(
+  db: Db,
+  scope: Prisma.InstanceWhereInput,
+  query: InstanceListFilter,
+  presentation: CsvPresentation = PLAIN_CSV,
+): Promise<AsyncIterable<string>> {
   const filter = checkFilter(query);
   const conditions = await filterConditions(db, scope, filter);
+  const { headers, time } = presentation;
   async function* chunks(): AsyncGenerator<string> {
-    // A byte-order mark so spreadsheet programs read customer names as UTF-8.
-    yield `\uFEFF${csvRow([...CSV_COLUMNS])}`;
+    // A byte-order mark so spreadsheet programs read customer names and the headers as UTF-8.
+    yield `\uFEFF${csvRow(CSV_COLUMNS.map((c) => headers[c]))}`;
     if (!conditions) return;
     let pos: Position | undefined;
     for (;;) {
@@ -336,6 +367,8 @@ export async function exportInstancesCsv(db: Db, scope: Prisma.InstanceWhereInpu
               r.provisionStatus,
               r.isTrial,
               r.isTest,
+              r.expireAt && time(r.expireAt),
+              time(r.createdAt),
               r.expireAt,
               r.createdAt,
             ]),

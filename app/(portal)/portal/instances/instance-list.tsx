@@ -1,10 +1,14 @@
 "use client";
 // Instances the viewer may see: a filter bar (kept in the address, so a
 // filtered list can be shared or reloaded), a table loaded a page at a time
-// by keyset cursor, and a CSV export of exactly what is filtered.
+// by keyset cursor, and a CSV export of exactly what is filtered. The created
+// dates are whole days in the viewer's display zone: the address keeps the
+// dates, the API gets the instants they begin and end at.
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTimeZone, useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { Badge, stateTone } from "@/components/ui/badge";
 import { inputClass, secondaryButtonClass } from "@/components/ui/card";
 import { Field, SearchField, SelectField } from "@/components/ui/field";
@@ -12,16 +16,16 @@ import { useDebounced } from "@/components/hooks/use-debounced";
 import { instanceExportUrl, instanceFilterParams, instanceQueries, type InstanceFilter } from "@/components/portal/instance-queries";
 import { withParams } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
-import { formatDateTime, provisionTone } from "@/components/portal/instances/format";
+import { INSTANCE_STATES, provisionTone, useInstanceLabels } from "@/components/portal/instances/format";
 import { TableHead } from "@/components/ui/table-head";
-
-const STATE_OPTIONS = ["PROVISIONING", "ACTIVE", "FROZEN", "RELEASED"].map((s) => ({ value: s, label: s.charAt(0) + s.slice(1).toLowerCase() }));
-const TRIAL_OPTIONS = [
-  { value: "true", label: "Trials only" },
-  { value: "false", label: "Paid only" },
-];
+import { dayRangeIn } from "@/lib/instances/day-range";
 
 export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter }) {
+  const t = useTranslations("instances.list");
+  const labels = useInstanceLabels();
+  const { time, relative } = useTimeFormat();
+  // Always set by lib/i18n/request.ts (the viewer's choice or PORTAL_TIME_ZONE).
+  const timeZone = useTimeZone() ?? "UTC";
   const [q, setQ] = useState(initialFilter.q ?? "");
   const [productId, setProductId] = useState(initialFilter.productId ?? "");
   const [tenantId, setTenantId] = useState(initialFilter.tenantId ?? "");
@@ -33,8 +37,10 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
   const [sort, setSort] = useState(initialFilter.sort ?? "createdAt-desc");
   const typed = useDebounced({ q, productId, tenantId });
   const filter: InstanceFilter = { ...typed, state, trial, test, from, to, sort };
+  // What the API and the export get: the same filter, its days as instants in the viewer's zone.
+  const apiFilter: InstanceFilter = { ...filter, ...dayRangeIn(from, to, timeZone) };
   // The previous rows stay on screen while a changed filter loads.
-  const query = useInfiniteQuery({ ...instanceQueries.list(filter), placeholderData: keepPreviousData });
+  const query = useInfiniteQuery({ ...instanceQueries.list(apiFilter), placeholderData: keepPreviousData });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
 
   const address = withParams("/portal/instances", instanceFilterParams(filter));
@@ -51,61 +57,86 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
   return (
     <section aria-labelledby="instances-heading">
       <h2 id="instances-heading" className="sr-only">
-        Instance list
+        {t("heading")}
       </h2>
-      <div role="search" aria-label="Filter instances" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div role="search" aria-label={t("filterLabel")} className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
         <SearchField
           id="instance-search"
-          label="Search instances"
+          label={t("search")}
           value={q}
           onChange={setQ}
-          placeholder="Order, instance or customer"
+          placeholder={t("searchPlaceholder")}
           maxLength={100}
           className="sm:col-span-2"
         />
-        <SelectField id="instance-state" label="State" value={state} onChange={setState} options={STATE_OPTIONS} />
-        <Field id="instance-sort" label="Sort">
+        <SelectField
+          id="instance-state"
+          label={t("state")}
+          value={state}
+          onChange={setState}
+          options={INSTANCE_STATES.map((s) => ({ value: s, label: labels.state(s) }))}
+        />
+        <Field id="instance-sort" label={t("sort")}>
           <select id="instance-sort" value={sort} onChange={(e) => setSort(e.target.value)} className={inputClass}>
-            <option value="createdAt-desc">Newest first</option>
-            <option value="expireAt-asc">Expiring soonest</option>
-            <option value="expireAt-desc">Expiring latest</option>
+            <option value="createdAt-desc">{t("sortNewest")}</option>
+            <option value="expireAt-asc">{t("sortExpiringSoonest")}</option>
+            <option value="expireAt-desc">{t("sortExpiringLatest")}</option>
           </select>
         </Field>
-        <Field id="instance-product" label="Product ID">
+        <Field id="instance-product" label={t("productId")}>
           <input id="instance-product" value={productId} onChange={(e) => setProductId(e.target.value)} className={inputClass} maxLength={100} />
         </Field>
-        <Field id="instance-tenant" label="Tenant ID">
+        <Field id="instance-tenant" label={t("tenantId")}>
           <input id="instance-tenant" value={tenantId} onChange={(e) => setTenantId(e.target.value)} className={inputClass} maxLength={100} />
         </Field>
-        <SelectField id="instance-trial" label="Trial" value={trial} onChange={setTrial} options={TRIAL_OPTIONS} />
+        <SelectField
+          id="instance-trial"
+          label={t("trial")}
+          value={trial}
+          onChange={setTrial}
+          options={[
+            { value: "true", label: t("trialsOnly") },
+            { value: "false", label: t("paidOnly") },
+          ]}
+        />
         <div className="flex items-end pb-2">
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={test} onChange={(e) => setTest(e.target.checked)} /> Include test data
+            <input type="checkbox" checked={test} onChange={(e) => setTest(e.target.checked)} /> {t("includeTest")}
           </label>
         </div>
-        <Field id="instance-from" label="Created from">
+        <Field id="instance-from" label={t("from")}>
           <input id="instance-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} className={inputClass} />
         </Field>
-        <Field id="instance-to" label="Created to">
+        <Field id="instance-to" label={t("to")}>
           <input id="instance-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} className={inputClass} />
         </Field>
         <div className="flex items-end gap-3 sm:col-span-2">
           <button type="button" className={secondaryButtonClass} onClick={reset}>
-            Clear filters
+            {t("clear")}
           </button>
-          <a className={secondaryButtonClass} href={instanceExportUrl(filter)} download>
-            Export CSV
+          <a className={secondaryButtonClass} href={instanceExportUrl(apiFilter)} download>
+            {t("export")}
           </a>
         </div>
       </div>
-      <p className="mt-2 text-xs text-slate-600">
-        Dates are whole days in UTC. Search matches an exact order, instance or customer ID, or part of a customer name.
-      </p>
+      <p className="mt-2 text-xs text-slate-600">{t("help", { zone: timeZone })}</p>
 
-      <QueryState query={query} isEmpty={rows.length === 0} empty="No instances match.">
+      <QueryState query={query} isEmpty={rows.length === 0} empty={t("empty")}>
         <div className="mt-4 overflow-x-auto rounded-lg bg-white shadow-sm">
           <table className="w-full border-collapse text-sm">
-            <TableHead columns={["Instance", "Customer", "Product", "Order", "State", "Provisioning", "Expires", "Created"]} />
+            <caption className="sr-only">{t("caption")}</caption>
+            <TableHead
+              columns={[
+                t("columns.instance"),
+                t("columns.customer"),
+                t("columns.product"),
+                t("columns.order"),
+                t("columns.state"),
+                t("columns.provisioning"),
+                t("columns.expires"),
+                t("columns.created"),
+              ]}
+            />
             <tbody>
               {rows.map((i) => (
                 <tr key={i.id} className="border-t border-slate-100 align-top">
@@ -117,27 +148,31 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
                       {i.id}
                     </Link>
                     <div className="mt-1 flex gap-1">
-                      {i.isTrial ? <Badge tone="info">trial</Badge> : null}
-                      {i.isTest ? <Badge tone="warn">test</Badge> : null}
+                      {i.isTrial ? <Badge tone="info">{t("trialBadge")}</Badge> : null}
+                      {i.isTest ? <Badge tone="warn">{t("testBadge")}</Badge> : null}
                     </div>
                   </td>
                   <td className="px-3 py-2">
-                    <div>{i.customerName || "—"}</div>
+                    <div>{i.customerName || t("none")}</div>
                     {i.customerId ? <div className="font-mono text-xs text-slate-600">{i.customerId}</div> : null}
                   </td>
                   <td className="px-3 py-2">
-                    <div className="font-mono text-xs">{i.productId ?? "—"}</div>
+                    <div className="font-mono text-xs">{i.productId ?? t("none")}</div>
                     {i.skuCode ? <div className="font-mono text-xs text-slate-600">{i.skuCode}</div> : null}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs">{i.orderId}</td>
                   <td className="px-3 py-2">
-                    <Badge tone={stateTone(i.state)}>{i.state.toLowerCase()}</Badge>
+                    <Badge tone={stateTone(i.state)}>{labels.state(i.state)}</Badge>
                   </td>
                   <td className="px-3 py-2">
-                    <Badge tone={provisionTone(i.provisionStatus)}>{i.provisionStatus.toLowerCase()}</Badge>
+                    <Badge tone={provisionTone(i.provisionStatus)}>{labels.provision(i.provisionStatus)}</Badge>
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{i.expireAt ? formatDateTime(i.expireAt) : "—"}</td>
-                  <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(i.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{i.expireAt ? <time dateTime={i.expireAt}>{time(i.expireAt)}</time> : t("none")}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    <time dateTime={i.createdAt} title={time(i.createdAt)}>
+                      {relative(i.createdAt)}
+                    </time>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -146,7 +181,7 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
         <LoadMore query={query} />
         {query.isFetchNextPageError ? (
           <p role="alert" className="mt-2 text-sm text-red-800">
-            {query.error?.message ?? "Could not load more."}
+            {query.error?.message ?? t("couldNotLoadMore")}
           </p>
         ) : null}
       </QueryState>

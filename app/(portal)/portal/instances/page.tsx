@@ -1,4 +1,6 @@
 // /portal/instances: every instance for staff; a tenant admin sees those their enterprise is bound to.
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { InstanceList } from "./instance-list";
 import type { InstanceFilter } from "@/components/portal/instance-queries";
 import { getPortalPageViewer } from "@/app/(portal)/portal-page";
@@ -11,10 +13,15 @@ function one(v: string | string[] | undefined): string | undefined {
   return (Array.isArray(v) ? v[0] : v) || undefined;
 }
 
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("instances");
+  return { title: t("title") };
+}
+
 export default async function InstancesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   if (!(await getPortalPageViewer())) return null;
   const p = await searchParams;
-  // The address's filter is the starting filter; the API validates it (a bad one shows its 400 message).
+  // The address's filter is the starting filter (its dates are whole days in the viewer's zone); the API validates it (a bad one shows its 400 message).
   const initialFilter: InstanceFilter = {
     q: one(p.q),
     state: one(p.state),
@@ -26,9 +33,10 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
     to: one(p.to),
     sort: one(p.sort),
   };
+  const t = await getTranslations("instances");
   return (
     <main>
-      <h1 className="mb-4 text-2xl font-semibold">Instances</h1>
+      <h1 className="mb-4 text-2xl font-semibold">{t("title")}</h1>
       <InstanceList initialFilter={initialFilter} />
     </main>
   );

@@ -2,6 +2,7 @@
 // Tenants the viewer may see, searchable, loaded a page at a time.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { SearchField } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
@@ -9,35 +10,45 @@ import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
 
 export function TenantList() {
+  const t = useTranslations("tenants.list");
   const [q, setQ] = useState("");
   const [includeTest, setIncludeTest] = useState(false);
   const query = useInfiniteQuery(portalQueries.tenants({ q: q.trim() || undefined, test: includeTest }));
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <section aria-label="Tenants">
+    <section aria-label={t("label")}>
       <div className="flex flex-wrap items-end gap-4">
-        <SearchField id="tenant-search" label="Search" value={q} onChange={setQ} placeholder="Name, code, tenant, instance or order" className="w-72" />
+        <SearchField id="tenant-search" label={t("search")} value={q} onChange={setQ} placeholder={t("searchPlaceholder")} className="w-72" />
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> Include test data
+          <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> {t("includeTest")}
         </label>
       </div>
-      <QueryState query={query} isEmpty={rows.length === 0} empty="No tenants match.">
+      <QueryState query={query} isEmpty={rows.length === 0} empty={t("empty")}>
         <table className="mt-4 w-full border-collapse overflow-hidden rounded-lg bg-white text-sm shadow-sm">
-          <TableHead columns={["Name", "Code", "Tenant ID", "Instance", { label: "Users", align: "right" }, { label: "Departments", align: "right" }]} />
+          <TableHead
+            columns={[
+              t("columns.name"),
+              t("columns.code"),
+              t("columns.tenantId"),
+              t("columns.instance"),
+              { label: t("columns.users"), align: "right" },
+              { label: t("columns.departments"), align: "right" },
+            ]}
+          />
           <tbody>
-            {rows.map((t) => (
-              <tr key={t.id} className="border-t border-slate-100">
+            {rows.map((tenant) => (
+              <tr key={tenant.id} className="border-t border-slate-100">
                 <td className="px-3 py-2">
-                  <Link className="font-medium text-slate-900 underline-offset-2 hover:underline" href={`/portal/tenants/${t.id}`}>
-                    {t.name || "(name not synced yet)"}
+                  <Link className="font-medium text-slate-900 underline-offset-2 hover:underline" href={`/portal/tenants/${tenant.id}`}>
+                    {tenant.name || t("nameNotSynced")}
                   </Link>
-                  {t.isTest ? <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">test</span> : null}
+                  {tenant.isTest ? <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">{t("testBadge")}</span> : null}
                 </td>
-                <td className="px-3 py-2">{t.tenantCode}</td>
-                <td className="px-3 py-2 font-mono text-xs">{t.tenantId}</td>
-                <td className="px-3 py-2 font-mono text-xs">{t.instanceKey || "—"}</td>
-                <td className="px-3 py-2 text-right">{t._count.users}</td>
-                <td className="px-3 py-2 text-right">{t._count.departments}</td>
+                <td className="px-3 py-2">{tenant.tenantCode}</td>
+                <td className="px-3 py-2 font-mono text-xs">{tenant.tenantId}</td>
+                <td className="px-3 py-2 font-mono text-xs">{tenant.instanceKey || t("none")}</td>
+                <td className="px-3 py-2 text-right">{tenant._count.users}</td>
+                <td className="px-3 py-2 text-right">{tenant._count.departments}</td>
               </tr>
             ))}
           </tbody>

@@ -4,12 +4,17 @@
 // query cache, and is gone when hidden or when the page is left; the reveal
 // itself appears in the timeline.
 import { useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { instanceQueries, revealInstancePassword, type InstanceDetail } from "@/components/portal/instance-queries";
 
+/** The masked password's dots: not words, hidden from screen readers (which read "stored, hidden"). */
+const MASK = "••••••••";
+
 function UrlValue({ url }: { url: string | null }) {
-  if (!url) return <>—</>;
+  const t = useTranslations("instances.appInfo");
+  if (!url) return <>{t("none")}</>;
   // Only http(s) addresses become links: the value came from the provisioning backend.
   return /^https?:\/\//i.test(url) ? (
     <a className="break-all underline underline-offset-2" href={url} target="_blank" rel="noreferrer noopener">
@@ -21,26 +26,27 @@ function UrlValue({ url }: { url: string | null }) {
 }
 
 export function AppInfoCard({ instanceId, appInfo, canReveal }: { instanceId: string; appInfo: InstanceDetail["appInfo"]; canReveal: boolean }) {
+  const t = useTranslations("instances.appInfo");
   const queryClient = useQueryClient();
   const [password, setPassword] = useState<string>();
   const [copied, setCopied] = useState(false);
   return (
     <section aria-labelledby="app-info-heading" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="app-info-heading" className="text-lg font-semibold">
-        Application
+        {t("heading")}
       </h2>
       <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-        <dt className="font-medium text-slate-700">Front-end URL</dt>
+        <dt className="font-medium text-slate-700">{t("frontEndUrl")}</dt>
         <dd>
           <UrlValue url={appInfo.frontEndUrl} />
         </dd>
-        <dt className="font-medium text-slate-700">Admin URL</dt>
+        <dt className="font-medium text-slate-700">{t("adminUrl")}</dt>
         <dd>
           <UrlValue url={appInfo.adminUrl} />
         </dd>
-        <dt className="font-medium text-slate-700">Admin user</dt>
-        <dd className="font-mono text-xs">{appInfo.adminUserName ?? "—"}</dd>
-        <dt className="font-medium text-slate-700">Admin password</dt>
+        <dt className="font-medium text-slate-700">{t("adminUser")}</dt>
+        <dd className="font-mono text-xs">{appInfo.adminUserName ?? t("none")}</dd>
+        <dt className="font-medium text-slate-700">{t("adminPassword")}</dt>
         <dd>
           {password ? (
             <span className="flex flex-wrap items-center gap-2">
@@ -52,7 +58,7 @@ export function AppInfoCard({ instanceId, appInfo, canReveal }: { instanceId: st
                   void navigator.clipboard?.writeText(password).then(() => setCopied(true));
                 }}
               >
-                {copied ? "Copied" : "Copy"}
+                {copied ? t("copied") : t("copy")}
               </button>
               <button
                 type="button"
@@ -62,21 +68,21 @@ export function AppInfoCard({ instanceId, appInfo, canReveal }: { instanceId: st
                   setCopied(false);
                 }}
               >
-                Hide
+                {t("hide")}
               </button>
             </span>
           ) : appInfo.hasPassword ? (
             <span>
-              <span aria-hidden="true">••••••••</span>
-              <span className="sr-only">stored, hidden</span>
+              <span aria-hidden="true">{MASK}</span>
+              <span className="sr-only">{t("storedHidden")}</span>
             </span>
           ) : (
-            "none stored"
+            t("noneStored")
           )}
         </dd>
         {appInfo.memo ? (
           <>
-            <dt className="font-medium text-slate-700">Memo</dt>
+            <dt className="font-medium text-slate-700">{t("memo")}</dt>
             <dd className="whitespace-pre-wrap">{appInfo.memo}</dd>
           </>
         ) : null}
@@ -84,22 +90,22 @@ export function AppInfoCard({ instanceId, appInfo, canReveal }: { instanceId: st
       {canReveal && appInfo.hasPassword && !password ? (
         <div className="mt-3">
           <ConfirmAction
-            label="Reveal password"
-            title="Reveal the admin password?"
-            confirmLabel="Reveal"
+            label={t("reveal")}
+            title={t("revealTitle")}
+            confirmLabel={t("revealConfirm")}
             onConfirm={async () => {
               const revealed = await revealInstancePassword(instanceId);
               setPassword(revealed.password);
               await queryClient.invalidateQueries({ queryKey: instanceQueries.detail(instanceId).queryKey });
             }}
           >
-            <p>The initial admin password is shown once on this page. The reveal is recorded in the instance&apos;s timeline under your name.</p>
+            <p>{t("revealExplain")}</p>
           </ConfirmAction>
         </div>
       ) : null}
       {password ? (
         <p role="status" className="mt-2 text-xs text-slate-600">
-          Shown once: hide it when you are done. Revealing it again is recorded again.
+          {t("shownOnce")}
         </p>
       ) : null}
     </section>

@@ -3,31 +3,11 @@
 // an optional reason that goes into the instance's history; a transition the
 // instance's state does not allow is not offered (and the API refuses it too).
 import { useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { inputClass } from "@/components/ui/card";
 import { instanceKeys, runInstanceAction, type InstanceAction, type InstanceDetail } from "@/components/portal/instance-queries";
-
-const ACTIONS: Record<InstanceAction, { label: string; title: string; done: string; consequence: string }> = {
-  freeze: {
-    label: "Freeze",
-    title: "Freeze this instance?",
-    done: "Instance frozen.",
-    consequence: "The customer can no longer use the application until it is unfrozen. KooGallery is not told.",
-  },
-  unfreeze: {
-    label: "Unfreeze",
-    title: "Unfreeze this instance?",
-    done: "Instance unfrozen.",
-    consequence: "The customer can use the application again (or provisioning continues, if it had not finished).",
-  },
-  reprovision: {
-    label: "Re-run provisioning",
-    title: "Re-run provisioning?",
-    done: "Provisioning queued again.",
-    consequence: "The provisioning job runs again from the first attempt and calls the provisioning backend for this instance.",
-  },
-};
 
 function ActionButton({
   instanceId,
@@ -40,24 +20,24 @@ function ActionButton({
   isDisabled: boolean;
   onDone: (message: string) => Promise<void>;
 }) {
+  const t = useTranslations("instances.actions");
   const [reason, setReason] = useState("");
   const reasonId = useId();
-  const a = ACTIONS[action];
   return (
     <ConfirmAction
-      label={a.label}
-      title={a.title}
-      confirmLabel={a.label}
+      label={t(`${action}.label`)}
+      title={t(`${action}.title`)}
+      confirmLabel={t(`${action}.label`)}
       isDisabled={isDisabled}
       onConfirm={async () => {
         await runInstanceAction(instanceId, action, reason);
         setReason("");
-        await onDone(a.done);
+        await onDone(t(`${action}.done`));
       }}
     >
-      <p>{a.consequence}</p>
+      <p>{t(`${action}.consequence`)}</p>
       <label htmlFor={reasonId} className="mt-3 block text-sm font-medium text-slate-800">
-        Reason (optional, kept in the history)
+        {t("reason")}
       </label>
       <textarea id={reasonId} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} rows={3} className={inputClass} />
     </ConfirmAction>
@@ -65,6 +45,7 @@ function ActionButton({
 }
 
 export function InstanceActions({ instanceId, instance }: { instanceId: string; instance: InstanceDetail["instance"] }) {
+  const t = useTranslations("instances.actions");
   const queryClient = useQueryClient();
   const [message, setMessage] = useState("");
   const onDone = async (done: string) => {
@@ -78,7 +59,7 @@ export function InstanceActions({ instanceId, instance }: { instanceId: string; 
   return (
     <section aria-labelledby="actions-heading" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="actions-heading" className="text-lg font-semibold">
-        Operator actions
+        {t("heading")}
       </h2>
       <div className="mt-3 flex flex-wrap gap-3">
         <ActionButton instanceId={instanceId} action="freeze" isDisabled={isReleased || instance.state === "FROZEN"} onDone={onDone} />

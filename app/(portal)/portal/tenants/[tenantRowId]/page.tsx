@@ -1,6 +1,8 @@
 // /portal/tenants/{id}: one tenant (scoped: another enterprise's tenant is a 404).
 import { HydrationBoundary } from "@tanstack/react-query";
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { OrgTreeView } from "./org-tree";
 import { SyncHistory } from "./sync-history";
 import { TenantSummary } from "./tenant-summary";
@@ -12,6 +14,12 @@ import { requireTenantRow } from "@/lib/portal/tenant-access";
 import { getTenant } from "@/lib/tenants/get-tenant";
 
 export const dynamic = "force-dynamic";
+
+// The tenant's name is shown on the page once its scope is checked; the title stays generic.
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("tenants");
+  return { title: t("detailTitle") };
+}
 
 export default async function TenantPage({ params }: { params: Promise<{ tenantRowId: string }> }) {
   const viewer = await getPortalPageViewer();

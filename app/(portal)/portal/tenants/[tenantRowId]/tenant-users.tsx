@@ -1,22 +1,22 @@
 "use client";
 // A tenant's grants (authSync): searchable, filtered by role and enabled, paged by cursor.
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { SearchField, SelectField } from "@/components/ui/field";
 import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
 
-const ROLE_OPTIONS = [
-  { value: "admin", label: "Admin" },
-  { value: "user", label: "User" },
-];
-const ENABLED_OPTIONS = [
-  { value: "true", label: "Enabled" },
-  { value: "false", label: "Disabled" },
-];
-
 export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
+  const t = useTranslations("tenants.users");
+  const roleLabel = (role: string) => (role === "admin" ? t("roleAdmin") : role === "user" ? t("roleUser") : role);
+  const access = (u: { status: string; isEnabled: boolean }) => {
+    if (u.status === "REVOKED") return t("access.revoked");
+    if (u.status === "DELETED") return t("access.deleted");
+    if (u.status !== "ACTIVE") return u.status.toLowerCase();
+    return u.isEnabled ? t("access.enabled") : t("access.disabled");
+  };
   const [q, setQ] = useState("");
   const [role, setRole] = useState("");
   const [enabled, setEnabled] = useState("");
@@ -25,16 +25,34 @@ export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
   return (
     <section aria-labelledby="users-heading" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="users-heading" className="text-lg font-semibold">
-        Users with access
+        {t("heading")}
       </h2>
       <div className="mt-3 flex flex-wrap items-end gap-3">
-        <SearchField id="user-search" label="Search users" value={q} onChange={setQ} placeholder="Account, name or employee code" className="w-64" />
-        <SelectField id="user-role" label="Role" value={role} onChange={setRole} options={ROLE_OPTIONS} />
-        <SelectField id="user-enabled" label="Enabled" value={enabled} onChange={setEnabled} options={ENABLED_OPTIONS} />
+        <SearchField id="user-search" label={t("search")} value={q} onChange={setQ} placeholder={t("searchPlaceholder")} className="w-64" />
+        <SelectField
+          id="user-role"
+          label={t("role")}
+          value={role}
+          onChange={setRole}
+          options={[
+            { value: "admin", label: t("roleAdmin") },
+            { value: "user", label: t("roleUser") },
+          ]}
+        />
+        <SelectField
+          id="user-enabled"
+          label={t("enabled")}
+          value={enabled}
+          onChange={setEnabled}
+          options={[
+            { value: "true", label: t("isEnabled") },
+            { value: "false", label: t("isDisabled") },
+          ]}
+        />
       </div>
-      <QueryState query={query} isEmpty={rows.length === 0} empty="No users match.">
+      <QueryState query={query} isEmpty={rows.length === 0} empty={t("empty")}>
         <table className="mt-3 w-full text-sm">
-          <TableHead variant="plain" columns={["Account", "Name", "Department", "Role", "Access"]} />
+          <TableHead variant="plain" columns={[t("columns.account"), t("columns.name"), t("columns.department"), t("columns.role"), t("columns.access")]} />
           <tbody>
             {rows.map((u) => (
               <tr key={u.id} className="border-t border-slate-100">
@@ -42,10 +60,10 @@ export function TenantUsers({ tenantRowId }: { tenantRowId: string }) {
                 <td className="py-2">{u.name}</td>
                 <td className="py-2">
                   {u.orgCode}
-                  {u.isOrphaned ? <span className="ml-1 text-xs text-amber-800">(department removed)</span> : null}
+                  {u.isOrphaned ? <span className="ml-1 text-xs text-amber-800">{t("departmentRemoved")}</span> : null}
                 </td>
-                <td className="py-2">{u.role}</td>
-                <td className="py-2">{u.status !== "ACTIVE" ? u.status.toLowerCase() : u.isEnabled ? "enabled" : "disabled"}</td>
+                <td className="py-2">{roleLabel(u.role)}</td>
+                <td className="py-2">{access(u)}</td>
               </tr>
             ))}
           </tbody>
