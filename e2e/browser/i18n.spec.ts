@@ -25,11 +25,20 @@ const CATALOGS = { en: catalog("en"), "zh-CN": catalog("zh-CN") };
 type Ids = { eventId: string; instanceId: string; tenantRowId: string; logId: string };
 type PageCase = { name: string; path: (ids: Ids) => string; zhHeading: string | RegExp; enHeading: string | RegExp };
 
-/** The main pages, each with the first-level heading it shows in each language. */
+/** The main pages, each with the first-level heading it shows in each language (or the data it names). */
 const PAGES: PageCase[] = [
+  { name: "dashboard", path: () => "/portal", zhHeading: CATALOGS["zh-CN"].dashboard.title, enHeading: CATALOGS.en.dashboard.title },
+  { name: "tenants", path: () => "/portal/tenants", zhHeading: CATALOGS["zh-CN"].tenants.title, enHeading: CATALOGS.en.tenants.title },
+  { name: "tenant", path: ({ tenantRowId }) => `/portal/tenants/${tenantRowId}`, zhHeading: /\S/, enHeading: /\S/ },
+  { name: "instances", path: () => "/portal/instances", zhHeading: CATALOGS["zh-CN"].instances.title, enHeading: CATALOGS.en.instances.title },
+  { name: "instance", path: ({ instanceId }) => `/portal/instances/${instanceId}`, zhHeading: /[0-9a-f-]{36}/, enHeading: /[0-9a-f-]{36}/ },
+  { name: "callbacks", path: () => "/portal/callbacks", zhHeading: CATALOGS["zh-CN"].callbacks.title, enHeading: CATALOGS.en.callbacks.title },
+  { name: "callback", path: ({ logId }) => `/portal/callbacks/${logId}`, zhHeading: /\S/, enHeading: /\S/ },
   { name: "events", path: () => "/portal/events", zhHeading: CATALOGS["zh-CN"].events.title, enHeading: CATALOGS.en.events.title },
   { name: "event", path: ({ eventId }) => `/portal/events/${eventId}`, zhHeading: /instance\.created/, enHeading: /instance\.created/ },
   { name: "webhooks", path: () => "/portal/webhooks", zhHeading: CATALOGS["zh-CN"].events.title, enHeading: CATALOGS.en.events.title },
+  { name: "settings", path: () => "/portal/settings", zhHeading: CATALOGS["zh-CN"].settings.title, enHeading: CATALOGS.en.settings.title },
+  { name: "staff", path: () => "/portal/staff", zhHeading: CATALOGS["zh-CN"].staff.title, enHeading: CATALOGS.en.staff.title },
 ];
 
 type Tree = { [key: string]: string | Tree };
