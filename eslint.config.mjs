@@ -22,6 +22,14 @@ const TRANSLATED_FILES = [
   "components/portal/query-state.tsx",
   "components/ui/confirm-action.tsx",
   "components/ui/field.tsx",
+  "app/\\(portal\\)/portal/alerts/**/*.tsx",
+  "app/page.tsx",
+  "app/login/**/*.tsx",
+  "app/logout/**/*.tsx",
+  "app/signed-out/**/*.tsx",
+  "app/auth/**/*.tsx",
+  "app/sso/**/*.tsx",
+  "app/app/**/*.tsx",
 ];
 const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
 
