@@ -37,6 +37,14 @@ const TRANSLATED_FILES = [
   "components/ui/table-head.tsx",
   "app/\\(portal\\)/portal/instances/**/*.tsx",
   "app/\\(portal\\)/portal/tenants/**/*.tsx",
+  "app/\\(portal\\)/portal/alerts/**/*.tsx",
+  "app/page.tsx",
+  "app/login/**/*.tsx",
+  "app/logout/**/*.tsx",
+  "app/signed-out/**/*.tsx",
+  "app/auth/**/*.tsx",
+  "app/sso/**/*.tsx",
+  "app/app/**/*.tsx",
 ];
 const USER_FACING_ATTRIBUTES = "aria-label|title|placeholder|alt|label|empty|confirmLabel|submitLabel";
 

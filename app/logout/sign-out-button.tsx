@@ -1,9 +1,11 @@
 "use client";
 import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { buttonClass } from "@/components/ui/card";
 
 export function SignOutButton({ callbackUrl }: { callbackUrl: string }) {
+  const t = useTranslations("auth.logout");
   const [isPending, setIsPending] = useState(false);
   return (
     <button
@@ -15,7 +17,7 @@ export function SignOutButton({ callbackUrl }: { callbackUrl: string }) {
         void signOut({ callbackUrl });
       }}
     >
-      {isPending ? "Signing out…" : "Sign out of the portal"}
+      {isPending ? t("signingOut") : t("button")}
     </button>
   );
 }

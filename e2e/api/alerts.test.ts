@@ -229,16 +229,21 @@ describe("alerts to staff", () => {
     });
     assert.equal(rules.json.items.find((r) => r.rule === "signature-refusals")?.threshold, 12);
 
-    // The pages render for staff (their data then comes from the APIs above).
-    for (const [path, heading] of [
-      ["/portal/alerts", "Alerts to staff"],
-      ["/portal/alerts/channels", "Add a channel"],
-      ["/portal/alerts/rules", "Rules"],
+    // The pages render for staff (their data then comes from the APIs above): in Chinese by default, in English when the browser asks.
+    for (const [path, chinese, english] of [
+      ["/portal/alerts", "发给员工的告警", "Alerts to staff"],
+      ["/portal/alerts/channels", "添加通知渠道", "Add a channel"],
+      ["/portal/alerts/rules", "告警规则", "Rules"],
     ] as const) {
-      const page = await fetch(`${portal.baseUrl}${path}`, { headers: { cookie: owner.header() } });
-      const html = await page.text();
-      assert.equal(page.status, 200, path);
-      assert.ok(html.includes(heading), `${path} shows ${heading}`);
+      for (const [language, heading] of [
+        [undefined, chinese],
+        ["en-US,en;q=0.9", english],
+      ] as const) {
+        const page = await fetch(`${portal.baseUrl}${path}`, { headers: { cookie: owner.header(), ...(language ? { "accept-language": language } : {}) } });
+        const html = await page.text();
+        assert.equal(page.status, 200, path);
+        assert.ok(html.includes(heading), `${path} shows ${heading}`);
+      }
     }
 
     const viewer = { email: `viewer-${randomBytes(3).toString("hex")}@example.com`, password: `Pw-${randomBytes(12).toString("base64url")}` };

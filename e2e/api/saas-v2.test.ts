@@ -157,9 +157,9 @@ describe("updateInstanceStatus and releaseInstance", () => {
   test("the built-in front-end URL shows nothing without a hand-off token, the same whether the instance exists or not", async () => {
     const { instanceId, orderId, orderLineId, answer } = await createInstance();
     const appInfo = answer.json.appInfo as { frontEndUrl: string; adminUrl: string; password: string };
-    // What a visitor sees: the page's text, without the framework's data (which repeats the URL).
+    // What a visitor sees: the page's text, without the framework's data (which repeats the URL), in English (the default is Chinese).
     const visible = async (url: string) => {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers: { "accept-language": "en" } });
       const html = await res.text();
       return {
         status: res.status,

@@ -6,7 +6,11 @@
 // invalid or expired one, every id gets the same neutral page, so the page
 // tells nobody which instances exist or what state they are in.
 import type { Metadata } from "next";
+import { useTranslations } from "next-intl";
+import { getTranslations } from "next-intl/server";
 import { getDb } from "@/lib/db";
+import type { InstanceState } from "@/lib/generated/prisma/client";
+import { getTimeFormat } from "@/lib/i18n/server-format";
 import { HandoffTokenError, verifyHandoffToken, type HandoffTokenPayload } from "@/lib/sso/handoff-token";
 
 export const dynamic = "force-dynamic";
@@ -15,15 +19,12 @@ export const dynamic = "force-dynamic";
 // in a Referer header.
 export const metadata: Metadata = { referrer: "no-referrer" };
 
-const STATE_TEXT: Record<string, { title: string; body: string; tone: string }> = {
-  PROVISIONING: { title: "Being prepared", body: "Your instance is being set up. This page will work in a few minutes.", tone: "text-amber-700" },
-  ACTIVE: { title: "Ready", body: "Your instance is active. Sign in with the administrator account from your KooGallery order.", tone: "text-emerald-700" },
-  FROZEN: {
-    title: "Frozen",
-    body: "This instance is frozen, usually because the subscription expired. Renew it in KooGallery to continue; your data is kept.",
-    tone: "text-sky-700",
-  },
-  RELEASED: { title: "Released", body: "This instance has been released and can no longer be used.", tone: "text-slate-600" },
+// Each state's title and text are in the catalog (auth.app.states).
+const STATE_TONE: Record<InstanceState, string> = {
+  PROVISIONING: "text-amber-700",
+  ACTIVE: "text-emerald-700",
+  FROZEN: "text-sky-700",
+  RELEASED: "text-slate-600",
 };
 
 type Handoff = { isValid: true; claims: HandoffTokenPayload } | { isValid: false };
@@ -54,24 +55,21 @@ export default async function InstanceLandingPage({
   const db = await getDb();
   const instance = await db.instance.findUnique({ where: { id: instanceId }, select: { id: true, state: true, expireAt: true, isTrial: true } });
   if (!instance) return <SignInThroughKooGallery />;
-  const text = STATE_TEXT[instance.state] ?? STATE_TEXT.ACTIVE!;
+  const [t, { date }] = await Promise.all([getTranslations("auth.app"), getTimeFormat()]);
+  const { name, userName, role, tenant } = handoff.claims;
   return (
     <main className="mx-auto max-w-xl px-6 py-16">
-      <p className="text-sm text-slate-500">Instance {instance.id}</p>
-      <h1 className={`mt-2 text-3xl font-semibold ${text.tone}`}>{text.title}</h1>
-      <p className="mt-4 text-slate-700">{text.body}</p>
+      <p className="text-sm text-slate-500">{t("instance", { id: instance.id })}</p>
+      <h1 className={`mt-2 text-3xl font-semibold ${STATE_TONE[instance.state]}`}>{t(`states.${instance.state}.title`)}</h1>
+      <p className="mt-4 text-slate-700">{t(`states.${instance.state}.body`)}</p>
       {instance.expireAt ? (
         <p className="mt-6 text-sm text-slate-500">
-          {instance.isTrial ? "Trial ends" : "Subscription ends"} {instance.expireAt.toISOString().slice(0, 10)} (UTC)
+          {instance.isTrial ? t("trialEnds", { date: date(instance.expireAt) }) : t("subscriptionEnds", { date: date(instance.expireAt) })}
         </p>
       ) : null}
       <section className="mt-8 rounded-md border border-emerald-200 bg-emerald-50 p-4">
-        <p className="font-medium text-emerald-800">
-          Signed in as {handoff.claims.name} ({handoff.claims.userName}), role {handoff.claims.role}, tenant {handoff.claims.tenant}
-        </p>
-        <p className="mt-2 text-sm text-slate-600">
-          Your application receives this from KooGallery sign-in as a signed token and checks it against the portal&apos;s published keys.
-        </p>
+        <p className="font-medium text-emerald-800">{t("signedInAs", { name, userName, role, tenant })}</p>
+        <p className="mt-2 text-sm text-slate-600">{t("tokenExplain")}</p>
       </section>
     </main>
   );
@@ -79,13 +77,11 @@ export default async function InstanceLandingPage({
 
 /** The same for every visitor without a valid hand-off: no instance id, no state, nothing that differs between ids. */
 function SignInThroughKooGallery() {
+  const t = useTranslations("auth.app");
   return (
     <main className="mx-auto max-w-xl px-6 py-16">
-      <h1 className="text-3xl font-semibold text-slate-900">Sign in through KooGallery</h1>
-      <p className="mt-4 text-slate-700">
-        Open this application from KooGallery (华为云云商店): it signs you in and brings you here. A sign-in link works once and only for a minute, so if you
-        followed an old link or reloaded the page, open the application from KooGallery again.
-      </p>
+      <h1 className="text-3xl font-semibold text-slate-900">{t("signInTitle")}</h1>
+      <p className="mt-4 text-slate-700">{t("signInBody")}</p>
     </main>
   );
 }

@@ -1,29 +1,35 @@
 // /auth/error: next-auth's error page. The auth route adds `reason` when it
 // knows why a KooGallery callback failed (expired or reused code, tampered state…).
+// Its texts are in the catalog (auth.error), by next-auth error and by reason code.
+import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { buttonClass, CenteredCard } from "@/components/ui/card";
-import { isSsoFailure, SSO_FAILURE_TEXT } from "@/lib/auth/sso-failure";
+import { isSsoFailure } from "@/lib/auth/sso-failure";
 
 export const dynamic = "force-dynamic";
 
-const NEXT_AUTH_ERRORS: Record<string, { title: string; advice: string }> = {
-  Configuration: { title: "Sign-in is misconfigured", advice: "The portal's sign-in settings are incomplete. The merchant has been told; try again later." },
-  AccessDenied: { title: "Access denied", advice: "Your account may not sign in here." },
-  Verification: { title: "The sign-in link is no longer valid", advice: "Start the sign-in again." },
-  OAuthSignin: { title: "Could not start the KooGallery sign-in", advice: "Try again in a minute; if it keeps happening, contact the merchant." },
-  SessionRequired: { title: "Please sign in", advice: "This page needs you to be signed in." },
-};
+/** The next-auth errors with their own explanation; any other is told as a failed sign-in. */
+const NEXT_AUTH_ERRORS = ["Configuration", "AccessDenied", "Verification", "OAuthSignin", "SessionRequired"] as const;
+const isNextAuthError = (value: string | undefined): value is (typeof NEXT_AUTH_ERRORS)[number] =>
+  (NEXT_AUTH_ERRORS as readonly (string | undefined)[]).includes(value);
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.error");
+  return { title: t("metaTitle") };
+}
 
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<{ error?: string; reason?: string; tenant?: string }> }) {
   const { error, reason, tenant } = await searchParams;
-  const text = isSsoFailure(reason) ? SSO_FAILURE_TEXT[reason] : (error && NEXT_AUTH_ERRORS[error]) || SSO_FAILURE_TEXT.unknown;
+  const t = await getTranslations("auth.error");
+  const key = isSsoFailure(reason) ? (`sso.${reason}` as const) : isNextAuthError(error) ? (`nextAuth.${error}` as const) : ("sso.unknown" as const);
   return (
-    <CenteredCard title={text.title} tone="danger">
-      <p>{text.advice}</p>
-      {reason ? <p className="text-xs text-slate-500">Reason code: {isSsoFailure(reason) ? reason : "unknown"}</p> : null}
+    <CenteredCard title={t(`${key}.title`)} tone="danger">
+      <p>{t(`${key}.advice`)}</p>
+      {reason ? <p className="text-xs text-slate-500">{t("reasonCode", { code: isSsoFailure(reason) ? reason : "unknown" })}</p> : null}
       <div className="pt-2">
         <Link href={tenant ? `/login?tenant=${encodeURIComponent(tenant)}` : "/login"} className={buttonClass} prefetch={false}>
-          Back to sign-in
+          {t("back")}
         </Link>
       </div>
     </CenteredCard>

@@ -1,12 +1,14 @@
 "use client";
 // Fetches next-auth's CSRF token and submits the sign-in form once; the
 // button stays for browsers that block the automatic submit.
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 
 export function SsoGo({ callbackUrl }: { callbackUrl: string }) {
+  const t = useTranslations("auth.go");
   const form = useRef<HTMLFormElement>(null);
   const [csrfToken, setCsrfToken] = useState<string>();
-  const [error, setError] = useState<string>();
+  const [isUnreachable, setIsUnreachable] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -15,7 +17,7 @@ export function SsoGo({ callbackUrl }: { callbackUrl: string }) {
       .then((body) => {
         if (!cancelled && body.csrfToken) setCsrfToken(body.csrfToken);
       })
-      .catch(() => setError("Could not reach the portal. Check your connection and try again."));
+      .catch(() => setIsUnreachable(true));
     return () => {
       cancelled = true;
     };
@@ -29,14 +31,14 @@ export function SsoGo({ callbackUrl }: { callbackUrl: string }) {
     <form ref={form} method="post" action="/api/auth/signin/koogallery" className="mt-4 space-y-3">
       <input type="hidden" name="csrfToken" value={csrfToken ?? ""} />
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <p className="text-sm text-slate-600">You are being sent to your organisation&apos;s KooGallery sign-in page.</p>
-      {error ? (
+      <p className="text-sm text-slate-600">{t("explain")}</p>
+      {isUnreachable ? (
         <p role="alert" className="text-sm text-red-700">
-          {error}
+          {t("unreachable")}
         </p>
       ) : null}
       <button type="submit" disabled={!csrfToken} className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white disabled:opacity-50">
-        Continue to KooGallery
+        {t("continue")}
       </button>
     </form>
   );

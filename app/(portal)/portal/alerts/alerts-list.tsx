@@ -1,47 +1,69 @@
 "use client";
 // The alerts list: each alert with its rule, subject, text and link, and one
 // line per message sent (channel, fired or resolved, delivered or not, why not).
+// The alert's own title and body are what was sent to the channels, shown as sent.
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { useFormatter, useNow, useTranslations } from "next-intl";
 import { useState } from "react";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { alertQueries, type AlertItem } from "@/components/portal/alert-queries";
-import { formatTime } from "@/components/portal/format";
 import { LoadMore, QueryState } from "@/components/portal/query-state";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { SelectField } from "@/components/ui/field";
+import { isAlertRuleName } from "@/lib/alerts/rule-catalog";
 
 const STATUS_TONE: Record<string, BadgeTone> = { DELIVERED: "good", PENDING: "warn", FAILED: "bad" };
+const DELIVERY_STATUSES = ["DELIVERED", "PENDING", "FAILED"] as const;
+const isDeliveryStatus = (s: string): s is (typeof DELIVERY_STATUSES)[number] => (DELIVERY_STATUSES as readonly string[]).includes(s);
+
+/** "3 minutes ago" against a clock that moves while the list refreshes itself (never "in 2 seconds" for an alert newer than the clock). */
+function useAgo(): (iso: string) => string {
+  const format = useFormatter();
+  const now = useNow({ updateInterval: 30_000 });
+  return (iso: string) => {
+    const at = new Date(iso);
+    return format.relativeTime(at.getTime() > now.getTime() ? now : at, now);
+  };
+}
 
 function AlertCard({ alert }: { alert: AlertItem }) {
+  const t = useTranslations("alerts.list");
+  const tRules = useTranslations("alerts.rules.catalog");
+  const tKinds = useTranslations("alerts.channels.kinds");
+  const { time } = useTimeFormat();
+  const ago = useAgo();
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center gap-2">
-        {alert.resolvedAt ? <Badge tone="good">resolved</Badge> : <Badge tone="bad">open</Badge>}
-        <span className="text-xs text-slate-600">{alert.ruleLabel}</span>
-        <time className="text-xs text-slate-600" dateTime={alert.firedAt}>
-          {formatTime(alert.firedAt)}
+        {alert.resolvedAt ? <Badge tone="good">{t("badgeResolved")}</Badge> : <Badge tone="bad">{t("badgeOpen")}</Badge>}
+        <span className="text-xs text-slate-600">{isAlertRuleName(alert.rule) ? tRules(`${alert.rule}.label`) : alert.rule}</span>
+        <time className="text-xs text-slate-600" dateTime={alert.firedAt} title={time(alert.firedAt)}>
+          {ago(alert.firedAt)}
         </time>
         {alert.resolvedAt ? (
           <span className="text-xs text-slate-600">
-            resolved <time dateTime={alert.resolvedAt}>{formatTime(alert.resolvedAt)}</time>
+            {t.rich("resolvedAt", { time: time(alert.resolvedAt), at: (chunks) => <time dateTime={alert.resolvedAt ?? undefined}>{chunks}</time> })}
           </span>
         ) : null}
       </div>
       <h2 className="mt-1 font-medium">{alert.title}</h2>
       <p className="mt-1 whitespace-pre-line text-sm text-slate-800">{alert.body}</p>
       <a className="mt-1 inline-block text-sm underline underline-offset-2" href={alert.link}>
-        Open the page<span className="sr-only"> about {alert.subjectKey}</span>
+        {t.rich("openPage", { subject: alert.subjectKey, sr: (chunks) => <span className="sr-only">{chunks}</span> })}
       </a>
-      <h3 className="mt-3 text-sm font-medium">Messages</h3>
+      <h3 className="mt-3 text-sm font-medium">{t("messages")}</h3>
       {alert.notifications.length === 0 ? (
-        <p className="text-sm text-slate-700">None: no channel was enabled when it fired.</p>
+        <p className="text-sm text-slate-700">{t("noMessages")}</p>
       ) : (
         <ul className="mt-1 space-y-1 text-sm">
           {alert.notifications.map((n) => (
             <li key={n.id}>
-              <Badge tone={STATUS_TONE[n.status] ?? "neutral"}>{n.status.toLowerCase()}</Badge> {n.kind} to <span className="font-medium">{n.channelName}</span>{" "}
+              <Badge tone={STATUS_TONE[n.status] ?? "neutral"}>{isDeliveryStatus(n.status) ? t(`delivery.${n.status}`) : n.status}</Badge>{" "}
+              {t.rich("messageTo", { kind: n.kind, channel: n.channelName, name: (chunks) => <span className="font-medium">{chunks}</span> })}{" "}
               <span className="text-xs text-slate-600">
-                ({n.channelKind.toLowerCase()}, {n.attempts} attempt{n.attempts === 1 ? "" : "s"}
-                {n.sentAt ? `, sent ${formatTime(n.sentAt)}` : ""})
+                {n.sentAt
+                  ? t("messageDetailSent", { channelKind: tKinds(n.channelKind), attempts: n.attempts, time: time(n.sentAt) })
+                  : t("messageDetail", { channelKind: tKinds(n.channelKind), attempts: n.attempts })}
               </span>
               {n.lastError ? <div className="break-words text-xs text-red-800">{n.lastError}</div> : null}
             </li>
@@ -53,6 +75,7 @@ function AlertCard({ alert }: { alert: AlertItem }) {
 }
 
 export function AlertsList() {
+  const t = useTranslations("alerts.list");
   const [status, setStatus] = useState<"" | "open" | "resolved">("");
   const query = useInfiniteQuery(alertQueries.alerts(status || undefined));
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
@@ -61,16 +84,16 @@ export function AlertsList() {
       <div className="max-w-xs">
         <SelectField
           id="alert-status"
-          label="Status"
+          label={t("status")}
           value={status}
           onChange={(v) => setStatus(v as typeof status)}
           options={[
-            { value: "open", label: "Open" },
-            { value: "resolved", label: "Resolved" },
+            { value: "open", label: t("open") },
+            { value: "resolved", label: t("resolved") },
           ]}
         />
       </div>
-      <QueryState query={query} isEmpty={items.length === 0} empty="No alerts yet.">
+      <QueryState query={query} isEmpty={items.length === 0} empty={t("empty")}>
         <ul className="mt-4 space-y-3">
           {items.map((a) => (
             <AlertCard key={a.id} alert={a} />

@@ -2,40 +2,50 @@
 // The settings of one channel kind as form fields. Secret-bearing fields
 // (robot URLs carry their token, SMTP URLs a password, signing secrets) are
 // write-only: empty when editing, and left empty they keep what is stored.
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
+import type { ChannelKind } from "@/lib/alerts/channels/types";
+import type { Messages } from "@/lib/i18n/messages";
 
-export const KIND_LABELS = {
-  EMAIL: "E-mail (SMTP)",
-  DINGTALK: "DingTalk robot",
-  FEISHU: "Feishu / Lark robot",
-  WECOM: "WeCom robot",
-  WEBHOOK: "Webhook",
-} as const;
-export type Kind = keyof typeof KIND_LABELS;
+export type Kind = ChannelKind;
 
-type FieldSpec = { name: string; label: string; hint?: string; isSecret?: boolean; isList?: boolean; options?: readonly string[] };
+type FormMessages = Messages["alerts"]["form"];
+/**
+ * One setting of a channel kind: its label and hint come from the catalog
+ * (alerts.form.fields / alerts.form.hints); `example` is an address to copy the
+ * shape of, shown as it is when the field has no hint of its own.
+ */
+type FieldSpec = {
+  name: string;
+  label: keyof FormMessages["fields"];
+  hint?: keyof FormMessages["hints"];
+  example?: string;
+  isSecret?: boolean;
+  isList?: boolean;
+  options?: readonly string[];
+};
 
 const FIELDS: Record<Kind, FieldSpec[]> = {
   EMAIL: [
-    { name: "smtpUrl", label: "SMTP URL", hint: "smtp://user:password@host:587 or smtps://…:465", isSecret: true },
-    { name: "from", label: "From", hint: "Alerts <alerts@example.com>" },
-    { name: "to", label: "Recipients", hint: "comma-separated addresses", isList: true },
+    { name: "smtpUrl", label: "smtpUrl", hint: "smtpUrl", isSecret: true },
+    { name: "from", label: "from", hint: "from" },
+    { name: "to", label: "recipients", hint: "recipients", isList: true },
   ],
   DINGTALK: [
-    { name: "url", label: "Webhook URL", hint: "https://oapi.dingtalk.com/robot/send?access_token=…", isSecret: true },
-    { name: "secret", label: "Signing secret (加签)", hint: "SEC…; leave empty if the robot does not sign", isSecret: true },
-    { name: "msgtype", label: "Message type", options: ["markdown", "text"] },
+    { name: "url", label: "webhookUrl", example: "https://oapi.dingtalk.com/robot/send?access_token=…", isSecret: true },
+    { name: "secret", label: "dingtalkSecret", hint: "dingtalkSecret", isSecret: true },
+    { name: "msgtype", label: "msgtype", options: ["markdown", "text"] },
   ],
   FEISHU: [
-    { name: "url", label: "Webhook URL", hint: "https://open.feishu.cn/open-apis/bot/v2/hook/…", isSecret: true },
-    { name: "secret", label: "Signing secret", hint: "leave empty if signature verification is off", isSecret: true },
+    { name: "url", label: "webhookUrl", example: "https://open.feishu.cn/open-apis/bot/v2/hook/…", isSecret: true },
+    { name: "secret", label: "signingSecret", hint: "feishuSecret", isSecret: true },
   ],
-  WECOM: [{ name: "url", label: "Webhook URL", hint: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", isSecret: true }],
+  WECOM: [{ name: "url", label: "webhookUrl", example: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", isSecret: true }],
   WEBHOOK: [
-    { name: "url", label: "URL", isSecret: true },
-    { name: "secret", label: "Secret (whsec_…)", hint: "leave empty to have one generated and shown once", isSecret: true },
+    { name: "url", label: "url", isSecret: true },
+    { name: "secret", label: "webhookSecret", hint: "webhookSecret", isSecret: true },
   ],
 };
 
@@ -52,6 +62,9 @@ export function ChannelForm({
   onSubmit: (value: ChannelFormValue) => Promise<void>;
   onCancel?: () => void;
 }) {
+  const t = useTranslations("alerts.form");
+  const tKinds = useTranslations("alerts.channels.kinds");
+  const hintOf = (f: FieldSpec) => (f.hint ? t(`hints.${f.hint}`) : (f.example ?? ""));
   const id = useId();
   const [name, setName] = useState(initial.name);
   const [kind, setKind] = useState<Kind>(initial.kind);
@@ -78,7 +91,7 @@ export function ChannelForm({
       await onSubmit({ name, kind, config });
       if (!isEdit) setValues({});
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Could not save.");
+      setError(err instanceof Error ? err.message : t("couldNotSave"));
     } finally {
       setIsBusy(false);
     }
@@ -86,20 +99,20 @@ export function ChannelForm({
 
   return (
     <form onSubmit={(e) => void submit(e)} className="grid gap-3 sm:grid-cols-2" autoComplete="off">
-      <Field id={`${id}-name`} label="Name">
+      <Field id={`${id}-name`} label={t("name")}>
         <input id={`${id}-name`} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
       </Field>
-      <Field id={`${id}-kind`} label="Kind">
+      <Field id={`${id}-kind`} label={t("kind")}>
         <select id={`${id}-kind`} className={inputClass} value={kind} onChange={(e) => setKind(e.target.value as Kind)} disabled={isEdit}>
-          {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+          {(Object.keys(FIELDS) as Kind[]).map((k) => (
             <option key={k} value={k}>
-              {KIND_LABELS[k]}
+              {tKinds(k)}
             </option>
           ))}
         </select>
       </Field>
       {FIELDS[kind].map((f) => (
-        <Field key={f.name} id={`${id}-${f.name}`} label={f.label} className="sm:col-span-2">
+        <Field key={f.name} id={`${id}-${f.name}`} label={t(`fields.${f.label}`)} className="sm:col-span-2">
           {f.options ? (
             <select
               id={`${id}-${f.name}`}
@@ -117,11 +130,11 @@ export function ChannelForm({
               className={`${inputClass} font-mono`}
               type={f.isSecret ? "password" : "text"}
               value={values[f.name] ?? ""}
-              placeholder={isEdit && f.isSecret ? "stored, not shown: leave empty to keep it" : (f.hint ?? "")}
+              placeholder={isEdit && f.isSecret ? t("storedSecret") : hintOf(f)}
               onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
             />
           )}
-          {f.hint && isEdit && f.isSecret ? <span className="text-xs text-slate-600">{f.hint}</span> : null}
+          {(f.hint || f.example) && isEdit && f.isSecret ? <span className="text-xs text-slate-600">{hintOf(f)}</span> : null}
         </Field>
       ))}
       {error ? (
@@ -131,11 +144,11 @@ export function ChannelForm({
       ) : null}
       <div className="flex gap-3 sm:col-span-2">
         <button type="submit" className={buttonClass} disabled={isBusy}>
-          {isEdit ? "Save channel" : "Add channel"}
+          {isEdit ? t("save") : t("add")}
         </button>
         {onCancel ? (
           <button type="button" className={secondaryButtonClass} onClick={onCancel}>
-            Cancel
+            {t("cancel")}
           </button>
         ) : null}
       </div>

@@ -3,10 +3,11 @@
 // owners enable/disable, "Send test" (sent now, the answer shown), edit and
 // delete; then the form to add one. A generated webhook secret is shown once.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { ChannelForm, KIND_LABELS, type ChannelFormValue, type Kind } from "./channel-form";
+import { ChannelForm, type ChannelFormValue, type Kind } from "./channel-form";
+import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { alertQueries, type ChannelItem } from "@/components/portal/alert-queries";
-import { formatTime } from "@/components/portal/format";
 import { sendJson } from "@/components/portal/queries";
 import { QueryState } from "@/components/portal/query-state";
 import { Badge } from "@/components/ui/badge";
@@ -18,6 +19,8 @@ const card = "rounded-lg border border-slate-200 bg-white p-4";
 const channelUrl = (id: string) => `/api/portal/alerts/channels/${encodeURIComponent(id)}`;
 
 function ChannelRow({ channel, canConfigure }: { channel: ChannelItem; canConfigure: boolean }) {
+  const t = useTranslations("alerts.channels");
+  const { time } = useTimeFormat();
   const queryClient = useQueryClient();
   const invalidate = () => queryClient.invalidateQueries({ queryKey: alertQueries.channels().queryKey });
   const [isEditing, setIsEditing] = useState(false);
@@ -33,40 +36,40 @@ function ChannelRow({ channel, canConfigure }: { channel: ChannelItem; canConfig
     <li className="py-3">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{channel.name}</span>
-        <Badge>{KIND_LABELS[channel.kind]}</Badge>
-        {channel.isEnabled ? <Badge tone="good">enabled</Badge> : <Badge tone="warn">disabled</Badge>}
-        {channel.isFromEnv ? <Badge>from the environment</Badge> : null}
+        <Badge>{t(`kinds.${channel.kind}`)}</Badge>
+        {channel.isEnabled ? <Badge tone="good">{t("enabled")}</Badge> : <Badge tone="warn">{t("disabled")}</Badge>}
+        {channel.isFromEnv ? <Badge>{t("fromEnv")}</Badge> : null}
       </div>
       <div className="mt-1 text-sm text-slate-700">{channel.summary}</div>
       {channel.lastMessage ? (
         <div className="text-xs text-slate-600">
-          last message {channel.lastMessage.status.toLowerCase()} {formatTime(channel.lastMessage.at)}
-          {channel.lastMessage.error ? <span className="text-red-800">: {channel.lastMessage.error}</span> : null}
+          {t("lastMessage", { status: channel.lastMessage.status, time: time(channel.lastMessage.at) })}
+          {channel.lastMessage.error ? <span className="text-red-800">{t("lastError", { error: channel.lastMessage.error })}</span> : null}
         </div>
       ) : null}
       {canConfigure ? (
         <div className="mt-2 flex flex-wrap gap-2">
           <button type="button" className={secondaryButtonClass} onClick={() => sendTest.mutate()} disabled={sendTest.isPending}>
-            {sendTest.isPending ? "Sending…" : "Send test"}
+            {sendTest.isPending ? t("sending") : t("sendTest")}
           </button>
           <button type="button" className={secondaryButtonClass} onClick={() => toggle.mutate()} disabled={toggle.isPending}>
-            {channel.isEnabled ? "Disable" : "Enable"}
+            {channel.isEnabled ? t("disable") : t("enable")}
           </button>
           {channel.isFromEnv ? null : (
             <>
               <button type="button" className={secondaryButtonClass} onClick={() => setIsEditing(!isEditing)}>
-                Edit
+                {t("edit")}
               </button>
               <ConfirmAction
-                label="Delete"
-                title={`Delete the channel "${channel.name}"?`}
-                confirmLabel="Delete"
+                label={t("delete")}
+                title={t("deleteTitle", { name: channel.name })}
+                confirmLabel={t("delete")}
                 onConfirm={async () => {
                   await sendJson(channelUrl(channel.id), "DELETE");
                   await invalidate();
                 }}
               >
-                Alerts stop going there, and the record of messages sent through it is deleted with it. Disabling keeps the record.
+                {t("deleteExplain")}
               </ConfirmAction>
             </>
           )}
@@ -75,10 +78,10 @@ function ChannelRow({ channel, canConfigure }: { channel: ChannelItem; canConfig
       <div aria-live="polite">
         {test ? (
           test.isOk ? (
-            <p className="mt-2 rounded bg-green-50 px-3 py-2 text-sm text-green-900">Test message accepted ({test.durationMs} ms).</p>
+            <p className="mt-2 rounded bg-green-50 px-3 py-2 text-sm text-green-900">{t("testOk", { ms: test.durationMs })}</p>
           ) : (
             <p role="alert" className="mt-2 rounded bg-red-50 px-3 py-2 text-sm text-red-800">
-              Test failed: {test.error}
+              {t("testFailed", { error: test.error ?? "" })}
             </p>
           )
         ) : null}
@@ -107,6 +110,7 @@ function ChannelRow({ channel, canConfigure }: { channel: ChannelItem; canConfig
 }
 
 export function ChannelsView({ canConfigure }: { canConfigure: boolean }) {
+  const t = useTranslations("alerts.channels");
   const queryClient = useQueryClient();
   const query = useQuery(alertQueries.channels());
   const [shownOnce, setShownOnce] = useState<string>();
@@ -115,13 +119,10 @@ export function ChannelsView({ canConfigure }: { canConfigure: boolean }) {
     <div className="space-y-6">
       <section aria-labelledby="channels-heading" className={card}>
         <h2 id="channels-heading" className="text-lg font-semibold">
-          Channels
+          {t("heading")}
         </h2>
-        <p className="mt-1 text-sm text-slate-700">
-          Every alert goes to every enabled channel. Channels set by environment variables (SMTP_URL, ALERT_DINGTALK_URL…) are listed here too; change those in
-          the environment.
-        </p>
-        <QueryState query={query} isEmpty={items.length === 0} empty="No channel yet: alerts are recorded but nobody is told.">
+        <p className="mt-1 text-sm text-slate-700">{t("explain")}</p>
+        <QueryState query={query} isEmpty={items.length === 0} empty={t("empty")}>
           <ul className="mt-2 divide-y divide-slate-100">
             {items.map((c) => (
               <ChannelRow key={c.id} channel={c} canConfigure={canConfigure} />
@@ -132,12 +133,11 @@ export function ChannelsView({ canConfigure }: { canConfigure: boolean }) {
       {canConfigure ? (
         <section aria-labelledby="add-heading" className={card}>
           <h2 id="add-heading" className="text-lg font-semibold">
-            Add a channel
+            {t("addHeading")}
           </h2>
           {shownOnce ? (
             <div role="status" className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              The webhook&apos;s signing secret, shown this once (verify with it; it is not shown again):{" "}
-              <code className="break-all font-mono text-xs">{shownOnce}</code>
+              {t("secretOnce")} <code className="break-all font-mono text-xs">{shownOnce}</code>
             </div>
           ) : null}
           <div className="mt-3">
@@ -153,7 +153,7 @@ export function ChannelsView({ canConfigure }: { canConfigure: boolean }) {
           </div>
         </section>
       ) : (
-        <p className="text-sm text-slate-700">Owners add and change channels.</p>
+        <p className="text-sm text-slate-700">{t("ownersOnly")}</p>
       )}
     </div>
   );

@@ -2,14 +2,20 @@
 // The rules: what each watches, whether it is on, and its threshold. Owners
 // switch a rule on or off and change its threshold within the rule's bounds.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { alertQueries, type RuleItem } from "@/components/portal/alert-queries";
 import { sendJson } from "@/components/portal/queries";
 import { QueryState } from "@/components/portal/query-state";
 import { Badge } from "@/components/ui/badge";
 import { inputClass, secondaryButtonClass } from "@/components/ui/card";
+import type { ALERT_RULES, AlertRuleName } from "@/lib/alerts/rule-catalog";
+
+/** The rules that have a threshold owners may change (their wording is in the catalog under alerts.rules.thresholds). */
+type ThresholdRule = { [K in AlertRuleName]: (typeof ALERT_RULES)[K] extends { threshold: object } ? K : never }[AlertRuleName];
 
 function RuleRow({ rule, canConfigure }: { rule: RuleItem; canConfigure: boolean }) {
+  const t = useTranslations("alerts.rules");
   const queryClient = useQueryClient();
   const [threshold, setThreshold] = useState(String(rule.threshold ?? ""));
   const save = useMutation({
@@ -18,23 +24,28 @@ function RuleRow({ rule, canConfigure }: { rule: RuleItem; canConfigure: boolean
     onSuccess: (answer) => queryClient.setQueryData(alertQueries.rules().queryKey, answer),
   });
   const spec = rule.thresholdSpec;
+  const name = rule.rule as ThresholdRule;
+  const label = t(`catalog.${rule.rule}.label`);
   return (
     <li className="py-3">
       <div className="flex flex-wrap items-center gap-2">
-        <span className="font-medium">{rule.label}</span>
-        {rule.isEnabled ? <Badge tone="good">on</Badge> : <Badge tone="warn">off</Badge>}
-        {rule.canResolve ? null : <Badge>one-off</Badge>}
+        <span className="font-medium">{label}</span>
+        {rule.isEnabled ? <Badge tone="good">{t("on")}</Badge> : <Badge tone="warn">{t("off")}</Badge>}
+        {rule.canResolve ? null : <Badge>{t("oneOff")}</Badge>}
       </div>
-      <p className="mt-1 text-sm text-slate-700">{rule.description}</p>
-      {spec ? (
+      <p className="mt-1 text-sm text-slate-700">{t(`catalog.${rule.rule}.description`)}</p>
+      {spec && rule.threshold !== null ? (
         <p className="text-sm">
-          {spec.label}: <span className="font-medium tabular-nums">{rule.threshold}</span> {spec.unit}
+          {t.rich(`thresholds.${name}.current`, {
+            value: rule.threshold,
+            num: (chunks) => <span className="font-medium tabular-nums">{chunks}</span>,
+          })}
         </p>
       ) : null}
       {canConfigure ? (
         <div className="mt-2 flex flex-wrap items-end gap-2">
           <button type="button" className={secondaryButtonClass} disabled={save.isPending} onClick={() => save.mutate({ isEnabled: !rule.isEnabled })}>
-            {rule.isEnabled ? "Turn off" : "Turn on"}
+            {rule.isEnabled ? t("turnOff") : t("turnOn")}
           </button>
           {spec ? (
             <form
@@ -45,9 +56,7 @@ function RuleRow({ rule, canConfigure }: { rule: RuleItem; canConfigure: boolean
               }}
             >
               <label className="text-sm">
-                <span className="sr-only">
-                  {rule.label}: {spec.label} ({spec.unit})
-                </span>
+                <span className="sr-only">{t("inputLabel", { rule: label, threshold: t(`thresholds.${name}.input`) })}</span>
                 <input
                   className={`${inputClass} w-28`}
                   type="number"
@@ -58,7 +67,7 @@ function RuleRow({ rule, canConfigure }: { rule: RuleItem; canConfigure: boolean
                 />
               </label>
               <button type="submit" className={secondaryButtonClass} disabled={save.isPending}>
-                Save threshold
+                {t("saveThreshold")}
               </button>
             </form>
           ) : null}
@@ -74,17 +83,16 @@ function RuleRow({ rule, canConfigure }: { rule: RuleItem; canConfigure: boolean
 }
 
 export function RulesView({ canConfigure }: { canConfigure: boolean }) {
+  const t = useTranslations("alerts.rules");
   const query = useQuery(alertQueries.rules());
   const items = query.data?.items ?? [];
   return (
     <section aria-labelledby="rules-heading" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="rules-heading" className="text-lg font-semibold">
-        Rules
+        {t("heading")}
       </h2>
-      <p className="mt-1 text-sm text-slate-700">
-        Checked every minute (ALERTS_EVERY_MS). Each rule alerts once per subject and window, and says when its condition has cleared.
-      </p>
-      <QueryState query={query} isEmpty={items.length === 0} empty="No rules.">
+      <p className="mt-1 text-sm text-slate-700">{t("explain")}</p>
+      <QueryState query={query} isEmpty={items.length === 0} empty={t("empty")}>
         <ul className="mt-2 divide-y divide-slate-100">
           {items.map((r) => (
             <RuleRow key={`${r.rule}:${r.threshold ?? ""}`} rule={r} canConfigure={canConfigure} />
