@@ -34,6 +34,23 @@ function hostOf(url: string): string {
 }
 
 /** What a page may show: hosts and recipients, never a token, key, password or secret. */
+/** What a page shows about a channel, without secrets: where it sends, and how (pages word it in the viewer's language). */
+export type ChannelDetails = { host: string; isSigned?: boolean; msgtype?: string; from?: string; to?: string[] };
+
+export function channelDetails(channel: OpenChannel): ChannelDetails {
+  switch (channel.kind) {
+    case "EMAIL":
+      return { host: hostOf(channel.config.smtpUrl), from: channel.config.from, to: channel.config.to };
+    case "DINGTALK":
+      return { host: hostOf(channel.config.url), isSigned: Boolean(channel.config.secret), msgtype: channel.config.msgtype };
+    case "FEISHU":
+    case "WEBHOOK":
+      return { host: hostOf(channel.config.url), isSigned: Boolean(channel.config.secret) };
+    case "WECOM":
+      return { host: hostOf(channel.config.url) };
+  }
+}
+
 export function summarizeChannel(channel: OpenChannel): string {
   switch (channel.kind) {
     case "EMAIL":

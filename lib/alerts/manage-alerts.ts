@@ -10,7 +10,15 @@ import { PortalError } from "@/lib/errors";
 import type { AlertChannel, DeliveryStatus } from "@/lib/generated/prisma/client";
 import { redactText, secretValuesOf, toDisplayError } from "@/lib/portal/error-text";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
-import { openChannel, parseChannelConfig, sealChannelConfig, sendToChannel, summarizeChannel } from "@/lib/alerts/channel-config";
+import {
+  channelDetails,
+  openChannel,
+  parseChannelConfig,
+  sealChannelConfig,
+  sendToChannel,
+  summarizeChannel,
+  type ChannelDetails,
+} from "@/lib/alerts/channel-config";
 import { CHANNEL_KINDS, ChannelError, channelConfigSchemas, type ChannelKind, type OpenChannel } from "@/lib/alerts/channels/types";
 import { ALERT_RULES, ALERT_RULE_NAMES, readRuleSettings, type AlertRuleName, type RuleDefinition, type RuleThreshold } from "@/lib/alerts/rule-catalog";
 
@@ -21,6 +29,8 @@ export type ChannelView = {
   name: string;
   kind: ChannelKind;
   summary: string;
+  /** The summary's parts, for pages to word in the viewer's language; null when the stored settings cannot be read. */
+  details: ChannelDetails | null;
   isEnabled: boolean;
   isFromEnv: boolean;
   createdBy: string | null;
@@ -28,12 +38,21 @@ export type ChannelView = {
   lastMessage: { status: DeliveryStatus; at: Date; error: string | null } | null;
 };
 
-function viewOf(row: AlertChannel, last: ChannelView["lastMessage"] = null): ChannelView {
+function detailsOf(row: AlertChannel, key: Buffer): ChannelDetails | null {
+  try {
+    return channelDetails(openChannel(row, key));
+  } catch {
+    return null;
+  }
+}
+
+function viewOf(row: AlertChannel, key: Buffer, last: ChannelView["lastMessage"] = null): ChannelView {
   return {
     id: row.id,
     name: row.name,
     kind: row.kind,
     summary: row.summary,
+    details: detailsOf(row, key),
     isEnabled: row.isEnabled,
     isFromEnv: row.isFromEnv,
     createdBy: row.createdBy,
@@ -51,6 +70,7 @@ export async function listAlertChannels(db: Db, env: Env): Promise<ChannelView[]
   return rows.map(({ notifications: [last], ...row }) =>
     viewOf(
       row,
+      env.encryptionKey,
       last ? { status: last.status, at: last.sentAt ?? last.createdAt, error: last.lastError ? toDisplayError(last.lastError, secrets) : null } : null,
     ),
   );
@@ -104,7 +124,7 @@ export async function createAlertChannel(db: Db, env: Env, input: z.infer<typeof
       createdBy,
     },
   });
-  return { channel: viewOf(row), shownOnce };
+  return { channel: viewOf(row, env.encryptionKey), shownOnce };
 }
 
 async function channelOrNotFound(db: Db, id: string): Promise<AlertChannel> {
@@ -128,7 +148,7 @@ export async function updateAlertChannel(db: Db, env: Env, id: string, change: z
     data.configEnc = sealChannelConfig(channel, env.encryptionKey);
     data.summary = summarizeChannel(channel);
   }
-  return viewOf(await db.alertChannel.update({ where: { id }, data }));
+  return viewOf(await db.alertChannel.update({ where: { id }, data }), env.encryptionKey);
 }
 
 /** Deleting a channel deletes the record of what was sent through it; an environment channel is disabled instead. */

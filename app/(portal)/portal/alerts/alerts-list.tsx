@@ -46,8 +46,13 @@ function AlertCard({ alert }: { alert: AlertItem }) {
           </span>
         ) : null}
       </div>
-      <h2 className="mt-1 font-medium">{alert.title}</h2>
-      <p className="mt-1 whitespace-pre-line text-sm text-slate-800">{alert.body}</p>
+      {/* The alert's own text is written by lib/alerts/rules.ts when it fires, in English so far (not from the catalogs). */}
+      <h2 className="mt-1 font-medium" data-i18n="server-text">
+        {alert.title}
+      </h2>
+      <p className="mt-1 whitespace-pre-line text-sm text-slate-800" data-i18n="server-text">
+        {alert.body}
+      </p>
       <a className="mt-1 inline-block text-sm underline underline-offset-2" href={alert.link}>
         {t.rich("openPage", { subject: alert.subjectKey, sr: (chunks) => <span className="sr-only">{chunks}</span> })}
       </a>
@@ -65,7 +70,11 @@ function AlertCard({ alert }: { alert: AlertItem }) {
                   ? t("messageDetailSent", { channelKind: tKinds(n.channelKind), attempts: n.attempts, time: time(n.sentAt) })
                   : t("messageDetail", { channelKind: tKinds(n.channelKind), attempts: n.attempts })}
               </span>
-              {n.lastError ? <div className="break-words text-xs text-red-800">{n.lastError}</div> : null}
+              {n.lastError ? (
+                <div className="break-words text-xs text-red-800" data-i18n="server-text">
+                  {n.lastError}
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -40,7 +40,17 @@ function ChannelRow({ channel, canConfigure }: { channel: ChannelItem; canConfig
         {channel.isEnabled ? <Badge tone="good">{t("enabled")}</Badge> : <Badge tone="warn">{t("disabled")}</Badge>}
         {channel.isFromEnv ? <Badge>{t("fromEnv")}</Badge> : null}
       </div>
-      <div className="mt-1 text-sm text-slate-700">{channel.summary}</div>
+      <div className="mt-1 text-sm text-slate-700">
+        {channel.details
+          ? t(`summary.${channel.kind}`, {
+              host: channel.details.host,
+              signed: String(Boolean(channel.details.isSigned)),
+              msgtype: channel.details.msgtype ?? "",
+              from: channel.details.from ?? "",
+              to: (channel.details.to ?? []).join(", "),
+            })
+          : t("summary.unreadable")}
+      </div>
       {channel.lastMessage ? (
         <div className="text-xs text-slate-600">
           {t("lastMessage", { status: channel.lastMessage.status, time: time(channel.lastMessage.at) })}
