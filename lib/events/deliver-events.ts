@@ -451,6 +451,8 @@ export async function recordAttempt(
 
 /** While the deliverer runs, a full claim at least this often: it finds retries that fell due and other instances' leftovers. */
 export const FULL_CLAIM_EVERY_MS = 1_000;
+/** The most event ids one pointed claim looks up. */
+const MAX_POINTED_IDS = 1_024;
 /** A kick that names no written event (a resend, say) asks for a full claim: at most one per this long. */
 const FULL_CLAIM_MIN_GAP_MS = 200;
 
@@ -542,8 +544,8 @@ export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryO
         wantFull = false;
       } else wantPointed = false;
       const batch = finished.splice(0);
-      // Lookups for a few times the free slots at most: after an overload, thousands of ids may wait.
-      const scope: ClaimScope = isFull ? { full: true } : { full: false, eventIds: free > 0 ? takeHints(Date.now(), 2 * free) : [] };
+      // The ids of the last second or so: under load about as many as a few statements claim.
+      const scope: ClaimScope = isFull ? { full: true } : { full: false, eventIds: free > 0 ? takeHints(Date.now(), MAX_POINTED_IDS) : [] };
       let claimed: ClaimedDelivery[] = [];
       try {
         deliveryStatements.total += 1;
