@@ -520,8 +520,9 @@ export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryO
       const isFullTime = now - lastFullClaimAt >= FULL_CLAIM_EVERY_MS;
       if (isFullTime) wantFull = true;
       // While this process's own events wait, pointed claims take them (index lookups); the full claim, which may walk
-      // the whole pending index, waits for its period.
-      const isFullAllowed: boolean = free > 0 && wantFull && (isFullTime || !hasHints()) && (isBacklog || now - lastFullClaimAt >= FULL_CLAIM_MIN_GAP_MS);
+      // the whole pending index, waits for its period. Unless the last full claim filled every slot: deliveries are
+      // then waiting that no pointed claim will find (their ids forgotten, or written elsewhere), oldest first.
+      const isFullAllowed: boolean = free > 0 && wantFull && (isBacklog || ((isFullTime || !hasHints()) && now - lastFullClaimAt >= FULL_CLAIM_MIN_GAP_MS));
       const isPointedNeeded = finished.length > 0 || (free > 0 && hasHints() && (hasUntriedHints() || wantPointed || isPointedBacklog || wantFull));
       if (!isFullAllowed && !isPointedNeeded) {
         if (inFlight.size === 0 && !(free > 0 && wantFull)) return attempted;
