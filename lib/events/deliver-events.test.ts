@@ -17,11 +17,14 @@ const { getEnv } = await import("@/lib/env");
 const { writeEvents } = await import("@/lib/events/outbox");
 const { sealSecret } = await import("@/lib/crypto/secret-box");
 const { generateWebhookSecret } = await import("@/lib/webhooks/standard-webhooks");
+const { takeHints } = await import("@/lib/events/delivery-hints");
 const {
   attemptDelivery,
   claimDeliveries,
   deliverDueEvents,
+  deliveryStatements,
   eventBody,
+  kickDeliveries,
   recordAttempt,
   recordAttempts,
   retryDelayAfter,
@@ -34,7 +37,7 @@ type Received = { headers: IncomingHttpHeaders; body: string };
 
 /** A receiver answering what `answer` says, recording every call. */
 let received: Received[] = [];
-let answer: (r: Received) => { status: number; body?: string } = () => ({ status: 204 });
+let answer: (r: Received) => { status: number; body?: string; delayMs?: number } = () => ({ status: 204 });
 let server: Server;
 let receiverUrl = "";
 
@@ -46,8 +49,10 @@ before(async () => {
       const r = { headers: req.headers, body };
       received.push(r);
       const a = answer(r);
-      res.writeHead(a.status, { "content-type": "text/plain" });
-      res.end(a.body ?? "");
+      setTimeout(() => {
+        res.writeHead(a.status, { "content-type": "text/plain" });
+        res.end(a.body ?? "");
+      }, a.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -87,6 +92,14 @@ async function emit(...instanceIds: string[]): Promise<string[]> {
   return rows.slice(-instanceIds.length).map((r) => r.id);
 }
 
+async function waitUntil(fn: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Makes every pending delivery due now (instead of waiting out a delay). */
 async function makeDue() {
   const db = await getDb();
@@ -98,6 +111,8 @@ const succeeded = { attemptedAt: new Date(), durationMs: 3, statusCode: 200, isS
 
 beforeEach(async () => {
   const db = await getDb();
+  // The ids earlier tests wrote are gone with their events.
+  takeHints(Date.now() + 60_000, Infinity);
   await db.merchantEvent.deleteMany({});
   await db.webhookEndpoint.deleteMany({});
   received = [];
@@ -364,6 +379,64 @@ describe("sending", () => {
       eventBody({ type: "tenant.synced", occurredAt: "2026-01-02T03:04:05.000Z", data: '{"tenantId": "t-1"}', isTest: false }),
       '{"type":"tenant.synced","timestamp":"2026-01-02T03:04:05.000Z","data":{"tenantId":"t-1"}}',
     );
+  });
+});
+
+describe("the deliverer's statements", () => {
+  /** Forgets the ids noted by writeEvents, as if they were old: the deliverer then finds the rows by a full claim. */
+  const forgetWrittenIds = () => void takeHints(Date.now() + 60_000, Infinity);
+
+  test("a burst of kicks while it works costs a few statements, not one claim per kick", async () => {
+    const db = await getDb();
+    await addEndpoint("ep");
+    await emit("burst-1");
+    answer = () => ({ status: 204, delayMs: 300 });
+    const before = deliveryStatements.total;
+    const running = deliverDueEvents(db, "w", opts());
+    // 150 commits in 150 ms, each kicking the deliverer (run-pipeline does after every callback).
+    for (let i = 0; i < 150; i++) {
+      kickDeliveries();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    assert.equal(await running, 1);
+    const statements = deliveryStatements.total - before;
+    // The claim, at most one full claim per 200 ms for the kicks that named no new event, the record.
+    assert.ok(statements <= 5, `${statements} statements for 150 kicks`);
+    assert.equal(received.length, 1);
+    assert.equal(await db.webhookDelivery.count({ where: { status: "DELIVERED" } }), 1);
+  });
+
+  test("the statement that records an event claims the next one of its subject", async () => {
+    const db = await getDb();
+    await addEndpoint("ep");
+    const ids = await emit("chain", "chain", "chain");
+    forgetWrittenIds();
+    const before = { ...deliveryStatements };
+    assert.equal(await deliverDueEvents(db, "w", opts()), 3);
+    assert.deepEqual(
+      received.map((r) => r.headers["webhook-id"]),
+      ids,
+      "in order",
+    );
+    // A full claim finds the first; then each statement records one event and claims the next: no claim of its own.
+    assert.equal(deliveryStatements.full - before.full, 1);
+    assert.equal(deliveryStatements.total - before.total, 4);
+  });
+
+  test("events written while it runs are claimed by id, without a full claim", async () => {
+    const db = await getDb();
+    await addEndpoint("ep");
+    await emit("slow-1");
+    forgetWrittenIds();
+    answer = (r) => ({ status: 204, delayMs: r.body.includes("slow-1") ? 400 : 0 });
+    const before = { ...deliveryStatements };
+    const running = deliverDueEvents(db, "w", opts());
+    await waitUntil(() => received.length === 1);
+    await emit("fast-1", "fast-2");
+    kickDeliveries();
+    assert.equal(await running, 3);
+    assert.equal(deliveryStatements.full - before.full, 1, "only the first claim walked the pending deliveries");
+    assert.equal(await db.webhookDelivery.count({ where: { status: "DELIVERED" } }), 3);
   });
 });
 

@@ -12,6 +12,12 @@
 // the later events about the same instance or tenant (never the others). A
 // worker that dies mid-attempt leaves its rows leased; they are taken again
 // when the lease ends and the receiver sees the same webhook-id twice.
+//
+// One statement per round trip: the attempts that ended are recorded and the
+// next due rows claimed together (settleAndClaim), at most once per
+// MIN_STATEMENT_GAP_MS. Under load, every callback kicks the deliverer
+// (kickDeliveries); the kicks of one gap share one statement, which then
+// carries tens of rows instead of each kick costing a claim of its own.
 import http from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
@@ -20,13 +26,25 @@ import type { Env } from "@/lib/env";
 import { getEnv } from "@/lib/env";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { describeError } from "@/lib/errors";
-import { kickWorker, type WorkSource } from "@/lib/jobs/worker";
-import { runSql, sql, type SqlClient, type SqlVia } from "@/lib/sql/insert-sql";
+import { kickSource, type WorkSource } from "@/lib/jobs/worker";
+import { forgetHints, hasHints, hasUntriedHints, takeHints } from "@/lib/events/delivery-hints";
+import { runSql, sql, withSql, type Sql, type SqlClient, type SqlVia } from "@/lib/sql/insert-sql";
 import { NOW_UTC } from "@/lib/sql/now-utc";
 import { signWebhook } from "@/lib/webhooks/standard-webhooks";
 
-/** Deliveries in flight at once per app instance. */
-export const DELIVERY_CONCURRENCY = 16;
+/**
+ * Deliveries in flight at once per app instance: also the most one statement
+ * claims. With MIN_STATEMENT_GAP_MS it bounds an instance's rate to a fast
+ * receiver (64 per 25 ms: 2,560 a second).
+ */
+export const DELIVERY_CONCURRENCY = 64;
+/**
+ * The least time between two statements of one app instance's deliverer.
+ * The first after a quiet spell runs at once; under load the attempts that
+ * end and the events written within one gap share a statement. A few tens of
+ * milliseconds of latency buys far fewer round trips.
+ */
+export const MIN_STATEMENT_GAP_MS = 25;
 /** An endpoint whose attempts have failed for this long (no success in between) is disabled. */
 export const DISABLE_AFTER_FAILING_MS = 3 * 24 * 60 * 60 * 1000;
 /** What is kept of an answer (DeliveryAttempt.responseHead). */
@@ -45,6 +63,8 @@ export type DeliveryOptions = {
   concurrency?: number;
   /** How long a claim lasts; a worker that died holding it frees it after this. */
   leaseMs?: number;
+  /** MIN_STATEMENT_GAP_MS unless set (tests). */
+  minGapMs?: number;
 };
 
 export function deliveryOptionsOf(env: Env): DeliveryOptions {
@@ -93,29 +113,106 @@ export type ClaimedDelivery = {
  * does not depend on it (the head rule does).
  */
 export async function claimDeliveries(db: Via, workerId: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  return runSql<ClaimedDelivery>(
-    db,
-    sql`WITH due AS (
-          SELECT d.id FROM "WebhookDelivery" d JOIN "WebhookEndpoint" ep ON ep.id = d."endpointId"
-           WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${NOW_UTC}
-             AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${NOW_UTC})
-             AND ep."isEnabled"
-             AND NOT EXISTS (
-               SELECT 1 FROM "WebhookDelivery" e
-                WHERE e."endpointId" = d."endpointId" AND e."orderingKey" = d."orderingKey" AND e.seq < d.seq AND e.status = 'PENDING')
-           ORDER BY d."nextAttemptAt"
-           LIMIT ${limit}::int
-           FOR UPDATE OF d SKIP LOCKED)
-        UPDATE "WebhookDelivery" w
-           SET "lockedBy" = ${workerId}, "lockedUntil" = ${NOW_UTC} + (${leaseMs}::int * interval '1 millisecond'),
-               attempts = w.attempts + 1, "lastAttemptAt" = ${NOW_UTC}, "updatedAt" = ${NOW_UTC}
-          FROM due, "MerchantEvent" ev, "WebhookEndpoint" ep
-         WHERE w.id = due.id AND ev.id = w."eventId" AND ep.id = w."endpointId"
-        RETURNING w.id, w.attempts AS attempt, w."endpointId", ev.id AS "eventId", ev.type,
-               to_char(ev."occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", ev.data::text AS data, ev."isTest",
-               ep.url, ep."isFromEnv", ep."secretEnc",
-               CASE WHEN ep."previousSecretUntil" > ${NOW_UTC} THEN ep."previousSecretEnc" END AS "previousSecretEnc"`,
-  );
+  return settleAndClaim(db, workerId, [], limit, leaseMs, []);
+}
+
+/** Where a claim looks: every pending delivery (the full claim), or only the ones it is pointed at. */
+export type ClaimScope = { full: true } | { full: false; eventIds: readonly string[] };
+
+/**
+ * Records `finished` (as recordAttempts) and claims up to `limit` due
+ * deliveries (as claimDeliveries) in one statement: the deliverer's one round
+ * trip per gap. Its claim reads the table as it was before the statement, so
+ * it is told what the statement settles: a delivery this worker marked
+ * DELIVERED or FAILED here no longer holds back the next event of its subject,
+ * a delivery being recorded is never also claimed, and an endpoint disabled
+ * here gets no more claims.
+ *
+ * The full claim walks the pending deliveries in nextAttemptAt order. The
+ * pointed claim looks only at the deliveries of `eventIds` (events this
+ * process just wrote) and at the next pending delivery of each subject whose
+ * delivery this statement settles: index lookups, whatever the size of the
+ * table. On a database that is never vacuumed or analyzed the full claim
+ * visits every dead pending entry of the index (milliseconds per claim after
+ * a few tens of thousands of deliveries), so the deliverer runs it only now
+ * and then (deliverDueEvents).
+ */
+export async function settleAndClaim(
+  db: Via,
+  workerId: string,
+  finished: readonly FinishedAttempt[],
+  limit: number,
+  leaseMs: number,
+  scheduleMs: readonly number[],
+  scope: ClaimScope = { full: true },
+): Promise<ClaimedDelivery[]> {
+  // In a pointed claim the rows come from the candidate list alone: the status and the due time are written so that
+  // no index qualifies for them. Without statistics (never analyzed) the planner otherwise drives the claim from
+  // the pending-status index, whose dead entries a database that is never vacuumed keeps forever.
+  const status = scope.full ? sql`d.status` : sql`d.status::text`;
+  const nextAttemptAt = scope.full ? sql`d."nextAttemptAt"` : sql`(d."nextAttemptAt" + interval '0')`;
+  const claimable = sql`${status} = 'PENDING' AND ${nextAttemptAt} <= ${NOW_UTC}
+           AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${NOW_UTC})
+           AND ep."isEnabled" AND ep.id NOT IN (SELECT id FROM health WHERE NOT "isEnabled")
+           AND d.id NOT IN (SELECT id FROM r)
+           AND NOT EXISTS (
+             SELECT 1 FROM "WebhookDelivery" e
+              WHERE e."endpointId" = d."endpointId" AND e."orderingKey" = d."orderingKey" AND e.seq < d.seq AND e.status = 'PENDING'
+                AND e.id NOT IN (SELECT id FROM dl WHERE status <> 'PENDING')
+             -- A probe of the head index per candidate, never a join: with stale statistics (few PENDING rows when the
+             -- table was last analyzed, thousands now) the planner made it an anti-join that rescanned every pending
+             -- row for each candidate, seconds per claim. OFFSET 0 keeps the subquery from being pulled up.
+             OFFSET 0)`;
+  const ctes: Array<[string, Sql]> = recordCtes(workerId, finished, scheduleMs);
+  if (scope.full) {
+    ctes.push([
+      "due",
+      sql`SELECT d.id FROM "WebhookDelivery" d JOIN "WebhookEndpoint" ep ON ep.id = d."endpointId"
+         WHERE ${claimable}
+         ORDER BY d."nextAttemptAt"
+         LIMIT ${limit}::int
+         FOR UPDATE OF d SKIP LOCKED`,
+    ]);
+  } else {
+    ctes.push(
+      [
+        "pointed",
+        // Each id looked up on its own (lateral, bounded): joined as sets, an unanalyzed table had the planner expect
+        // thousands of rows and scan the whole table for them.
+        sql`SELECT c.id FROM unnest(${scope.eventIds}::text[]) AS h(id)
+               CROSS JOIN LATERAL (SELECT d.id FROM "WebhookDelivery" d WHERE d."eventId" = h.id LIMIT 100) c
+          UNION
+          SELECT n.id FROM dl CROSS JOIN LATERAL (
+            SELECT s.id FROM "WebhookDelivery" s
+             WHERE s."endpointId" = dl."endpointId" AND s."orderingKey" = dl."orderingKey" AND s.status = 'PENDING'
+               AND s.id NOT IN (SELECT id FROM r)
+             ORDER BY s.seq LIMIT 1) n
+           WHERE dl.status <> 'PENDING'`,
+      ],
+      [
+        "due",
+        sql`SELECT d.id FROM pointed JOIN "WebhookDelivery" d ON d.id = pointed.id JOIN "WebhookEndpoint" ep ON ep.id = d."endpointId"
+         WHERE ${claimable}
+         ORDER BY d."nextAttemptAt"
+         LIMIT ${limit}::int
+         FOR UPDATE OF d SKIP LOCKED`,
+      ],
+    );
+  }
+  ctes.push([
+    "claimed",
+    sql`UPDATE "WebhookDelivery" w
+         SET "lockedBy" = ${workerId}, "lockedUntil" = ${NOW_UTC} + (${leaseMs}::int * interval '1 millisecond'),
+             attempts = w.attempts + 1, "lastAttemptAt" = ${NOW_UTC}, "updatedAt" = ${NOW_UTC}
+        FROM due, "MerchantEvent" ev, "WebhookEndpoint" ep
+       WHERE w.id = due.id AND ev.id = w."eventId" AND ep.id = w."endpointId"
+      RETURNING w.id, w.attempts AS attempt, w."endpointId", ev.id AS "eventId", ev.type,
+             to_char(ev."occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", ev.data::text AS data, ev."isTest",
+             ep.url, ep."isFromEnv", ep."secretEnc",
+             CASE WHEN ep."previousSecretUntil" > ${NOW_UTC} THEN ep."previousSecretEnc" END AS "previousSecretEnc"`,
+  ]);
+  // PostgreSQL runs every data-modifying CTE to completion, read or not.
+  return runSql<ClaimedDelivery>(db, withSql(ctes, sql`SELECT * FROM claimed`));
 }
 
 /** The body every attempt of an event sends: `test` only on a test-data call's event. */
@@ -159,6 +256,18 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true, timeout: 4_000 }),
 };
 
+const utf8 = new TextDecoder();
+
+// Endpoints are few and every delivery to one has the same URL: parsed once (node:http does not change it).
+const urls = new Map<string, URL | undefined>();
+function parsedUrl(url: string): URL | undefined {
+  if (!urls.has(url)) {
+    if (urls.size >= 100) urls.clear();
+    urls.set(url, URL.canParse(url) ? new URL(url) : undefined);
+  }
+  return urls.get(url);
+}
+
 class DeliveryHttpError extends Error {
   constructor(
     message: string,
@@ -175,12 +284,8 @@ class DeliveryHttpError extends Error {
  */
 function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, limit: number): Promise<{ status: number; head: string }> {
   return new Promise((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      return reject(new DeliveryHttpError("not a URL"));
-    }
+    const target = parsedUrl(url);
+    if (!target) return reject(new DeliveryHttpError("not a URL"));
     const agent = target.protocol === "http:" || target.protocol === "https:" ? agents[target.protocol] : undefined;
     if (!agent) return reject(new DeliveryHttpError(`unsupported URL scheme ${target.protocol}`));
     const client = target.protocol === "https:" ? https : http;
@@ -190,7 +295,7 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
       const done = () => {
         clearTimeout(timer);
         // NULs dropped: a text column cannot hold them.
-        resolve({ status: res.statusCode ?? 0, head: new TextDecoder().decode(Buffer.concat(chunks).subarray(0, limit)).replaceAll("\0", "") });
+        resolve({ status: res.statusCode ?? 0, head: utf8.decode(Buffer.concat(chunks).subarray(0, limit)).replaceAll("\0", "") });
       };
       res.on("data", (chunk: Buffer) => {
         chunks.push(chunk);
@@ -262,39 +367,63 @@ export type FinishedAttempt = { delivery: Pick<ClaimedDelivery, "id" | "attempt"
  */
 export async function recordAttempts(db: Via, workerId: string, finished: readonly FinishedAttempt[], scheduleMs: readonly number[]): Promise<string[]> {
   if (finished.length === 0) return [];
+  // PostgreSQL runs every data-modifying CTE to completion, read or not.
+  const rows = await runSql<{ id: string }>(db, withSql(recordCtes(workerId, finished, scheduleMs), sql`SELECT id FROM dl`));
+  return rows.map((row) => row.id);
+}
+
+/**
+ * The CTEs that record `finished`: r (the batch), dl (the deliveries this
+ * worker still held, with their new status), at (the attempt rows), latest
+ * and health (the endpoints, with whether they are still enabled). An empty
+ * batch writes nothing.
+ */
+function recordCtes(workerId: string, finished: readonly FinishedAttempt[], scheduleMs: readonly number[]): Array<[string, Sql]> {
   const column = <T>(f: (a: FinishedAttempt) => T) => finished.map(f);
+  const ids = column((a) => a.delivery.id);
   const tooLong = sql`e."failingSince" IS NOT NULL AND e."failingSince" < ${NOW_UTC} - (${DISABLE_AFTER_FAILING_MS}::bigint * interval '1 millisecond')`;
   // Arrays, one per column, unnested: one statement text whatever the batch size (a prepared statement, ADR 0004).
-  const rows = await runSql<{ id: string }>(
-    db,
-    sql`WITH r AS (
-          SELECT * FROM unnest(${column((a) => a.delivery.id)}::text[], ${column((a) => a.delivery.endpointId)}::text[],
+  return [
+    [
+      "r",
+      sql`SELECT * FROM unnest(${ids}::text[], ${column((a) => a.delivery.endpointId)}::text[],
                                ${column((a) => a.delivery.attempt)}::int[], ${column((a) => a.result.attemptedAt.toISOString())}::timestamp(3)[],
                                ${column((a) => a.result.durationMs)}::int[], ${column((a) => a.result.statusCode)}::int[],
                                ${column((a) => a.result.error?.slice(0, 1000) ?? null)}::text[], ${column((a) => a.result.responseHead)}::text[],
                                ${column((a) => a.result.isSuccess)}::boolean[],
                                ${column((a) => (a.result.isSuccess ? null : (retryDelayAfter(a.delivery.attempt, scheduleMs) ?? null)))}::int[])
-            AS r(id, "endpointId", attempt, "attemptedAt", "durationMs", "statusCode", error, "responseHead", "isSuccess", delay)),
-        dl AS (
-          UPDATE "WebhookDelivery" w
+            AS r(id, "endpointId", attempt, "attemptedAt", "durationMs", "statusCode", error, "responseHead", "isSuccess", delay)`,
+    ],
+    [
+      "dl",
+      sql`UPDATE "WebhookDelivery" w
              SET status = (CASE WHEN r."isSuccess" THEN 'DELIVERED' WHEN r.delay IS NULL THEN 'FAILED' ELSE 'PENDING' END)::"DeliveryStatus",
                  "lockedBy" = NULL, "lockedUntil" = NULL,
                  "nextAttemptAt" = CASE WHEN r.delay IS NULL THEN w."nextAttemptAt" ELSE ${NOW_UTC} + r.delay * interval '1 millisecond' END,
                  "lastStatus" = r."statusCode", "lastError" = r.error,
                  "deliveredAt" = CASE WHEN r."isSuccess" THEN ${NOW_UTC} ELSE w."deliveredAt" END, "updatedAt" = ${NOW_UTC}
             FROM r
-           WHERE w.id = r.id AND w."lockedBy" = ${workerId} AND w.status = 'PENDING'
-          RETURNING w.id),
-        at AS (
-          INSERT INTO "DeliveryAttempt" (id, "deliveryId", attempt, "attemptedAt", "durationMs", "statusCode", error, "responseHead", "isSuccess")
+           -- By primary key whatever the statistics say: the ids again as an array, and the status compared as text
+           -- so that no index of PENDING rows qualifies (with estimates from when few rows were pending, the planner
+           -- walked every pending row instead).
+           WHERE w.id = ANY(${ids}::text[]) AND w.id = r.id AND w."lockedBy" = ${workerId} AND w.status::text = 'PENDING'
+          RETURNING w.id, w.status, w."endpointId", w."orderingKey"`,
+    ],
+    [
+      "at",
+      sql`INSERT INTO "DeliveryAttempt" (id, "deliveryId", attempt, "attemptedAt", "durationMs", "statusCode", error, "responseHead", "isSuccess")
           SELECT gen_random_uuid()::text, id, attempt, "attemptedAt", "durationMs", "statusCode", error, "responseHead", "isSuccess" FROM r
-          RETURNING id),
-        latest AS (
-          SELECT DISTINCT ON ("endpointId") "endpointId", "isSuccess", bool_or("isSuccess") OVER (PARTITION BY "endpointId") AS "anySuccess"
-            FROM r ORDER BY "endpointId", "attemptedAt" DESC, attempt DESC),
-        ep AS (
-          -- A success refreshes lastSuccessAt at most once a second: every delivery to a busy endpoint would otherwise queue on its row.
-          UPDATE "WebhookEndpoint" e
+          RETURNING id`,
+    ],
+    [
+      "latest",
+      sql`SELECT DISTINCT ON ("endpointId") "endpointId", "isSuccess", bool_or("isSuccess") OVER (PARTITION BY "endpointId") AS "anySuccess"
+            FROM r ORDER BY "endpointId", "attemptedAt" DESC, attempt DESC`,
+    ],
+    [
+      "health",
+      // A success refreshes lastSuccessAt at most once a second: every delivery to a busy endpoint would otherwise queue on its row.
+      sql`UPDATE "WebhookEndpoint" e
              SET "lastSuccessAt" = CASE WHEN l."anySuccess" THEN ${NOW_UTC} ELSE e."lastSuccessAt" END,
                  "failingSince" = CASE WHEN l."isSuccess" THEN NULL ELSE COALESCE(e."failingSince", ${NOW_UTC}) END,
                  "isEnabled" = e."isEnabled" AND (l."isSuccess" OR NOT (${tooLong})),
@@ -304,11 +433,9 @@ export async function recordAttempts(db: Via, workerId: string, finished: readon
             FROM latest l
            WHERE e.id = l."endpointId"
              AND (NOT l."isSuccess" OR e."failingSince" IS NOT NULL OR e."lastSuccessAt" IS NULL OR e."lastSuccessAt" < ${NOW_UTC} - interval '1 second')
-          RETURNING e.id)
-        -- PostgreSQL runs every data-modifying CTE to completion, read or not.
-        SELECT id FROM dl`,
-  );
-  return rows.map((row) => row.id);
+          RETURNING e.id, e."isEnabled"`,
+    ],
+  ];
 }
 
 /** One attempt recorded on its own (recordAttempts with one row); whether the delivery was still this worker's. */
@@ -322,105 +449,160 @@ export async function recordAttempt(
   return (await recordAttempts(db, workerId, [{ delivery, result }], scheduleMs)).length > 0;
 }
 
-/** Records a batch; a database error is logged, and the leases then free the rows (to be attempted again, same webhook-id). */
-async function flush(db: Via, workerId: string, finished: FinishedAttempt[], scheduleMs: readonly number[]): Promise<void> {
-  const batch = finished.splice(0);
-  if (batch.length === 0) return;
-  try {
-    await recordAttempts(db, workerId, batch, scheduleMs);
-  } catch (error) {
-    console.error(`[events] could not record ${batch.length} delivery attempts: ${describeError(error)}`);
-  }
-}
+/** While the deliverer runs, a full claim at least this often: it finds retries that fell due and other instances' leftovers. */
+export const FULL_CLAIM_EVERY_MS = 1_000;
+/** The most event ids one pointed claim looks up. */
+const MAX_POINTED_IDS = 1_024;
+/** A kick that names no written event (a resend, say) asks for a full claim: at most one per this long. */
+const FULL_CLAIM_MIN_GAP_MS = 200;
+
+/** When this process's deliverer last sent a statement, and a full claim (performance.now()). */
+let lastStatementAt = Number.NEGATIVE_INFINITY;
+let lastFullClaimAt = Number.NEGATIVE_INFINITY;
+let wasLastStatementIdle = false;
+/** The running deliverers of this process, told of each kick. */
+const kickListeners = new Set<() => void>();
+
+/** What this process's deliverer has sent, for tests and diagnostics. */
+export const deliveryStatements = { total: 0, full: 0 };
 
 /**
- * Delivers until nothing is claimable and nothing is in flight, keeping up
- * to `concurrency` attempts in flight (a slow endpoint holds one slot, not a
- * batch): claiming again once half the slots are free, or as soon as an
- * attempt ends when the last claim found too little (its end may free the
- * next event of the same subject). Returns how many deliveries it attempted.
+ * Delivers until nothing is claimable and nothing is in flight, keeping up to
+ * `concurrency` attempts in flight (a slow endpoint holds one slot, not a
+ * batch). Each statement records the attempts that ended and claims into the
+ * free slots (settleAndClaim), no sooner than `minGapMs` after the previous
+ * one: a finished attempt is recorded within a gap even beside slow ones, and
+ * the kicks and endings of one gap share one statement.
+ *
+ * Most statements are pointed claims: the deliveries of the events this
+ * process just wrote (delivery-hints.ts) and the next event of each subject
+ * whose delivery the statement settles. A full claim runs when the deliverer
+ * starts without such events (a poll), after a kick that names no event, after
+ * a claim that filled every slot (more may be due), and at least every
+ * FULL_CLAIM_EVERY_MS while it runs. Returns how many deliveries it attempted.
  */
 export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryOptions): Promise<number> {
   // Through the driver, as prepared statements (a handful of shapes): the ORM's per-query work is most of a delivery's CPU otherwise.
   const via: Via = { raw: await getRawSql(), tx: db };
   const concurrency = opts.concurrency ?? DELIVERY_CONCURRENCY;
+  const gapMs = opts.minGapMs ?? MIN_STATEMENT_GAP_MS;
   const leaseMs = leaseMsOf(opts);
   const inFlight = new Set<Promise<void>>();
-  // Finished attempts wait here and are recorded together just before the next claim (which they may unblock).
+  // Attempts that ended, recorded by the next statement.
   const finished: FinishedAttempt[] = [];
   let attempted = 0;
-  // Refilled once half the slots are free (or all are): one claim and one record statement per few deliveries.
-  const refillAt = Math.max(1, Math.floor(concurrency / 2));
-  for (;;) {
-    await flush(via, workerId, finished, opts.retryScheduleMs);
-    const free = concurrency - inFlight.size;
-    const claimed = await claimDeliveries(via, workerId, free, leaseMs);
-    for (const d of claimed) {
-      const p: Promise<void> = attemptDelivery(d, opts)
-        .then((result) => void finished.push({ delivery: d, result }))
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-    }
-    attempted += claimed.length;
-    if (inFlight.size === 0) {
-      await flush(via, workerId, finished, opts.retryScheduleMs);
-      return attempted;
-    }
-    // Nothing more was claimable: the next claim waits for an attempt to end (it may free the next event of its subject).
-    const target = claimed.length < free ? inFlight.size - 1 : concurrency - refillAt;
-    while (inFlight.size > target) {
-      await raceWithTimeout(inFlight, FLUSH_AFTER_MS);
-      // Slow endpoints must not hold back a finished attempt: its subject's next event waits for the record.
-      const oldest = finished[0]?.result;
-      if (oldest && Date.now() - (oldest.attemptedAt.getTime() + oldest.durationMs) >= FLUSH_AFTER_MS) {
-        await flush(via, workerId, finished, opts.retryScheduleMs);
-      }
-    }
-  }
-}
-
-/** How long a finished attempt may wait for the next batch record while other attempts are still in flight. */
-const FLUSH_AFTER_MS = 200;
-
-async function raceWithTimeout(promises: Iterable<Promise<void>>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+  let wantFull = !hasUntriedHints();
+  // A kick while ids are still being looked for: the kicking commit's events are probably among them.
+  let wantPointed = false;
+  // The last claim filled every slot: the next full claim need not wait FULL_CLAIM_MIN_GAP_MS.
+  let isBacklog = false;
+  // The last pointed claim filled every slot: more of this process's events may be waiting.
+  let isPointedBacklog = false;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, ms));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (wake = undefined));
+  const onKick = () => {
+    if (hasHints()) wantPointed = true;
+    else wantFull = true;
+    wake?.();
+  };
+  kickListeners.add(onKick);
   try {
-    await Promise.race([...promises, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    for (;;) {
+      const now = performance.now();
+      const free = concurrency - inFlight.size;
+      const isFullTime = now - lastFullClaimAt >= FULL_CLAIM_EVERY_MS;
+      if (isFullTime) wantFull = true;
+      // While this process's own events wait, pointed claims take them (index lookups); the full claim, which may walk
+      // the whole pending index, waits for its period. Unless the last full claim filled every slot: deliveries are
+      // then waiting that no pointed claim will find (their ids forgotten, or written elsewhere), oldest first.
+      const isFullAllowed: boolean = free > 0 && wantFull && (isBacklog || ((isFullTime || !hasHints()) && now - lastFullClaimAt >= FULL_CLAIM_MIN_GAP_MS));
+      const isPointedNeeded = finished.length > 0 || (free > 0 && hasHints() && (hasUntriedHints() || wantPointed || isPointedBacklog || wantFull));
+      if (!isFullAllowed && !isPointedNeeded) {
+        if (inFlight.size === 0 && !(free > 0 && wantFull)) return attempted;
+        // An attempt ending or a kick calls for a statement; so does a full claim that waits for its minimum gap.
+        await sleep(free > 0 && wantFull ? lastFullClaimAt + FULL_CLAIM_MIN_GAP_MS - now : FULL_CLAIM_EVERY_MS);
+        continue;
+      }
+      // After a statement that found nothing to do (events written while no endpoint takes them, say), one with
+      // nothing to record waits longer: such kicks cost a few statements a second, not one per gap.
+      const wait = lastStatementAt + (wasLastStatementIdle && finished.length === 0 ? FULL_CLAIM_MIN_GAP_MS : gapMs) - now;
+      if (wait > 0) {
+        // Kicks and endings meanwhile wait for this statement.
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      lastStatementAt = now;
+      const isFull: boolean = isFullAllowed;
+      if (isFull) {
+        lastFullClaimAt = now;
+        wantFull = false;
+      } else wantPointed = false;
+      const batch = finished.splice(0);
+      // The ids of the last second or so: under load about as many as a few statements claim.
+      const scope: ClaimScope = isFull ? { full: true } : { full: false, eventIds: free > 0 ? takeHints(Date.now(), MAX_POINTED_IDS) : [] };
+      let claimed: ClaimedDelivery[] = [];
+      try {
+        deliveryStatements.total += 1;
+        if (isFull) deliveryStatements.full += 1;
+        claimed = await settleAndClaim(via, workerId, batch, free, leaseMs, opts.retryScheduleMs, scope);
+      } catch (error) {
+        // The leases free these rows: they are attempted again (same webhook-id) once they end.
+        console.error(`[events] could not record ${batch.length} delivery attempts and claim: ${describeError(error)}`);
+      }
+      forgetHints(claimed.map((d) => d.eventId));
+      wasLastStatementIdle = batch.length === 0 && claimed.length === 0;
+      // A full claim that filled every slot leaves more due behind it. (A pointed one keeps its unclaimed ids for the next.)
+      isBacklog = isFull && free > 0 && claimed.length === free;
+      if (isBacklog) wantFull = true;
+      isPointedBacklog = !isFull && free > 0 && claimed.length === free;
+      for (const d of claimed) {
+        const p: Promise<void> = attemptDelivery(d, opts)
+          .then((result) => void finished.push({ delivery: d, result }))
+          .finally(() => {
+            inFlight.delete(p);
+            wake?.();
+          });
+        inFlight.add(p);
+      }
+      attempted += claimed.length;
+    }
   } finally {
-    clearTimeout(timer);
+    kickListeners.delete(onKick);
   }
 }
+
+const DELIVER_EVENTS_SOURCE = "deliver-events";
 
 /** The worker's source (lib/jobs/worker.ts): started with the other sources in lib/start-portal.ts. */
 export function deliverEventsSource(opts: () => DeliveryOptions = () => deliveryOptionsOf(getEnv())): WorkSource {
-  return { name: "deliver-events", run: (db, workerId) => deliverDueEvents(db, workerId, opts()) };
+  return {
+    name: DELIVER_EVENTS_SOURCE,
+    // deliverDueEvents returns only once nothing was claimable: running it again at once would cost a claim that finds
+    // nothing. A kick that arrives while it stops makes the worker run it once more (kickSource).
+    run: async (db, workerId) => {
+      await deliverDueEvents(db, workerId, opts());
+      return 0;
+    },
+  };
 }
 
-let lastKickAt = 0;
-let trailingKick: NodeJS.Timeout | undefined;
-const KICK_EVERY_MS = 50;
-
 /**
- * Wakes this process's worker after a commit that wrote deliveries, so they
- * go out at once rather than at the next poll. At most one wake-up per 50 ms
- * (and one after the last call): under load the worker is draining anyway,
- * and every wake-up costs a claim query.
+ * Tells this process's deliverer that a commit wrote deliveries, so they go
+ * out at once rather than at the next poll. A running deliverer only notes it:
+ * however many kicks arrive, its next statement (at most one per
+ * MIN_STATEMENT_GAP_MS) claims for all of them. An idle one is started
+ * without a job tick. No database work here: every callback calls it.
  */
 export function kickDeliveries(): void {
-  const now = Date.now();
-  if (now - lastKickAt >= KICK_EVERY_MS) {
-    lastKickAt = now;
-    kickWorker();
-    return;
-  }
-  trailingKick ??= setTimeout(
-    () => {
-      trailingKick = undefined;
-      lastKickAt = Date.now();
-      kickWorker();
-    },
-    KICK_EVERY_MS - (now - lastKickAt),
-  ).unref();
+  if (kickListeners.size === 0) kickSource(DELIVER_EVENTS_SOURCE);
+  else for (const listener of kickListeners) listener();
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Db, Tx } from "@/lib/db";
 import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/insert-sql";
 import type { InsertRow } from "@/lib/sql/insert-row";
 import { orderingKeyOf, type EventSubject, type MerchantEventType } from "@/lib/events/event-types";
+import { noteWrittenEvents } from "@/lib/events/delivery-hints";
 
 export type MerchantEventInput = {
   type: MerchantEventType;
@@ -64,13 +65,16 @@ function cteName(name: string): string {
  */
 export function eventCtes(events: MerchantEventInput[], now: Date, opts: { from?: string; prefix?: string } = {}): Array<[string, Sql]> {
   const prefix = opts.prefix ?? "mev";
+  const rows = events.map((event) => eventRow(event, now));
+  // This process's deliverer claims these events' deliveries by id once the statement has committed (kickDeliveries).
+  noteWrittenEvents(rows.map((row) => row.id));
   // Each event after the first reads FROM the one before it: PostgreSQL runs a statement's data-modifying CTEs in no
   // set order, and the chain makes their seq follow the list (the order they are delivered in).
-  return events.flatMap((event, i): Array<[string, Sql]> => {
+  return rows.flatMap((row, i): Array<[string, Sql]> => {
     const name = `${prefix}${i}`;
     const from = i === 0 ? opts.from : `${prefix}${i - 1}`;
     return [
-      [name, insertSql("MerchantEvent", eventRow(event, now), { from, returning: `id, type, seq, "orderingKey"` })],
+      [name, insertSql("MerchantEvent", row, { from, returning: `id, type, seq, "orderingKey"` })],
       [`${name}_d`, deliveriesSql(name, now)],
     ];
   });

@@ -31,6 +31,8 @@ type WorkerState = {
   wake?: () => void;
   stopped: boolean;
   running?: Promise<void>;
+  /** Starts one work source now, or has it run again when it is already running (kickSource). */
+  startSource?: (name: string) => void;
   lastPollAt?: Date;
   lastError?: string;
 };
@@ -42,6 +44,17 @@ export const jobEvents: EventEmitter = (g.__portalJobEvents ??= new EventEmitter
 
 export function kickWorker(): void {
   g.__portalWorker?.wake?.();
+}
+
+/**
+ * Starts the named work source of this process's worker without a job tick
+ * (no job claim): new work for it was just committed here. A source already
+ * draining runs once more after it reports nothing done, so a kick that
+ * arrives while it is finishing is not lost. Does nothing without a worker.
+ */
+export function kickSource(name: string): void {
+  const w = g.__portalWorker;
+  if (w && !w.stopped) w.startSource?.(name);
 }
 
 export function workerStatus(): { isRunning: boolean; id?: string; lastPollAt?: Date; lastError?: string } {
@@ -101,9 +114,11 @@ export function startWorker(opts: WorkerOptions): void {
   };
 
   let isScheduled = false;
+  // Sources kicked while draining: they run once more before they stop.
+  const rerun = new Set<string>();
   const drainSource = async (db: Db, source: WorkSource) => {
     try {
-      while (!state.stopped && (await source.run(db, state.id)) > 0);
+      while (!state.stopped && ((await source.run(db, state.id)) > 0 || rerun.delete(source.name)));
     } catch (error) {
       console.error(`[jobs] ${source.name} failed: ${describeError(error)}`);
     }
@@ -112,14 +127,27 @@ export function startWorker(opts: WorkerOptions): void {
   // keep the tick from returning, and jobs queued meanwhile (provisioning) would wait for it. A tick starts each source
   // that is not already draining.
   const draining = new Map<string, Promise<void>>();
+  const startSource = (db: Db, source: WorkSource) => {
+    if (draining.has(source.name)) return void rerun.add(source.name);
+    rerun.delete(source.name);
+    draining.set(
+      source.name,
+      drainSource(db, source).finally(() => draining.delete(source.name)),
+    );
+  };
   const startSources = (db: Db) => {
-    for (const source of opts.sources ?? []) {
-      if (draining.has(source.name)) continue;
-      draining.set(
-        source.name,
-        drainSource(db, source).finally(() => draining.delete(source.name)),
-      );
-    }
+    for (const source of opts.sources ?? []) if (!draining.has(source.name)) startSource(db, source);
+  };
+  state.startSource = (name) => {
+    const source = opts.sources?.find((s) => s.name === name);
+    if (!source || state.stopped) return;
+    if (draining.has(name)) return void rerun.add(name);
+    void getDb().then(
+      (db) => {
+        if (!state.stopped) startSource(db, source);
+      },
+      (error: unknown) => console.error(`[jobs] ${name} could not start: ${describeError(error)}`),
+    );
   };
 
   const tick = async () => {
