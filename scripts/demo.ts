@@ -221,6 +221,8 @@ console.log(`
 [demo]   or enter as KooGallery would: ${mockIdpLoginUrl}
 [demo] sent ${sent} signed KooGallery calls through ${saasUrl}
 [demo] portal:      ${baseUrl}
+[demo] language:    简体中文 by default (or your browser's Accept-Language); switch to English with the selector in the
+[demo]              page header or on the sign-in page. Times are in Beijing time (PORTAL_TIME_ZONE), changeable there too.
 [demo] keys:        ${path.join(dataDir, "demo-secrets.json")} (demo only)
 [demo] try:         npm run koogallery -- queryInstance --instanceId=${bid(1)}
 [demo] stop with Ctrl-C; data stays in ${dataDir}
