@@ -1,8 +1,8 @@
 // The frame of the three alerts pages: heading, their tabs, and the
 // explanation tenant admins get instead (alerts are the merchant's own).
-import Link from "next/link";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { PageTabs } from "@/components/ui/page-tabs";
 
 const TABS = [
   { href: "/portal/alerts", label: "alerts" },
@@ -17,18 +17,7 @@ export function AlertsFrame({ current, isStaff, children }: { current: (typeof T
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       {isStaff ? (
         <>
-          <nav aria-label={t("tabs.label")} className="mt-3 flex gap-4 border-b border-slate-200 text-sm">
-            {TABS.map((tab) => (
-              <Link
-                key={tab.href}
-                href={tab.href}
-                aria-current={tab.href === current ? "page" : undefined}
-                className={`-mb-px border-b-2 px-1 pb-2 ${tab.href === current ? "border-slate-900 font-medium text-slate-900" : "border-transparent text-slate-700 hover:text-slate-900"}`}
-              >
-                {t(`tabs.${tab.label}`)}
-              </Link>
-            ))}
-          </nav>
+          <PageTabs label={t("tabs.label")} current={current} tabs={TABS.map((tab) => ({ href: tab.href, label: t(`tabs.${tab.label}`) }))} />
           <div className="mt-4">{children}</div>
         </>
       ) : (
