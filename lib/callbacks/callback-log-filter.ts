@@ -7,22 +7,9 @@ import { ENDPOINT_NAMES, kitNameOfEndpoint, protocolOfEndpointName } from "@/lib
 import { z } from "zod";
 import { formatZodIssues, PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { VerificationOutcome } from "@/lib/callbacks/record-callback";
+import { VERIFICATION_OUTCOMES } from "@/lib/callbacks/verification-outcomes";
 
-export const VERIFICATION_OUTCOMES = [
-  "OK",
-  "RETRY",
-  "MISSING_CREDENTIALS",
-  "BAD_TIMESTAMP",
-  "BAD_SIGNATURE",
-  "REPLAYED_NONCE",
-  "MALFORMED",
-  "TOO_LARGE",
-  "COUNTED",
-] as const satisfies readonly VerificationOutcome[];
-// Fails to compile when record-callback.ts gains an outcome this list lacks.
-type MissingOutcome = Exclude<VerificationOutcome, (typeof VERIFICATION_OUTCOMES)[number]>;
-export const ALL_OUTCOMES_LISTED: [MissingOutcome] extends [never] ? true : MissingOutcome = true;
+export { VERIFICATION_OUTCOMES };
 
 export const SUCCESS_CODE = "000000";
 

@@ -4,6 +4,7 @@
 // receives is lib/koogallery/result-codes.ts, unchanged).
 import { useTranslations } from "next-intl";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { VERIFICATION_OUTCOMES } from "@/lib/callbacks/verification-outcomes";
 import { isResultCodeValue } from "@/lib/koogallery/result-codes";
 
 export function resultTone(code: string): BadgeTone {
@@ -30,17 +31,7 @@ export function ResultCodeBadge({ code }: { code: string }) {
   );
 }
 
-export const VERIFICATION_OUTCOMES = [
-  "OK",
-  "RETRY",
-  "MISSING_CREDENTIALS",
-  "BAD_TIMESTAMP",
-  "BAD_SIGNATURE",
-  "REPLAYED_NONCE",
-  "MALFORMED",
-  "TOO_LARGE",
-  "COUNTED",
-] as const;
+export { VERIFICATION_OUTCOMES };
 type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 
 const VERIFICATION_TONES: Record<VerificationOutcome, BadgeTone> = {
