@@ -13,7 +13,7 @@ import type { DeliveryStatus, Prisma } from "@/lib/generated/prisma/client";
 import { errorTextFor, secretValuesOf, toDisplayError } from "@/lib/portal/error-text";
 import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 import { isMerchantEventType } from "@/lib/events/event-types";
-import { RESPONSE_HEAD_BYTES } from "@/lib/events/deliver-events";
+import { RESPONSE_HEAD_BYTES, type AttemptResult } from "@/lib/events/deliver-events";
 
 export type EventScope = { where: Prisma.MerchantEventWhereInput; isStaff: boolean };
 
@@ -153,16 +153,8 @@ export async function listEvents(db: Db, scope: EventScope, filter: EventFilter 
   return { items: page.items.map((r) => ({ ...r, deliveries: r.deliveries.map(lineOf) })), nextCursor: page.nextCursor };
 }
 
-export type AttemptView = {
-  attempt: number;
-  attemptedAt: Date;
-  durationMs: number;
-  statusCode: number | null;
-  isSuccess: boolean;
-  /** Staff only (the merchant's systems): the network error, and the first 1 KiB of the answer. */
-  error: string | null;
-  responseHead: string | null;
-};
+/** One attempt as deliver-events.ts recorded it; for a tenant admin `error` is a generic sentence and `responseHead` null (the merchant's systems). */
+export type AttemptView = AttemptResult & { attempt: number };
 
 export type EventDetail = Omit<EventSummary, "deliveries"> & {
   data: unknown;

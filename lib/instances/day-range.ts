@@ -2,21 +2,13 @@
 // display zone (next-intl's time zone): this turns them into the instants the
 // list API and the CSV export take (ISO with Z), so "from 25 Nov" in
 // Asia/Shanghai starts at 2026-11-24T16:00:00Z. Pure, for the browser and the server.
+import { TIME_FORMAT } from "@/lib/i18n/config";
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The zone's wall-clock date and time at an instant, read as if it were UTC (ms). */
 function wallClock(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(at));
+  const parts = new Intl.DateTimeFormat("en-US", { ...TIME_FORMAT, timeZone }).formatToParts(new Date(at));
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second")) + (((at % 1000) + 1000) % 1000);
 }
