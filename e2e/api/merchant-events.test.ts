@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { encryptClientSecret } from "../../lib/koogallery/rsa-oaep";
 import { formatV1Timestamp } from "../../lib/koogallery/v1-auth-token";
 import { testEngine } from "../fixtures/database";
-import { callV1, callV2, newOrder } from "../fixtures/koogallery";
+import { callV1, callV2, newOrder, v2Purchase } from "../fixtures/koogallery";
 import { kitV2, startKitPortal, type KitPortal } from "./kit-helpers";
 import { waitFor } from "../fixtures/mock-server";
 import { freePort, startPortal, type Portal } from "../fixtures/portal";
@@ -273,23 +273,6 @@ describe("every event type over HTTP: a full lifecycle and each Kit sync", () =>
   const timeStamp = () => formatV1Timestamp(new Date(), 8 * 60);
   const ok = async (what: string, answer: Promise<{ json: Record<string, unknown>; bodyText: string }>) =>
     assert.equal((await answer).json.resultCode, "000000", `${what}: ${(await answer).bodyText}`);
-  const v2Purchase = (order: ReturnType<typeof newOrder>, flags: { trialFlag?: string; testFlag?: string } = {}) => ({
-    activity: "newInstance",
-    buyerInfo: { customerId: "cust-1", customerName: "Buyer One" },
-    orderInfo: [
-      {
-        orderId: order.orderId,
-        orderLineId: order.orderLineId,
-        businessId: order.businessId,
-        chargingMode: "PERIOD",
-        expireTime: "20270101000000",
-        trialFlag: flags.trialFlag ?? "0",
-        productInfo: [{ productId: "OFFI-PROD-1", skuCode: "sku-basic" }],
-      },
-    ],
-    ...(flags.testFlag ? { testFlag: flags.testFlag } : {}),
-  });
-
   test("each event verifies, is retried under its webhook-id, and arrives in order per instance and per tenant", async () => {
     // The first attempt at every event fails: each must come again under the same id.
     const seen = new Set<string>();

@@ -12,7 +12,7 @@ import type { Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { generateWebhookSecret } from "../../lib/webhooks/standard-webhooks";
 import { startRobotReceivers, type RobotReceivers } from "../../testing/support/alert-receivers";
-import { callV2, newOrder } from "../fixtures/koogallery";
+import { callV2, newOrder, v2Purchase } from "../fixtures/koogallery";
 import { startPortal, type Portal } from "../fixtures/portal";
 import { expect, expectAccessible, signInAsStaff, test } from "./fixtures";
 
@@ -49,27 +49,7 @@ async function startBackend(): Promise<Backend & { secret?: string }> {
   return backend;
 }
 
-const purchase = (customerName: string) => {
-  const order = newOrder();
-  return {
-    order,
-    body: {
-      activity: "newInstance",
-      buyerInfo: { customerId: `cust-${randomBytes(3).toString("hex")}`, customerName },
-      orderInfo: [
-        {
-          orderId: order.orderId,
-          orderLineId: order.orderLineId,
-          businessId: order.businessId,
-          chargingMode: "PERIOD",
-          expireTime: "20271231000000",
-          trialFlag: "0",
-          productInfo: [{ productId: "OFFI-PROD-1", skuCode: "sku-basic" }],
-        },
-      ],
-    },
-  };
-};
+const purchase = (customerName: string) => ({ body: v2Purchase(newOrder(), { customerId: `cust-${randomBytes(3).toString("hex")}`, customerName }) });
 
 let robots: RobotReceivers;
 let backend: Awaited<ReturnType<typeof startBackend>>;

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { BrowserContext, Page } from "@playwright/test";
 import type { Messages } from "../../lib/i18n/messages";
-import { callV2, newOrder } from "../fixtures/koogallery";
+import { callV2, newOrder, v2Purchase } from "../fixtures/koogallery";
 import { createTenant, expect, expectAccessible, signInAsStaff, test, type TestTenant } from "./fixtures";
 
 const SHOTS = path.resolve(import.meta.dirname, "..", "output", "screenshots");
@@ -96,21 +96,7 @@ let staffState: Awaited<ReturnType<BrowserContext["storageState"]>>;
 test.beforeAll(async ({ world, browser }) => {
   tenant = await createTenant(world, { users: [{ userName: "li", name: "李雷", role: "admin", orgCode: "100" }] });
   const order = newOrder();
-  const answer = await callV2(world.portal, {
-    activity: "newInstance",
-    buyerInfo: { customerId: "cust-i18n", customerName: "示例科技有限公司" },
-    orderInfo: [
-      {
-        orderId: order.orderId,
-        orderLineId: order.orderLineId,
-        businessId: order.businessId,
-        chargingMode: "PERIOD",
-        expireTime: "20271231000000",
-        trialFlag: "0",
-        productInfo: [{ productId: "OFFI-PROD-1", skuCode: "sku-basic" }],
-      },
-    ],
-  });
+  const answer = await callV2(world.portal, v2Purchase(order, { customerId: "cust-i18n", customerName: "示例科技有限公司" }));
   expect(answer.json.resultCode).toBe("000000");
   const context = await browser.newContext({ baseURL: world.portal.baseUrl, locale: "en-US" });
   const staff = await context.newPage();

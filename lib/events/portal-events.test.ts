@@ -5,10 +5,10 @@
 // a tenant admin read them; resending one event and every failed delivery of
 // a range after a dry run.
 import assert from "node:assert/strict";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
+import { startMockServer, type MockServer } from "../../e2e/fixtures/mock-server";
 
 await prepareInProcessDatabase("kg-portal-events", { KOOGALLERY_ACCESS_KEY: "portal-events-basic-key-0123456789" }, { migrate: true });
 
@@ -29,26 +29,18 @@ const {
 const { eventFilterFromSearchParams, eventViewerScope, getEvent, listEvents } = await import("@/lib/events/event-reads");
 const { parseBulkResendBody, resendEvent, resendFailedInRange } = await import("@/lib/events/resend");
 
-type Received = { headers: IncomingHttpHeaders; body: string };
-let received: Received[] = [];
+// The merchant's receiver: answers `status` (and, refusing, a body the staff see the head of), recording every call.
 let status = 204;
-let server: Server;
+let receiver: MockServer;
 let receiverUrl = "";
+const received = () => receiver.calls;
 
 before(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(status, { "content-type": "text/plain" }).end(status >= 300 ? "receiver says no: internal detail" : "");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const addr = server.address();
-  receiverUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hook?token=abc123`;
+  receiver = await startMockServer();
+  receiver.reply(() => ({ status, body: status >= 300 ? "receiver says no: internal detail" : "" }));
+  receiverUrl = `${receiver.url}/hook?token=abc123`;
 });
-after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+after(() => receiver.close());
 
 const STAFF = { kind: "staff" as const, staffId: "s1", email: "owner@example.com", name: "Owner", role: "OWNER" as const };
 const admin = (tenantId: string) => ({
@@ -87,7 +79,7 @@ beforeEach(async () => {
   await db.merchantEvent.deleteMany();
   await db.webhookEndpoint.deleteMany();
   await db.tenant.deleteMany();
-  received = [];
+  receiver.calls.length = 0;
   status = 204;
 });
 
@@ -127,8 +119,8 @@ describe("webhook endpoints", () => {
     assert.ok(until >= before + 24 * 3600_000 - 1000 && until <= Date.now() + 24 * 3600_000 + 1000);
     await writeEvents(db, [frozen("i-rot", 1)]);
     await deliverDueEvents(db, "w1", deliveryOpts());
-    assert.equal(received.length, 1);
-    const { headers, body } = received[0]!;
+    assert.equal(received().length, 1);
+    const { headers, body } = received()[0]!;
     for (const secret of [first.shownOnce.secret, rotated.shownOnce.secret]) new Webhook(secret).verify(body, headers as Record<string, string>);
   });
 
@@ -248,7 +240,7 @@ describe("the events list and one event", () => {
     assert.doesNotMatch(attempt.error ?? "", /HTTP 500|internal detail/);
     assert.equal(asAdmin.canResend, false);
     const asStaff = await getEvent(db, getEnv(), await eventViewerScope(db, STAFF), own.id, true);
-    assert.equal(asStaff.deliveries[0]!.attemptList[0]!.responseHead, "receiver says no: internal detail");
+    assert.equal(asStaff.deliveries[0]!.attemptList[0]!.responseHead, JSON.stringify("receiver says no: internal detail"));
     assert.equal(asStaff.deliveries[0]!.attemptList[0]!.error, "HTTP 500");
     assert.deepEqual(asStaff.data, { instanceId: "i-a", state: "FROZEN" });
     assert.equal(asStaff.canResend, true);
@@ -269,15 +261,15 @@ describe("resending", () => {
     const row = await db.webhookDelivery.findFirstOrThrow({ where: { eventId: event!.id } });
     assert.deepEqual([row.status, row.attempts, row.lockedBy], ["PENDING", 0, null]);
     await deliverDueEvents(db, "w1", deliveryOpts());
-    assert.equal(received.length, 1);
-    assert.equal(received[0]!.headers["webhook-id"], event!.id);
+    assert.equal(received().length, 1);
+    assert.equal(received()[0]!.headers["webhook-id"], event!.id);
 
     const second = await createWebhookEndpoint(db, getEnv(), newEndpointSchema.parse({ name: "Second", url: receiverUrl }), "o");
     const toBoth = await resendEvent(db, scope, event!.id);
     assert.equal(toBoth.requeued, 2, "the delivered one again, and the endpoint added since");
     await deliverDueEvents(db, "w1", deliveryOpts());
-    assert.equal(received.length, 3);
-    assert.ok(received.every((r) => r.headers["webhook-id"] === event!.id));
+    assert.equal(received().length, 3);
+    assert.ok(received().every((r) => r.headers["webhook-id"] === event!.id));
 
     await updateWebhookEndpoint(db, second.endpoint.id, { isEnabled: false });
     const onlyFirst = await resendEvent(db, scope, event!.id, { endpointId: ep.endpoint.id });
