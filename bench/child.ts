@@ -9,6 +9,8 @@ import { onCleanup } from "./cleanup";
 
 export type ChildServer = {
   label: string;
+  /** Also its process group (spawned detached). */
+  pid: number;
   port: number;
   origin: string;
   logFile: string;
@@ -92,6 +94,7 @@ export async function startChild(opts: ChildOptions): Promise<ChildServer> {
   const origin = `http://127.0.0.1:${opts.port}`;
   const server: ChildServer = {
     label: opts.label,
+    pid,
     port: opts.port,
     origin,
     logFile: opts.logFile,

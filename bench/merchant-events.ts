@@ -1,7 +1,8 @@
 // Section "merchant-events" (PostgreSQL): events to the merchant's application.
 // 1. Delivery throughput: an outbox of EVENTS rows (SUBJECTS instances, in
 //    order per instance) delivered by two app instances (two workers) on one
-//    database to a receiver in this process that answers 204 at once.
+//    database to a receiver in this process that answers 204 at once (a bare
+//    TCP server: little CPU of the shared machine).
 // 2. The cost of events on newInstance: one portal, signed V2 newInstance
 //    loads alternating between events on (the MERCHANT_WEBHOOK_URL endpoint
 //    enabled: each call writes its events and their deliveries, and the
@@ -12,12 +13,13 @@
 //    each "on" load left pending, since a deliverer that fell behind would
 //    leave its work outside the measured window and look cheaper.
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { generateWebhookSecret } from "../lib/webhooks/standard-webhooks";
 import type { ChildServer } from "./child";
+import { cpuSince, readCpu, type CpuReading } from "./cpu";
 import { combineLoads, runLoad, type LoadResult } from "./load";
 import { createBenchDatabase } from "./pg";
 import { ensureBuild, portalEnv, startPortal } from "./portal-server";
@@ -29,8 +31,8 @@ const SUBJECTS = 400;
 const CONCURRENCY = 32;
 const WARMUP_REQUESTS = 500;
 const MAX_LOSS = 0.15;
-/** Loads of this section are capped: six of them run (three rounds, on and off). */
-const MAX_LOAD_MS = 8_000;
+/** Loads of this section are capped: eight of them run by default (four rounds, on and off). */
+const MAX_LOAD_MS = 6_000;
 const ACCESS_KEY = `bench-${randomBytes(16).toString("hex")}`;
 const SECRET = generateWebhookSecret();
 
@@ -44,40 +46,78 @@ type Receiver = {
   close(): Promise<void>;
 };
 
-/** Answers 204 at once; counts each webhook-id, checks order per instance (data.n rises) and verifies the first messages. */
+/** The head fields of one request: the lower-cased header names and their values. */
+function headersOf(head: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of head.split("\r\n").slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+const NO_CONTENT = Buffer.from("HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n\r\n");
+
+/**
+ * Answers 204 at once; counts each webhook-id, checks order per instance
+ * (data.n rises) and verifies the first messages. A bare TCP server that reads
+ * the requests node:http sends (a head, then content-length bytes): the
+ * merchant's application runs elsewhere, and on this shared machine a
+ * node:http server's CPU per request would be charged to the portal's events.
+ */
 async function startReceiver(): Promise<Receiver> {
   const ids = new Map<string, number>();
   const lastN = new Map<string, number>();
   const wh = new Webhook(SECRET);
   let verified = 0;
   const r: Receiver = { url: "", ids, outOfOrder: 0, refused: 0, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      const id = String(req.headers["webhook-id"]);
-      if (verified < 50) {
-        verified += 1;
-        try {
-          wh.verify(body, req.headers as Record<string, string>);
-        } catch {
-          r.refused += 1;
-        }
+  const receive = (head: string, body: string) => {
+    const id = /\r\nwebhook-id:\s*([^\r]*)/i.exec(head)?.[1] ?? "";
+    if (verified < 50) {
+      verified += 1;
+      try {
+        wh.verify(body, headersOf(head));
+      } catch {
+        r.refused += 1;
       }
-      const { data, timestamp } = JSON.parse(body) as { timestamp: string; data: { instanceId?: string; n?: number } };
-      r.latencies?.push(Date.now() - Date.parse(timestamp));
-      if (data.instanceId !== undefined && typeof data.n === "number") {
-        if ((lastN.get(data.instanceId) ?? -1) > data.n) r.outOfOrder += 1;
-        lastN.set(data.instanceId, data.n);
+    }
+    const { data, timestamp } = JSON.parse(body) as { timestamp: string; data: { instanceId?: string; n?: number } };
+    r.latencies?.push(Date.now() - Date.parse(timestamp));
+    if (data.instanceId !== undefined && typeof data.n === "number") {
+      if ((lastN.get(data.instanceId) ?? -1) > data.n) r.outOfOrder += 1;
+      lastN.set(data.instanceId, data.n);
+    }
+    ids.set(id, (ids.get(id) ?? 0) + 1);
+  };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+      for (;;) {
+        const end = pending.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const head = pending.toString("latin1", 0, end);
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+        if (pending.length < end + 4 + length) return;
+        const body = pending.toString("utf8", end + 4, end + 4 + length);
+        pending = pending.subarray(end + 4 + length);
+        receive(head, body);
+        socket.write(NO_CONTENT);
       }
-      ids.set(id, (ids.get(id) ?? 0) + 1);
-      res.writeHead(204).end();
     });
+    socket.on("error", () => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addr = server.address();
   r.url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/events`;
-  r.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  r.close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
   return r;
 }
 
@@ -192,12 +232,21 @@ export const merchantEvents: Section = {
       let eventsPerCall: number | undefined;
       const latencies: number[] = [];
       const pendingAtLoadEnd: number[] = [];
-      for (let round = 0; round < ctx.rounds; round++) {
+      // CPU per call by process, summed over the loads of a mode (the backlog's drain counted with its load).
+      const cpu: Record<"on" | "off", CpuReading & { calls: number }> = {
+        on: { portal: 0, postgres: 0, bench: 0, calls: 0 },
+        off: { portal: 0, postgres: 0, bench: 0, calls: 0 },
+      };
+      // An even number of rounds: off-on, on-off, … puts both modes at the same mean position in the run, so a machine
+      // that slows or speeds up as the run goes on (tables grow, a neighbour wakes) favours neither.
+      const rounds = ctx.rounds + (ctx.rounds % 2);
+      for (let round = 0; round < rounds; round++) {
         const order: Array<"on" | "off"> = round % 2 === 0 ? ["off", "on"] : ["on", "off"];
         for (const mode of order) {
           await side.query(`UPDATE "WebhookEndpoint" SET "isEnabled" = $1 WHERE id = 'env'`, [mode === "on"]);
           const before = await side.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WebhookDelivery"`);
           receiver.latencies = [];
+          const cpuBefore = readCpu(a.pid);
           const result = await newInstanceLoad(a.origin, durationMs);
           loads[mode].push(result);
           const after = await side.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WebhookDelivery"`);
@@ -209,9 +258,11 @@ export const merchantEvents: Section = {
             eventsPerCall = written / calls;
             pendingAtLoadEnd.push(pendingAtEnd);
           }
+          const loadCpu = cpuSince(cpuBefore, readCpu(a.pid));
           console.log(
-            `  round ${round + 1}/${ctx.rounds} events ${mode}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ms, ` +
-              `${written} deliveries written, ${pendingAtEnd} pending at the end of the load${result.errors ? `, ${result.errors} errors` : ""}`,
+            `  round ${round + 1}/${rounds} events ${mode}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99.toFixed(1)} ms, ` +
+              `${written} deliveries written, ${pendingAtEnd} pending at the end of the load${result.errors ? `, ${result.errors} errors` : ""}; ` +
+              `CPU ms portal ${loadCpu.portal}, postgres ${loadCpu.postgres}, bench ${loadCpu.bench.toFixed(0)}`,
           );
           // The next load starts with no backlog: deliveries left from an "on" load would be paid for by the next one.
           await waitUntil("the delivery backlog", 120_000, async () => (await pendingDeliveries(side)) === 0).catch(async (error: unknown) => {
@@ -222,6 +273,12 @@ export const merchantEvents: Section = {
             );
             throw new Error(`${error instanceof Error ? error.message : String(error)}: ${JSON.stringify(r.rows[0])}`);
           });
+          const used = cpuSince(cpuBefore, readCpu(a.pid));
+          const c = cpu[mode];
+          c.portal += used.portal;
+          c.postgres += used.postgres;
+          c.bench += used.bench;
+          c.calls += calls;
           if (mode === "on") latencies.push(...receiver.latencies);
           receiver.latencies = undefined;
         }
@@ -243,6 +300,11 @@ export const merchantEvents: Section = {
       lines.push(
         `events on, event to receiver: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms; ` +
           `pending at the end of each load: ${pendingAtLoadEnd.join(", ")}`,
+      );
+      const perCall = (mode: "on" | "off", k: keyof CpuReading) => (cpu[mode].calls > 0 ? (cpu[mode][k] * 1000) / cpu[mode].calls : 0);
+      lines.push(
+        `CPU per newInstance call, off → on (µs, load and drain): ` +
+          (["portal", "postgres", "bench"] as const).map((k) => `${k} ${perCall("off", k).toFixed(0)} → ${perCall("on", k).toFixed(0)}`).join(", "),
       );
       if (!eventsPerCall) {
         targets.push({ name: targetName, met: undefined, detail: "newInstance wrote no deliveries: its events are not emitted in this build" });

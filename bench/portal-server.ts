@@ -52,7 +52,8 @@ export async function startPortal(opts: {
   return startChild({
     label: opts.label,
     command: process.execPath,
-    args: ["--import", "tsx", path.join(ROOT, "server.ts")],
+    // BENCH_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profiles each portal (NODE_OPTIONS may not carry it).
+    args: [...(process.env.BENCH_PORTAL_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", path.join(ROOT, "server.ts")],
     env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" },
     cwd: ROOT,
     port,
