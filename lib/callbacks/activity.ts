@@ -26,6 +26,8 @@ export type WriteMode = "transaction" | "one-statement";
 export type OneStatement = {
   /** The CTE the verb's first write must read FROM, or undefined when there is no precondition. */
   readonly gate: string | undefined;
+  /** Whether the statement is its own transaction: what it returns has committed. */
+  readonly commitsOnRun: boolean;
   /**
    * Runs `WITH <pipeline's>, <ctes>, <pipeline's> SELECT <select>`, and returns the row.
    * `outcome` is what the verb will answer when the writes take effect.
@@ -85,6 +87,7 @@ export function defineActivity<S extends z.ZodType, Ctx, O>(row: {
 export function plainStatement(tx: Tx | Db): OneStatement {
   return {
     gate: undefined,
+    commitsOnRun: false,
     async run<R extends Record<string, unknown>>(ctes: Array<[string, Sql]>, select: Sql): Promise<R> {
       const statement = withSql(ctes, sql`SELECT ${select}`);
       const [row] = await runSql<R>({ tx }, statement);

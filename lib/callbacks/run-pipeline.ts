@@ -20,7 +20,8 @@ import type { EndpointEntry, Generation } from "@/lib/callbacks/endpoint-catalog
 import { callbackLogRow, recordCallback, type CallbackLogEntry, type IncomingCall } from "@/lib/callbacks/record-callback";
 import { answerRefusal, type RefusalInput } from "@/lib/callbacks/refuse-call";
 import type { Verification } from "@/lib/callbacks/verify-call";
-import { kickDeliveries } from "@/lib/events/deliver-events";
+import { handOverDeliveries, kickDeliveriesIfWritten, type ClaimedDelivery } from "@/lib/events/deliver-events";
+import { HANDOVER_SUFFIX } from "@/lib/events/outbox";
 
 export type RetryOptions = { retryOfId: string; actor: string };
 
@@ -72,6 +73,8 @@ type LogRowOf = (outcome: unknown) => InsertRow<"CallbackLog"> | undefined;
 class PipelineStatement implements OneStatement {
   private nonce: string | undefined;
   isLogged = false;
+  // Run through the driver outside any transaction: each statement commits as it returns.
+  readonly commitsOnRun = true;
 
   constructor(
     private readonly via: { raw?: RawSql; tx: Db | Tx },
@@ -97,9 +100,16 @@ class PipelineStatement implements OneStatement {
     all.push(...ctes);
     const logRow = this.logRowOf && !this.isLogged ? this.logRowOf(opts.outcome) : undefined;
     if (logRow) all.push(["log", insertSql("CallbackLog", logRow, { from: opts.loggedAfter ?? (nonce ? NONCE_CTE : undefined), returning: "1" })]);
-    const bookkeeping = `${nonce ? `, ${NONCE_FRESH} AS "nonceFresh"` : ""}${logRow ? `, (SELECT count(*)::int FROM log) AS "isLogged"` : ""}`;
+    // Deliveries the statement claimed for this process (eventCtes' handOver), returned as one JSON array each.
+    const handovers = ctes.map(([name]) => name).filter((name) => name.endsWith(HANDOVER_SUFFIX));
+    const bookkeeping =
+      `${nonce ? `, ${NONCE_FRESH} AS "nonceFresh"` : ""}${logRow ? `, (SELECT count(*)::int FROM log) AS "isLogged"` : ""}` +
+      handovers.map((name, i) => `, (SELECT json_agg(h) FROM ${name} h) AS "handover${i}"`).join("");
     const statement = withSql(all, sql`SELECT ${select}${rawSql(bookkeeping)}`);
     const [row] = await runSql<R & { nonceFresh?: number; isLogged?: number }>(this.via, statement);
+    // Committed: the deliverer may send them.
+    for (let i = 0; i < handovers.length; i++)
+      handOverDeliveries(((row as Record<string, unknown> | undefined)?.[`handover${i}`] as ClaimedDelivery[] | null) ?? []);
     if (nonce) {
       this.nonce = undefined;
       if (!row || row.nonceFresh === 0) throw new ReplayError();
@@ -248,7 +258,7 @@ export async function runPipeline<Ctx, O extends BaseOutcome>(
   }
   def.afterCommit?.(outcome);
   // A committed change may have written events (lib/events/outbox.ts): wake the delivery worker rather than wait for its poll.
-  kickDeliveries();
+  kickDeliveriesIfWritten();
   if (answer) return answer;
 
   // 4. Settle after commit, then log what was answered.

@@ -18,6 +18,10 @@
 // MIN_STATEMENT_GAP_MS. Under load, every callback kicks the deliverer
 // (kickDeliveries); the kicks of one gap share one statement, which then
 // carries tens of rows instead of each kick costing a claim of its own.
+//
+// A new instance's first event skips the claim: the statement that writes it
+// claims its deliveries for this process (preclaimTicket), and they are handed
+// over once it commits (handOverDeliveries; ADR 0011).
 import http from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
@@ -460,11 +464,41 @@ const FULL_CLAIM_MIN_GAP_MS = 200;
 let lastStatementAt = Number.NEGATIVE_INFINITY;
 let lastFullClaimAt = Number.NEGATIVE_INFINITY;
 let wasLastStatementIdle = false;
-/** The running deliverers of this process, told of each kick. */
-const kickListeners = new Set<() => void>();
+/** The running deliverers of this process, told of each kick (events written) and each hand-over. */
+const kickListeners = new Set<(kind: "written" | "handover") => void>();
 
 /** What this process's deliverer has sent, for tests and diagnostics. */
 export const deliveryStatements = { total: 0, full: 0 };
+
+/**
+ * Deliveries claimed by the statement that wrote them (preclaimTicket) and
+ * handed over once it committed: attempted without a claim of their own.
+ */
+const handedOver: Array<{ delivery: ClaimedDelivery; at: number }> = [];
+/** The worker id and lease of this process's deliverer, once it has run (undefined: nothing may be claimed for it). */
+let deliverer: { workerId: string; leaseMs: number; concurrency: number } | undefined;
+
+/**
+ * Whether a statement that writes an event may claim its deliveries for this
+ * process's deliverer at once, and as whom. Only for the first events of a
+ * subject created in that same statement (nothing can be ahead of them in its
+ * order), by a statement that is its own transaction (its rows are handed over
+ * when it returns: handOverDeliveries), while the deliverer keeps up (what is
+ * handed over waits in memory, within its lease).
+ */
+export function preclaimTicket(): { workerId: string; leaseMs: number } | undefined {
+  if (!deliverer || handedOver.length >= deliverer.concurrency) return undefined;
+  return { workerId: deliverer.workerId, leaseMs: deliverer.leaseMs };
+}
+
+/** Deliveries a committed statement claimed for this process (preclaimTicket): attempted as soon as a slot is free. */
+export function handOverDeliveries(deliveries: readonly ClaimedDelivery[]): void {
+  if (deliveries.length === 0) return;
+  const at = performance.now();
+  for (const delivery of deliveries) handedOver.push({ delivery, at });
+  if (kickListeners.size === 0) kickSource(DELIVER_EVENTS_SOURCE);
+  else for (const listener of kickListeners) listener("handover");
+}
 
 /**
  * Delivers until nothing is claimable and nothing is in flight, keeping up to
@@ -507,14 +541,32 @@ export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryO
         resolve();
       };
     }).finally(() => (wake = undefined));
-  const onKick = () => {
-    if (hasHints()) wantPointed = true;
-    else wantFull = true;
+  const onKick = (kind: "written" | "handover") => {
+    if (kind === "written") {
+      if (hasHints()) wantPointed = true;
+      else wantFull = true;
+    }
     wake?.();
+  };
+  const start = (d: ClaimedDelivery) => {
+    const p: Promise<void> = attemptDelivery(d, opts)
+      .then((result) => void finished.push({ delivery: d, result }))
+      .finally(() => {
+        inFlight.delete(p);
+        wake?.();
+      });
+    inFlight.add(p);
+    attempted += 1;
   };
   kickListeners.add(onKick);
   try {
     for (;;) {
+      // Handed over first: already claimed, their leases running. One that waited past half its lease is left to
+      // lapse (a claim then takes it, as after a crash): sent now, it might overlap another worker's claim of it.
+      while (handedOver.length > 0 && inFlight.size < concurrency) {
+        const { delivery, at } = handedOver.shift()!;
+        if (performance.now() - at < leaseMs / 2) start(delivery);
+      }
       const now = performance.now();
       const free = concurrency - inFlight.size;
       const isFullTime = now - lastFullClaimAt >= FULL_CLAIM_EVERY_MS;
@@ -525,7 +577,7 @@ export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryO
       const isFullAllowed: boolean = free > 0 && wantFull && (isBacklog || ((isFullTime || !hasHints()) && now - lastFullClaimAt >= FULL_CLAIM_MIN_GAP_MS));
       const isPointedNeeded = finished.length > 0 || (free > 0 && hasHints() && (hasUntriedHints() || wantPointed || isPointedBacklog || wantFull));
       if (!isFullAllowed && !isPointedNeeded) {
-        if (inFlight.size === 0 && !(free > 0 && wantFull)) return attempted;
+        if (inFlight.size === 0 && handedOver.length === 0 && !(free > 0 && wantFull)) return attempted;
         // An attempt ending or a kick calls for a statement; so does a full claim that waits for its minimum gap.
         await sleep(free > 0 && wantFull ? lastFullClaimAt + FULL_CLAIM_MIN_GAP_MS - now : FULL_CLAIM_EVERY_MS);
         continue;
@@ -562,16 +614,7 @@ export async function deliverDueEvents(db: Db, workerId: string, opts: DeliveryO
       isBacklog = isFull && free > 0 && claimed.length === free;
       if (isBacklog) wantFull = true;
       isPointedBacklog = !isFull && free > 0 && claimed.length === free;
-      for (const d of claimed) {
-        const p: Promise<void> = attemptDelivery(d, opts)
-          .then((result) => void finished.push({ delivery: d, result }))
-          .finally(() => {
-            inFlight.delete(p);
-            wake?.();
-          });
-        inFlight.add(p);
-      }
-      attempted += claimed.length;
+      for (const d of claimed) start(d);
     }
   } finally {
     kickListeners.delete(onKick);
@@ -587,7 +630,9 @@ export function deliverEventsSource(opts: () => DeliveryOptions = () => delivery
     // deliverDueEvents returns only once nothing was claimable: running it again at once would cost a claim that finds
     // nothing. A kick that arrives while it stops makes the worker run it once more (kickSource).
     run: async (db, workerId) => {
-      await deliverDueEvents(db, workerId, opts());
+      const o = opts();
+      deliverer = { workerId, leaseMs: leaseMsOf(o), concurrency: o.concurrency ?? DELIVERY_CONCURRENCY };
+      await deliverDueEvents(db, workerId, o);
       return 0;
     },
   };
@@ -602,7 +647,17 @@ export function deliverEventsSource(opts: () => DeliveryOptions = () => delivery
  */
 export function kickDeliveries(): void {
   if (kickListeners.size === 0) kickSource(DELIVER_EVENTS_SOURCE);
-  else for (const listener of kickListeners) listener();
+  else for (const listener of kickListeners) listener("written");
+}
+
+/**
+ * kickDeliveries after a commit that may or may not have written events (every
+ * callback): only while ids of written events are waiting to be claimed. A
+ * commit that wrote none, or whose deliveries were handed over, costs nothing;
+ * a kick without ids would ask for a full claim.
+ */
+export function kickDeliveriesIfWritten(): void {
+  if (hasHints()) kickDeliveries();
 }
 
 /**

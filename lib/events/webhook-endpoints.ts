@@ -85,13 +85,17 @@ function viewOf(row: WebhookEndpoint, health: EndpointHealth = NO_HEALTH, now: D
   };
 }
 
-/** Each endpoint's figures in two grouped reads: the waiting and failed deliveries, and the last day's attempts. */
+/**
+ * Each endpoint's figures in two grouped reads: the waiting and failed
+ * deliveries (OR, not IN: each arm reads its partial index), and the last
+ * day's attempts.
+ */
 async function healthOf(db: Db): Promise<Map<string, EndpointHealth>> {
   const [counts, attempts] = await Promise.all([
     runSql<{ endpointId: string; pending: number; failed: number }>(
       db,
       sql`SELECT "endpointId", count(*) FILTER (WHERE status = 'PENDING')::int AS pending, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
-            FROM "WebhookDelivery" WHERE status IN ('PENDING', 'FAILED') GROUP BY "endpointId"`,
+            FROM "WebhookDelivery" WHERE status = 'PENDING' OR status = 'FAILED' GROUP BY "endpointId"`,
     ),
     runSql<{ endpointId: string; attempts: number; successes: number; meanMs: number | null }>(
       db,

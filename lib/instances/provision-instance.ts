@@ -215,7 +215,14 @@ export async function provisionInstance(ctx: SaasContext, cmd: NewInstanceComman
     ];
     jobs.forEach((job, i) => ctes.push([`job${i}`, insertSql("Job", jobInsertRow(job, now), { from: "ins", onConflictDoNothing: true })]));
     // Provisioned and usable now: the merchant's event, written only when `ins` inserted the instance.
-    if (appColumns) ctes.push(...eventCtes([instanceCreatedEvent(createdRow(id, cmd, appColumns), adapter.name, now)], now, { from: "ins" }));
+    if (appColumns)
+      ctes.push(
+        ...eventCtes([instanceCreatedEvent(createdRow(id, cmd, appColumns), adapter.name, now)], now, {
+          from: "ins",
+          // The instance is new: its first event, claimed as written when the statement commits on its own.
+          handOver: ctx.statement.commitsOnRun,
+        }),
+      );
     const row = await ctx.statement.run<{ insertedId: string | null }>(ctes, INSERTED_ID, { outcome, loggedAfter: "ins" });
     return { insertedId: row.insertedId ?? null, outcome };
   };

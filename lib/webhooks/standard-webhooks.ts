@@ -8,7 +8,7 @@
 // receivers use to verify) computes the same bytes in JavaScript at several
 // times the CPU, which every event delivery paid. The tests hold our
 // signatures to the specification's vector and to that library's verifier.
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 
 export type SignedHeaders = { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string };
 
@@ -36,9 +36,20 @@ export function isWebhookSecret(value: string): boolean {
  * value (a plain PROVISIONING_HTTP_SECRET of an older install) as its UTF-8
  * bytes, which a receiver passes as a raw key.
  */
-function keyOf(secret: string): Uint8Array {
-  return isWebhookSecret(secret) ? Buffer.from(secret.slice(SECRET_PREFIX.length), "base64") : Buffer.from(secret, "utf8");
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(isWebhookSecret(secret) ? Buffer.from(secret.slice(SECRET_PREFIX.length), "base64") : Buffer.from(secret, "utf8"));
+    // Secrets are few (one per endpoint, two during a rotation): a full cache means something churns them, so start over.
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
+
+/** Decoded keys by secret: every delivery to an endpoint signs with the same one, decoded once. */
+const keys = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 256;
 
 /** The three headers for one delivery of a message; every secret given signs (rotation). */
 export function signWebhook(secrets: readonly string[], id: string, body: string, at: Date = new Date()): SignedHeaders {
