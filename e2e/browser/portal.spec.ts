@@ -114,9 +114,34 @@ test("staff: tenants and the org tree", async ({ page, world }) => {
   await page.getByLabel("Search").fill(acme.tenantCode);
   await page.getByRole("link", { name: acme.name }).click();
   await expect(page.getByRole("heading", { name: acme.name })).toBeVisible();
-  await page.getByRole("button", { name: "Expand Head office" }).click();
-  await page.getByRole("button", { name: "Expand Engineering" }).click();
-  await expect(page.getByRole("tree").getByText("Platform", { exact: true })).toBeVisible();
+  // The org tree, by keyboard (WAI-ARIA tree view: one tab stop, arrows move, → opens or enters, ← closes or goes up).
+  const tree = page.getByRole("tree");
+  const item = (name: string) => tree.getByRole("treeitem", { name: new RegExp(`^${name} `) });
+  await expect(item("Head office")).toHaveAttribute("tabindex", "0");
+  await item("Head office").focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(item("Head office")).toHaveAttribute("aria-expanded", "true");
+  await page.keyboard.press("ArrowRight");
+  await expect(item("Engineering")).toBeFocused();
+  await expect(item("Engineering")).toHaveAttribute("tabindex", "0");
+  await expect(item("Head office")).toHaveAttribute("tabindex", "-1");
+  await page.keyboard.press("ArrowRight");
+  await expect(item("Engineering")).toHaveAttribute("aria-expanded", "true");
+  await page.keyboard.press("ArrowDown");
+  await expect(item("Platform")).toBeFocused();
+  await page.keyboard.press("ArrowLeft");
+  await expect(item("Engineering")).toBeFocused();
+  await page.keyboard.press("Home");
+  await expect(item("Head office")).toBeFocused();
+  await page.keyboard.press("End");
+  await expect(item("Platform")).toBeFocused();
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowLeft");
+  await expect(item("Engineering")).toHaveAttribute("aria-expanded", "false");
+  await expect(item("Platform")).toHaveCount(0);
+  // By mouse: a click on a department's row opens it.
+  await item("Engineering").getByText("Engineering", { exact: true }).click();
+  await expect(item("Platform")).toBeVisible();
   await checkPage(page, "staff-tenant-detail");
   await page.goto("/portal/tenants");
   await checkPage(page, "staff-tenants");
@@ -139,7 +164,7 @@ test("tenant admin: the same pages, limited to their enterprise", async ({ page 
   await checkPage(page, "admin-callbacks");
   await page.goto("/portal/tenants");
   await page.getByRole("link", { name: acme.name }).click();
-  await page.getByRole("button", { name: "Expand Head office" }).click();
-  await expect(page.getByRole("button", { name: "Expand Engineering" })).toBeVisible();
+  await page.getByRole("tree").getByText("Head office", { exact: true }).click();
+  await expect(page.getByRole("treeitem", { name: /^Engineering / })).toHaveAttribute("aria-expanded", "false");
   await checkPage(page, "admin-tenant-detail");
 });
