@@ -114,9 +114,14 @@ test.beforeAll(async ({ world, browser }) => {
 });
 
 /** A signed-in staff browser asking for `locale`, without any remembered choice. */
-async function staffBrowser(browser: import("@playwright/test").Browser, baseURL: string, locale: string): Promise<Page> {
+async function staffBrowser(
+  browser: import("@playwright/test").Browser,
+  baseURL: string,
+  locale: string,
+  colorScheme: "light" | "dark" = "light",
+): Promise<Page> {
   const storageState = { ...staffState, cookies: staffState.cookies.filter((c) => c.name !== "NEXT_LOCALE" && c.name !== "PORTAL_TZ") };
-  const context = await browser.newContext({ baseURL, locale, storageState });
+  const context = await browser.newContext({ baseURL, locale, storageState, colorScheme });
   return context.newPage();
 }
 
@@ -126,6 +131,34 @@ test("a browser asking for Chinese gets every main page in Chinese", async ({ wo
     await page.goto(p.path(ids));
     await expect(page.getByRole("heading", { level: 1 })).toContainText(p.zhHeading);
     await checkLanguage(page, "zh-CN", p.name);
+  }
+  await page.context().close();
+});
+
+test("dark mode follows the system: every main page is dark and passes axe", async ({ world, browser }) => {
+  const page = await staffBrowser(browser, world.portal.baseUrl, "zh-CN", "dark");
+  /** The relative luminance of an element's computed background colour, 0 (black) to 1 (white). */
+  const luminance = (selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate((e) => {
+        const canvas = document.createElement("canvas").getContext("2d")!;
+        canvas.fillStyle = getComputedStyle(e).backgroundColor;
+        canvas.fillRect(0, 0, 1, 1);
+        const [r, g, b] = Array.from(canvas.getImageData(0, 0, 1, 1).data).map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      });
+  for (const p of PAGES) {
+    await page.goto(p.path(ids));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(p.zhHeading);
+    expect(await luminance("body"), `${p.name}: a dark page`).toBeLessThan(0.05);
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: path.join(SHOTS, `dark-zh-CN-${p.name}.png`), fullPage: true });
+    await expectAccessible(page, `${p.name} (dark)`);
   }
   await page.context().close();
 });

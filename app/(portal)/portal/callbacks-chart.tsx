@@ -12,10 +12,10 @@ import type { HourBucket } from "@/lib/portal/dashboard";
 type Series = { key: "accepted" | "refused" | "failed"; colour: string; swatch: string };
 
 export const CHART_SERIES: readonly Series[] = [
-  // blue-700 #1d4ed8 (6.7:1), slate-600 #475569 (7.6:1), orange-700 #c2410c (5.2:1) on white.
-  { key: "accepted", colour: "#1d4ed8", swatch: "bg-blue-700" },
-  { key: "refused", colour: "#475569", swatch: "bg-slate-600" },
-  { key: "failed", colour: "#c2410c", swatch: "bg-orange-700" },
+  // blue-700 #1d4ed8 (6.7:1), slate-600 #475569 (7.6:1), orange-700 #c2410c (5.2:1) on white; theme variables, so dark mode mirrors them.
+  { key: "accepted", colour: "var(--color-blue-700)", swatch: "bg-blue-700" },
+  { key: "refused", colour: "var(--color-slate-600)", swatch: "bg-slate-600" },
+  { key: "failed", colour: "var(--color-orange-700)", swatch: "bg-orange-700" },
 ];
 
 /** An hour's start on the axis: "14:00" in the display zone (24-hour; "05:30" in a zone with a half-hour offset). */
@@ -94,8 +94,8 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
         <desc id={`${id}-desc`}>{description}</desc>
         {ticks.map((t) => (
           <g key={t}>
-            <line x1={M.left} x2={WIDTH - M.right} y1={y(t)} y2={y(t)} stroke="#e2e8f0" strokeWidth={1} />
-            <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={11} fill="#334155">
+            <line x1={M.left} x2={WIDTH - M.right} y1={y(t)} y2={y(t)} stroke="var(--color-slate-200)" strokeWidth={1} />
+            <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={11} fill="var(--color-slate-700)">
               {t}
             </text>
           </g>
@@ -112,17 +112,17 @@ export function CallbacksChart({ hours }: { hours: HourBucket[] }) {
                 const top = y(base + v);
                 const height = y(base) - top;
                 base += v;
-                return <rect key={s.key} x={x} y={top} width={barW} height={Math.max(1, height)} fill={s.colour} stroke="#ffffff" strokeWidth={1} />;
+                return <rect key={s.key} x={x} y={top} width={barW} height={Math.max(1, height)} fill={s.colour} stroke="var(--color-white)" strokeWidth={1} />;
               })}
               {i % 3 === 0 ? (
-                <text x={x + barW / 2} y={HEIGHT - M.bottom + 16} textAnchor="middle" fontSize={11} fill="#334155">
+                <text x={x + barW / 2} y={HEIGHT - M.bottom + 16} textAnchor="middle" fontSize={11} fill="var(--color-slate-700)">
                   {hourOf(h.hourStart)}
                 </text>
               ) : null}
             </g>
           );
         })}
-        <line x1={M.left} x2={WIDTH - M.right} y1={y(0)} y2={y(0)} stroke="#64748b" strokeWidth={1} />
+        <line x1={M.left} x2={WIDTH - M.right} y1={y(0)} y2={y(0)} stroke="var(--color-slate-500)" strokeWidth={1} />
       </svg>
       <figcaption className="mt-1 text-xs text-slate-600">{t("caption", { zone })}</figcaption>
       <table className="sr-only">
