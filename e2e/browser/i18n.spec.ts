@@ -85,6 +85,10 @@ async function checkLanguage(page: Page, locale: "zh-CN" | "en", name: string): 
     expect(left, `${name}: English left on the Chinese page`).toEqual([]);
   }
   expect(await page.locator("html").getAttribute("lang")).toBe(locale);
+  // Each page names itself in the tab: "<page> · <portal>" (the layout's title template), in the page's language.
+  const title = await page.title();
+  expect(title, `${name}: a title of its own`).toMatch(/^.+ · .+$/);
+  if (locale === "zh-CN") expect(title, `${name}: a Chinese title`).toMatch(/\p{Script=Han}/u);
   await page.screenshot({ path: path.join(SHOTS, `${locale}-${name}.png`), fullPage: true });
   await expectAccessible(page, `${name} (${locale})`);
 }

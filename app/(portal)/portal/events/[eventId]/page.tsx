@@ -1,4 +1,5 @@
 // /portal/events/{eventId}: one event, its data, and every attempt to every endpoint (scoped: another enterprise's event is a 404).
+import type { Metadata } from "next";
 import { HydrationBoundary } from "@tanstack/react-query";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -12,6 +13,12 @@ import { eventViewerScope, getEvent } from "@/lib/events/event-reads";
 import { EventDetailView } from "./event-detail";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ eventId: string }> }): Promise<Metadata> {
+  const t = await getTranslations("events.meta");
+  // The id, not the type: the title must not read the event before the page has checked the viewer's scope.
+  return { title: t("event", { id: (await params).eventId.slice(0, 64) }) };
+}
 
 export default async function EventPage({ params }: { params: Promise<{ eventId: string }> }) {
   const viewer = await getPortalPageViewer();
