@@ -45,6 +45,9 @@ test("staff: dashboard, find an instance by order, timeline, CSV export, setting
   await checkPage(page, "staff-dashboard");
 
   await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Instances" }).click();
+  // A filter that matches nothing says so (the first-run text, where instances come from, is for an empty portal).
+  await page.getByLabel("Search instances").fill("CS-NO-SUCH-ORDER");
+  await expect(page.getByText("No instances match.")).toBeVisible();
   await page.getByLabel("Search instances").fill(lateOrderId);
   const link = page.getByRole("link", { name: lateInstanceId });
   await expect(link).toBeVisible();
@@ -127,6 +130,8 @@ test("staff: tenants and the org tree", async ({ page, world }) => {
   await expect(item("Head office")).toHaveAttribute("tabindex", "-1");
   await page.keyboard.press("ArrowRight");
   await expect(item("Engineering")).toHaveAttribute("aria-expanded", "true");
+  // Its departments are fetched when it opens (two levels come with the page): the next key waits for them, as a user would.
+  await expect(item("Platform")).toBeVisible();
   await page.keyboard.press("ArrowDown");
   await expect(item("Platform")).toBeFocused();
   await page.keyboard.press("ArrowLeft");
