@@ -20,7 +20,7 @@ import { INSTANCE_STATES, provisionTone, useInstanceLabels } from "@/components/
 import { TableHead } from "@/components/ui/table-head";
 import { dayRangeIn } from "@/lib/instances/day-range";
 
-export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter }) {
+export function InstanceList({ initialFilter, isStaff }: { initialFilter: InstanceFilter; isStaff: boolean }) {
   const t = useTranslations("instances.list");
   const labels = useInstanceLabels();
   const { time, relative } = useTimeFormat();
@@ -42,6 +42,8 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
   // The previous rows stay on screen while a changed filter loads.
   const query = useInfiniteQuery({ ...instanceQueries.list(apiFilter), placeholderData: keepPreviousData });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
+  // Nothing at all (no filter narrowed it): staff are told where instances come from.
+  const isFirstRun = isStaff && !(q || productId || tenantId || state || trial || test || from || to);
 
   const address = withParams("/portal/instances", instanceFilterParams(filter));
   useEffect(() => {
@@ -121,7 +123,7 @@ export function InstanceList({ initialFilter }: { initialFilter: InstanceFilter 
       </div>
       <p className="mt-2 text-xs text-slate-600">{t("help", { zone: timeZone })}</p>
 
-      <QueryState query={query} isEmpty={rows.length === 0} empty={t("empty")}>
+      <QueryState query={query} isEmpty={rows.length === 0} empty={isFirstRun ? t("emptyFirst") : t("empty")}>
         <div className="mt-4 overflow-x-auto rounded-lg bg-white shadow-sm">
           <table className="w-full border-collapse text-sm">
             <caption className="sr-only">{t("caption")}</caption>

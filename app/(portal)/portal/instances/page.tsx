@@ -19,7 +19,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function InstancesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  if (!(await getPortalPageViewer())) return null;
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   const p = await searchParams;
   // The address's filter is the starting filter (its dates are whole days in the viewer's zone); the API validates it (a bad one shows its 400 message).
   const initialFilter: InstanceFilter = {
@@ -37,7 +38,7 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
   return (
     <main>
       <h1 className="mb-4 text-2xl font-semibold">{t("title")}</h1>
-      <InstanceList initialFilter={initialFilter} />
+      <InstanceList initialFilter={initialFilter} isStaff={viewer.kind === "staff"} />
     </main>
   );
 }

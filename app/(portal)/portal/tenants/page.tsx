@@ -12,12 +12,13 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function TenantsPage() {
-  if (!(await getPortalPageViewer())) return null;
+  const viewer = await getPortalPageViewer();
+  if (!viewer) return null;
   const t = await getTranslations("tenants");
   return (
     <main>
       <h1 className="mb-4 text-2xl font-semibold">{t("title")}</h1>
-      <TenantList />
+      <TenantList isStaff={viewer.kind === "staff"} />
     </main>
   );
 }

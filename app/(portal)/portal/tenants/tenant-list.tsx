@@ -9,7 +9,7 @@ import { portalQueries } from "@/components/portal/queries";
 import { QueryState, LoadMore } from "@/components/portal/query-state";
 import { TableHead } from "@/components/ui/table-head";
 
-export function TenantList() {
+export function TenantList({ isStaff }: { isStaff: boolean }) {
   const t = useTranslations("tenants.list");
   const [q, setQ] = useState("");
   const [includeTest, setIncludeTest] = useState(false);
@@ -23,7 +23,7 @@ export function TenantList() {
           <input type="checkbox" checked={includeTest} onChange={(e) => setIncludeTest(e.target.checked)} /> {t("includeTest")}
         </label>
       </div>
-      <QueryState query={query} isEmpty={rows.length === 0} empty={t("empty")}>
+      <QueryState query={query} isEmpty={rows.length === 0} empty={isStaff && !q.trim() && !includeTest ? t("emptyFirst") : t("empty")}>
         <table className="mt-4 w-full border-collapse overflow-hidden rounded-lg bg-white text-sm shadow-sm">
           <TableHead
             columns={[
