@@ -103,6 +103,16 @@ export type ClaimedDelivery = {
 };
 
 /**
+ * What an attempt needs beyond the delivery's id, attempt and endpoint
+ * (ClaimedDelivery), from the event `ev` and the endpoint `ep`: read by the
+ * claim, and by the statement that writes a claimed delivery (outbox.ts).
+ */
+export const ATTEMPT_COLUMNS: Sql = sql`ev.id AS "eventId", ev.type,
+  to_char(ev."occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", ev.data::text AS data, ev."isTest",
+  ep.url, ep."isFromEnv", ep."secretEnc",
+  CASE WHEN ep."previousSecretUntil" > ${NOW_UTC} THEN ep."previousSecretEnc" END AS "previousSecretEnc"`;
+
+/**
  * Claims up to `limit` due deliveries for this worker: PENDING, due, not
  * leased by a live worker, to an enabled endpoint, and the head of their
  * (endpoint, orderingKey): no earlier PENDING row of the same pair (a claimed
@@ -209,10 +219,7 @@ export async function settleAndClaim(
              attempts = w.attempts + 1, "lastAttemptAt" = ${NOW_UTC}, "updatedAt" = ${NOW_UTC}
         FROM due, "MerchantEvent" ev, "WebhookEndpoint" ep
        WHERE w.id = due.id AND ev.id = w."eventId" AND ep.id = w."endpointId"
-      RETURNING w.id, w.attempts AS attempt, w."endpointId", ev.id AS "eventId", ev.type,
-             to_char(ev."occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", ev.data::text AS data, ev."isTest",
-             ep.url, ep."isFromEnv", ep."secretEnc",
-             CASE WHEN ep."previousSecretUntil" > ${NOW_UTC} THEN ep."previousSecretEnc" END AS "previousSecretEnc"`,
+      RETURNING w.id, w.attempts AS attempt, w."endpointId", ${ATTEMPT_COLUMNS}`,
   ]);
   // PostgreSQL runs every data-modifying CTE to completion, read or not.
   return runSql<ClaimedDelivery>(db, withSql(ctes, sql`SELECT * FROM claimed`));

@@ -9,7 +9,7 @@ import { insertSql, rawSql, runSql, sql, withSql, type Sql } from "@/lib/sql/ins
 import type { InsertRow } from "@/lib/sql/insert-row";
 import { orderingKeyOf, type EventSubject, type MerchantEventType } from "@/lib/events/event-types";
 import { noteWrittenEvents } from "@/lib/events/delivery-hints";
-import { preclaimTicket } from "@/lib/events/deliver-events";
+import { ATTEMPT_COLUMNS, preclaimTicket } from "@/lib/events/deliver-events";
 import { NOW_UTC } from "@/lib/sql/now-utc";
 
 export type MerchantEventInput = {
@@ -77,10 +77,7 @@ function claimedDeliveriesCtes(eventCte: string, now: Date, ticket: { workerId: 
     ],
     [
       `${eventCte}${HANDOVER_SUFFIX}`,
-      sql`SELECT d.id, 1 AS attempt, d."endpointId", ev.id AS "eventId", ev.type,
-                 to_char(ev."occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", ev.data::text AS data, ev."isTest",
-                 ep.url, ep."isFromEnv", ep."secretEnc",
-                 CASE WHEN ep."previousSecretUntil" > ${NOW_UTC} THEN ep."previousSecretEnc" END AS "previousSecretEnc"
+      sql`SELECT d.id, 1 AS attempt, d."endpointId", ${ATTEMPT_COLUMNS}
             FROM ${rawSql(`${cteName(eventCte)}_d`)} d JOIN ${ev} ev ON ev.id = d."eventId" JOIN "WebhookEndpoint" ep ON ep.id = d."endpointId"`,
     ],
   ];
