@@ -9,6 +9,7 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
+import { newOrder, v2Purchase } from "../../e2e/fixtures/koogallery";
 import { prepareInProcessDatabase } from "@/testing/support/in-process-database";
 
 const BASIC_KEY = "emission-basic-key-0123456789";
@@ -68,37 +69,12 @@ const typesOf = (events: Event[]) => events.map((e) => e.type);
 const instanceOf = (event: Event | undefined) => event?.data.instance as Record<string, unknown>;
 const countAll = async () => (await getDb()).merchantEvent.count();
 
-const newOrder = () => {
-  const orderId = `CS${randomUUID().slice(0, 12).toUpperCase()}`;
-  return { orderId, orderLineId: `${orderId}-000001`, businessId: randomUUID() };
-};
-
-/** A V2 newInstance in the orderInfo form, which carries the product, the SKU, the expiry and the buyer. */
-function v2NewInstance(order: ReturnType<typeof newOrder>, extra: { trialFlag?: string; testFlag?: string } = {}) {
-  return {
-    activity: "newInstance",
-    buyerInfo: { customerId: "cust-1", customerName: "Buyer One" },
-    orderInfo: [
-      {
-        orderId: order.orderId,
-        orderLineId: order.orderLineId,
-        businessId: order.businessId,
-        chargingMode: "PERIOD",
-        expireTime: "20270101000000",
-        trialFlag: extra.trialFlag ?? "0",
-        productInfo: [{ productId: "OFFI-PROD-1", skuCode: "sku-basic" }],
-      },
-    ],
-    ...(extra.testFlag ? { testFlag: extra.testFlag } : {}),
-  };
-}
-
 describe("instance events", () => {
   test("V2 lifecycle: purchase, renew, freeze, unfreeze, upgrade, release give exactly their events, in order, once", async () => {
     const order = newOrder();
     const id = order.businessId;
     const calls: Array<Record<string, unknown>> = [
-      v2NewInstance(order),
+      v2Purchase(order),
       { activity: "refreshInstance", scene: "RENEWAL", instanceId: id, orderId: "CSRENEW1", orderLineId: "CSRENEW1-1", expireTime: "20280101000000" },
       { activity: "updateInstanceStatus", instanceId: id, status: "FREEZE" },
       { activity: "updateInstanceStatus", instanceId: id, status: "UNFREEZE" },
@@ -141,7 +117,7 @@ describe("instance events", () => {
       state: "ACTIVE",
       provisionStatus: "DONE",
       isTrial: false,
-      expireAt: "2027-01-01T00:00:00.000Z",
+      expireAt: "2027-12-31T00:00:00.000Z",
     });
     assert.equal(created!.data.adapter, "builtin");
     const appInfo = created!.data.appInfo as Record<string, unknown>;
@@ -152,7 +128,7 @@ describe("instance events", () => {
     assert.equal(renewed!.data.orderId, "CSRENEW1");
     assert.equal(renewed!.data.orderLineId, "CSRENEW1-1");
     assert.equal(renewed!.data.expireAt, "2028-01-01T00:00:00.000Z");
-    assert.equal(renewed!.data.previousExpireAt, "2027-01-01T00:00:00.000Z");
+    assert.equal(renewed!.data.previousExpireAt, "2027-12-31T00:00:00.000Z");
     assert.equal(instanceOf(renewed).expireAt, "2028-01-01T00:00:00.000Z");
 
     assert.deepEqual([frozen!.data.previousState, frozen!.data.by, instanceOf(frozen).state], ["ACTIVE", "koogallery", "FROZEN"]);
@@ -170,7 +146,7 @@ describe("instance events", () => {
     const before = await countAll();
     const nonce = "A".repeat(64);
     const timestamp = String(Date.now());
-    assert.equal(await v2(v2NewInstance(order), { key: "wrong-key" }), "000001");
+    assert.equal(await v2(v2Purchase(order), { key: "wrong-key" }), "000001");
     assert.equal(await v2({ activity: "newInstance", orderId: order.orderId }), "000002");
     assert.equal(
       await v2({ activity: "refreshInstance", scene: "RENEWAL", instanceId: randomUUID(), orderId: "X1", orderLineId: "X1-1", expireTime: "20280101000000" }),
@@ -179,15 +155,15 @@ describe("instance events", () => {
     assert.equal(await v2({ activity: "updateInstanceStatus", instanceId: randomUUID(), status: "FREEZE" }), "000003");
     assert.equal(await countAll(), before, "refused and failed calls leave no event");
 
-    assert.equal(await v2(v2NewInstance(order), { nonce, timestamp }), "000000");
+    assert.equal(await v2(v2Purchase(order), { nonce, timestamp }), "000000");
     assert.equal(await countAll(), before + 1);
-    assert.equal(await v2(v2NewInstance(order), { nonce, timestamp }), "000001", "the same call again is a replay");
+    assert.equal(await v2(v2Purchase(order), { nonce, timestamp }), "000001", "the same call again is a replay");
     assert.equal(await countAll(), before + 1);
   });
 
   test("concurrent copies of one purchase create one instance and one instance.created", async () => {
     const order = newOrder();
-    const answers = await Promise.all(Array.from({ length: 12 }, () => v2(v2NewInstance(order))));
+    const answers = await Promise.all(Array.from({ length: 12 }, () => v2(v2Purchase(order))));
     assert.ok(answers.every((code) => code === "000000"));
     assert.deepEqual(typesOf(await eventsAbout(order.businessId)), ["instance.created"]);
   });
@@ -195,7 +171,7 @@ describe("instance events", () => {
   test("trial conversion, and a test call's events are test events", async () => {
     const order = newOrder();
     const id = order.businessId;
-    assert.equal(await v2(v2NewInstance(order, { trialFlag: "1", testFlag: "1" })), "000000");
+    assert.equal(await v2(v2Purchase(order, { trialFlag: "1", testFlag: "1" })), "000000");
     const convert = {
       activity: "refreshInstance",
       scene: "TRIAL_TO_FORMAL",
@@ -234,7 +210,7 @@ describe("instance events", () => {
   test("staff freeze and unfreeze send the same events, by staff", async () => {
     const order = newOrder();
     const id = order.businessId;
-    assert.equal(await v2(v2NewInstance(order)), "000000");
+    assert.equal(await v2(v2Purchase(order)), "000000");
     const db = await getDb();
     const staff = await db.staffUser.create({ data: { email: `op-${randomUUID()}@example.com`, name: "Op", passwordHash: "x", role: "OPERATOR" } });
     const actor = { staffId: staff.id, email: staff.email };
@@ -247,7 +223,7 @@ describe("instance events", () => {
 
   test("orderNotify: order.notified once per order, about its instance when there is one", async () => {
     const order = newOrder();
-    assert.equal(await v2(v2NewInstance(order)), "000000");
+    assert.equal(await v2(v2Purchase(order)), "000000");
     const notify = { activity: "orderNotify", orderId: order.orderId, orderLineId: order.orderLineId };
     assert.equal(await v2(notify), "000000");
     assert.equal(await v2(notify), "000000");
