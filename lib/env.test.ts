@@ -111,7 +111,7 @@ test("demo mode generates a 3072-bit RSA pair once and reuses it", () => {
 
 test("retention days default to 180/14/30/365 and must be whole numbers of at least 1", () => {
   const base = { KOOGALLERY_ACCESS_KEY: "basic", PORTAL_ENCRYPTION_KEY: encryptionKey };
-  assert.deepEqual(parseEnv(base).retention, { callbackLogDays: 180, refusedCallbackLogDays: 14, jobDays: 30, signInEventDays: 365 });
+  assert.deepEqual(parseEnv(base).retention, { callbackLogDays: 180, refusedCallbackLogDays: 14, jobDays: 30, auditDays: 365 });
   const set = parseEnv({
     ...base,
     CALLBACK_LOG_RETENTION_DAYS: "90",
@@ -119,8 +119,16 @@ test("retention days default to 180/14/30/365 and must be whole numbers of at le
     JOB_RETENTION_DAYS: "7",
     SIGN_IN_EVENT_RETENTION_DAYS: "",
   });
-  assert.deepEqual(set.retention, { callbackLogDays: 90, refusedCallbackLogDays: 3, jobDays: 7, signInEventDays: 365 });
-  for (const name of ["CALLBACK_LOG_RETENTION_DAYS", "CALLBACK_LOG_REFUSED_RETENTION_DAYS", "JOB_RETENTION_DAYS", "SIGN_IN_EVENT_RETENTION_DAYS"]) {
+  assert.deepEqual(set.retention, { callbackLogDays: 90, refusedCallbackLogDays: 3, jobDays: 7, auditDays: 365 });
+  assert.equal(parseEnv({ ...base, SIGN_IN_EVENT_RETENTION_DAYS: "100" }).retention.auditDays, 100, "the older name still counts");
+  assert.equal(parseEnv({ ...base, SIGN_IN_EVENT_RETENTION_DAYS: "100", AUDIT_RETENTION_DAYS: "400" }).retention.auditDays, 400, "the newer name wins");
+  for (const name of [
+    "CALLBACK_LOG_RETENTION_DAYS",
+    "CALLBACK_LOG_REFUSED_RETENTION_DAYS",
+    "JOB_RETENTION_DAYS",
+    "SIGN_IN_EVENT_RETENTION_DAYS",
+    "AUDIT_RETENTION_DAYS",
+  ]) {
     for (const value of ["0", "-1", "1.5", "soon"]) {
       assert.throws(
         () => parseEnv({ ...base, [name]: value }),

@@ -44,6 +44,8 @@ const schema = z.object({
   CALLBACK_LOG_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(180)),
   CALLBACK_LOG_REFUSED_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(14)),
   JOB_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
+  AUDIT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).optional()),
+  /** The older name of AUDIT_RETENTION_DAYS (it covered sign-ins alone), still read when the new one is unset. */
   SIGN_IN_EVENT_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(365)),
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   PORTAL_OWNER_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
@@ -120,7 +122,8 @@ export type Env = {
     refusedCallbackLogDays: number;
     /** DONE jobs; DEAD ones wait for a person and are kept callbackLogDays. */
     jobDays: number;
-    signInEventDays: number;
+    /** The audit trail (sign-ins included). */
+    auditDays: number;
   };
   auth: {
     /** Signs and encrypts next-auth's session cookie: NEXTAUTH_SECRET, or derived from PORTAL_ENCRYPTION_KEY. */
@@ -360,7 +363,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       callbackLogDays: e.CALLBACK_LOG_RETENTION_DAYS,
       refusedCallbackLogDays: e.CALLBACK_LOG_REFUSED_RETENTION_DAYS,
       jobDays: e.JOB_RETENTION_DAYS,
-      signInEventDays: e.SIGN_IN_EVENT_RETENTION_DAYS,
+      auditDays: e.AUDIT_RETENTION_DAYS ?? e.SIGN_IN_EVENT_RETENTION_DAYS,
     },
     auth: {
       secret: e.NEXTAUTH_SECRET ?? Buffer.from(hkdfSync("sha256", encryptionKey, "", "koogallery-portal nextauth secret", 32)).toString("base64url"),

@@ -4,6 +4,8 @@
 // pending migrations first. The password never comes from the command line
 // (shell history, ps): PORTAL_STAFF_PASSWORD, else a hidden prompt on a
 // terminal, else the first line of piped stdin. Nothing secret is printed.
+import { userInfo } from "node:os";
+import { withAuditActor } from "../lib/audit/record-audit";
 import { closeDb, getRawSql } from "../lib/db";
 import { describeError, PortalError } from "../lib/errors";
 import { applyMigrations } from "../lib/migrations";
@@ -126,6 +128,15 @@ function printTable(rows: StaffSummary[]): void {
     );
 }
 
+/** The operating-system account, or "unknown" where it has none (a container's bare uid). */
+function osUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
 async function run(command: Command, opts: Record<string, string>): Promise<void> {
   switch (command) {
     case "list":
@@ -165,7 +176,8 @@ let exitCode = 0;
 try {
   const applied = await applyMigrations(await getRawSql());
   if (applied.length) console.error(`applied migrations: ${applied.join(", ")}`);
-  await run(command, opts);
+  // Audit entries of these changes name the operating-system account that ran the command.
+  await withAuditActor({ actor: `cli:${osUserName()}`, ip: null }, () => run(command, opts));
 } catch (error) {
   console.error(`staff-cli: ${error instanceof PortalError ? error.message : describeError(error)}`);
   exitCode = 1;

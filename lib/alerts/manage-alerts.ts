@@ -2,6 +2,7 @@
 // enable, delete and test them; secrets go in and never come out), rule
 // settings, and the alerts with what was sent where. Staff only: alerts are
 // about the merchant's own operations, not any tenant's data.
+import { recordAudit } from "@/lib/audit/record-audit";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
@@ -102,6 +103,11 @@ function parseConfigOrBadRequest<K extends ChannelKind>(kind: K, config: unknown
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
 
+/** What the audit trail keeps of a channel change: its id, name, kind and the summary the page shows (never its secrets). */
+function channelAudit(row: Pick<AlertChannel, "id" | "name" | "kind" | "summary">, extra: Record<string, string[]> = {}) {
+  return { subjectType: "alert-channel" as const, subjectId: row.id, detail: { name: row.name, kind: row.kind, summary: row.summary, ...extra } };
+}
+
 export type CreatedChannel = { channel: ChannelView; shownOnce?: { secret: string } };
 
 /** A generic webhook without a secret gets one generated, shown once, so every webhook is signed. */
@@ -113,16 +119,20 @@ export async function createAlertChannel(db: Db, env: Env, input: z.infer<typeof
     shownOnce = { secret: config.secret as string };
   }
   const channel = parseConfigOrBadRequest(input.kind, config);
-  const row = await db.alertChannel.create({
-    data: {
-      id: randomUUID(),
-      name: input.name,
-      kind: input.kind,
-      configEnc: sealChannelConfig(channel, env.encryptionKey),
-      summary: summarizeChannel(channel),
-      isEnabled: input.isEnabled,
-      createdBy,
-    },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.alertChannel.create({
+      data: {
+        id: randomUUID(),
+        name: input.name,
+        kind: input.kind,
+        configEnc: sealChannelConfig(channel, env.encryptionKey),
+        summary: summarizeChannel(channel),
+        isEnabled: input.isEnabled,
+        createdBy,
+      },
+    });
+    await recordAudit(tx, { action: "alert-channel.create", ...channelAudit(created) });
+    return created;
   });
   return { channel: viewOf(row, env.encryptionKey), shownOnce };
 }
@@ -148,14 +158,22 @@ export async function updateAlertChannel(db: Db, env: Env, id: string, change: z
     data.configEnc = sealChannelConfig(channel, env.encryptionKey);
     data.summary = summarizeChannel(channel);
   }
-  return viewOf(await db.alertChannel.update({ where: { id }, data }), env.encryptionKey);
+  const updated = await db.$transaction(async (tx) => {
+    const next = await tx.alertChannel.update({ where: { id }, data });
+    await recordAudit(tx, { action: "alert-channel.update", ...channelAudit(next, { changed: Object.keys(change).sort() }) });
+    return next;
+  });
+  return viewOf(updated, env.encryptionKey);
 }
 
 /** Deleting a channel deletes the record of what was sent through it; an environment channel is disabled instead. */
 export async function deleteAlertChannel(db: Db, id: string): Promise<{ deleted: true }> {
   const row = await channelOrNotFound(db, id);
   if (row.isFromEnv) throw new PortalError("conflict", "this channel comes from the environment: remove its variables, or disable it here");
-  await db.alertChannel.delete({ where: { id } });
+  await db.$transaction(async (tx) => {
+    await tx.alertChannel.delete({ where: { id } });
+    await recordAudit(tx, { action: "alert-channel.delete", ...channelAudit(row) });
+  });
   return { deleted: true };
 }
 
@@ -179,10 +197,13 @@ export async function sendTestAlert(db: Db, env: Env, id: string, by: string): P
       firedAt: now,
       resolvedAt: null,
     });
+    await recordAudit(db, { action: "alert-channel.test", ...channelAudit(row) });
     return { isOk: true, error: null, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     const text = error instanceof ChannelError ? error.message : "the channel's settings cannot be read";
-    return { isOk: false, error: redactText(text, secretValuesOf(env)).slice(0, 500), durationMs: Math.round(performance.now() - started) };
+    const result = { isOk: false, error: redactText(text, secretValuesOf(env)).slice(0, 500), durationMs: Math.round(performance.now() - started) };
+    await recordAudit(db, { action: "alert-channel.test", outcome: "refused", reason: result.error, ...channelAudit(row) });
+    return result;
   }
 }
 
@@ -234,7 +255,15 @@ export async function updateAlertRule(db: Db, change: z.infer<typeof ruleChangeS
   }
   const current = (await readRuleSettings(db))[rule];
   const data = { isEnabled: change.isEnabled ?? current.isEnabled, threshold: change.threshold ?? current.threshold, updatedBy: by };
-  await db.alertRuleSetting.upsert({ where: { rule }, create: { rule, ...data }, update: data });
+  await db.$transaction(async (tx) => {
+    await tx.alertRuleSetting.upsert({ where: { rule }, create: { rule, ...data }, update: data });
+    await recordAudit(tx, {
+      action: "alert-rule.update",
+      subjectType: "alert-rule",
+      subjectId: rule,
+      detail: { isEnabled: data.isEnabled, threshold: data.threshold, was: { isEnabled: current.isEnabled, threshold: current.threshold } },
+    });
+  });
   return listAlertRules(db);
 }
 

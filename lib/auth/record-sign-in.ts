@@ -1,6 +1,7 @@
-// SignInEvent rows for buyer sign-ins (staff sign-ins write theirs in
-// lib/staff/sign-in-staff.ts). Reasons are short codes, never secrets; a
-// failure to record never blocks a sign-in.
+// Sign-ins, refusals and sign-outs in the audit trail ("sign-in", "sign-out";
+// staff and buyers alike). Reasons are short codes, never secrets; a failure
+// to record never blocks a sign-in.
+import { recordAudit, type AuditInput } from "@/lib/audit/record-audit";
 import { getDb } from "@/lib/db";
 import { describeError } from "@/lib/errors";
 
@@ -13,19 +14,24 @@ export type SignInRecord = {
   ip?: string;
 };
 
+/** The entry: the actor is the name the person gave (staff:<email>, buyer:<userName>), even when it was refused. */
+export function signInAudit(event: SignInRecord): AuditInput {
+  const prefix = event.method === "staff" ? "staff" : "buyer";
+  return {
+    action: event.outcome === "signed-out" ? "sign-out" : "sign-in",
+    outcome: event.outcome === "refused" ? "refused" : "ok",
+    actor: event.subject ? `${prefix}:${event.subject}` : null,
+    tenantId: event.tenantId ?? null,
+    reason: event.reason ?? null,
+    detail: { method: event.method },
+    ip: event.ip ?? null,
+  };
+}
+
 export async function recordSignIn(event: SignInRecord): Promise<void> {
   try {
     const db = await getDb();
-    await db.signInEvent.create({
-      data: {
-        method: event.method,
-        outcome: event.outcome,
-        reason: event.reason?.slice(0, 300) ?? null,
-        subject: event.subject?.slice(0, 255) ?? null,
-        tenantId: event.tenantId?.slice(0, 128) ?? null,
-        ip: event.ip?.slice(0, 64) ?? null,
-      },
-    });
+    await recordAudit(db, signInAudit(event));
   } catch (error) {
     console.error(`[auth] could not record a sign-in event: ${describeError(error)}`);
   }

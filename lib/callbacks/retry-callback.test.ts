@@ -158,6 +158,13 @@ test("Retry is for failed calls: a call that succeeded needs {reapply, reason}, 
     "who and why, in the re-run's own row (when: its receivedAt)",
   );
 
+  // And in the audit trail, beside the other staff actions.
+  const entry = await db.auditEntry.findFirstOrThrow({ where: { action: "callback.retry", subjectId: ok.logId } });
+  assert.deepEqual(
+    [entry.actor, entry.instanceId, entry.subjectType, entry.reason, entry.detail],
+    ["staff:op@example.com", instanceId, "callback", reason, { logId: row.id, resultCode: "000000", reapply: true }],
+  );
+
   const detail = await getCallbackLog(db, ALL_CALLBACKS, row.id);
   assert.equal(detail?.signature.isReapply, true);
   assert.equal(detail?.signature.retryActor, "staff:op@example.com");

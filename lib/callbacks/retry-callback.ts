@@ -4,6 +4,7 @@
 // A retry is for a call that failed. Applying a call that succeeded again is a
 // deliberate act (it may undo what came after it, were the verbs not ordered):
 // it needs `reapply` with a reason, which the new row records (ADR 0006).
+import { recordAudit } from "@/lib/audit/record-audit";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -62,7 +63,23 @@ export async function retryCallback(logId: string, actor: string, confirmation: 
   // The log row names the endpoint and keeps the generation; the registry finds its pipeline.
   if (!endpointDefinitionOf(original.endpoint)) throw new PortalError("bad_request", `re-running ${original.endpoint} calls is not supported yet`);
   const answer = await handleCallback(original.endpoint, original.generation, call, retry);
-  const row = await db.callbackLog.findFirst({ where: { retryOfId: original.id }, orderBy: { receivedAt: "desc" }, select: { id: true } });
+  const row = await db.callbackLog.findFirst({
+    where: { retryOfId: original.id },
+    orderBy: { receivedAt: "desc" },
+    select: { id: true, instanceId: true, tenantId: true },
+  });
   const resultCode = String((JSON.parse(answer.body) as { resultCode?: string }).resultCode ?? "");
+  // After the re-run, not in its transaction: the new log row (retryOfId, the actor in verificationInfo) is the
+  // record written with the change; this entry puts it in the audit trail beside the other staff actions (ADR 0012).
+  await recordAudit(db, {
+    action: "callback.retry",
+    actor,
+    tenantId: row?.tenantId,
+    instanceId: row?.instanceId,
+    subjectType: "callback",
+    subjectId: original.id,
+    reason: confirmation.reapply?.reason,
+    detail: { logId: row?.id ?? null, resultCode, ...(confirmation.reapply ? { reapply: true } : {}) },
+  });
   return { answer, logId: row?.id ?? null, resultCode };
 }

@@ -11,6 +11,8 @@
 // Runs are bounded: at most `limit` (≤ 500) calls, the newest that match; the
 // answer says when more matched. The plan is made again at run time, so a stale
 // dry run cannot make the run re-send a call that has succeeded since.
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { kitNameOfEndpoint } from "@/lib/callbacks/endpoint-catalog";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
@@ -209,5 +211,11 @@ export async function retryMatchingCallbacks(
     }
   }
   const result = { ...plan, isDryRun: false, counts: { ...plan.counts, succeeded, failed } };
+  await recordAudit(db, {
+    action: "callback.bulk-retry",
+    actor: input.actor,
+    subjectType: "callback",
+    detail: { filter: JSON.parse(JSON.stringify(input.filter)) as Prisma.InputJsonObject, counts: result.counts },
+  });
   return { ...result, message: summarise(result) };
 }

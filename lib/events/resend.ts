@@ -5,6 +5,7 @@
 // made PENDING again with a fresh retry schedule: the same webhook-id (the
 // receiver's de-duplication sees the same message), in its place among the
 // subject's events (its seq: it goes before any later event still waiting).
+import { recordAudit } from "@/lib/audit/record-audit";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { PortalError, formatZodIssues } from "@/lib/errors";
@@ -49,7 +50,10 @@ function withDisabledNote(message: string, disabled: string[]): string {
  */
 export async function resendEvent(db: Db, scope: EventScope, eventId: string, opts: { endpointId?: string; now?: Date } = {}): Promise<ResendResult> {
   const now = opts.now ?? new Date();
-  const event = await db.merchantEvent.findFirst({ where: { AND: [{ id: eventId }, scope.where] }, select: { id: true } });
+  const event = await db.merchantEvent.findFirst({
+    where: { AND: [{ id: eventId }, scope.where] },
+    select: { id: true, orderingKey: true, subjectId: true, tenantId: true },
+  });
   if (!event) throw new PortalError("not_found", "no such event");
   const of: Prisma.WebhookDeliveryWhereInput = { eventId, ...(opts.endpointId ? { endpointId: opts.endpointId } : {}) };
   const count = await db.$transaction(async (tx) => {
@@ -69,7 +73,16 @@ export async function resendEvent(db: Db, scope: EventScope, eventId: string, op
           ON CONFLICT ("eventId", "endpointId") DO NOTHING
           RETURNING id`,
     );
-    return finished.count + waiting.count + added.length;
+    const count = finished.count + waiting.count + added.length;
+    await recordAudit(tx, {
+      action: "event.resend",
+      tenantId: event.tenantId,
+      instanceId: event.orderingKey.startsWith("instance:") ? event.subjectId : null,
+      subjectType: "event",
+      subjectId: event.id,
+      detail: { endpointId: opts.endpointId ?? null, requeued: count },
+    });
+    return count;
   });
   const targets = await db.webhookDelivery.findMany({ where: of, select: { endpointId: true } });
   if (targets.length === 0)
@@ -143,7 +156,13 @@ export async function resendFailedInRange(db: Db, body: BulkResendBody, now: Dat
         count: g._count._all,
       }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-    const count = body.dryRun ? byEndpoint.reduce((n, e) => n + e.count, 0) : (await tx.webhookDelivery.updateMany({ where, data: requeued(now) })).count;
+    if (body.dryRun) return { count: byEndpoint.reduce((n, e) => n + e.count, 0), byEndpoint };
+    const { count } = await tx.webhookDelivery.updateMany({ where, data: requeued(now) });
+    await recordAudit(tx, {
+      action: "event.bulk-resend",
+      subjectType: "event",
+      detail: { from: body.from.toISOString(), to: body.to.toISOString(), endpointId: body.endpointId ?? null, type: body.type ?? null, requeued: count },
+    });
     return { count, byEndpoint };
   };
   const { count, byEndpoint } = body.dryRun ? await run(db) : await db.$transaction((tx) => run(tx));

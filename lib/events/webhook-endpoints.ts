@@ -7,6 +7,7 @@
 // success rate and latency of the last day's attempts. The endpoint from
 // MERCHANT_WEBHOOK_URL is listed too; its address and secret stay in the
 // environment, so only its filter and state change here.
+import { recordAudit } from "@/lib/audit/record-audit";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { sealSecret } from "@/lib/crypto/secret-box";
@@ -151,20 +152,29 @@ export const endpointChangeSchema = z
   })
   .strict();
 
+/** What the audit trail keeps of an endpoint change: its id, name and address as the page shows it (never its secret). */
+function endpointAudit(row: Pick<WebhookEndpoint, "id" | "name" | "url">, extra: Record<string, string[]> = {}) {
+  return { subjectType: "webhook-endpoint" as const, subjectId: row.id, detail: { name: row.name, url: displayUrl(row.url), ...extra } };
+}
+
 export type CreatedEndpoint = { endpoint: EndpointView; shownOnce: { secret: string } };
 
 export async function createWebhookEndpoint(db: Db, env: Env, input: z.infer<typeof newEndpointSchema>, createdBy: string): Promise<CreatedEndpoint> {
   const secret = generateWebhookSecret();
-  const row = await db.webhookEndpoint.create({
-    data: {
-      id: randomUUID(),
-      name: input.name,
-      url: input.url,
-      eventTypes: input.eventTypes,
-      isEnabled: input.isEnabled,
-      secretEnc: sealSecret(secret, env.encryptionKey),
-      createdBy,
-    },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.webhookEndpoint.create({
+      data: {
+        id: randomUUID(),
+        name: input.name,
+        url: input.url,
+        eventTypes: input.eventTypes,
+        isEnabled: input.isEnabled,
+        secretEnc: sealSecret(secret, env.encryptionKey),
+        createdBy,
+      },
+    });
+    await recordAudit(tx, { action: "webhook.create", ...endpointAudit(created) });
+    return created;
   });
   return { endpoint: viewOf(row), shownOnce: { secret } };
 }
@@ -200,6 +210,7 @@ export async function updateWebhookEndpoint(db: Db, id: string, change: z.infer<
     });
     // Deliveries that waited out the disabled time (their retries are long past due) go now, not at their old schedule.
     if (enabling) await tx.webhookDelivery.updateMany({ where: { endpointId: id, status: "PENDING" }, data: { nextAttemptAt: new Date() } });
+    await recordAudit(tx, { action: "webhook.update", ...endpointAudit(next, { changed: Object.keys(change).sort() }) });
     return next;
   });
   return viewOf(updated);
@@ -210,13 +221,17 @@ export async function rotateWebhookSecret(db: Db, env: Env, id: string, now: Dat
   const row = await endpointOrNotFound(db, id);
   if (row.isFromEnv) throw new PortalError("conflict", "this endpoint's secret is MERCHANT_WEBHOOK_SECRET: change the variable and restart");
   const secret = generateWebhookSecret();
-  const updated = await db.webhookEndpoint.update({
-    where: { id },
-    data: {
-      secretEnc: sealSecret(secret, env.encryptionKey),
-      previousSecretEnc: row.secretEnc,
-      previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS),
-    },
+  const updated = await db.$transaction(async (tx) => {
+    const next = await tx.webhookEndpoint.update({
+      where: { id },
+      data: {
+        secretEnc: sealSecret(secret, env.encryptionKey),
+        previousSecretEnc: row.secretEnc,
+        previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS),
+      },
+    });
+    await recordAudit(tx, { action: "webhook.rotate-secret", ...endpointAudit(next) });
+    return next;
   });
   return { endpoint: viewOf(updated, NO_HEALTH, now), shownOnce: { secret } };
 }
@@ -225,6 +240,9 @@ export async function rotateWebhookSecret(db: Db, env: Env, id: string, now: Dat
 export async function deleteWebhookEndpoint(db: Db, id: string): Promise<{ deleted: true }> {
   const row = await endpointOrNotFound(db, id);
   if (row.isFromEnv) throw new PortalError("conflict", "this endpoint comes from MERCHANT_WEBHOOK_URL: unset the variable, or disable it here");
-  await db.webhookEndpoint.delete({ where: { id } });
+  await db.$transaction(async (tx) => {
+    await tx.webhookEndpoint.delete({ where: { id } });
+    await recordAudit(tx, { action: "webhook.delete", ...endpointAudit(row) });
+  });
   return { deleted: true };
 }

@@ -6,7 +6,8 @@
 // (actor `staff:<email>`), with the merchant's event for a freeze or unfreeze
 // (instance.frozen/unfrozen, `by: "staff"`). Impossible transitions are a
 // conflict, not the silent success KooGallery's own repeats get
-// (change-instance-status.ts).
+// (change-instance-status.ts). Each also leaves an audit entry in that
+// transaction (lib/audit/).
 import { getDb, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { PortalError } from "@/lib/errors";
@@ -18,6 +19,7 @@ import { applyStatusChange, planStatusChange, type StatusAction } from "@/lib/in
 import { lockInstance, type LockedInstance } from "@/lib/instances/lock-instance";
 import { provisionJob } from "@/lib/instances/provision-instance";
 import { redactText } from "@/lib/portal/error-text";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export type StaffActor = { staffId: string; email: string };
 
@@ -77,6 +79,14 @@ async function changeStatus(input: StaffActionInput, action: StatusAction): Prom
       },
       { by: "staff" },
     );
+    await recordAudit(tx, {
+      action: action === "FREEZE" ? "instance.freeze" : "instance.unfreeze",
+      actor: actorName(input.actor),
+      instanceId: instance.id,
+      subjectType: "instance",
+      subjectId: instance.id,
+      reason,
+    });
     return { instanceId: instance.id, state: plan.next, provisionStatus: instance.provisionStatus };
   });
 }
@@ -132,6 +142,15 @@ export async function rerunProvisioning(input: StaffActionInput): Promise<StaffA
         },
       },
     });
+    await recordAudit(tx, {
+      action: "instance.reprovision",
+      actor: actorName(input.actor),
+      instanceId: instance.id,
+      subjectType: "instance",
+      subjectId: instance.id,
+      reason,
+      detail: { previousStatus: instance.provisionStatus },
+    });
     return { instanceId: instance.id, state: instance.state, provisionStatus: "PENDING" as const };
   });
   kickWorker();
@@ -170,6 +189,13 @@ export async function revealAppInfo(input: Omit<StaffActionInput, "reason">): Pr
         actor: actorName(input.actor),
         detail: { staffId: input.actor.staffId },
       },
+    });
+    await recordAudit(tx, {
+      action: "instance.password-reveal",
+      actor: actorName(input.actor),
+      instanceId: row.id,
+      subjectType: "instance",
+      subjectId: row.id,
     });
     // The addresses as the page shows them everywhere: without URL credentials.
     const url = (value: string | null) => (value === null ? null : redactText(value, []));

@@ -20,7 +20,7 @@ type Db = import("@/lib/db").Db;
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const TABLES = ["CallbackLog", "Job", "SignInEvent", "SignInAttempt", "Nonce", "MerchantEvent", "WebhookEndpoint", "Alert"];
+const TABLES = ["CallbackLog", "Job", "AuditEntry", "SignInAttempt", "Nonce", "MerchantEvent", "WebhookEndpoint", "Alert"];
 
 // Each test starts from empty tables: counts are then exact.
 beforeEach(async () => {
@@ -107,8 +107,8 @@ describe("what housekeeping prunes", () => {
       runningOld: await addJob("RUNNING", null, ago(200 * DAY)),
     };
     const events = [
-      (await db.signInEvent.create({ data: { method: "password", outcome: "success", createdAt: ago(366 * DAY) } })).id,
-      (await db.signInEvent.create({ data: { method: "password", outcome: "success", createdAt: ago(364 * DAY) } })).id,
+      (await db.auditEntry.create({ data: { action: "sign-in", createdAt: ago(366 * DAY) } })).id,
+      (await db.auditEntry.create({ data: { action: "sign-in", createdAt: ago(364 * DAY) } })).id,
     ];
     const attempts = [
       (await db.signInAttempt.create({ data: { key: "ip:192.0.2.1", createdAt: ago(25 * HOUR) } })).id,
@@ -170,7 +170,7 @@ describe("what housekeeping prunes", () => {
       "CallbackLog refused": 2,
       "Job DONE": 1,
       "Job DEAD": 1,
-      SignInEvent: 1,
+      AuditEntry: 1,
       SignInAttempt: 1,
       Nonce: 1,
       MerchantEvent: 1,
@@ -183,7 +183,7 @@ describe("what housekeeping prunes", () => {
     assert.equal(result.isComplete, true);
     assert.deepEqual(await remaining("CallbackLog", Object.values(logs)), new Set([logs.kept, logs.keptRetry, logs.refusedRecent, logs.malformedRecent]));
     assert.deepEqual(await remaining("Job", Object.values(jobs)), new Set([jobs.doneRecent, jobs.dead, jobs.pendingOld, jobs.runningOld]));
-    assert.deepEqual(await remaining("SignInEvent", events), new Set([events[1]]));
+    assert.deepEqual(await remaining("AuditEntry", events), new Set([events[1]]));
     assert.deepEqual(await remaining("SignInAttempt", attempts), new Set([attempts[1]]));
     assert.deepEqual(await remaining("Nonce", Object.values(nonces), "nonce"), new Set([nonces.v2, nonces.v1]));
   });
@@ -195,7 +195,7 @@ describe("what housekeeping prunes", () => {
     const policy = retentionPolicyOf(getEnv());
     assert.equal(policy.nonceMs, 11 * MIN);
     assert.deepEqual(
-      [policy.callbackLogMs, policy.refusedCallbackLogMs, policy.doneJobMs, policy.deadJobMs, policy.signInEventMs],
+      [policy.callbackLogMs, policy.refusedCallbackLogMs, policy.doneJobMs, policy.deadJobMs, policy.auditMs],
       [180 * DAY, 14 * DAY, 30 * DAY, 180 * DAY, 365 * DAY],
     );
   });
@@ -270,7 +270,7 @@ describe("batches and the time budget", () => {
     assert.equal(
       timed.statements() - before,
       1 + 8,
-      "the verification values, then CallbackLog, Job DONE, Job DEAD, SignInEvent, SignInAttempt, Nonce, MerchantEvent, Alert",
+      "the verification values, then CallbackLog, Job DONE, Job DEAD, AuditEntry, SignInAttempt, Nonce, MerchantEvent, Alert",
     );
   });
 

@@ -20,7 +20,7 @@ export const PRUNE_BUDGET_MS = 2000;
 
 /** How long each kind of row is kept, in milliseconds. */
 export type RetentionPolicy = Record<
-  "callbackLogMs" | "refusedCallbackLogMs" | "doneJobMs" | "deadJobMs" | "signInEventMs" | "signInAttemptMs" | "nonceMs" | "merchantEventMs" | "alertMs",
+  "callbackLogMs" | "refusedCallbackLogMs" | "doneJobMs" | "deadJobMs" | "auditMs" | "signInAttemptMs" | "nonceMs" | "merchantEventMs" | "alertMs",
   number
 >;
 
@@ -38,14 +38,14 @@ export function nonceRetentionMs(v1MaxSkewMs: number): number {
 }
 
 export function retentionPolicyOf(env: Pick<Env, "retention" | "v1MaxSkewMs">): RetentionPolicy {
-  const { callbackLogDays, refusedCallbackLogDays, jobDays, signInEventDays } = env.retention;
+  const { callbackLogDays, refusedCallbackLogDays, jobDays, auditDays } = env.retention;
   return {
     callbackLogMs: callbackLogDays * DAY_MS,
     refusedCallbackLogMs: refusedCallbackLogDays * DAY_MS,
     doneJobMs: jobDays * DAY_MS,
     // A DEAD job waits for a person (the dashboard lists it): kept as long as the calls that led to it.
     deadJobMs: callbackLogDays * DAY_MS,
-    signInEventMs: signInEventDays * DAY_MS,
+    auditMs: auditDays * DAY_MS,
     // The sign-in limit looks back 15 minutes (lib/staff/rate-limit.ts); a day is what its own sweep keeps.
     signInAttemptMs: DAY_MS,
     nonceMs: nonceRetentionMs(env.v1MaxSkewMs),
@@ -122,7 +122,7 @@ async function pruneRulesOf(db: Db, policy: RetentionPolicy, now: Date): Promise
       const filter = sql`status = ${rawSql(`'${status}'`)} AND COALESCE("finishedAt", "updatedAt") < ${before(retentionMs)}`;
       return rule(`Job ${status}`, "Job", { filter, column: "runAt", retentionMs, isOrdered: true });
     }),
-    rule("SignInEvent", "SignInEvent", { column: "createdAt", retentionMs: policy.signInEventMs, isOrdered: true }),
+    rule("AuditEntry", "AuditEntry", { column: "createdAt", retentionMs: policy.auditMs, isOrdered: true }),
     // No index leads with createdAt in these two (Nonce by choice, ADR 0004;
     // SignInAttempt's is (key, createdAt)): the pick scans until it has `limit`
     // rows, unordered so it stops there. Both hold only minutes to a day of rows.

@@ -1,11 +1,14 @@
 // One wrapper for every /api/portal route: a request that changes something
 // must come from our own pages (below), then the viewer is checked (401 when
 // signed out, 403 for ordinary buyers), PortalErrors become their status with a
-// JSON message, anything else a generic 500 whose cause stays in the log.
+// JSON message, anything else a generic 500 whose cause stays in the log. The
+// handler runs as its viewer for the audit trail (withAuditActor, ADR 0012).
 import type { NextRequest } from "next/server";
 import { requirePortalViewer, type PortalViewer } from "@/lib/auth/viewer";
 import { getEnv } from "@/lib/env";
 import { describeError, PortalError } from "@/lib/errors";
+import { auditActorOf, withAuditActor } from "@/lib/audit/record-audit";
+import { clientAddressOfHeaders } from "@/lib/http/client-address";
 
 export type PortalRouteContext<P> = { params: Promise<P> };
 
@@ -40,7 +43,9 @@ export function portalRoute<P = Record<string, never>>(handler: (args: { req: Ne
       checkSameOriginJson(req, getEnv().publicUrl);
       const viewer = await requirePortalViewer();
       const params = (await ctx.params) ?? ({} as P);
-      const body = await handler({ req, viewer, params });
+      // Every audit entry the handler records names this viewer and address (lib/audit/record-audit.ts).
+      const who = { actor: auditActorOf(viewer), ip: clientAddressOfHeaders(req.headers, getEnv().trustedProxyHops) };
+      const body = await withAuditActor(who, () => handler({ req, viewer, params }));
       if (body instanceof Response) return body;
       return Response.json(body, { headers: { "cache-control": "no-store" } });
     } catch (error) {

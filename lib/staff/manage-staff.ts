@@ -3,7 +3,8 @@
 // disabled, also when two such changes race (the OWNER rows are locked first).
 // A new password, a new role or disabling bumps sessionVersion, which signs out
 // every session that began before (lib/auth/viewer.ts); `npm run staff` changes
-// accounts through these functions too.
+// accounts through these functions too. Every change leaves an audit entry in
+// its transaction (lib/audit/; the actor is the request's or the CLI's).
 import { z } from "zod";
 import { getDb, type Tx } from "@/lib/db";
 import { isUniqueViolation, PortalError } from "@/lib/errors";
@@ -11,6 +12,13 @@ import { StaffRole } from "@/lib/generated/prisma/enums";
 import { checkPasswordStrength, hashPassword } from "@/lib/staff/password";
 import { clearSignInFailures, normaliseEmail } from "@/lib/staff/rate-limit";
 import { lockRows } from "@/lib/sql/lock-rows";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { AuditAction } from "@/lib/audit/audit-actions";
+
+/** An entry about the account `email`, with what changed (never a password). */
+function staffAudit(tx: Tx, action: AuditAction, email: string, detail?: Record<string, string>): Promise<void> {
+  return recordAudit(tx, { action, subjectType: "staff", subjectId: email, ...(detail ? { detail } : {}) });
+}
 
 export type StaffSummary = {
   id: string;
@@ -57,7 +65,11 @@ export async function createStaffUser(input: { email: string; name: string; role
   const passwordHash = await strongHash(input.password);
   const db = await getDb();
   try {
-    return await db.staffUser.create({ data: { email, name, role, passwordHash }, select: summary });
+    return await db.$transaction(async (tx) => {
+      const created = await tx.staffUser.create({ data: { email, name, role, passwordHash }, select: summary });
+      await staffAudit(tx, "staff.create", email, { role });
+      return created;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new PortalError("conflict", "a staff account with this email already exists");
     throw error;
@@ -74,8 +86,11 @@ export async function setStaffPassword(email: string, password: string): Promise
   const normalised = normaliseEmail(email);
   const passwordHash = await strongHash(password);
   const db = await getDb();
-  const { count } = await db.staffUser.updateMany({ where: { email: normalised }, data: { passwordHash, sessionVersion: { increment: 1 } } });
-  if (count === 0) throw notFound();
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.staffUser.updateMany({ where: { email: normalised }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+    if (count === 0) throw notFound();
+    await staffAudit(tx, "staff.password-reset", normalised);
+  });
   await clearSignInFailures(normalised);
   return db.staffUser.findUniqueOrThrow({ where: { email: normalised }, select: summary });
 }
@@ -89,8 +104,9 @@ export async function setStaffPassword(email: string, password: string): Promise
 async function changeGuardingLastOwner(
   email: string,
   isOwnerLost: (account: { role: StaffRole; disabledAt: Date | null }) => boolean,
-  change: (tx: Tx, id: string) => Promise<unknown>,
+  change: (tx: Tx, id: string) => Promise<{ count: number }>,
   refusal: string,
+  audit: { action: AuditAction; detail?: Record<string, string> },
 ): Promise<StaffSummary> {
   const normalised = normaliseEmail(email);
   const db = await getDb();
@@ -100,7 +116,10 @@ async function changeGuardingLastOwner(
     if (!account) throw notFound();
     const isActiveOwner = account.role === "OWNER" && !account.disabledAt;
     if (isActiveOwner && isOwnerLost(account) && owners.every((o) => o.id === account.id)) throw new PortalError("conflict", refusal);
-    await change(tx, account.id);
+    // Only a real change is recorded: disabling a disabled account or keeping a role changes nothing.
+    if ((await change(tx, account.id)).count > 0) {
+      await staffAudit(tx, audit.action, normalised, audit.action === "staff.role" ? { ...audit.detail, was: account.role } : audit.detail);
+    }
     return tx.staffUser.findUniqueOrThrow({ where: { id: account.id }, select: summary });
   });
 }
@@ -113,6 +132,7 @@ export async function setStaffRole(email: string, role: StaffRole | string): Pro
     // Keeping the same role changes nothing and signs nobody out.
     (tx, id) => tx.staffUser.updateMany({ where: { id, role: { not: newRole } }, data: { role: newRole, sessionVersion: { increment: 1 } } }),
     "cannot change the role of the last active owner: make another account owner first",
+    { action: "staff.role", detail: { role: newRole } },
   );
 }
 
@@ -124,13 +144,18 @@ export async function disableStaffUser(email: string): Promise<StaffSummary> {
     // Sessions end with it, so enabling the account again does not bring them back.
     (tx, id) => tx.staffUser.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } }),
     "cannot disable the last active owner: make another account owner first",
+    { action: "staff.disable" },
   );
 }
 
 export async function enableStaffUser(email: string): Promise<StaffSummary> {
   const normalised = normaliseEmail(email);
   const db = await getDb();
-  const { count } = await db.staffUser.updateMany({ where: { email: normalised }, data: { disabledAt: null } });
-  if (count === 0) throw notFound();
+  await db.$transaction(async (tx) => {
+    const account = await tx.staffUser.findUnique({ where: { email: normalised }, select: { id: true } });
+    if (!account) throw notFound();
+    const { count } = await tx.staffUser.updateMany({ where: { id: account.id, disabledAt: { not: null } }, data: { disabledAt: null } });
+    if (count > 0) await staffAudit(tx, "staff.enable", normalised);
+  });
   return db.staffUser.findUniqueOrThrow({ where: { email: normalised }, select: summary });
 }

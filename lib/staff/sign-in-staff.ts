@@ -1,7 +1,9 @@
-// Staff sign-in with email and password. Every attempt leaves a SignInEvent
+// Staff sign-in with email and password. Every attempt leaves an audit entry
 // (never the password or its hash). The answer does not tell an unknown email
 // from a wrong password, in words or (as far as one argon2 verification goes) in time.
 // The rate limit is taken before the password is looked at (lib/staff/rate-limit.ts).
+import { recordAudit } from "@/lib/audit/record-audit";
+import { signInAudit } from "@/lib/auth/record-sign-in";
 import { getDb } from "@/lib/db";
 import type { StaffRole } from "@/lib/generated/prisma/client";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/staff/password";
@@ -24,7 +26,7 @@ export async function signInStaff(input: { email: string; password: string; ip?:
   const ip = input.ip ? input.ip.trim().slice(0, 64) : null;
   const db = await getDb();
   const record = (outcome: "ok" | "refused", reason?: string) =>
-    db.signInEvent.create({ data: { method: "staff", outcome, reason: reason ?? null, subject: email || null, ip } });
+    recordAudit(db, signInAudit({ method: "staff", outcome, reason, subject: email || undefined, ip: ip ?? undefined }));
 
   const attempt = await beginSignInAttempt({ email, ip });
   if (attempt.limited) {

@@ -114,19 +114,19 @@ test("signInStaff: ok, wrong password, unknown email, disabled; one event each, 
   await enableStaffUser(email);
   assert.equal((await signInStaff({ email, password: PASSWORD, ip })).ok, true);
 
-  const events = await db.signInEvent.findMany({ where: { ip }, orderBy: { createdAt: "asc" } });
+  const events = await db.auditEntry.findMany({ where: { ip }, orderBy: { createdAt: "asc" } });
   assert.deepEqual(
-    events.map((e) => [e.method, e.outcome, e.reason, e.subject]),
+    events.map((e) => [e.action, e.detail, e.outcome, e.reason, e.actor]),
     [
-      ["staff", "ok", null, email],
-      ["staff", "refused", "invalid", email],
-      ["staff", "refused", "invalid", unknown],
-      ["staff", "refused", "invalid", email],
-      ["staff", "refused", "disabled", email],
-      ["staff", "ok", null, email],
+      ["sign-in", { method: "staff" }, "ok", null, `staff:${email}`],
+      ["sign-in", { method: "staff" }, "refused", "invalid", `staff:${email}`],
+      ["sign-in", { method: "staff" }, "refused", "invalid", `staff:${unknown}`],
+      ["sign-in", { method: "staff" }, "refused", "invalid", `staff:${email}`],
+      ["sign-in", { method: "staff" }, "refused", "disabled", `staff:${email}`],
+      ["sign-in", { method: "staff" }, "ok", null, `staff:${email}`],
     ],
   );
-  const everything = JSON.stringify(await db.signInEvent.findMany());
+  const everything = JSON.stringify(await db.auditEntry.findMany());
   for (const secret of [PASSWORD, "Wrong password 1", "Wrong password 2", "argon2"]) assert.ok(!everything.includes(secret), `no ${secret} in events`);
 });
 
@@ -170,7 +170,7 @@ test("five failures limit the email (without checking the password), across inst
   // Another app instance (a fresh client on the same database) sees the same limit.
   await closeDb();
   assert.equal((await signInStaff({ email, password: PASSWORD, ip: uniqueIp() })).ok, false);
-  const event = await (await getDb()).signInEvent.findFirstOrThrow({ where: { subject: email }, orderBy: { createdAt: "desc" } });
+  const event = await (await getDb()).auditEntry.findFirstOrThrow({ where: { actor: `staff:${email}`, action: "sign-in" }, orderBy: { createdAt: "desc" } });
   assert.deepEqual([event.outcome, event.reason], ["refused", "rate-limited"]);
 
   // It lifts when the window has passed.
@@ -214,7 +214,7 @@ test("fifty parallel wrong passwords for one account: at most five are checked",
   const results = await Promise.all(Array.from({ length: 50 }, (_, i) => signInStaff({ email, password: `Wrong ${i} password`, ip: uniqueIp() })));
   assert.ok(results.every((r) => !r.ok));
   const db = await getDb();
-  const reasons = (await db.signInEvent.findMany({ where: { subject: email }, select: { reason: true } })).map((e) => e.reason);
+  const reasons = (await db.auditEntry.findMany({ where: { actor: `staff:${email}`, action: "sign-in" }, select: { reason: true } })).map((e) => e.reason);
   const checked = reasons.filter((r) => r === "invalid").length;
   assert.equal(reasons.length, 50);
   assert.ok(checked <= rateLimit.MAX_FAILURES_PER_EMAIL, `${checked} passwords were checked`);
@@ -228,7 +228,7 @@ test("sixty parallel guesses at sixty accounts from one address: at most thirty 
   const results = await Promise.all(Array.from({ length: 60 }, (_, i) => signInStaff({ email: uniqueEmail(`spray-${i}`), password: "Wrong password 9", ip })));
   assert.ok(results.every((r) => !r.ok));
   const db = await getDb();
-  const reasons = (await db.signInEvent.findMany({ where: { ip }, select: { reason: true } })).map((e) => e.reason);
+  const reasons = (await db.auditEntry.findMany({ where: { ip, action: "sign-in" }, select: { reason: true } })).map((e) => e.reason);
   assert.equal(reasons.length, 60);
   assert.ok(reasons.filter((r) => r === "invalid").length <= rateLimit.MAX_FAILURES_PER_IP);
 });
