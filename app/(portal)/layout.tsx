@@ -68,6 +68,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
                   {t("nav.alerts")}
                 </Link>
               ) : null}
+              {viewer.kind === "buyer" || hasStaffRole(viewer, "OPERATOR") ? (
+                <Link href="/portal/audit" className={link}>
+                  {t("nav.audit")}
+                </Link>
+              ) : null}
             </nav>
             <div className="flex flex-wrap items-center gap-3 text-sm text-slate-700">
               <PreferencesSwitcher />

@@ -30,6 +30,8 @@ const TARGETS: Target[] = [
   { pattern: "/api/portal/tenants/[tenantRowId]/org", kind: "api", perTenant: true, path: ({ rowId }) => `/api/portal/tenants/${rowId}/org` },
   { pattern: "/api/portal/tenants/[tenantRowId]/sync-events", kind: "api", perTenant: true, path: ({ rowId }) => `/api/portal/tenants/${rowId}/sync-events` },
   { pattern: "/api/portal/staff", kind: "api", perTenant: false, staffOnly: true, path: () => "/api/portal/staff" },
+  { pattern: "/api/portal/audit", kind: "api", perTenant: false, path: () => "/api/portal/audit" },
+  { pattern: "/api/portal/audit/export.csv", kind: "api", perTenant: false, path: () => "/api/portal/audit/export.csv" },
   { pattern: "/api/portal/instances", kind: "api", perTenant: false, path: () => "/api/portal/instances" },
   { pattern: "/api/portal/instances/export.csv", kind: "api", perTenant: false, path: () => "/api/portal/instances/export.csv" },
   { pattern: "/api/portal/instances/[instanceId]", kind: "api", perTenant: true, path: ({ instanceId }) => `/api/portal/instances/${instanceId}` },
@@ -135,6 +137,7 @@ const TARGETS: Target[] = [
   { pattern: "/portal/alerts/channels", kind: "page", perTenant: false, path: () => "/portal/alerts/channels" },
   { pattern: "/portal/alerts/rules", kind: "page", perTenant: false, path: () => "/portal/alerts/rules" },
   { pattern: "/portal/events", kind: "page", perTenant: false, path: () => "/portal/events" },
+  { pattern: "/portal/audit", kind: "page", perTenant: false, path: () => "/portal/audit" },
   { pattern: "/portal/events/[eventId]", kind: "page", perTenant: true, path: ({ eventId }) => `/portal/events/${eventId}` },
   { pattern: "/portal/webhooks", kind: "page", perTenant: false, path: () => "/portal/webhooks" },
   // A tenant admin gets an owners-only notice here (200, no data).
@@ -294,6 +297,11 @@ test.describe("cross-tenant access", () => {
     expect(calls.items.length).toBeGreaterThan(0);
     for (const c of calls.items as { tenantId: string | null; instanceId: string | null }[])
       expect(c.tenantId === a.tenantId || c.instanceId === a.instanceId, "only A's callbacks").toBe(true);
+    // The audit trail: A's users' sign-ins (ann's own among them) and what was done to A's instance, nothing of B's.
+    const audit = await (await page.request.get("/api/portal/audit?limit=200")).json();
+    expect(audit.items.some((e: { action: string; actor: string }) => e.action === "sign-in" && e.actor === "buyer:ann")).toBe(true);
+    for (const e of audit.items as { tenantId: string | null; instanceId: string | null }[])
+      expect(e.tenantId === a.tenantId || e.instanceId === a.instanceId, "only A's audit entries").toBe(true);
     // The dashboard is A's own: scoped, linking to A's tenant row.
     expect(await (await page.request.get("/api/portal/dashboard")).json()).toMatchObject({ scope: "tenant", tenantRowId: rows.a!.rowId });
     await page.goto("/portal/settings");

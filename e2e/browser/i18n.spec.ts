@@ -35,6 +35,7 @@ const PAGES: PageCase[] = [
   { name: "callbacks", path: () => "/portal/callbacks", zhHeading: CATALOGS["zh-CN"].callbacks.title, enHeading: CATALOGS.en.callbacks.title },
   { name: "callback", path: ({ logId }) => `/portal/callbacks/${logId}`, zhHeading: /\S/, enHeading: /\S/ },
   { name: "events", path: () => "/portal/events", zhHeading: CATALOGS["zh-CN"].events.title, enHeading: CATALOGS.en.events.title },
+  { name: "audit", path: () => "/portal/audit", zhHeading: CATALOGS["zh-CN"].audit.heading, enHeading: CATALOGS.en.audit.heading },
   { name: "event", path: ({ eventId }) => `/portal/events/${eventId}`, zhHeading: /instance\.created/, enHeading: /instance\.created/ },
   { name: "webhooks", path: () => "/portal/webhooks", zhHeading: CATALOGS["zh-CN"].events.title, enHeading: CATALOGS.en.events.title },
   { name: "settings", path: () => "/portal/settings", zhHeading: CATALOGS["zh-CN"].settings.title, enHeading: CATALOGS.en.settings.title },

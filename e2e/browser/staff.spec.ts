@@ -81,5 +81,24 @@ test("owner: add an operator, change the role, reset the password, disable; the 
   await expect(self.getByRole("alert")).toContainText("last active owner");
   await page.reload();
   await expect(self.getByLabel(/^Role of/)).toHaveValue("owner");
+
+  // The audit trail has every change, by the owner, newest first; the refused demotion changed nothing and is not there.
+  await page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Audit" }).click();
+  await expect(page.getByRole("heading", { name: "Audit trail", level: 1 })).toBeVisible();
+  await page.getByLabel("Kind").selectOption("staff");
+  const entries = page.getByRole("row").filter({ hasText: email });
+  await expect(entries).toHaveCount(4);
+  const actions = await entries.evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td")[2]?.textContent?.trim()));
+  expect(actions).toEqual(["Staff account disabled", "Staff password reset", "Staff role changed", "Staff account added"]);
+  for (const who of await entries.evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td")[1]?.textContent ?? ""))) expect(who).toContain(owner.email);
+  await expect(entries.filter({ hasText: "role=VIEWER" })).toHaveCount(1);
+  // Sign-ins, refusals included: the wrong password tried for Olivia above.
+  await page.getByLabel("Kind").selectOption("signIn");
+  await page.getByLabel("Outcome").selectOption("refused");
+  await expect(page.getByRole("row").filter({ hasText: email }).first()).toContainText("Refused");
+  await expectAccessible(page, "audit");
+  const csv = await page.request.get("/api/portal/audit/export.csv?group=staff");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect((await csv.text()).split("\r\n").filter((l) => l.includes(email))).toHaveLength(4);
   await page.context().close();
 });

@@ -4,6 +4,7 @@
 // catalog lacks a key the English one has, or has one it lacks.
 import type { Locale } from "@/lib/i18n/config";
 import enAlerts from "./en/alerts.json";
+import enAudit from "./en/audit.json";
 import enAuth from "./en/auth.json";
 import enCallbacks from "./en/callbacks.json";
 import enCommon from "./en/common.json";
@@ -14,6 +15,7 @@ import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
 import enTenants from "./en/tenants.json";
 import zhAlerts from "./zh-CN/alerts.json";
+import zhAudit from "./zh-CN/audit.json";
 import zhAuth from "./zh-CN/auth.json";
 import zhCallbacks from "./zh-CN/callbacks.json";
 import zhCommon from "./zh-CN/common.json";
@@ -34,6 +36,7 @@ const en = {
   callbacks: enCallbacks,
   events: enEvents,
   alerts: enAlerts,
+  audit: enAudit,
   auth: enAuth,
 };
 
@@ -51,6 +54,7 @@ export const CATALOGS: Record<Locale, Messages> = {
     callbacks: zhCallbacks,
     events: zhEvents,
     alerts: zhAlerts,
+    audit: zhAudit,
     auth: zhAuth,
   },
 };

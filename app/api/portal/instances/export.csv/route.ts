@@ -5,6 +5,7 @@ import { instanceScope } from "@/lib/access/instance-scope";
 import { getDb } from "@/lib/db";
 import { getTimeFormat } from "@/lib/i18n/server-format";
 import { CSV_COLUMNS, exportInstancesCsv, parseInstanceQuery, type CsvColumn } from "@/lib/instances/list-instances";
+import { csvResponse } from "@/lib/portal/csv-response";
 import { portalRoute } from "@/lib/portal/portal-route";
 
 export const dynamic = "force-dynamic";
@@ -15,30 +16,5 @@ export const GET = portalRoute(async ({ req, viewer }) => {
   const [t, format, zone] = await Promise.all([getTranslations("instances.csv.columns"), getTimeFormat(), getTimeZone()]);
   const headers = Object.fromEntries(CSV_COLUMNS.map((c) => [c, t(c, { zone })])) as Record<CsvColumn, string>;
   const db = await getDb();
-  const chunks = (await exportInstancesCsv(db, await instanceScope(viewer, db), filter, { headers, time: format.time }))[Symbol.asyncIterator]();
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        console.error(`[portal] instance export failed: ${error instanceof Error ? error.message : String(error)}`);
-        controller.error(new Error("export failed"));
-      }
-    },
-    async cancel() {
-      await chunks.return?.();
-    },
-  });
-  const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "").replace("T", "-");
-  return new Response(body, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="instances-${stamp}.csv"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return csvResponse(exportInstancesCsv(db, await instanceScope(viewer, db), filter, { headers, time: format.time }), "instances");
 });
