@@ -6,7 +6,7 @@ import { createPrivateKey, generateKeyPairSync, hkdfSync, randomBytes, type KeyO
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { isTimeZone } from "@/lib/i18n/config";
+import { DEFAULT_LOCALE, isTimeZone, LOCALES, type Locale } from "@/lib/i18n/config";
 import { generateWebhookSecret, isWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -79,6 +79,7 @@ const schema = z.object({
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   ALERT_WEBHOOK_SECRET: optionalString,
   ALERTS_EVERY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).default(60_000)),
+  ALERT_LANGUAGE: z.preprocess(emptyAsUndefined, z.enum(LOCALES).default(DEFAULT_LOCALE)),
   NODE_ENV: optionalString,
 });
 
@@ -160,6 +161,8 @@ export type Env = {
     wecom?: { url: string };
     webhook?: { url: string; secret?: string };
     everyMs: number;
+    /** ALERT_LANGUAGE: the language of messages to the channels (zh-CN unless set); their times are in PORTAL_TIME_ZONE. */
+    locale: Locale;
   };
   /** Which keys came from the environment (the settings page shows this, never values). */
   configured: Record<"accessKey" | "kitAccessKey" | "licenseCodeAccessKey" | "aksk" | "encryptionKey" | "rsaPrivateKey", boolean>;
@@ -390,6 +393,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       wecom: e.ALERT_WECOM_URL ? { url: e.ALERT_WECOM_URL } : undefined,
       webhook: e.ALERT_WEBHOOK_URL ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : undefined,
       everyMs: e.ALERTS_EVERY_MS,
+      locale: e.ALERT_LANGUAGE,
     },
     configured: {
       accessKey: Boolean(e.KOOGALLERY_ACCESS_KEY),

@@ -127,9 +127,10 @@ describe("alerts to staff", () => {
     assert.equal(q.json.resultMsg, "provisioning failed at the merchant, who has been alerted");
 
     const mail = await waitFor(() => smtp.messages.find((m) => m.subject?.includes(order.businessId)), 20_000, "the e-mail");
-    assert.equal(mail.subject, `[Alert] Provisioning failed: instance ${order.businessId}`);
+    // In Chinese, the channels' default language (ALERT_LANGUAGE); the backend's own error as it came.
+    assert.equal(mail.subject, `【告警】开通失败：实例 ${order.businessId}`);
     assert.match(mail.text ?? "", /backend refused the instance: HTTP 400/);
-    assert.match(mail.text ?? "", /What to do: fix the cause in your backend/);
+    assert.match(mail.text ?? "", /处理建议：在后端修复原因后，在实例页面重新开通/);
     assert.ok((mail.text ?? "").includes(`${portal.baseUrl}/portal/instances/${order.businessId}`), "links to the instance page");
     assert.deepEqual(
       [mail.to]
@@ -172,10 +173,10 @@ describe("alerts to staff", () => {
     isBackendRefusing = false;
     const rerun = await api<unknown>(owner, "POST", `/api/portal/instances/${failedInstanceId}/actions`, { action: "reprovision" });
     assert.equal(rerun.status, 200, JSON.stringify(rerun.json));
-    await waitFor(() => smtp.messages.find((m) => m.subject === `[Resolved] Provisioning failed: instance ${failedInstanceId}`), 20_000, "the resolved e-mail");
+    await waitFor(() => smtp.messages.find((m) => m.subject === `【已恢复】开通失败：实例 ${failedInstanceId}`), 20_000, "the resolved e-mail");
     for (const kind of ["dingtalk", "feishu", "wecom"] as const) {
       await waitFor(
-        () => robots.accepted(kind).find((m) => mentions(failedInstanceId)(m) && JSON.stringify(m.body).includes("[Resolved]")),
+        () => robots.accepted(kind).find((m) => mentions(failedInstanceId)(m) && JSON.stringify(m.body).includes("【已恢复】")),
         20_000,
         `the resolved ${kind} message`,
       );
@@ -196,7 +197,7 @@ describe("alerts to staff", () => {
       const r = await api<{ isOk: boolean; error: string | null }>(owner, "POST", `/api/portal/alerts/channels/${c.id}/test`, {});
       assert.equal(r.json.isOk, true, `${c.name}: ${r.json.error}`);
     }
-    assert.ok(smtp.messages.some((m) => m.subject?.startsWith("[Test]")));
+    assert.ok(smtp.messages.some((m) => m.subject?.startsWith("【测试】")));
 
     // A webhook added without a secret gets one, shown once; our receiver knows another secret, so the test says why it failed.
     const added = await api<{ channel: ChannelItem; shownOnce?: { secret: string } }>(owner, "POST", "/api/portal/alerts/channels", {

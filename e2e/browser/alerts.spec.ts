@@ -35,7 +35,7 @@ test("owner: add a robot channel, test it, and see an alert delivered to it", as
 
   await row.getByRole("button", { name: "Send test" }).click();
   await expect(row.getByText(/Test message accepted/)).toBeVisible();
-  expect(robots.accepted("wecom").some((m) => JSON.stringify(m.body).includes("[Test]"))).toBe(true);
+  expect(robots.accepted("wecom").some((m) => JSON.stringify(m.body).includes("【测试】"))).toBe(true);
 
   await page.getByRole("navigation", { name: "Alerts" }).getByRole("link", { name: "Rules" }).click();
   const rule = page.getByRole("listitem").filter({ hasText: "Calls refused for their signature" });

@@ -67,8 +67,8 @@ const NAMESPACES = Object.keys(CATALOGS.en).join("|");
 
 async function checkLanguage(page: Page, locale: "zh-CN" | "en", name: string): Promise<void> {
   await page.waitForLoadState("networkidle");
-  // Text the server wrote in English and the page marks as such (data-i18n="server-text": an alert's own title and
-  // body so far) is left out of the check; everything else on the page must come from the catalogs.
+  // Text written by other systems, marked data-i18n="server-text" (a channel's refusal, the text of an alert from before
+  // alerts kept their parameters), is left out of the check; everything else on the page must come from the catalogs.
   const text = await page.locator("body").evaluate((body) => {
     const copy = body.cloneNode(true) as HTMLElement;
     for (const e of copy.querySelectorAll('[data-i18n="server-text"]')) e.remove();
@@ -114,6 +114,24 @@ test.beforeAll(async ({ world, browser }) => {
     logId: await first(`/api/portal/callbacks?tenantId=${tenant.tenantId}&includeTest=1`),
   };
   expect(ids.eventId).toMatch(/^msg_/);
+  // An alert on the alerts page, stored as the portal stores it (rule and parameters): it must read in each language.
+  await world.portal.query(
+    `INSERT INTO "Alert" (id, rule, "subjectKey", "windowKey", title, body, params, link, "firedAt")
+     VALUES (gen_random_uuid()::text, 'job-dead', 'job:i18n-' || gen_random_uuid()::text, 'dead', 'as sent', 'as sent', $1::jsonb, $2, now())`,
+    [
+      JSON.stringify({
+        kind: "fetch-order",
+        jobId: "job-i18n",
+        attempts: 20,
+        about: "order",
+        instanceId: "",
+        orderId: "CS-I18N",
+        error: "ETIMEDOUT",
+        isFetchOrder: "yes",
+      }),
+      `${world.portal.baseUrl}/portal/settings`,
+    ],
+  );
   staffState = await context.storageState();
   await context.close();
 });
@@ -135,6 +153,7 @@ test("a browser asking for Chinese gets every main page in Chinese", async ({ wo
   for (const p of PAGES) {
     await page.goto(p.path(ids));
     await expect(page.getByRole("heading", { level: 1 })).toContainText(p.zhHeading);
+    if (p.name === "alerts") await expect(page.getByRole("heading", { name: /后台任务 fetch-order（订单 CS-I18N）在 20 次尝试后放弃/ })).toBeVisible();
     await checkLanguage(page, "zh-CN", p.name);
   }
   await page.context().close();
@@ -177,6 +196,8 @@ test("the switcher turns the portal to English and the choice is remembered", as
   for (const p of PAGES) {
     await page.goto(p.path(ids));
     await expect(page.getByRole("heading", { level: 1 })).toContainText(p.enHeading);
+    if (p.name === "alerts")
+      await expect(page.getByRole("heading", { name: "Background job fetch-order for order CS-I18N gave up after 20 attempts" })).toBeVisible();
     await checkLanguage(page, "en", p.name);
   }
   await page.getByLabel(CATALOGS.en.common.preferences.language).selectOption("zh-CN");

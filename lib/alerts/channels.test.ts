@@ -22,6 +22,7 @@ const message = (kind: AlertMessage["kind"] = "fired"): AlertMessage => ({
   link: "https://portal.example.com/portal/instances/inst-1",
   firedAt: new Date("2026-12-07T01:00:00.000Z"),
   resolvedAt: kind === "resolved" ? new Date("2026-12-07T02:00:00.000Z") : null,
+  locale: "en",
 });
 
 describe("signing rules", () => {

@@ -2,13 +2,12 @@
 // enable, delete and test them; secrets go in and never come out), rule
 // settings, and the alerts with what was sent where. Staff only: alerts are
 // about the merchant's own operations, not any tenant's data.
-import { recordAudit } from "@/lib/audit/record-audit";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import type { Env } from "@/lib/env";
 import { PortalError } from "@/lib/errors";
-import type { AlertChannel, DeliveryStatus } from "@/lib/generated/prisma/client";
+import type { Alert, AlertChannel, DeliveryStatus } from "@/lib/generated/prisma/client";
 import { redactText, secretValuesOf, toDisplayError } from "@/lib/portal/error-text";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import {
@@ -21,7 +20,17 @@ import {
   type ChannelDetails,
 } from "@/lib/alerts/channel-config";
 import { CHANNEL_KINDS, ChannelError, channelConfigSchemas, type ChannelKind, type OpenChannel } from "@/lib/alerts/channels/types";
-import { ALERT_RULES, ALERT_RULE_NAMES, readRuleSettings, type AlertRuleName, type RuleDefinition, type RuleThreshold } from "@/lib/alerts/rule-catalog";
+import {
+  ALERT_RULES,
+  ALERT_RULE_NAMES,
+  isAlertRuleName,
+  readRuleSettings,
+  type AlertRuleName,
+  type RuleDefinition,
+  type RuleThreshold,
+} from "@/lib/alerts/rule-catalog";
+import { renderAlert, testAlertText, type AlertParams, type Reader } from "@/lib/alerts/alert-text";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 // ---------------------------------------------------------------- channels
 
@@ -191,11 +200,11 @@ export async function sendTestAlert(db: Db, env: Env, id: string, by: string): P
       alertId: "test",
       rule: "test",
       subjectKey: `channel:${row.id}`,
-      title: `Test message for "${row.name}"`,
-      body: `${by} sent this test from the portal's alert channels page. When you read it, alerts reach this channel.`,
+      ...testAlertText(row.name, by, env.alerts.locale),
       link: `${env.publicUrl}/portal/alerts/channels`,
       firedAt: now,
       resolvedAt: null,
+      locale: env.alerts.locale,
     });
     await recordAudit(db, { action: "alert-channel.test", ...channelAudit(row) });
     return { isOk: true, error: null, durationMs: Math.round(performance.now() - started) };
@@ -276,6 +285,8 @@ export type AlertView = {
   subjectKey: string;
   title: string;
   body: string;
+  /** Whether title and body are in the reader's language (false: as sent to the channels, an alert from before). */
+  isRendered: boolean;
   link: string;
   firedAt: Date;
   resolvedAt: Date | null;
@@ -294,11 +305,21 @@ export type AlertView = {
 
 export const ALERTS_PAGE_SIZE = 50;
 
+/**
+ * The title and body in the reader's language and zone, rendered from the alert's parameters; an alert from
+ * before they were kept (or without a reader) as it was sent to the channels.
+ */
+function textFor(a: Pick<Alert, "rule" | "title" | "body" | "params">, reader: Reader | undefined): { title: string; body: string; isRendered: boolean } {
+  const params = a.params as AlertParams | null;
+  if (!reader || !params || !isAlertRuleName(a.rule)) return { title: a.title, body: a.body, isRendered: false };
+  return { ...renderAlert({ rule: a.rule, params }, reader), isRendered: true };
+}
+
 /** Newest first, in pages keyed by (firedAt, id); `status` open or resolved. */
 export async function listAlerts(
   db: Db,
   env: Env,
-  opts: { status?: "open" | "resolved"; cursor?: string } = {},
+  opts: { status?: "open" | "resolved"; cursor?: string; reader?: Reader } = {},
 ): Promise<{ items: AlertView[]; nextCursor: string | null }> {
   const [cursorAt, cursorId] = opts.cursor ? opts.cursor.split("|") : [];
   const cursorDate = cursorAt ? new Date(cursorAt) : undefined;
@@ -318,8 +339,7 @@ export async function listAlerts(
     rule: a.rule,
     ruleLabel: (ALERT_RULES as Record<string, RuleDefinition | undefined>)[a.rule]?.label ?? a.rule,
     subjectKey: a.subjectKey,
-    title: a.title,
-    body: a.body,
+    ...textFor(a, opts.reader),
     link: a.link,
     firedAt: a.firedAt,
     resolvedAt: a.resolvedAt,

@@ -9,13 +9,13 @@ import { getEnv } from "@/lib/env";
 import { enqueueJobs, type EnqueueInput } from "@/lib/jobs/queue";
 import { ALERT_RULES, type AlertRuleName } from "@/lib/alerts/rule-catalog";
 import { runSql, sql } from "@/lib/sql/insert-sql";
+import { renderAlert, type AlertParams } from "@/lib/alerts/alert-text";
 
 export type AlertKey = { rule: AlertRuleName; subjectKey: string; windowKey: string };
 
 export type AlertInput = AlertKey & {
-  title: string;
-  /** What happened and what to do, in plain text (several lines allowed). */
-  body: string;
+  /** What the alert says, as parameters of its rule's title and body (the alertText catalog; several lines allowed). */
+  params: AlertParams;
   /** The portal page about the subject, as a path (`/portal/instances/…`); stored as an absolute URL. */
   link: string;
 };
@@ -52,13 +52,16 @@ async function queueNotifications(tx: Tx | Db, alertId: string, kind: "fired" | 
  */
 export async function raiseAlert(tx: Tx | Db, input: AlertInput, now: Date = new Date()): Promise<boolean> {
   if (!(await isRuleEnabled(tx, input.rule))) return false;
-  const link = input.link.startsWith("/") ? `${getEnv().publicUrl}${input.link}` : input.link;
+  const env = getEnv();
+  const link = input.link.startsWith("/") ? `${env.publicUrl}${input.link}` : input.link;
+  // Stored in the channels' language; the alerts page renders params again for each reader.
+  const text = renderAlert({ rule: input.rule, params: input.params }, { locale: env.alerts.locale, timeZone: env.timeZone });
   // ON CONFLICT DO NOTHING: a conflicting plain INSERT would abort the caller's transaction (ADR 0009: set-based upsert).
   const [inserted] = await runSql<{ id: string }>(
     tx,
-    sql`INSERT INTO "Alert" (id, rule, "subjectKey", "windowKey", title, body, link, "firedAt")
-        VALUES (${randomUUID()}, ${input.rule}, ${input.subjectKey}, ${input.windowKey}, ${input.title.slice(0, 300)}, ${input.body.slice(0, 4000)},
-                ${link}, ${now})
+    sql`INSERT INTO "Alert" (id, rule, "subjectKey", "windowKey", title, body, params, link, "firedAt")
+        VALUES (${randomUUID()}, ${input.rule}, ${input.subjectKey}, ${input.windowKey}, ${text.title.slice(0, 300)}, ${text.body.slice(0, 4000)},
+                ${JSON.stringify(input.params)}::jsonb, ${link}, ${now})
         ON CONFLICT (rule, "subjectKey", "windowKey") DO NOTHING
         RETURNING id`,
   );

@@ -10,7 +10,8 @@ import { startRobotReceivers, type RobotReceivers } from "@/testing/support/aler
 
 await prepareInProcessDatabase(
   "kg-alerts",
-  { KOOGALLERY_ACCESS_KEY: "alerts-test-basic-key-0123456789", PORTAL_PUBLIC_URL: "https://portal.example.com" },
+  // English for the channels here, so the assertions read the catalog's English; the Chinese default is tested below.
+  { KOOGALLERY_ACCESS_KEY: "alerts-test-basic-key-0123456789", PORTAL_PUBLIC_URL: "https://portal.example.com", ALERT_LANGUAGE: "en" },
   { migrate: true },
 );
 
@@ -21,11 +22,14 @@ const { evaluateAlerts, chinaMonthOf, provisioningFailedAlert } = await import("
 const { runSendAlertJob } = await import("@/lib/alerts/send-alert");
 const { sealChannelConfig, summarizeChannel } = await import("@/lib/alerts/channel-config");
 const { syncEnvAlertChannels } = await import("@/lib/alerts/env-channels");
+const { Prisma } = await import("@/lib/generated/prisma/client");
 type OpenChannel = import("@/lib/alerts/channels/types").OpenChannel;
 
 const db = await getDb();
 const HOUR = 60 * 60 * 1000;
 const MIN = 60 * 1000;
+/** A dead job's parameters, for the tests of raising and sending. */
+const JOB = { kind: "fetch-order", jobId: "j1", attempts: 3, about: "none", instanceId: "", orderId: "", error: "timeout", isFetchOrder: "no" };
 
 async function addChannel(channel: OpenChannel, isEnabled = true): Promise<string> {
   const row = await db.alertChannel.create({
@@ -85,7 +89,7 @@ describe("raiseAlert", () => {
     const a = await addChannel({ kind: "WECOM", config: { url: receivers.urls.wecom } });
     const b = await addChannel({ kind: "WEBHOOK", config: { url: receivers.urls.webhook, secret: receivers.secrets.webhook } });
     await addChannel({ kind: "FEISHU", config: { url: receivers.urls.feishu } }, false);
-    const input = { rule: "job-dead" as const, subjectKey: "job:1", windowKey: "dead", title: "t", body: "b", link: "/portal/settings" };
+    const input = { rule: "job-dead" as const, subjectKey: "job:1", windowKey: "dead", params: JOB, link: "/portal/settings" };
     assert.equal(await db.$transaction((tx) => raiseAlert(tx, input)), true);
     assert.equal(await db.$transaction((tx) => raiseAlert(tx, input)), false, "a repeat queues nothing");
     const [alert, ...more] = await alertsOf("job-dead");
@@ -99,13 +103,13 @@ describe("raiseAlert", () => {
   test("rolled back with its cause; nothing for a disabled rule or without a channel", async () => {
     await assert.rejects(
       db.$transaction(async (tx) => {
-        await raiseAlert(tx, { rule: "job-dead", subjectKey: "job:rb", windowKey: "dead", title: "t", body: "b", link: "/portal" });
+        await raiseAlert(tx, { rule: "job-dead", subjectKey: "job:rb", windowKey: "dead", params: JOB, link: "/portal" });
         throw new Error("the cause failed");
       }),
       /the cause failed/,
     );
     assert.equal(await db.alert.count(), 0);
-    const input = { rule: "job-dead" as const, subjectKey: "job:2", windowKey: "dead", title: "t", body: "b", link: "/portal" };
+    const input = { rule: "job-dead" as const, subjectKey: "job:2", windowKey: "dead", params: JOB, link: "/portal" };
     assert.equal(await raiseAlert(db, input), false, "no channel: stored, nothing queued");
     assert.equal(await db.alert.count(), 1);
     await addChannel({ kind: "WECOM", config: { url: receivers.urls.wecom } });
@@ -117,7 +121,7 @@ describe("raiseAlert", () => {
   test("resolving queues a resolved message to the channels told of the alert, once", async () => {
     const a = await addChannel({ kind: "WECOM", config: { url: receivers.urls.wecom } });
     const key = { rule: "job-dead" as const, subjectKey: "job:9", windowKey: "dead" };
-    await raiseAlert(db, { ...key, title: "t", body: "b", link: "/portal" });
+    await raiseAlert(db, { ...key, params: JOB, link: "/portal" });
     await addChannel({ kind: "WEBHOOK", config: { url: receivers.urls.webhook } });
     assert.equal(await resolveAlert(db, key), true);
     assert.equal(await resolveAlert(db, key), false);
@@ -330,7 +334,7 @@ describe("send-alert job", () => {
   test("delivers, or records the failure for a retry and fails for good on the last attempt", async () => {
     await addChannel({ kind: "WEBHOOK", config: { url: receivers.urls.webhook, secret: receivers.secrets.webhook } });
     await addChannel({ kind: "DINGTALK", config: { url: receivers.urls.dingtalk, secret: "SECwrong-secret-0000000000", msgtype: "markdown" } });
-    await raiseAlert(db, { rule: "job-dead", subjectKey: "job:s", windowKey: "dead", title: "t", body: "b", link: "/portal" });
+    await raiseAlert(db, { rule: "job-dead", subjectKey: "job:s", windowKey: "dead", params: JOB, link: "/portal" });
     const notifications = await db.alertNotification.findMany({ include: { channel: true } });
     const good = notifications.find((n) => n.channel.kind === "WEBHOOK")!;
     const bad = notifications.find((n) => n.channel.kind === "DINGTALK")!;
@@ -381,5 +385,71 @@ describe("channels from the environment", () => {
         ["env-wecom", true],
       ],
     );
+  });
+});
+
+describe("the words of an alert", () => {
+  test("each reader gets the same alert in their language and zone; the channels get ALERT_LANGUAGE", async () => {
+    const { renderAlert, alertFrame } = await import("@/lib/alerts/alert-text");
+    const { messageText } = await import("@/lib/alerts/channels/types");
+    const params = {
+      orderId: "CS-Z",
+      activity: "refreshInstance",
+      minutesLeft: 25,
+      firstAttemptAt: "2026-12-07T01:00:00.000Z",
+      resultCode: "000005",
+      resultMsg: "",
+      closesAt: "2026-12-07T03:00:00.000Z",
+      afterWindow: "phrase:afterWindow.notResent",
+    };
+    const zh = renderAlert({ rule: "order-window-closing", params }, { locale: "zh-CN", timeZone: "Asia/Shanghai" });
+    assert.equal(zh.title, "订单 CS-Z：距云商店停止重试 refreshInstance 还剩 25 分钟");
+    // 03:00 UTC is 11:00 in Beijing; the phrase in Chinese too.
+    assert.match(zh.body, /2026\/12\/07 11:00:00 GMT\+8/);
+    assert.match(zh.body, /续费不会生效/);
+    const en = renderAlert({ rule: "order-window-closing", params }, { locale: "en", timeZone: "UTC" });
+    assert.equal(en.title, "Order CS-Z: 25 min left before KooGallery stops retrying refreshInstance");
+    assert.match(en.body, /12\/07\/2026, 03:00:00 UTC/);
+    assert.match(en.body, /the renewal is not applied/);
+    assert.equal(alertFrame("zh-CN").heading("resolved", zh.title), `【已恢复】${zh.title}`);
+
+    // Stored: the channels' words (English in this file's environment) and the parameters for the page.
+    await addChannel({ kind: "WECOM", config: { url: receivers.urls.wecom } });
+    await raiseAlert(db, provisioningFailedAlert({ id: "inst-zh", orderId: "CS-ZH", customerName: "示例科技", isTest: true }, "HTTP 500"));
+    const [stored] = await alertsOf("provisioning-failed");
+    assert.equal(stored!.title, "Provisioning failed: instance inst-zh (test order)");
+    assert.deepEqual(stored!.params, {
+      instanceId: "inst-zh",
+      orderId: "CS-ZH",
+      hasCustomer: "yes",
+      customerName: "示例科技",
+      isTest: "yes",
+      error: "HTTP 500",
+    });
+    const { listAlerts } = await import("@/lib/alerts/manage-alerts");
+    const page = await listAlerts(db, getEnv(), { reader: { locale: "zh-CN", timeZone: "Asia/Shanghai" } });
+    const shown = page.items.find((a) => a.subjectKey === "instance:inst-zh")!;
+    assert.equal(shown.isRendered, true);
+    assert.equal(shown.title, "开通失败：实例 inst-zh（测试订单）");
+    assert.match(shown.body, /商家后端拒绝开通实例 inst-zh（订单 CS-ZH，客户 示例科技）：HTTP 500。/);
+    // An alert from before its parameters were kept reads as it was sent.
+    await db.alert.updateMany({ where: { id: shown.id }, data: { params: Prisma.DbNull } });
+    const old = (await listAlerts(db, getEnv(), { reader: { locale: "zh-CN", timeZone: "Asia/Shanghai" } })).items.find((a) => a.id === shown.id)!;
+    assert.deepEqual([old.isRendered, old.title], [false, "Provisioning failed: instance inst-zh (test order)"]);
+
+    const zhMessage = messageText({
+      id: "m",
+      kind: "fired",
+      alertId: "a",
+      rule: "job-dead",
+      subjectKey: "job:1",
+      title: "标题",
+      body: "正文",
+      link: "https://portal.example.com/portal",
+      firedAt: new Date(),
+      resolvedAt: null,
+      locale: "zh-CN",
+    });
+    assert.deepEqual(zhMessage, { heading: "【告警】标题", text: "正文\n\n在门户中查看：https://portal.example.com/portal", openLink: "在门户中查看" });
   });
 });

@@ -11,6 +11,7 @@ import { findFailingOrders, type FailingOrder } from "@/lib/portal/dashboard";
 import { redactText, secretValuesOf } from "@/lib/portal/error-text";
 import { runSql, sql } from "@/lib/sql/insert-sql";
 import { provisioningSubject, raiseAlert, resolveAlert, type AlertInput } from "@/lib/alerts/raise-alert";
+import { phrase } from "@/lib/alerts/alert-text";
 import { readRuleSettings, type AlertRuleName, type RuleSetting } from "@/lib/alerts/rule-catalog";
 
 const MINUTE_MS = 60_000;
@@ -26,7 +27,8 @@ const DEAD_JOB_LOOKBACK_MS = DAY_MS;
 type Context = { db: Db; now: Date; env: Env; setting: RuleSetting };
 export type EvaluationResult = { raised: number; resolved: number };
 
-const minutes = (ms: number) => `${Math.max(1, Math.round(ms / MINUTE_MS))} min`;
+const minutes = (ms: number) => Math.max(1, Math.round(ms / MINUTE_MS));
+const yes = (flag: boolean) => (flag ? "yes" : "no");
 const cut = (text: string | null | undefined, env: Env) => redactText(text ?? "unknown", secretValuesOf(env)).slice(0, 300);
 
 async function raise(ctx: Context, input: AlertInput): Promise<number> {
@@ -52,17 +54,19 @@ export function provisioningFailedAlert(
   env: Env = getEnv(),
   failedAt: Date = new Date(),
 ): AlertInput {
-  const who = instance.customerName ? ` for ${instance.customerName}` : "";
   return {
     rule: "provisioning-failed",
     subjectKey: provisioningSubject(instance.id),
     // Each failure is its own window: a staff re-run that fails again alerts again.
     windowKey: failedAt.toISOString(),
-    title: `Provisioning failed: instance ${instance.id}${instance.isTest ? " (test order)" : ""}`,
-    body:
-      `The merchant's backend refused to provision instance ${instance.id} (order ${instance.orderId}${who}): ${cut(error, env)}.\n` +
-      "KooGallery is answered 000005 and will fail and refund the order.\n" +
-      "What to do: fix the cause in your backend, then re-run provisioning from the instance page.",
+    params: {
+      instanceId: instance.id,
+      orderId: instance.orderId,
+      hasCustomer: yes(Boolean(instance.customerName)),
+      customerName: instance.customerName ?? "",
+      isTest: yes(instance.isTest),
+      error: cut(error, env),
+    },
     link: `/portal/instances/${encodeURIComponent(instance.id)}`,
   };
 }
@@ -94,17 +98,28 @@ function parseOrderSubject(subjectKey: string): { orderId: string; activity: str
   return { orderId: rest.slice(0, at), activity: rest.slice(at + 1) };
 }
 
+/** What happens once an activity's retry window has closed, as a catalog phrase. */
+function afterWindowPhrase(activity: string): string {
+  const window = retryWindowOf(activity);
+  if (window?.afterWindow === "order-refunded") return phrase(activity.startsWith("upgrade") ? "afterWindow.upgradeRefunded" : "afterWindow.refunded");
+  return phrase(activity === "refreshInstance" ? "afterWindow.notResent" : "afterWindow.other");
+}
+
 function closingAlert(o: FailingOrder): AlertInput {
-  const after = retryWindowOf(o.activity)?.afterWindowText ?? "KooGallery stops re-sending";
   return {
     rule: "order-window-closing",
     subjectKey: orderSubject(o.orderId, o.activity),
     windowKey: o.firstAttemptAt,
-    title: `Order ${o.orderId}: ${minutes(o.timeLeftMs)} left before KooGallery stops retrying ${o.activity}`,
-    body:
-      `The ${o.activity} callback for order ${o.orderId} has failed since ${o.firstAttemptAt} (latest: ${o.resultCode} ${o.resultMsg ?? ""}).\n` +
-      `KooGallery's retry window closes at ${new Date(new Date(o.firstAttemptAt).getTime() + o.windowMs).toISOString()}; then ${after}.\n` +
-      "What to do: fix the cause now (see the callback log), so KooGallery's next attempt succeeds, or re-run the call from the log.",
+    params: {
+      orderId: o.orderId,
+      activity: o.activity,
+      minutesLeft: minutes(o.timeLeftMs),
+      firstAttemptAt: o.firstAttemptAt,
+      resultCode: o.resultCode,
+      resultMsg: o.resultMsg ?? "",
+      closesAt: new Date(new Date(o.firstAttemptAt).getTime() + o.windowMs).toISOString(),
+      afterWindow: afterWindowPhrase(o.activity),
+    },
     link: `/portal/callbacks/${encodeURIComponent(o.logId)}`,
   };
 }
@@ -115,13 +130,7 @@ function closedAlert(orderId: string, activity: string, windowKey: string): Aler
     rule: "order-window-closed",
     subjectKey: orderSubject(orderId, activity),
     windowKey,
-    title: `Order ${orderId}: KooGallery stopped retrying ${activity}`,
-    body:
-      `The ${activity} callback for order ${orderId} was still failing when KooGallery's retry window closed: ${window?.afterWindowText ?? "it is not re-sent"}.\n` +
-      (window?.afterWindow === "order-refunded"
-        ? "This counts as a failed order toward KooGallery's delisting limit (more than 5 a month for one product).\n"
-        : "") +
-      "What to do: contact the customer; a purchase must be placed again, a renewal re-run from the callback log or restarted in the seller center.",
+    params: { orderId, activity, afterWindow: afterWindowPhrase(activity), isRefunded: yes(window?.afterWindow === "order-refunded") },
     link: `/portal/callbacks?orderId=${encodeURIComponent(orderId)}`,
   };
 }
@@ -174,16 +183,20 @@ async function evaluateDeadJobs(ctx: Context): Promise<EvaluationResult> {
          LIMIT 50`,
   );
   for (const j of rows) {
-    const about = j.instanceId ? ` for instance ${j.instanceId}` : j.orderId ? ` for order ${j.orderId}` : "";
     raised += await raise(ctx, {
       rule: "job-dead",
       subjectKey: `job:${j.id}`,
       windowKey: "dead",
-      title: `Background job ${j.kind}${about} gave up after ${j.attempts} attempts`,
-      body:
-        `The ${j.kind} job ${j.id}${about} failed ${j.attempts} times and will not be retried: ${cut(j.lastError, ctx.env)}.\n` +
-        (j.kind === "fetch-order" ? "The order's details (amount, customer) stay missing until it is fetched again.\n" : "") +
-        "What to do: fix the cause (credentials, the other side's availability), then re-run it from the portal.",
+      params: {
+        kind: j.kind,
+        jobId: j.id,
+        attempts: j.attempts,
+        about: j.instanceId ? "instance" : j.orderId ? "order" : "none",
+        instanceId: j.instanceId ?? "",
+        orderId: j.orderId ?? "",
+        error: cut(j.lastError, ctx.env),
+        isFetchOrder: yes(j.kind === "fetch-order"),
+      },
       link: j.instanceId ? `/portal/instances/${encodeURIComponent(j.instanceId)}` : "/portal/settings",
     });
   }
@@ -215,10 +228,7 @@ async function evaluateFailingEndpoints(ctx: Context): Promise<EvaluationResult>
       rule: "endpoint-failing",
       subjectKey: `endpoint:${e.id}`,
       windowKey: since,
-      title: `Webhook endpoint "${e.name}" has been failing for ${minutes(ctx.now.getTime() - e.failingSince!.getTime())}`,
-      body:
-        `Every delivery to the merchant's endpoint "${e.name}" (${new URL(e.url).host}) has failed since ${since}; events wait and are retried.\n` +
-        "An endpoint failing for 3 days is disabled. What to do: check the receiver (up? answering 2xx? verifying with the current secret?).",
+      params: { name: e.name, host: new URL(e.url).host, sinceAt: since, minutes: minutes(ctx.now.getTime() - e.failingSince!.getTime()) },
       link: ENDPOINT_HEALTH_LINK,
     });
   }
@@ -244,11 +254,13 @@ async function evaluateDisabledEndpoints(ctx: Context): Promise<EvaluationResult
       rule: "endpoint-disabled",
       subjectKey: `endpoint:${e.id}`,
       windowKey: e.disabledAt!.toISOString(),
-      title: `Webhook endpoint "${e.name}" was disabled`,
-      body:
-        `The merchant's endpoint "${e.name}" (${new URL(e.url).host}) was disabled at ${e.disabledAt!.toISOString()}` +
-        `${e.disabledReason ? `: ${cut(e.disabledReason, ctx.env)}` : ""}. Its events are no longer delivered.\n` +
-        "What to do: fix the receiver, enable the endpoint again on the Webhook endpoints page and resend the failed events.",
+      params: {
+        name: e.name,
+        host: new URL(e.url).host,
+        disabledAt: e.disabledAt!.toISOString(),
+        hasReason: yes(Boolean(e.disabledReason)),
+        reason: e.disabledReason ? cut(e.disabledReason, ctx.env) : "",
+      },
       link: ENDPOINTS_LINK,
     });
   }
@@ -306,16 +318,11 @@ async function evaluateMonthlyFailures(ctx: Context): Promise<EvaluationResult> 
   const month = chinaMonthOf(ctx.now);
   for (const row of await countFailedOrdersThisMonth(ctx.db, ctx.now)) {
     if (row.n < threshold) continue;
-    const product = row.productId || "(unknown product)";
     raised += await raise(ctx, {
       rule: "monthly-failed-orders",
       subjectKey: `product:${row.productId}`,
       windowKey: `${month.name}:${threshold}`,
-      title: `${row.n} failed orders this month for product ${product}`,
-      body:
-        `${row.n} real orders of product ${product} failed in ${month.name} (China time): ${row.orderIds.join(", ")}.\n` +
-        "KooGallery delists a product with more than 5 failed orders in a month.\n" +
-        "What to do: find the common cause (provisioning backend, keys) before another order fails; see the dashboard.",
+      params: { count: row.n, product: row.productId || "?", month: month.name, orderIds: row.orderIds.join(", ") },
       link: "/portal",
     });
   }
@@ -341,8 +348,6 @@ export async function countSignatureRefusals(db: Db, now: Date): Promise<Map<str
   return new Map(rows.map((r) => [r.family, Number(r.n)]));
 }
 
-const FAMILY_LABEL: Record<string, string> = { saas: "SaaS production interface", kit: "Kit (tenant, app, user and org syncs)" };
-
 async function evaluateSignatureRefusals(ctx: Context): Promise<EvaluationResult> {
   let raised = 0;
   let resolved = 0;
@@ -351,16 +356,11 @@ async function evaluateSignatureRefusals(ctx: Context): Promise<EvaluationResult
   const open = await openAlerts(ctx, "signature-refusals");
   for (const [family, n] of counts) {
     if (n <= threshold || open.some((a) => a.subjectKey === `signature:${family}`)) continue;
-    const label = FAMILY_LABEL[family] ?? family;
     raised += await raise(ctx, {
       rule: "signature-refusals",
       subjectKey: `signature:${family}`,
       windowKey: ctx.now.toISOString(),
-      title: `${n} calls to the ${label} refused for a bad signature in 10 minutes`,
-      body:
-        `${n} calls to the ${label} were refused because their signature did not verify (more than ${threshold} in 10 minutes).\n` +
-        "This is usually a key mismatch: the key in the seller center was changed and the portal's environment was not, or the reverse.\n" +
-        "What to do: compare the keys (Settings), and read one refused call in the callback log.",
+      params: { count: n, family: family === "saas" || family === "kit" ? phrase(`family.${family}`) : family, threshold },
       link: "/portal/callbacks?verification=BAD_SIGNATURE",
     });
   }
@@ -387,10 +387,15 @@ async function evaluateExpiringInstances(ctx: Context): Promise<EvaluationResult
       rule: "instance-expiring",
       subjectKey: `instance:${i.id}`,
       windowKey: i.expireAt!.toISOString(),
-      title: `Instance ${i.id} expires ${i.expireAt!.toISOString().slice(0, 10)} without a renewal`,
-      body:
-        `Instance ${i.id} (order ${i.orderId}${i.customerName ? `, ${i.customerName}` : ""}) expires at ${i.expireAt!.toISOString()} and no renewal has arrived.\n` +
-        "What to do: remind the customer to renew; after expiry KooGallery freezes the instance and later releases it.",
+      params: {
+        instanceId: i.id,
+        orderId: i.orderId,
+        hasCustomer: yes(Boolean(i.customerName)),
+        customerName: i.customerName ?? "",
+        expireAt: i.expireAt!.toISOString(),
+        // The day alone, in China's calendar (KooGallery's).
+        expireDate: new Date(i.expireAt!.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10),
+      },
       link: `/portal/instances/${encodeURIComponent(i.id)}`,
     });
   }

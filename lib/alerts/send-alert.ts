@@ -23,6 +23,7 @@ export function messageOf(notification: Pick<AlertNotification, "id" | "kind">, 
     link: alert.link,
     firedAt: alert.firedAt,
     resolvedAt: alert.resolvedAt,
+    locale: getEnv().alerts.locale,
   };
 }
 

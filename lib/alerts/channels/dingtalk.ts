@@ -23,11 +23,11 @@ export function signedDingtalkUrl(url: string, secret: string | undefined, now: 
 }
 
 export function dingtalkBody(config: Pick<DingtalkConfig, "msgtype">, m: AlertMessage): Record<string, unknown> {
-  const { heading, text } = messageText(m);
+  const { heading, text, openLink } = messageText(m);
   if (config.msgtype === "text") return { msgtype: "text", text: { content: `${heading}\n\n${text}` } };
   // DingTalk's markdown breaks lines only on blank lines.
   const lines = m.body.split("\n").join("\n\n");
-  return { msgtype: "markdown", markdown: { title: heading.slice(0, 100), text: `### ${heading}\n\n${lines}\n\n[Open in the portal](${m.link})` } };
+  return { msgtype: "markdown", markdown: { title: heading.slice(0, 100), text: `### ${heading}\n\n${lines}\n\n[${openLink}](${m.link})` } };
 }
 
 export async function sendDingtalk(config: DingtalkConfig, m: AlertMessage): Promise<void> {

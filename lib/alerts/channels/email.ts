@@ -2,12 +2,12 @@
 // user:password when the server asks), a sender and recipients. One
 // connection per message: alerts are rare, a pool would only hold sockets.
 import nodemailer from "nodemailer";
-import { ChannelError, messageText, type AlertMessage, type EmailConfig } from "@/lib/alerts/channels/types";
+import { ChannelError, messageFooter, messageText, type AlertMessage, type EmailConfig } from "@/lib/alerts/channels/types";
 import { CHANNEL_TIMEOUT_MS } from "@/lib/alerts/channels/robot-http";
 
 export function emailContent(m: AlertMessage): { subject: string; text: string } {
   const { heading, text } = messageText(m);
-  return { subject: heading.slice(0, 200), text: `${text}\n\n(Sent by the KooGallery portal's alerts; rule ${m.rule}, subject ${m.subjectKey}.)\n` };
+  return { subject: heading.slice(0, 200), text: `${text}\n\n${messageFooter(m)}\n` };
 }
 
 export async function sendEmail(config: EmailConfig, m: AlertMessage): Promise<void> {

@@ -1,6 +1,8 @@
 // What every channel sender gets: one message about one alert (or a test), and
 // the channel's settings as stored (sealed) in AlertChannel.configEnc.
 import { z } from "zod";
+import { alertFrame } from "@/lib/alerts/alert-text";
+import type { Locale } from "@/lib/i18n/config";
 
 export type AlertMessageKind = "fired" | "resolved" | "test";
 
@@ -17,6 +19,8 @@ export type AlertMessage = {
   link: string;
   firedAt: Date;
   resolvedAt: Date | null;
+  /** The language of the frame around title and body (ALERT_LANGUAGE): the mark, the link line, the e-mail's footer. */
+  locale: Locale;
 };
 
 const url = z.url().max(2000);
@@ -55,7 +59,12 @@ export class ChannelError extends Error {
 }
 
 /** The text every channel shows, in the same words: what happened, what to do, where to look. */
-export function messageText(m: AlertMessage): { heading: string; text: string } {
-  const heading = m.kind === "resolved" ? `[Resolved] ${m.title}` : m.kind === "test" ? `[Test] ${m.title}` : `[Alert] ${m.title}`;
-  return { heading, text: `${m.body}\n\nOpen in the portal: ${m.link}` };
+export function messageText(m: AlertMessage): { heading: string; text: string; openLink: string } {
+  const frame = alertFrame(m.locale);
+  return { heading: frame.heading(m.kind, m.title), text: `${m.body}\n\n${frame.open(m.link)}`, openLink: frame.openLink() };
+}
+
+/** The e-mail's last line: which rule and subject (ids, for a mail filter). */
+export function messageFooter(m: AlertMessage): string {
+  return alertFrame(m.locale).footer(m.rule, m.subjectKey);
 }

@@ -14,8 +14,8 @@ function cutToBytes(text: string, max: number): string {
 }
 
 export function wecomBody(m: AlertMessage): Record<string, unknown> {
-  const { heading } = messageText(m);
-  const tail = `\n[Open in the portal](${m.link})`;
+  const { heading, openLink } = messageText(m);
+  const tail = `\n[${openLink}](${m.link})`;
   const content = cutToBytes(`**${heading}**\n${m.body}`, MAX_CONTENT_BYTES - Buffer.byteLength(tail)) + tail;
   return { msgtype: "markdown", markdown: { content } };
 }

@@ -4,6 +4,7 @@
 // catalog lacks a key the English one has, or has one it lacks.
 import type { Locale } from "@/lib/i18n/config";
 import enAlerts from "./en/alerts.json";
+import enAlertText from "./en/alertText.json";
 import enAudit from "./en/audit.json";
 import enAuth from "./en/auth.json";
 import enCallbacks from "./en/callbacks.json";
@@ -15,6 +16,7 @@ import enSettings from "./en/settings.json";
 import enStaff from "./en/staff.json";
 import enTenants from "./en/tenants.json";
 import zhAlerts from "./zh-CN/alerts.json";
+import zhAlertText from "./zh-CN/alertText.json";
 import zhAudit from "./zh-CN/audit.json";
 import zhAuth from "./zh-CN/auth.json";
 import zhCallbacks from "./zh-CN/callbacks.json";
@@ -36,6 +38,7 @@ const en = {
   callbacks: enCallbacks,
   events: enEvents,
   alerts: enAlerts,
+  alertText: enAlertText,
   audit: enAudit,
   auth: enAuth,
 };
@@ -54,6 +57,7 @@ export const CATALOGS: Record<Locale, Messages> = {
     callbacks: zhCallbacks,
     events: zhEvents,
     alerts: zhAlerts,
+    alertText: zhAlertText,
     audit: zhAudit,
     auth: zhAuth,
   },

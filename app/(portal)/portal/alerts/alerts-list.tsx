@@ -1,7 +1,8 @@
 "use client";
 // The alerts list: each alert with its rule, subject, text and link, and one
 // line per message sent (channel, fired or resolved, delivered or not, why not).
-// The alert's own title and body are what was sent to the channels, shown as sent.
+// The title and body are in the reader's language (rendered from the alert's parameters); an alert from before
+// those were kept shows the text its channels got.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useFormatter, useNow, useTranslations } from "next-intl";
 import { useState } from "react";
@@ -46,11 +47,11 @@ function AlertCard({ alert }: { alert: AlertItem }) {
           </span>
         ) : null}
       </div>
-      {/* The alert's own text is written by lib/alerts/rules.ts when it fires, in English so far (not from the catalogs). */}
-      <h2 className="mt-1 font-medium" data-i18n="server-text">
+      {/* An old alert's text is as its channels got it (ALERT_LANGUAGE), which the language check cannot hold to this page's. */}
+      <h2 className="mt-1 font-medium" data-i18n={alert.isRendered ? undefined : "server-text"}>
         {alert.title}
       </h2>
-      <p className="mt-1 whitespace-pre-line text-sm text-slate-800" data-i18n="server-text">
+      <p className="mt-1 whitespace-pre-line text-sm text-slate-800" data-i18n={alert.isRendered ? undefined : "server-text"}>
         {alert.body}
       </p>
       <a className="mt-1 inline-block text-sm underline underline-offset-2" href={alert.link}>
@@ -71,6 +72,7 @@ function AlertCard({ alert }: { alert: AlertItem }) {
                   : t("messageDetail", { channelKind: tKinds(n.channelKind), attempts: n.attempts })}
               </span>
               {n.lastError ? (
+                // The channel's own answer (an SMTP server's, a robot's): not ours to translate.
                 <div className="break-words text-xs text-red-800" data-i18n="server-text">
                   {n.lastError}
                 </div>
