@@ -4,7 +4,6 @@
 // A retry is for a call that failed. Applying a call that succeeded again is a
 // deliberate act (it may undo what came after it, were the verbs not ordered):
 // it needs `reapply` with a reason, which the new row records (ADR 0006).
-import { recordAudit } from "@/lib/audit/record-audit";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -15,6 +14,7 @@ import { endpointDefinitionOf, handleCallback } from "@/lib/callbacks/endpoints"
 import type { IncomingCall } from "@/lib/callbacks/record-callback";
 import { MAX_REAPPLY_REASON, type RetryRequest } from "@/lib/callbacks/retry-audit";
 import { SUCCESS_CODE } from "@/lib/callbacks/callback-log-filter";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export type RetryResult = { answer: CallbackAnswer; logId: string | null; resultCode: string };
 

@@ -11,8 +11,6 @@
 // Runs are bounded: at most `limit` (≤ 500) calls, the newest that match; the
 // answer says when more matched. The plan is made again at run time, so a stale
 // dry run cannot make the run re-send a call that has succeeded since.
-import { recordAudit } from "@/lib/audit/record-audit";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { kitNameOfEndpoint } from "@/lib/callbacks/endpoint-catalog";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
@@ -22,6 +20,8 @@ import type { CallbackLogScope } from "@/lib/callbacks/callback-log-scope";
 import { callbackLogSummarySelect, isRetryableEndpoint } from "@/lib/callbacks/list-callback-logs";
 import { appliedByOf, describeRequests } from "@/lib/callbacks/request-identity";
 import { retryCallback } from "@/lib/callbacks/retry-callback";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 export const MAX_BULK_RETRY = 500;
 export const DEFAULT_BULK_RETRY = 100;

@@ -5,7 +5,6 @@
 // made PENDING again with a fresh retry schedule: the same webhook-id (the
 // receiver's de-duplication sees the same message), in its place among the
 // subject's events (its seq: it goes before any later event still waiting).
-import { recordAudit } from "@/lib/audit/record-audit";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { PortalError, formatZodIssues } from "@/lib/errors";
@@ -14,6 +13,7 @@ import { runSql, sql } from "@/lib/sql/insert-sql";
 import { kickDeliveries } from "@/lib/events/deliver-events";
 import { isMerchantEventType } from "@/lib/events/event-types";
 import type { EventScope } from "@/lib/events/event-reads";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 /** A delivery made due now with its whole retry schedule ahead of it again. */
 function requeued(now: Date): Prisma.WebhookDeliveryUpdateManyMutationInput {

@@ -7,7 +7,6 @@
 // success rate and latency of the last day's attempts. The endpoint from
 // MERCHANT_WEBHOOK_URL is listed too; its address and secret stay in the
 // environment, so only its filter and state change here.
-import { recordAudit } from "@/lib/audit/record-audit";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { sealSecret } from "@/lib/crypto/secret-box";
@@ -19,6 +18,7 @@ import { runSql, sql } from "@/lib/sql/insert-sql";
 import { NOW_UTC } from "@/lib/sql/now-utc";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import { MERCHANT_EVENT_TYPES, type MerchantEventType } from "@/lib/events/event-types";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
