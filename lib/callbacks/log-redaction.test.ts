@@ -94,13 +94,13 @@ test("instance detail: staff read back-end errors redacted, tenant admins a gene
     assert.equal(d.appInfo.memo, "sign in at ftp://***@files.example");
     assertNoCredentials(d, "instance detail");
   }
-  const note = (d: typeof staff) => d.timeline.find((i) => i.kind === "callback" && i.detail.includes("000005"))?.detail ?? "";
+  const note = (d: typeof staff) => d.timeline.find((i) => i.kind === "callback" && i.resultCode === "000005")?.note ?? "";
   assert.match(note(staff), /internal error: Error: connect postgres:\/\/\*\*\*@db\.internal/);
   assert.match(note(admin), /Something failed on the merchant's side/);
   assert.doesNotMatch(note(admin), /db\.internal|ECONNREFUSED/);
-  const failedEvent = (d: typeof staff) => d.timeline.find((i) => i.title === "Provisioning failed")?.detail ?? "";
-  assert.match(failedEvent(staff), /error: fetch https:\/\/\*\*\*@backend\.internal failed/);
-  assert.match(failedEvent(admin), /error: Something failed on the merchant's side/);
+  const failedEvent = (d: typeof staff) => d.timeline.find((i) => i.code === "PROVISION_FAILED")?.facts.find((f) => f.key === "error")?.value ?? "";
+  assert.match(failedEvent(staff), /fetch https:\/\/\*\*\*@backend\.internal failed/);
+  assert.equal(failedEvent(admin), STAFF_ONLY_ERROR, "the page words it in the reader's language");
   assert.doesNotMatch(failedEvent(admin), /backend\.internal/);
   // The default is the tenant admin's view (fail closed).
   assert.equal((await getInstanceDetail(db, {}, instanceId))?.instance.provisionError, STAFF_ONLY_ERROR);

@@ -16,11 +16,31 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 /** Items read from each timeline source. */
 export const TIMELINE_CAP_PER_SOURCE = 200;
 
+/**
+ * One line of the timeline, as codes and values: the page puts it into words
+ * in the reader's language (instances.timeline in the catalogs).
+ */
 export type TimelineItem = {
   at: Date;
   kind: "event" | "callback" | "sync";
-  title: string;
-  detail: string;
+  /** event: the InstanceEvent kind (CREATED, FROZEN, staff-freeze…); callback: the activity (or endpoint); sync: the Kit sync kind. */
+  code: string;
+  /** event: the state change, if any. */
+  fromState?: string;
+  toState?: string;
+  orderId?: string;
+  /** callback: its answer and verification; a re-run by staff; the handler's note (staff: as written). */
+  resultCode?: string;
+  resultMsg?: string;
+  verification?: string;
+  isRerun?: boolean;
+  note?: string;
+  /** sync: the tenant (code or id) and the sync's flag. */
+  tenant?: string;
+  flag?: number;
+  /** What the row recorded besides (ids, codes, a reason someone typed, times as ISO-8601 in keys ending in `At`). */
+  facts: Array<{ key: string; value: string }>;
+  /** "koogallery", "staff" (merchant staff, unnamed for a tenant admin), or the actor as recorded (staff:<email>…). */
   actor?: string;
   callbackLogId?: string;
 };
@@ -81,43 +101,26 @@ export type DetailOptions = {
   showErrorDetail?: boolean;
 };
 
-const EVENT_TITLES: Record<string, string> = {
-  CREATED: "Created; provisioning started",
-  CREATED_AND_PROVISIONED: "Created and provisioned",
-  PROVISIONED: "Provisioned",
-  PROVISION_FAILED: "Provisioning failed",
-  FROZEN: "Frozen",
-  EXPIRED: "Frozen on expiry",
-  UNFROZEN: "Unfrozen",
-  RELEASED: "Released",
-  UPGRADED: "Upgraded",
-  TRIAL_TO_FORMAL: "Trial converted to a paid subscription",
-  RENEWAL: "Renewed",
-  UNSUBSCRIBE_RENEWAL_PERIOD: "Renewal period unsubscribed",
-  RENEWAL_CHANGE: "Renewal changed",
-  "staff-freeze": "Frozen by staff",
-  "staff-unfreeze": "Unfrozen by staff",
-  "staff-reprovision": "Provisioning re-run by staff",
-  "app-info-revealed": "Admin password revealed",
-};
-
 /** Keys kept in the row for the record but not worth a reader's attention (the actor already names the staff member). */
 const UNSHOWN_KEYS = new Set(["staffId"]);
 
 /** Event detail keys that quote a back-end error (complete-provisioning.ts, staff-actions.ts). */
 const ERROR_KEYS = new Set(["error", "previousError", "lastError"]);
 
-function describeJson(value: Prisma.JsonValue | null, showErrorDetail = true): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
+/** A row's JSON detail as key/value pairs; an error quoted from a back end only for staff (others: STAFF_ONLY_ERROR, which the page words). */
+function factsOf(value: Prisma.JsonValue | null, reader: { isStaff: boolean; secrets: readonly string[] }): TimelineItem["facts"] {
+  if (value === null || value === undefined) return [];
+  if (typeof value !== "object" || Array.isArray(value)) return [{ key: "value", value: redactText(JSON.stringify(value), reader.secrets) }];
   return Object.entries(value)
     .filter(([k, v]) => !UNSHOWN_KEYS.has(k) && v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${k}: ${!showErrorDetail && ERROR_KEYS.has(k) ? STAFF_ONLY_ERROR : typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join("; ");
+    .map(([key, v]) => ({
+      key,
+      value: !reader.isStaff && ERROR_KEYS.has(key) ? STAFF_ONLY_ERROR : redactText(typeof v === "string" ? v : JSON.stringify(v), reader.secrets),
+    }));
 }
 
 function shownActor(actor: string, showStaffIdentity: boolean): string {
-  if (!showStaffIdentity && actor.startsWith("staff:")) return "merchant staff";
+  if (!showStaffIdentity && actor.startsWith("staff:")) return "staff";
   return actor;
 }
 
@@ -224,45 +227,40 @@ export async function getInstanceDetail(
   ]);
 
   const timeline: TimelineItem[] = [
-    ...events.map((e): TimelineItem => {
-      const change =
-        e.fromState && e.toState && e.fromState !== e.toState ? `${e.fromState} → ${e.toState}` : e.toState && !e.fromState ? `→ ${e.toState}` : "";
-      const detail = redactText(
-        [change, e.orderId ? `order ${e.orderId}` : "", describeJson(e.detail, reader.isStaff)].filter(Boolean).join("; "),
-        reader.secrets,
-      );
+    ...events.map((e): TimelineItem => ({
+      at: e.createdAt,
+      kind: "event",
+      code: e.kind,
+      ...(e.fromState ? { fromState: e.fromState } : {}),
+      ...(e.toState ? { toState: e.toState } : {}),
+      ...(e.orderId ? { orderId: e.orderId } : {}),
+      facts: factsOf(e.detail, reader),
+      actor: shownActor(e.actor, showStaffIdentity),
+      ...(e.callbackLogId ? { callbackLogId: e.callbackLogId } : {}),
+    })),
+    ...callbacks.map((c): TimelineItem => {
+      const note = handlerNoteFor(c.handlerNote, reader);
       return {
-        at: e.createdAt,
-        kind: "event",
-        title: EVENT_TITLES[e.kind] ?? e.kind,
-        detail,
-        actor: shownActor(e.actor, showStaffIdentity),
-        ...(e.callbackLogId ? { callbackLogId: e.callbackLogId } : {}),
+        at: c.receivedAt,
+        kind: "callback",
+        code: c.activity ?? c.endpoint,
+        resultCode: c.resultCode,
+        ...(c.resultMsg ? { resultMsg: redactText(c.resultMsg, reader.secrets) } : {}),
+        verification: c.verification,
+        isRerun: c.retryOfId !== null,
+        ...(note ? { note } : {}),
+        facts: [],
+        actor: c.verification === "RETRY" ? "staff" : "koogallery",
+        callbackLogId: c.id,
       };
     }),
-    ...callbacks.map((c): TimelineItem => ({
-      at: c.receivedAt,
-      kind: "callback",
-      title: `Callback ${c.activity ?? c.endpoint}`,
-      detail: redactText(
-        [
-          `result ${c.resultCode}${c.resultMsg ? ` (${c.resultMsg})` : ""}`,
-          `verification ${c.verification}`,
-          c.retryOfId ? "re-run of an earlier call" : "",
-          handlerNoteFor(c.handlerNote, reader) ?? "",
-        ]
-          .filter(Boolean)
-          .join("; "),
-        reader.secrets,
-      ),
-      actor: c.verification === "RETRY" ? "merchant staff (re-run)" : "koogallery",
-      callbackLogId: c.id,
-    })),
     ...syncs.map((s): TimelineItem => ({
       at: s.createdAt,
       kind: "sync",
-      title: `Kit ${s.kind} for tenant ${s.tenant.tenantCode || s.tenant.tenantId}`,
-      detail: [s.flag !== null ? `flag ${s.flag}` : "", describeJson(s.counts)].filter(Boolean).join("; "),
+      code: s.kind,
+      tenant: s.tenant.tenantCode || s.tenant.tenantId,
+      ...(s.flag !== null ? { flag: s.flag } : {}),
+      facts: factsOf(s.counts, reader),
       actor: "koogallery",
       ...(s.callbackLogId ? { callbackLogId: s.callbackLogId } : {}),
     })),

@@ -495,31 +495,25 @@ test("detail: app info masked, orders, and one timeline of events, callbacks and
     [...times].sort((a, b) => b - a),
     "newest first",
   );
-  const kinds = detail.timeline.map((i) => `${i.kind}:${i.title}`);
-  assert.deepEqual(kinds, [
-    "event:Unfrozen by staff",
-    "sync:Kit authSync for tenant " + `code-${tenantId.slice(0, 6)}`,
-    "event:Frozen",
-    "callback:Callback updateInstanceStatus",
-    "event:Created and provisioned",
-  ]);
+  const kinds = detail.timeline.map((i) => `${i.kind}:${i.code}`);
+  assert.deepEqual(kinds, ["event:staff-unfreeze", "sync:authSync", "event:FROZEN", "callback:updateInstanceStatus", "event:CREATED_AND_PROVISIONED"]);
+  assert.equal(detail.timeline[1]!.tenant, `code-${tenantId.slice(0, 6)}`);
   const staffEvent = detail.timeline[0]!;
   assert.equal(staffEvent.actor, `staff:${op.email}`);
-  assert.match(staffEvent.detail, /FROZEN → ACTIVE/);
-  assert.match(staffEvent.detail, /reason: customer paid/);
-  assert.doesNotMatch(staffEvent.detail, /staffId/, "the actor names the staff member; the id stays in the row");
+  assert.deepEqual([staffEvent.fromState, staffEvent.toState], ["FROZEN", "ACTIVE"]);
+  assert.deepEqual(staffEvent.facts, [{ key: "reason", value: "customer paid" }]);
+  assert.ok(!staffEvent.facts.some((f) => f.key === "staffId"), "the actor names the staff member; the id stays in the row");
   const callback = detail.timeline.find((i) => i.kind === "callback")!;
   assert.equal(callback.callbackLogId, logId);
-  assert.match(callback.detail, /result 000000/);
-  assert.match(callback.detail, /verification OK/);
-  assert.equal(detail.timeline.find((i) => i.title === "Frozen")!.callbackLogId, logId);
-  assert.ok(!detail.timeline.some((i) => i.detail.includes("added: 9")), "another instance's tenant syncs stay out");
+  assert.deepEqual([callback.resultCode, callback.verification, callback.isRerun], ["000000", "OK", false]);
+  assert.equal(detail.timeline.find((i) => i.code === "FROZEN")!.callbackLogId, logId);
+  assert.ok(!detail.timeline.some((i) => i.facts.some((f) => f.key === "added" && f.value === "9")), "another instance's tenant syncs stay out");
 
   // A tenant admin sees their own tenant's syncs, and "merchant staff" rather than who.
   const forAdmin = await getInstanceDetail(db, {}, id, { tenantScope: { tenantId: `t-${randomUUID()}` }, showStaffIdentity: false });
   assert.ok(forAdmin);
   assert.ok(!forAdmin.timeline.some((i) => i.kind === "sync"));
-  assert.equal(forAdmin.timeline[0]!.actor, "merchant staff");
+  assert.equal(forAdmin.timeline[0]!.actor, "staff", "merchant staff, unnamed (the page words it)");
   assert.ok(!JSON.stringify(forAdmin).includes(op.email));
   assert.equal(await getInstanceDetail(db, {}, `inst-${randomUUID()}`), null);
 });
