@@ -61,6 +61,6 @@ test("owner: add a robot channel, test it, and see an alert delivered to it", as
   await expect(alert.getByText(/What to do: compare the keys/)).toBeVisible();
   await expect(alert.getByText("Ops WeCom")).toBeVisible();
   await expect(alert.getByRole("link", { name: /Open the page/ })).toHaveAttribute("href", /\/portal\/callbacks\?verification=BAD_SIGNATURE$/);
-  expect(robots.accepted("wecom").some((m) => JSON.stringify(m.body).includes("refused for a bad signature"))).toBe(true);
+  expect(robots.accepted("wecom").some((m) => JSON.stringify(m.body).includes("因签名错误被拒绝"))).toBe(true);
   await expectAccessible(page, "alerts list");
 });

@@ -112,9 +112,9 @@ function parseConfigOrBadRequest<K extends ChannelKind>(kind: K, config: unknown
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
 
-/** What the audit trail keeps of a channel change: its id, name, kind and the summary the page shows (never its secrets). */
-function channelAudit(row: Pick<AlertChannel, "id" | "name" | "kind" | "summary">, extra: Record<string, string[]> = {}) {
-  return { subjectType: "alert-channel" as const, subjectId: row.id, detail: { name: row.name, kind: row.kind, summary: row.summary, ...extra } };
+/** What the audit trail keeps of a channel change: its id, name and kind (never its settings, where its secrets are). */
+function channelAudit(row: Pick<AlertChannel, "id" | "name" | "kind">, extra: Record<string, string[]> = {}) {
+  return { subjectType: "alert-channel" as const, subjectId: row.id, detail: { name: row.name, kind: row.kind, ...extra } };
 }
 
 export type CreatedChannel = { channel: ChannelView; shownOnce?: { secret: string } };
