@@ -56,4 +56,7 @@ export const callbackMutations = {
     sendJson<RetryOneResult>(`/api/portal/callbacks/${encodeURIComponent(logId)}/retry`, "POST", { reapply: true, reason }),
   retryMatching: (filter: CallbackFilter, dryRun: boolean) =>
     sendJson<BulkRetryResultJson>("/api/portal/callbacks/retry", "POST", { filter: toFilterBody(filter), dryRun }),
+  /** One part of a run: only these calls of the plan, planned again (one that succeeded since is skipped). */
+  retryPart: (filter: CallbackFilter, ids: string[]) =>
+    sendJson<BulkRetryResultJson>("/api/portal/callbacks/retry", "POST", { filter: toFilterBody(filter), dryRun: false, ids }),
 };

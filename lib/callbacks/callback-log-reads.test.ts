@@ -209,6 +209,9 @@ test("bad filters, bodies and ids are refused with a message that names the fiel
   badBody({ dryRun: true, limit: 0 }, /limit must be at least 1/);
   badBody({ dryRun: true, filter: { generation: "V9" } }, /filter\.generation must be V1 or V2/);
   badBody({ dryRun: true, everything: true }, /unknown field "everything"/);
+  badBody({ dryRun: false, ids: [] }, /ids must name at least one call/);
+  badBody({ dryRun: false, ids: Array.from({ length: 26 }, (_, i) => `id-${i}`) }, /ids must name at most 25 calls/);
+  assert.deepEqual(parseBulkRetryBody({ dryRun: false, ids: ["a", "b"] }).ids, ["a", "b"]);
   assert.deepEqual(parseBulkRetryBody({ dryRun: false, filter: { failedOnly: true, from: "2026-11-25T00:00:00Z" } }), {
     dryRun: false,
     limit: undefined,
@@ -441,6 +444,11 @@ test("Retry matching…: the dry run counts would-run, already-applied, supersed
     retryMatchingCallbacks(db, scope, { filter, isDryRun: true, limit: 501, actor: "staff:test" }),
     (e: unknown) => e instanceof PortalError && e.code === "bad_request",
   );
+
+  // A part of the run naming only a call the plan would not run re-runs nothing (the page sends its dry run's calls).
+  const part = await retryMatchingCallbacks(db, scope, { filter, isDryRun: false, actor: "staff:test", onlyIds: [r2.id] });
+  assert.deepEqual([part.counts.succeeded, part.counts.failed], [0, 0]);
+  assert.equal(await db.callbackLog.count({ where: { retryOfId: { in: [r1.id, r2.id] } } }), 0);
 
   const run = await retryMatchingCallbacks(db, scope, { filter, isDryRun: false, actor: "staff:test" });
   assert.equal(run.isDryRun, false);

@@ -65,6 +65,9 @@ export type BulkRetryResult = {
   items: BulkRetryItem[];
 };
 
+/** The most calls one part of a run may name (the page sends one at a time). */
+export const MAX_RUN_PART = 25;
+
 const bulkRetryBodySchema = z.strictObject({
   filter: callbackLogFilterSchema.optional(),
   dryRun: z.boolean({ error: "must be true or false" }),
@@ -74,16 +77,24 @@ const bulkRetryBodySchema = z.strictObject({
     .min(1, { error: "must be at least 1" })
     .max(MAX_BULK_RETRY, { error: `must be at most ${MAX_BULK_RETRY}: a run re-sends at most ${MAX_BULK_RETRY} calls` })
     .optional(),
+  // A part of the run: only these calls of the plan (the page sends its dry run's calls a few at a time, so it can show
+  // progress and stop between parts). Each is planned again with the filter: one that succeeded since is skipped.
+  ids: z
+    .array(z.string().min(1).max(100))
+    .min(1, { error: "must name at least one call" })
+    .max(MAX_RUN_PART, { error: `must name at most ${MAX_RUN_PART} calls` })
+    .optional(),
 });
 
-export type BulkRetryBody = { filter: CallbackLogFilter; dryRun: boolean; limit?: number };
+export type BulkRetryBody = { filter: CallbackLogFilter; dryRun: boolean; limit?: number; ids?: string[] };
 
 /** The bulk retry's JSON body, or a 400 naming the field. */
 export function parseBulkRetryBody(value: unknown): BulkRetryBody {
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new PortalError("bad_request", "body must be a JSON object: {filter, dryRun, limit?}");
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new PortalError("bad_request", "body must be a JSON object: {filter, dryRun, limit?, ids?}");
   const parsed = bulkRetryBodySchema.safeParse(value);
   if (!parsed.success) throw new PortalError("bad_request", formatZodIssues(parsed.error));
-  return { filter: parsed.data.filter ?? {}, dryRun: parsed.data.dryRun, limit: parsed.data.limit };
+  return { filter: parsed.data.filter ?? {}, dryRun: parsed.data.dryRun, limit: parsed.data.limit, ...(parsed.data.ids ? { ids: parsed.data.ids } : {}) };
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -189,16 +200,18 @@ function summarise(result: Omit<BulkRetryResult, "message">): string {
 export async function retryMatchingCallbacks(
   db: Db,
   scope: CallbackLogScope,
-  input: { filter: CallbackLogFilter; isDryRun: boolean; limit?: number; actor: string },
+  input: { filter: CallbackLogFilter; isDryRun: boolean; limit?: number; actor: string; onlyIds?: readonly string[] },
 ): Promise<BulkRetryResult> {
-  const plan = await planBulkRetry(db, scope, input.filter, input.limit ?? DEFAULT_BULK_RETRY);
+  // A part is planned over the widest window, so a call of the page's dry run is still in it when newer failures arrived.
+  const plan = await planBulkRetry(db, scope, input.filter, input.limit ?? (input.onlyIds ? MAX_BULK_RETRY : DEFAULT_BULK_RETRY));
+  const only = input.onlyIds ? new Set(input.onlyIds) : undefined;
   if (input.isDryRun) return { ...plan, message: summarise(plan) };
   let succeeded = 0;
   let failed = 0;
   // One at a time: each re-run is a transaction of its own, and calls of one
   // instance must apply in the order KooGallery sent them (oldest first).
   for (const item of plan.items) {
-    if (item.decision !== "run") continue;
+    if (item.decision !== "run" || (only && !only.has(item.id))) continue;
     try {
       const result = await retryCallback(item.id, input.actor);
       item.retry = { logId: result.logId, resultCode: result.resultCode };
@@ -215,7 +228,11 @@ export async function retryMatchingCallbacks(
     action: "callback.bulk-retry",
     actor: input.actor,
     subjectType: "callback",
-    detail: { filter: JSON.parse(JSON.stringify(input.filter)) as Prisma.InputJsonObject, counts: result.counts },
+    detail: {
+      filter: JSON.parse(JSON.stringify(input.filter)) as Prisma.InputJsonObject,
+      counts: result.counts,
+      ...(input.onlyIds ? { part: input.onlyIds.length } : {}),
+    },
   });
   return { ...result, message: summarise(result) };
 }

@@ -1,21 +1,25 @@
 "use client";
 // "Retry matching…" for operators: opening the dialog runs the dry run over the
-// list's filter and shows what would happen; confirming runs it for real (the
-// server plans again, so nothing that succeeded meanwhile is re-sent). The run
-// is one request that re-runs the calls one after the other on the server: the
-// dialog shows that it is working and for how long, not call by call, and
-// closing it does not stop the run (that would need the server to report and
-// to check for a cancel between calls).
+// list's filter and shows what would happen; confirming runs the dry run's
+// calls oldest first, one request per call (the server plans each again, so a
+// call that succeeded meanwhile is not re-sent). The dialog shows how many are
+// done, succeeded and failed, and "Stop" ends the run after the call in
+// flight; what was not run is said with the outcome.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { callbackKeys, callbackMutations, type BulkRetryResultJson, type CallbackFilter } from "@/components/portal/callback-queries";
 import { useTimeFormat } from "@/components/i18n/use-time-format";
 import { endpointEntryNamed, kitNameOfEndpoint } from "@/lib/callbacks/endpoint-catalog";
 
 const SHOWN = 20;
+
+/** How far a run is: calls sent, of the dry run's, and how they ended; `isStopping` once "Stop" was pressed. */
+type Progress = { done: number; total: number; succeeded: number; failed: number; isStopping: boolean };
+/** The outcome of a run, for the line beside the button. */
+type Outcome = { ran: number; succeeded: number; failed: number; notRun: number; isStopped: boolean };
 
 type BulkRetryItemJson = BulkRetryResultJson["items"][number];
 
@@ -66,19 +70,6 @@ function CallList({ summary, items }: { summary: string; items: BulkRetryItemJso
   );
 }
 
-/** The counts of a dry run or a run, in the viewer's language. */
-function useCountsText(): (result: BulkRetryResultJson) => string {
-  const t = useTranslations("callbacks.bulk");
-  return (result) => {
-    const c = result.counts;
-    const shared = { alreadyApplied: c.alreadyApplied, superseded: c.superseded, cannotRetry: c.cannotRetry, duplicates: c.duplicates };
-    const text = result.isDryRun
-      ? t("plan", { wouldRun: c.wouldRun, ...shared })
-      : t("done", { ran: c.wouldRun, succeeded: c.succeeded, failed: c.failed, ...shared });
-    return result.isCapped ? `${text} ${t("capped", { limit: result.limit })}` : text;
-  };
-}
-
 function Counts({ result }: { result: BulkRetryResultJson }) {
   const t = useTranslations("callbacks.bulk");
   const c = result.counts;
@@ -97,8 +88,8 @@ function Counts({ result }: { result: BulkRetryResultJson }) {
   );
 }
 
-/** While the run is under way: an indeterminate bar, the seconds it has taken so far, and what closing the dialog does. */
-function Running({ count, startedAt }: { count: number; startedAt: number }) {
+/** While the run is under way: calls done of the total, how they ended, the time so far, and "Stop". */
+function Running({ progress, startedAt, onStop }: { progress: Progress; startedAt: number; onStop: () => void }) {
   const t = useTranslations("callbacks.bulk");
   const [now, setNow] = useState(startedAt);
   useEffect(() => {
@@ -107,25 +98,54 @@ function Running({ count, startedAt }: { count: number; startedAt: number }) {
   }, []);
   return (
     <div className="space-y-2 rounded bg-slate-50 px-3 py-2">
-      <p className="font-medium text-slate-900">{t("running", { count })}</p>
-      {/* No value: indeterminate, the server does not report how far it is. */}
-      <progress className="h-2 w-full" aria-label={t("progressLabel")} />
-      {/* Not announced every second: the live region around it says that the run started. */}
+      <p className="font-medium text-slate-900">{t("running", { count: progress.total })}</p>
+      <progress className="h-2 w-full" aria-label={t("progressLabel")} value={progress.done} max={Math.max(1, progress.total)} />
+      <p className="text-sm text-slate-800">
+        {t("progress", { done: progress.done, total: progress.total, succeeded: progress.succeeded, failed: progress.failed })}
+      </p>
+      {/* Not announced every second: the live region around it says how far the run is. */}
       <p aria-live="off" className="text-xs text-slate-600">
         {t("elapsed", { seconds: Math.max(0, Math.round((now - startedAt) / 1000)) })} · {t("runningNote")}
       </p>
+      <button type="button" className="text-sm underline" onClick={onStop} disabled={progress.isStopping}>
+        {progress.isStopping ? t("stopping") : t("stop")}
+      </button>
     </div>
   );
 }
 
 export function BulkRetry({ filter }: { filter: CallbackFilter }) {
   const t = useTranslations("callbacks.bulk");
-  const countsText = useCountsText();
   const queryClient = useQueryClient();
   const dryRun = useMutation({ mutationFn: () => callbackMutations.retryMatching(filter, true) });
-  const [outcome, setOutcome] = useState<BulkRetryResultJson>();
+  const [outcome, setOutcome] = useState<Outcome>();
   const [runStartedAt, setRunStartedAt] = useState<number>();
+  const [progress, setProgress] = useState<Progress>();
+  const isStopRequested = useRef(false);
   const wouldRun = dryRun.data?.counts.wouldRun ?? 0;
+
+  /** The dry run's calls, oldest first (the order they must apply in), one request each; stops between calls when asked. */
+  async function run(ids: string[]) {
+    isStopRequested.current = false;
+    let state: Progress = { done: 0, total: ids.length, succeeded: 0, failed: 0, isStopping: false };
+    setProgress(state);
+    setRunStartedAt(Date.now());
+    try {
+      for (const id of ids) {
+        if (isStopRequested.current) break;
+        const part = await callbackMutations.retryPart(filter, [id]);
+        state = { ...state, done: state.done + 1, succeeded: state.succeeded + part.counts.succeeded, failed: state.failed + part.counts.failed };
+        setProgress(state);
+      }
+    } finally {
+      const ran = state.succeeded + state.failed;
+      setOutcome({ ran, succeeded: state.succeeded, failed: state.failed, notRun: ids.length - state.done, isStopped: state.done < ids.length });
+      setRunStartedAt(undefined);
+      setProgress(undefined);
+      await queryClient.invalidateQueries({ queryKey: callbackKeys.all });
+    }
+  }
+
   return (
     <div className="flex flex-wrap items-center gap-4">
       <ConfirmAction
@@ -137,16 +157,7 @@ export function BulkRetry({ filter }: { filter: CallbackFilter }) {
           setOutcome(undefined);
           dryRun.mutate();
         }}
-        onConfirm={async () => {
-          setRunStartedAt(Date.now());
-          try {
-            const result = await callbackMutations.retryMatching(filter, false);
-            setOutcome(result);
-            await queryClient.invalidateQueries({ queryKey: callbackKeys.all });
-          } finally {
-            setRunStartedAt(undefined);
-          }
-        }}
+        onConfirm={() => run((dryRun.data?.items ?? []).filter((i) => i.decision === "run").map((i) => i.id))}
       >
         <div aria-live="polite">
           {dryRun.isPending ? <p>{t("checking")}</p> : null}
@@ -156,12 +167,23 @@ export function BulkRetry({ filter }: { filter: CallbackFilter }) {
             </p>
           ) : null}
           {dryRun.data && runStartedAt === undefined ? <Counts result={dryRun.data} /> : null}
-          {runStartedAt !== undefined ? <Running count={wouldRun} startedAt={runStartedAt} /> : null}
+          {runStartedAt !== undefined && progress ? (
+            <Running
+              progress={progress}
+              startedAt={runStartedAt}
+              onStop={() => {
+                isStopRequested.current = true;
+                setProgress((p) => (p ? { ...p, isStopping: true } : p));
+              }}
+            />
+          ) : null}
         </div>
       </ConfirmAction>
       {outcome ? (
         <p role="status" className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-800">
-          {countsText(outcome)}
+          {outcome.isStopped
+            ? t("stopped", { ran: outcome.ran, succeeded: outcome.succeeded, failed: outcome.failed, notRun: outcome.notRun })
+            : t("finished", { ran: outcome.ran, succeeded: outcome.succeeded, failed: outcome.failed })}
         </p>
       ) : null}
     </div>
