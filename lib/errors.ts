@@ -17,11 +17,19 @@ const httpStatus: Record<PortalErrorCode, number> = {
   internal: 500,
 };
 
+/** The refusals people meet on the portal's pages, worded in each language (lib/i18n/messages/<lang>/apiErrors.json). */
+export type ApiErrorKey = keyof typeof import("@/lib/i18n/messages/en/apiErrors.json");
+
 export class PortalError extends Error {
   override name = "PortalError";
+  /**
+   * `message` is the English text (logs, scripts); `words`, when given, names the apiErrors catalog entry the
+   * portal answers with instead, in the requester's language (portalRoute).
+   */
   constructor(
     readonly code: PortalErrorCode,
     message: string,
+    readonly words?: { key: ApiErrorKey; values?: Record<string, string | number> },
   ) {
     super(message);
   }

@@ -170,6 +170,6 @@ test("owner: an endpoint and a channel, a refused event's attempts and resend, a
   await expect(alert.getByText("Ops Feishu")).toBeVisible();
   // Signed as Feishu checks it (timestamp + sign in the body), naming the customer and what to do.
   const sent = robots.accepted("feishu").map((m) => JSON.stringify(m.body));
-  expect(sent.some((m) => m.includes("Provisioning failed") && m.includes("refuse-me") && m.includes("What to do"))).toBe(true);
+  expect(sent.some((m) => m.includes("开通失败") && m.includes("refuse-me") && m.includes("处理建议"))).toBe(true);
   await page.context().close();
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { BrowserContext, Page } from "@playwright/test";
 import type { Messages } from "../../lib/i18n/messages";
 import { callV2, newOrder, v2Purchase } from "../fixtures/koogallery";
-import { createTenant, expect, expectAccessible, signInAsStaff, test, type TestTenant } from "./fixtures";
+import { createTenant, expect, expectAccessible, fromPortalPage, signInAsStaff, test, type TestTenant } from "./fixtures";
 
 const SHOTS = path.resolve(import.meta.dirname, "..", "output", "screenshots");
 const MESSAGES = path.resolve(import.meta.dirname, "..", "..", "lib", "i18n", "messages");
@@ -184,6 +184,22 @@ test("dark mode follows the system: every main page is dark and passes axe", asy
     await page.screenshot({ path: path.join(SHOTS, `dark-zh-CN-${p.name}.png`), fullPage: true });
     await expectAccessible(page, `${p.name} (dark)`);
   }
+  await page.context().close();
+});
+
+test("a refusal from the portal's API is worded in the requester's language", async ({ world, browser }) => {
+  const page = await staffBrowser(browser, world.portal.baseUrl, "zh-CN");
+  await page.goto("/portal");
+  const refuse = async (language: string) => {
+    const res = await page.request.patch("/api/portal/staff", {
+      data: { email: "nobody-here@example.com", role: "viewer" },
+      headers: { ...fromPortalPage(page), "accept-language": language },
+    });
+    expect(res.status()).toBe(404);
+    return ((await res.json()) as { error: { message: string } }).error.message;
+  };
+  expect(await refuse("zh-CN")).toBe(CATALOGS["zh-CN"].apiErrors.staffNotFound);
+  expect(await refuse("en")).toBe(CATALOGS.en.apiErrors.staffNotFound);
   await page.context().close();
 });
 

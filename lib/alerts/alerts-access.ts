@@ -10,6 +10,6 @@ export function requireAlertsReader(viewer: PortalViewer): StaffViewer {
 
 export function requireAlertsOwner(viewer: PortalViewer): StaffViewer {
   const staff = requireAlertsReader(viewer);
-  if (!hasStaffRole(staff, "OWNER")) throw new PortalError("forbidden", "only owners configure alert channels and rules");
+  if (!hasStaffRole(staff, "OWNER")) throw new PortalError("forbidden", "only owners configure alert channels and rules", { key: "ownersOnly" });
   return staff;
 }

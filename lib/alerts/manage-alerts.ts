@@ -148,14 +148,16 @@ export async function createAlertChannel(db: Db, env: Env, input: z.infer<typeof
 
 async function channelOrNotFound(db: Db, id: string): Promise<AlertChannel> {
   const row = await db.alertChannel.findUnique({ where: { id } });
-  if (!row) throw new PortalError("not_found", "no such alert channel");
+  if (!row) throw new PortalError("not_found", "no such alert channel", { key: "channelNotFound" });
   return row;
 }
 
 export async function updateAlertChannel(db: Db, env: Env, id: string, change: z.infer<typeof channelChangeSchema>): Promise<ChannelView> {
   const row = await channelOrNotFound(db, id);
   if (row.isFromEnv && (change.config !== undefined || change.name !== undefined)) {
-    throw new PortalError("conflict", "this channel comes from the environment: change its variables and restart, or disable it here");
+    throw new PortalError("conflict", "this channel comes from the environment: change its variables and restart, or disable it here", {
+      key: "channelFromEnv",
+    });
   }
   const data: Partial<Pick<AlertChannel, "name" | "isEnabled" | "configEnc" | "summary">> = {};
   if (change.name !== undefined) data.name = change.name;
@@ -178,7 +180,8 @@ export async function updateAlertChannel(db: Db, env: Env, id: string, change: z
 /** Deleting a channel deletes the record of what was sent through it; an environment channel is disabled instead. */
 export async function deleteAlertChannel(db: Db, id: string): Promise<{ deleted: true }> {
   const row = await channelOrNotFound(db, id);
-  if (row.isFromEnv) throw new PortalError("conflict", "this channel comes from the environment: remove its variables, or disable it here");
+  if (row.isFromEnv)
+    throw new PortalError("conflict", "this channel comes from the environment: remove its variables, or disable it here", { key: "channelFromEnvDelete" });
   await db.$transaction(async (tx) => {
     await tx.alertChannel.delete({ where: { id } });
     await recordAudit(tx, { action: "alert-channel.delete", ...channelAudit(row) });

@@ -49,13 +49,14 @@ export async function retryCallback(logId: string, actor: string, confirmation: 
     where: { id: logId },
     select: { id: true, endpoint: true, generation: true, resultCode: true, requestSealed: true },
   });
-  if (!original) throw new PortalError("not_found", "callback not found");
-  if (!original.requestSealed) throw new PortalError("conflict", "only calls that passed verification can be re-run");
+  if (!original) throw new PortalError("not_found", "callback not found", { key: "callbackNotFound" });
+  if (!original.requestSealed) throw new PortalError("conflict", "only calls that passed verification can be re-run", { key: "callbackNotVerified" });
   if (original.resultCode === SUCCESS_CODE && !confirmation.reapply) {
     throw new PortalError(
       "conflict",
       "this call succeeded (000000): Retry is for failed calls. " +
         'To apply it again anyway, confirm with {"reapply": true, "reason": "…"}; the re-apply is recorded with your name and reason',
+      { key: "callbackSucceeded" },
     );
   }
   const call = JSON.parse(openSecret(original.requestSealed, env.encryptionKey)) as IncomingCall;

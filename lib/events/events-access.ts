@@ -22,7 +22,7 @@ export function requireWebhooksReader(viewer: PortalViewer): StaffViewer {
 
 export function requireWebhooksOwner(viewer: PortalViewer): StaffViewer {
   const staff = requireWebhooksReader(viewer);
-  if (!hasStaffRole(staff, "OWNER")) throw new PortalError("forbidden", "only owners configure webhook endpoints");
+  if (!hasStaffRole(staff, "OWNER")) throw new PortalError("forbidden", "only owners configure webhook endpoints", { key: "ownersOnly" });
   return staff;
 }
 

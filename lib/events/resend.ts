@@ -54,7 +54,7 @@ export async function resendEvent(db: Db, scope: EventScope, eventId: string, op
     where: { AND: [{ id: eventId }, scope.where] },
     select: { id: true, orderingKey: true, subjectId: true, tenantId: true },
   });
-  if (!event) throw new PortalError("not_found", "no such event");
+  if (!event) throw new PortalError("not_found", "no such event", { key: "eventNotFound" });
   const of: Prisma.WebhookDeliveryWhereInput = { eventId, ...(opts.endpointId ? { endpointId: opts.endpointId } : {}) };
   const count = await db.$transaction(async (tx) => {
     // The waiting ones first: the finished ones are PENDING once requeued.
@@ -86,10 +86,9 @@ export async function resendEvent(db: Db, scope: EventScope, eventId: string, op
   });
   const targets = await db.webhookDelivery.findMany({ where: of, select: { endpointId: true } });
   if (targets.length === 0)
-    throw new PortalError(
-      "conflict",
-      opts.endpointId ? "that endpoint is disabled or does not take this event's type" : "no enabled endpoint takes this event's type",
-    );
+    throw opts.endpointId
+      ? new PortalError("conflict", "that endpoint is disabled or does not take this event's type", { key: "endpointTakesNot" })
+      : new PortalError("conflict", "no enabled endpoint takes this event's type", { key: "noEndpointTakes" });
   if (count > 0) kickDeliveries();
   const disabled = await disabledAmong(db, [...new Set(targets.map((t) => t.endpointId))]);
   const message = count === 0 ? "It is being sent right now." : `Queued ${plural(count, "delivery", "deliveries")} to be sent now.`;

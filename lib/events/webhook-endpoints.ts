@@ -181,7 +181,7 @@ export async function createWebhookEndpoint(db: Db, env: Env, input: z.infer<typ
 
 async function endpointOrNotFound(db: Db, id: string): Promise<WebhookEndpoint> {
   const row = await db.webhookEndpoint.findUnique({ where: { id } });
-  if (!row) throw new PortalError("not_found", "no such webhook endpoint");
+  if (!row) throw new PortalError("not_found", "no such webhook endpoint", { key: "endpointNotFound" });
   return row;
 }
 
@@ -194,7 +194,9 @@ async function endpointOrNotFound(db: Db, id: string): Promise<WebhookEndpoint> 
 export async function updateWebhookEndpoint(db: Db, id: string, change: z.infer<typeof endpointChangeSchema>): Promise<EndpointView> {
   const row = await endpointOrNotFound(db, id);
   if (row.isFromEnv && (change.url !== undefined || change.name !== undefined)) {
-    throw new PortalError("conflict", "this endpoint comes from MERCHANT_WEBHOOK_URL: change the variable and restart, or filter or disable it here");
+    throw new PortalError("conflict", "this endpoint comes from MERCHANT_WEBHOOK_URL: change the variable and restart, or filter or disable it here", {
+      key: "endpointFromEnv",
+    });
   }
   const enabling = change.isEnabled === true && !row.isEnabled;
   const updated = await db.$transaction(async (tx) => {
@@ -219,7 +221,8 @@ export async function updateWebhookEndpoint(db: Db, id: string, change: z.infer<
 /** A new secret, shown once; the old one signs beside it for 24 h (each attempt carries both signatures). */
 export async function rotateWebhookSecret(db: Db, env: Env, id: string, now: Date = new Date()): Promise<CreatedEndpoint> {
   const row = await endpointOrNotFound(db, id);
-  if (row.isFromEnv) throw new PortalError("conflict", "this endpoint's secret is MERCHANT_WEBHOOK_SECRET: change the variable and restart");
+  if (row.isFromEnv)
+    throw new PortalError("conflict", "this endpoint's secret is MERCHANT_WEBHOOK_SECRET: change the variable and restart", { key: "endpointSecretFromEnv" });
   const secret = generateWebhookSecret();
   const updated = await db.$transaction(async (tx) => {
     const next = await tx.webhookEndpoint.update({
@@ -239,7 +242,10 @@ export async function rotateWebhookSecret(db: Db, env: Env, id: string, now: Dat
 /** Deleting an endpoint deletes its deliveries and their attempts; the events stay (for the other endpoints and the log). */
 export async function deleteWebhookEndpoint(db: Db, id: string): Promise<{ deleted: true }> {
   const row = await endpointOrNotFound(db, id);
-  if (row.isFromEnv) throw new PortalError("conflict", "this endpoint comes from MERCHANT_WEBHOOK_URL: unset the variable, or disable it here");
+  if (row.isFromEnv)
+    throw new PortalError("conflict", "this endpoint comes from MERCHANT_WEBHOOK_URL: unset the variable, or disable it here", {
+      key: "endpointFromEnvDelete",
+    });
   await db.$transaction(async (tx) => {
     await tx.webhookEndpoint.delete({ where: { id } });
     await recordAudit(tx, { action: "webhook.delete", ...endpointAudit(row) });

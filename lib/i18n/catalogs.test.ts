@@ -57,8 +57,9 @@ test("every message parses and uses the same arguments in both languages", () =>
 });
 
 test("Chinese messages are in Chinese, apart from names, codes and symbols", () => {
-  // A message may be all code or name (MERCHANT_WEBHOOK_URL, webhook-id, a URL, #): no letters outside identifiers.
-  const isIdentifierOnly = (text: string) => /^[\sA-Za-z0-9_.:/#{}\-–—]*$/.test(text) && !/[a-z]{3,} [a-z]{3,}/.test(text);
+  // A message may be all code, name or punctuation (MERCHANT_WEBHOOK_URL, webhook-id, a URL, #, "{from} → {to}", "；"):
+  // no letters outside identifiers.
+  const isIdentifierOnly = (text: string) => /^[\sA-Za-z0-9_.:/#{}\-–—→，；：]*$/.test(text) && !/[a-z]{3,} [a-z]{3,}/.test(text);
   const english = [...zh].filter(([, text]) => !/\p{Script=Han}/u.test(text) && !isIdentifierOnly(text));
   assert.deepEqual(english, []);
 });

@@ -10,7 +10,7 @@
 // transaction (lib/audit/).
 import { getDb, type Tx } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { PortalError } from "@/lib/errors";
+import { PortalError, type ApiErrorKey } from "@/lib/errors";
 import { openSecret, SecretBoxError } from "@/lib/crypto/secret-box";
 import type { InstanceState, ProvisionStatus } from "@/lib/generated/prisma/client";
 import { enqueueJobs } from "@/lib/jobs/queue";
@@ -45,19 +45,29 @@ function cleanReason(reason: string | undefined): string | undefined {
 /** The actor, re-read: an enabled account with the operator role or higher. */
 async function requireOperator(tx: Tx, actor: StaffActor): Promise<void> {
   const staff = await tx.staffUser.findUnique({ where: { id: actor.staffId }, select: { email: true, role: true, disabledAt: true } });
-  if (!staff || staff.disabledAt || staff.email !== actor.email.toLowerCase()) throw new PortalError("forbidden", "only enabled merchant staff may do this");
-  if (staff.role !== "OPERATOR" && staff.role !== "OWNER") throw new PortalError("forbidden", "this needs the operator role or higher");
+  if (!staff || staff.disabledAt || staff.email !== actor.email.toLowerCase())
+    throw new PortalError("forbidden", "only enabled merchant staff may do this", { key: "enabledStaffOnly" });
+  if (staff.role !== "OPERATOR" && staff.role !== "OWNER")
+    throw new PortalError("forbidden", "this needs the operator role or higher", { key: "operatorsOnly" });
 }
 
 async function lockForStaff(tx: Tx, instanceId: string): Promise<LockedInstance> {
   const instance = await lockInstance(tx, instanceId);
-  if (!instance) throw new PortalError("not_found", "no such instance");
+  if (!instance) throw new PortalError("not_found", "no such instance", { key: "instanceNotFound" });
   return instance;
 }
 
-const REFUSALS: Record<StatusAction, Partial<Record<InstanceState, string>>> = {
-  FREEZE: { RELEASED: "a released instance cannot be frozen", FROZEN: "the instance is already frozen" },
-  UNFREEZE: { RELEASED: "a released instance cannot be unfrozen", ACTIVE: "the instance is not frozen", PROVISIONING: "the instance is not frozen" },
+type Refusal = { message: string; key: ApiErrorKey };
+const REFUSALS: Record<StatusAction, Partial<Record<InstanceState, Refusal>>> = {
+  FREEZE: {
+    RELEASED: { message: "a released instance cannot be frozen", key: "releasedNoFreeze" },
+    FROZEN: { message: "the instance is already frozen", key: "alreadyFrozen" },
+  },
+  UNFREEZE: {
+    RELEASED: { message: "a released instance cannot be unfrozen", key: "releasedNoUnfreeze" },
+    ACTIVE: { message: "the instance is not frozen", key: "notFrozen" },
+    PROVISIONING: { message: "the instance is not frozen", key: "notFrozen" },
+  },
 };
 
 async function changeStatus(input: StaffActionInput, action: StatusAction): Promise<StaffActionResult> {
@@ -67,7 +77,10 @@ async function changeStatus(input: StaffActionInput, action: StatusAction): Prom
     await requireOperator(tx, input.actor);
     const instance = await lockForStaff(tx, input.instanceId);
     const plan = planStatusChange(instance, action);
-    if (plan.kind !== "change") throw new PortalError("conflict", REFUSALS[action][instance.state] ?? plan.why);
+    if (plan.kind !== "change") {
+      const refusal = REFUSALS[action][instance.state];
+      throw refusal ? new PortalError("conflict", refusal.message, { key: refusal.key }) : new PortalError("conflict", plan.why);
+    }
     await applyStatusChange(
       tx,
       instance,
@@ -111,8 +124,8 @@ export async function rerunProvisioning(input: StaffActionInput): Promise<StaffA
   const result = await db.$transaction(async (tx) => {
     await requireOperator(tx, input.actor);
     const instance = await lockForStaff(tx, input.instanceId);
-    if (instance.state === "RELEASED") throw new PortalError("conflict", "a released instance is not provisioned again");
-    if (instance.provisionStatus === "DONE") throw new PortalError("conflict", "the instance is already provisioned");
+    if (instance.state === "RELEASED") throw new PortalError("conflict", "a released instance is not provisioned again", { key: "releasedNoReprovision" });
+    if (instance.provisionStatus === "DONE") throw new PortalError("conflict", "the instance is already provisioned", { key: "alreadyProvisioned" });
     const before = await tx.instance.findUniqueOrThrow({ where: { id: instance.id }, select: { provisionError: true } });
     await tx.instance.update({ where: { id: instance.id }, data: { provisionStatus: "PENDING", provisionError: null } });
     const job = provisionJob(instance.id);
@@ -120,7 +133,7 @@ export async function rerunProvisioning(input: StaffActionInput): Promise<StaffA
     if (!existing) await enqueueJobs(tx, [job]);
     else {
       if (existing.status === "RUNNING" && existing.lockedUntil && existing.lockedUntil > new Date()) {
-        throw new PortalError("conflict", "provisioning is running right now; wait for it to finish");
+        throw new PortalError("conflict", "provisioning is running right now; wait for it to finish", { key: "provisioningRunning" });
       }
       await tx.job.update({
         where: { id: existing.id },
@@ -171,13 +184,14 @@ export async function revealAppInfo(input: Omit<StaffActionInput, "reason">): Pr
       where: { id: input.instanceId },
       select: { id: true, state: true, frontEndUrl: true, adminUrl: true, adminUserName: true, adminPasswordEnc: true },
     });
-    if (!row) throw new PortalError("not_found", "no such instance");
-    if (!row.adminPasswordEnc) throw new PortalError("conflict", "no admin password is stored for this instance");
+    if (!row) throw new PortalError("not_found", "no such instance", { key: "instanceNotFound" });
+    if (!row.adminPasswordEnc) throw new PortalError("conflict", "no admin password is stored for this instance", { key: "noAdminPassword" });
     let password: string;
     try {
       password = openSecret(row.adminPasswordEnc, key);
     } catch (error) {
-      if (error instanceof SecretBoxError) throw new PortalError("conflict", "the stored password cannot be opened with the current PORTAL_ENCRYPTION_KEY");
+      if (error instanceof SecretBoxError)
+        throw new PortalError("conflict", "the stored password cannot be opened with the current PORTAL_ENCRYPTION_KEY", { key: "passwordSealedOtherKey" });
       throw error;
     }
     await tx.instanceEvent.create({

@@ -4,6 +4,7 @@
 // JSON message, anything else a generic 500 whose cause stays in the log. The
 // handler runs as its viewer for the audit trail (withAuditActor, ADR 0012).
 import type { NextRequest } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { requirePortalViewer, type PortalViewer } from "@/lib/auth/viewer";
 import { getEnv } from "@/lib/env";
 import { describeError, PortalError } from "@/lib/errors";
@@ -12,9 +13,12 @@ import { clientAddressOfHeaders } from "@/lib/http/client-address";
 
 export type PortalRouteContext<P> = { params: Promise<P> };
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown, message?: string): Response {
   if (error instanceof PortalError)
-    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { error: { code: error.code, message: message ?? error.message } },
+      { status: error.status, headers: { "cache-control": "no-store" } },
+    );
   console.error(`[portal] ${describeError(error)}`);
   return Response.json({ error: { code: "internal", message: "internal error" } }, { status: 500, headers: { "cache-control": "no-store" } });
 }
@@ -49,9 +53,20 @@ export function portalRoute<P = Record<string, never>>(handler: (args: { req: Ne
       if (body instanceof Response) return body;
       return Response.json(body, { headers: { "cache-control": "no-store" } });
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, await wordsOf(error));
     }
   };
+}
+
+/** A refusal the catalogs word (PortalError.words), in the requester's language; otherwise its own (English) message. */
+async function wordsOf(error: unknown): Promise<string | undefined> {
+  if (!(error instanceof PortalError) || !error.words) return undefined;
+  try {
+    const t = await getTranslations("apiErrors");
+    return t(error.words.key, error.words.values);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A query parameter as an integer within bounds, or a 400. */

@@ -7,7 +7,7 @@
 // its transaction (lib/audit/; the actor is the request's or the CLI's).
 import { z } from "zod";
 import { getDb, type Tx } from "@/lib/db";
-import { isUniqueViolation, PortalError } from "@/lib/errors";
+import { isUniqueViolation, PortalError, type ApiErrorKey } from "@/lib/errors";
 import { StaffRole } from "@/lib/generated/prisma/enums";
 import { checkPasswordStrength, hashPassword } from "@/lib/staff/password";
 import { clearSignInFailures, normaliseEmail } from "@/lib/staff/rate-limit";
@@ -54,7 +54,7 @@ async function strongHash(password: string): Promise<string> {
 }
 
 function notFound(): PortalError {
-  return new PortalError("not_found", "no staff account with this email");
+  return new PortalError("not_found", "no staff account with this email", { key: "staffNotFound" });
 }
 
 export async function createStaffUser(input: { email: string; name: string; role: StaffRole | string; password: string }): Promise<StaffSummary> {
@@ -71,7 +71,7 @@ export async function createStaffUser(input: { email: string; name: string; role
       return created;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new PortalError("conflict", "a staff account with this email already exists");
+    if (isUniqueViolation(error)) throw new PortalError("conflict", "a staff account with this email already exists", { key: "staffExists" });
     throw error;
   }
 }
@@ -105,7 +105,7 @@ async function changeGuardingLastOwner(
   email: string,
   isOwnerLost: (account: { role: StaffRole; disabledAt: Date | null }) => boolean,
   change: (tx: Tx, id: string) => Promise<{ count: number }>,
-  refusal: string,
+  refusal: { message: string; key: ApiErrorKey },
   audit: { action: AuditAction; detail?: Record<string, string> },
 ): Promise<StaffSummary> {
   const normalised = normaliseEmail(email);
@@ -115,7 +115,8 @@ async function changeGuardingLastOwner(
     const account = await tx.staffUser.findUnique({ where: { email: normalised }, select: { id: true, role: true, disabledAt: true } });
     if (!account) throw notFound();
     const isActiveOwner = account.role === "OWNER" && !account.disabledAt;
-    if (isActiveOwner && isOwnerLost(account) && owners.every((o) => o.id === account.id)) throw new PortalError("conflict", refusal);
+    if (isActiveOwner && isOwnerLost(account) && owners.every((o) => o.id === account.id))
+      throw new PortalError("conflict", refusal.message, { key: refusal.key });
     // Only a real change is recorded: disabling a disabled account or keeping a role changes nothing.
     if ((await change(tx, account.id)).count > 0) {
       await staffAudit(tx, audit.action, normalised, audit.action === "staff.role" ? { ...audit.detail, was: account.role } : audit.detail);
@@ -131,7 +132,7 @@ export async function setStaffRole(email: string, role: StaffRole | string): Pro
     () => newRole !== "OWNER",
     // Keeping the same role changes nothing and signs nobody out.
     (tx, id) => tx.staffUser.updateMany({ where: { id, role: { not: newRole } }, data: { role: newRole, sessionVersion: { increment: 1 } } }),
-    "cannot change the role of the last active owner: make another account owner first",
+    { message: "cannot change the role of the last active owner: make another account owner first", key: "lastOwnerRole" },
     { action: "staff.role", detail: { role: newRole } },
   );
 }
@@ -143,7 +144,7 @@ export async function disableStaffUser(email: string): Promise<StaffSummary> {
     () => true,
     // Sessions end with it, so enabling the account again does not bring them back.
     (tx, id) => tx.staffUser.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } }),
-    "cannot disable the last active owner: make another account owner first",
+    { message: "cannot disable the last active owner: make another account owner first", key: "lastOwnerDisable" },
     { action: "staff.disable" },
   );
 }

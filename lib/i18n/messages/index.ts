@@ -5,6 +5,7 @@
 import type { Locale } from "@/lib/i18n/config";
 import enAlerts from "./en/alerts.json";
 import enAlertText from "./en/alertText.json";
+import enApiErrors from "./en/apiErrors.json";
 import enAudit from "./en/audit.json";
 import enAuth from "./en/auth.json";
 import enCallbacks from "./en/callbacks.json";
@@ -17,6 +18,7 @@ import enStaff from "./en/staff.json";
 import enTenants from "./en/tenants.json";
 import zhAlerts from "./zh-CN/alerts.json";
 import zhAlertText from "./zh-CN/alertText.json";
+import zhApiErrors from "./zh-CN/apiErrors.json";
 import zhAudit from "./zh-CN/audit.json";
 import zhAuth from "./zh-CN/auth.json";
 import zhCallbacks from "./zh-CN/callbacks.json";
@@ -39,6 +41,7 @@ const en = {
   events: enEvents,
   alerts: enAlerts,
   alertText: enAlertText,
+  apiErrors: enApiErrors,
   audit: enAudit,
   auth: enAuth,
 };
@@ -58,6 +61,7 @@ export const CATALOGS: Record<Locale, Messages> = {
     events: zhEvents,
     alerts: zhAlerts,
     alertText: zhAlertText,
+    apiErrors: zhApiErrors,
     audit: zhAudit,
     auth: zhAuth,
   },

@@ -10,6 +10,16 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 
 export function ResendFailed({ from, to, endpointId, type }: { from?: string; to?: string; endpointId?: string; type?: string }) {
   const t = useTranslations("events.bulk");
+  /** What a dry run found or a run queued, per endpoint, in the reader's words (a disabled endpoint's deliveries wait). */
+  const words = (r: BulkResendJson) => {
+    const main = r.dryRun
+      ? r.count === 0
+        ? t("none")
+        : t("plan", { count: r.count, list: r.byEndpoint.map((e) => t("toEndpoint", { count: e.count, name: e.name })).join(t("listSeparator")) })
+      : t("queued", { count: r.count });
+    const disabled = r.byEndpoint.filter((e) => !e.isEnabled).map((e) => e.name);
+    return disabled.length > 0 ? `${main} ${t("disabledNote", { names: disabled.join(", ") })}` : main;
+  };
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState<BulkResendJson>();
   const range = from && to ? { from, to, endpointId, type } : undefined;
@@ -39,14 +49,14 @@ export function ResendFailed({ from, to, endpointId, type }: { from?: string; to
               {dryRun.error.message}
             </p>
           ) : null}
-          {dryRun.data ? <p className="font-medium text-slate-900">{dryRun.data.message}</p> : null}
+          {dryRun.data ? <p className="font-medium text-slate-900">{words(dryRun.data)}</p> : null}
           <p className="mt-2 text-xs text-slate-600">{t("explain")}</p>
         </div>
       </ConfirmAction>
       {!range ? <p className="text-xs text-slate-600">{t("chooseRange")}</p> : null}
       {outcome ? (
         <p role="status" className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-800">
-          {outcome.message}
+          {words(outcome)}
         </p>
       ) : null}
     </div>

@@ -21,7 +21,7 @@ export const dynamic = "force-dynamic";
 const role = z.enum(["owner", "operator", "viewer"]);
 
 function requireOwner(viewer: PortalViewer): void {
-  if (!hasStaffRole(viewer, "OWNER")) throw new PortalError("forbidden", "only owners manage staff accounts");
+  if (!hasStaffRole(viewer, "OWNER")) throw new PortalError("forbidden", "only owners manage staff accounts", { key: "ownersOnlyStaff" });
 }
 
 export const GET = portalRoute(async ({ viewer }) => {

@@ -76,7 +76,12 @@ function ResendButton({ eventId, endpointId, label }: { eventId: string; endpoin
         {resend.isPending ? t("queuing") : label}
       </button>
       <span aria-live="polite" className="text-sm">
-        {resend.isSuccess ? <span role="status">{resend.data.message}</span> : null}
+        {resend.isSuccess ? (
+          <span role="status">
+            {resend.data.requeued === 0 ? t("inFlight") : t("queued", { count: resend.data.requeued })}
+            {resend.data.disabledEndpoints.length > 0 ? ` ${t("disabledNote", { names: resend.data.disabledEndpoints.join(", ") })}` : null}
+          </span>
+        ) : null}
         {resend.isError ? (
           <span role="alert" className="text-red-800">
             {resend.error.message}

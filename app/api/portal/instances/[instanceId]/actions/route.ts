@@ -13,7 +13,8 @@ const body = z.object({ action: z.enum(["freeze", "unfreeze", "reprovision"]), r
 const verbs = { freeze: freezeInstance, unfreeze: unfreezeInstance, reprovision: rerunProvisioning } as const;
 
 export const POST = portalRoute<{ instanceId: string }>(async ({ req, viewer, params }) => {
-  if (viewer.kind !== "staff" || !hasStaffRole(viewer, "OPERATOR")) throw new PortalError("forbidden", "only operators and owners act on instances");
+  if (viewer.kind !== "staff" || !hasStaffRole(viewer, "OPERATOR"))
+    throw new PortalError("forbidden", "only operators and owners act on instances", { key: "operatorsOnly" });
   const input = await readJsonBody(req, body);
   return verbs[input.action]({ actor: { staffId: viewer.staffId, email: viewer.email }, instanceId: params.instanceId, reason: input.reason });
 });

@@ -7,6 +7,7 @@ import { portalRoute } from "@/lib/portal/portal-route";
 export const dynamic = "force-dynamic";
 
 export const POST = portalRoute<{ instanceId: string }>(async ({ viewer, params }) => {
-  if (viewer.kind !== "staff" || !hasStaffRole(viewer, "OPERATOR")) throw new PortalError("forbidden", "only operators and owners may reveal the password");
+  if (viewer.kind !== "staff" || !hasStaffRole(viewer, "OPERATOR"))
+    throw new PortalError("forbidden", "only operators and owners may reveal the password", { key: "operatorsOnly" });
   return revealAppInfo({ actor: { staffId: viewer.staffId, email: viewer.email }, instanceId: params.instanceId });
 });
