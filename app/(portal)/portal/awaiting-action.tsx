@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { useTimeFormat } from "@/components/i18n/use-time-format";
 import type { Dashboard } from "@/lib/portal/dashboard";
 import { useAgo } from "./failing-orders";
+import { ErrorText } from "@/components/portal/error-text";
 
 function Group({ id, title, count, shown, empty, children }: { id: string; title: string; count: number; shown: number; empty: string; children: ReactNode }) {
   const t = useTranslations("dashboard.awaiting");
@@ -37,10 +38,6 @@ function InstanceLink({ id }: { id: string | null }) {
       {id}
     </Link>
   );
-}
-
-function ErrorText({ text }: { text: string | null }) {
-  return text ? <div className="mt-0.5 break-words text-xs text-red-800">{text}</div> : null;
 }
 
 /** A relative time ("3 minutes ago") with the exact time in its title. */
@@ -84,7 +81,7 @@ export function AwaitingAction({ awaiting }: { awaiting: Dashboard["awaiting"] }
                 <span className="text-slate-700">
                   {i.customerName ? t.rich("provisioning.itemWithCustomer", { ...values, customer: i.customerName }) : t.rich("provisioning.item", values)}
                 </span>
-                <ErrorText text={i.error} />
+                <ErrorText text={i.error} className="mt-0.5 break-words text-xs text-red-800" />
               </li>
             );
           })}
@@ -99,7 +96,7 @@ export function AwaitingAction({ awaiting }: { awaiting: Dashboard["awaiting"] }
                   {j.orderId ? t.rich("jobs.itemWithOrder", { ...values, orderId: j.orderId }) : t.rich("jobs.item", values)}
                 </span>{" "}
                 <InstanceLink id={j.instanceId} />
-                <ErrorText text={j.error} />
+                <ErrorText text={j.error} className="mt-0.5 break-words text-xs text-red-800" />
               </li>
             );
           })}
@@ -116,7 +113,7 @@ export function AwaitingAction({ awaiting }: { awaiting: Dashboard["awaiting"] }
               <span className="font-mono text-xs">{o.orderId}</span>{" "}
               <span className="text-slate-700">{t.rich("orders.item", { kind: o.kind, created: ago(o.createdAt), at: at(o.createdAt) })}</span>{" "}
               <InstanceLink id={o.instanceId} />
-              <ErrorText text={o.error} />
+              <ErrorText text={o.error} className="mt-0.5 break-words text-xs text-red-800" />
             </li>
           ))}
         </Group>

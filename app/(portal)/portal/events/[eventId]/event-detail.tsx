@@ -12,6 +12,7 @@ import { QueryState } from "@/components/portal/query-state";
 import { Badge } from "@/components/ui/badge";
 import { secondaryButtonClass } from "@/components/ui/card";
 import { TableHead } from "@/components/ui/table-head";
+import { ErrorText } from "@/components/portal/error-text";
 
 type Delivery = EventDetailJson["deliveries"][number];
 
@@ -36,7 +37,7 @@ function Attempts({ delivery }: { delivery: Delivery }) {
               </td>
               <td className="py-2 pr-3">
                 {a.isSuccess ? <Badge tone="good">{a.statusCode}</Badge> : <Badge tone="bad">{a.statusCode ?? t("noAnswer")}</Badge>}
-                {a.error ? <div className="mt-0.5 break-words text-xs text-red-800">{a.error}</div> : null}
+                <ErrorText text={a.error} className="mt-0.5 break-words text-xs text-red-800" />
               </td>
               <td className="py-2 pr-3 text-right tabular-nums">{t("ms", { ms: a.durationMs })}</td>
               <td className="py-2 pr-3">
@@ -160,7 +161,7 @@ export function EventDetailView({ eventId }: { eventId: string }) {
                     {d.nextAttemptAt && d.attempts > 0 ? t("nextAttempt", { time: time(d.nextAttemptAt) }) : null}
                   </span>
                 </div>
-                {d.lastError && d.status !== "DELIVERED" ? <p className="mt-1 break-words text-sm text-red-800">{d.lastError}</p> : null}
+                {d.status !== "DELIVERED" ? <ErrorText text={d.lastError} className="mt-1 break-words text-sm text-red-800" /> : null}
                 <div className="mt-2">
                   <Attempts delivery={d} />
                 </div>

@@ -15,6 +15,7 @@ import { InstanceActions } from "./instance-actions";
 import { InstanceTimeline } from "./instance-timeline";
 import { provisionTone, useInstanceLabels } from "@/components/portal/instances/format";
 import { TableHead } from "@/components/ui/table-head";
+import { ErrorText } from "@/components/portal/error-text";
 
 const cardClass = "rounded-lg border border-slate-200 bg-white p-4";
 
@@ -59,7 +60,7 @@ function Summary({ detail, isStaff }: { detail: InstanceDetail; isStaff: boolean
       </div>
       {i.provisionStatus === "FAILED" && i.provisionError ? (
         <p className="mt-3 rounded bg-red-50 px-3 py-2 text-sm text-red-900">
-          <span className="font-medium">{t("provisioningFailed")}</span> {i.provisionError}
+          <span className="font-medium">{t("provisioningFailed")}</span> <ErrorText text={i.provisionError} className="" isInline />
         </p>
       ) : null}
       <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
@@ -174,7 +175,7 @@ function Orders({ detail }: { detail: InstanceDetail }) {
                   <td className="py-2 pr-3 text-right">{o.amount ?? t("none")}</td>
                   <td className="py-2">
                     {fetchStatus(o.fetchStatus)}
-                    {o.fetchError ? <div className="text-xs text-red-800">{o.fetchError}</div> : null}
+                    <ErrorText text={o.fetchError} className="text-xs text-red-800" />
                   </td>
                 </tr>
               ))}

@@ -29,7 +29,8 @@ function titleOf(item: TimelineItem, t: Messages): string {
 }
 
 /** The line under the title: what changed, the answer, then what the row recorded, in the reader's words and zone. */
-function detailOf(item: TimelineItem, t: Messages, state: (code: string) => string, time: (iso: string) => string): string {
+function detailOf(item: TimelineItem, t: Messages, words: { state: (code: string) => string; time: (iso: string) => string; staffOnly: string }): string {
+  const { state, time } = words;
   const parts: string[] = [];
   if (item.fromState && item.toState && item.fromState !== item.toState) parts.push(t("change", { from: state(item.fromState), to: state(item.toState) }));
   else if (item.toState && !item.fromState) parts.push(t("changeTo", { to: state(item.toState) }));
@@ -40,7 +41,7 @@ function detailOf(item: TimelineItem, t: Messages, state: (code: string) => stri
   if (item.flag !== undefined) parts.push(t("flag", { flag: item.flag }));
   for (const { key, value } of item.facts) {
     const name = has(t, `facts.${key}`) ? t(`facts.${key}` as "facts.reason") : key;
-    const shown = value === STAFF_ONLY_ERROR ? t("staffOnly") : key.endsWith("At") && !Number.isNaN(Date.parse(value)) ? time(value) : value;
+    const shown = value === STAFF_ONLY_ERROR ? words.staffOnly : key.endsWith("At") && !Number.isNaN(Date.parse(value)) ? time(value) : value;
     parts.push(t("fact", { name, value: shown }));
   }
   return parts.join(t("separator"));
@@ -54,6 +55,7 @@ export function InstanceTimeline({ items, isCapped }: { items: TimelineItem[]; i
   const t = useTranslations("instances.timeline");
   const { time } = useTimeFormat();
   const { state } = useInstanceLabels();
+  const staffOnly = useTranslations("common.state")("staffOnlyError");
   return (
     <section aria-labelledby="timeline-heading" className="rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="timeline-heading" className="text-lg font-semibold">
@@ -67,7 +69,7 @@ export function InstanceTimeline({ items, isCapped }: { items: TimelineItem[]; i
           {items.map((item, n) => {
             const when = time(item.at);
             const title = titleOf(item, t);
-            const detail = detailOf(item, t, state, time);
+            const detail = detailOf(item, t, { state, time, staffOnly });
             return (
               <li key={`${item.kind}-${item.at}-${n}`} className="py-2">
                 <div className="flex flex-wrap items-center gap-2">
