@@ -31,7 +31,8 @@ test("signing out of a CAS session is recorded as a CAS sign-out", async ({ page
   await page.getByRole("button", { name: "Sign out of the portal" }).click();
   await expect(page.getByRole("heading", { name: "You are signed out" })).toBeVisible();
   const [last] = await world.portal.query<{ method: string }>(
-    `SELECT detail->>'method' AS method FROM "AuditEntry" WHERE action = 'sign-out' AND actor = 'buyer:cora' AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
+    `SELECT detail->>'method' AS method FROM "AuditEntry"
+      WHERE action = 'sign-out' AND actor = 'buyer:cora' AND "tenantId" = $1 ORDER BY "createdAt" DESC LIMIT 1`,
     [acme.tenantId],
   );
   expect(last?.method).toBe("koogallery-cas");

@@ -10,8 +10,8 @@ import type { Db } from "@/lib/db";
 import { PortalError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AUDIT_GROUPS, AUDIT_OUTCOMES, isAuditAction, isAuditGroup, type AuditAction, type AuditGroup, type AuditOutcome } from "@/lib/audit/audit-actions";
-import { csvCell } from "@/lib/instances/list-instances";
-import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
+import { csvRow } from "@/lib/instances/list-instances";
+import { clampLimit, decodeCursor, parseTimeParam, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 
 export type AuditScope = { where: Prisma.AuditEntryWhereInput; isStaff: boolean };
 
@@ -36,13 +36,6 @@ export type AuditFilter = {
   to?: Date;
 };
 
-function parseTime(name: string, value: string | null): Date | undefined {
-  if (!value) return undefined;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw new PortalError("bad_request", `${name} must be an ISO-8601 time`);
-  return at;
-}
-
 function shortText(name: string, value: string | null): string | undefined {
   const v = value?.trim();
   if (!v) return undefined;
@@ -65,8 +58,8 @@ export function auditFilterFromSearchParams(params: URLSearchParams): AuditFilte
     outcome: outcome as AuditOutcome | undefined,
     actor: shortText("actor", params.get("actor")),
     subject: shortText("subject", params.get("subject")),
-    from: parseTime("from", params.get("from")),
-    to: parseTime("to", params.get("to")),
+    from: parseTimeParam("from", params.get("from")),
+    to: parseTimeParam("to", params.get("to")),
   };
   if (filter.from && filter.to && filter.to <= filter.from) throw new PortalError("bad_request", "to must be after from");
   return filter;
@@ -178,10 +171,6 @@ export type AuditCsvPresentation = {
 };
 
 const EXPORT_BATCH = 1000;
-
-function csvRow(values: Array<string | null | undefined>): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
-}
 
 /** The filtered trail as CSV chunks (a header, then one per keyset batch), newest first; the filter is checked before this returns. */
 export async function exportAuditCsv(db: Db, scope: AuditScope, filter: AuditFilter, p: AuditCsvPresentation): Promise<AsyncIterable<string>> {

@@ -11,7 +11,7 @@ import type { Env } from "@/lib/env";
 import { PortalError } from "@/lib/errors";
 import type { DeliveryStatus, Prisma } from "@/lib/generated/prisma/client";
 import { errorTextFor, secretValuesOf, toDisplayError } from "@/lib/portal/error-text";
-import { clampLimit, decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
+import { clampLimit, decodeCursor, parseTimeParam, toKeysetPage, type KeysetPage } from "@/lib/tenants/page-cursor";
 import { isMerchantEventType } from "@/lib/events/event-types";
 import { RESPONSE_HEAD_BYTES, type AttemptResult } from "@/lib/events/deliver-events";
 
@@ -39,13 +39,6 @@ export type EventFilter = {
   includeTest?: boolean;
 };
 
-function parseTime(name: string, value: string | null): Date | undefined {
-  if (!value) return undefined;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw new PortalError("bad_request", `${name} must be an ISO-8601 time`);
-  return at;
-}
-
 export function eventFilterFromSearchParams(params: URLSearchParams): EventFilter {
   const type = params.get("type") || undefined;
   if (type && !isMerchantEventType(type)) throw new PortalError("bad_request", "type is not an event type");
@@ -59,8 +52,8 @@ export function eventFilterFromSearchParams(params: URLSearchParams): EventFilte
     status: status as DeliveryStatusFilter | undefined,
     endpointId: params.get("endpointId") || undefined,
     subjectId,
-    from: parseTime("from", params.get("from")),
-    to: parseTime("to", params.get("to")),
+    from: parseTimeParam("from", params.get("from")),
+    to: parseTimeParam("to", params.get("to")),
     includeTest: params.get("test") === "1",
   };
 }

@@ -325,7 +325,8 @@ export function csvCell(value: string | number | boolean | Date | null | undefin
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-function csvRow(values: Array<string | number | boolean | Date | null | undefined>): string {
+/** One CSV line (CRLF) of csvCell fields. */
+export function csvRow(values: Array<string | number | boolean | Date | null | undefined>): string {
   return `${values.map(csvCell).join(",")}\r\n`;
 }
 

@@ -17,6 +17,14 @@ export function decodeCursor(cursor: string, size: number): string[] {
   throw new PortalError("bad_request", "invalid cursor");
 }
 
+/** A list filter's time (ISO-8601), absent when empty, or a 400 naming the parameter. */
+export function parseTimeParam(name: string, value: string | null): Date | undefined {
+  if (!value) return undefined;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new PortalError("bad_request", `${name} must be an ISO-8601 time`);
+  return at;
+}
+
 /** 1..max, default when absent. */
 export function clampLimit(limit: number | undefined, fallback = 50, max = 200): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
